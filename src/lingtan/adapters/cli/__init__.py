@@ -1,0 +1,1 @@
+"""The ``lingtan`` command line (Typer)."""

@@ -1,0 +1,81 @@
+"""``lingtan factors …``: search, list sets, resolve one activity."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from lingtan.core.factors import EmissionFactor, resolve
+
+
+def _factors(workspace: Path) -> tuple[list[EmissionFactor], tuple[str, ...]]:
+    """Bundled factors plus the workspace's own (when ``workspace`` is one)."""
+    from lingtan.adapters.compute.runner import _bundled, load_library
+    from lingtan.adapters.store.config import CONFIG_FILE
+    from lingtan.adapters.store.workspace import open_workspace
+
+    if (workspace / CONFIG_FILE).exists():
+        ws = open_workspace(workspace)
+        return list(load_library(ws).factors), ws.config.factor_sets
+    return list(_bundled()[0]), ()
+
+
+def search(query: str, *, region: str | None, set_name: str | None, limit: int,
+           workspace: Path, console: Console) -> None:  # fmt: skip
+    """Print factor groups whose type, description or source contain every word of ``query``."""
+    words = [w.lower() for w in query.split()]
+    factors, _ = _factors(workspace)
+    groups: dict[tuple[object, ...], list[EmissionFactor]] = {}
+    for f in factors:
+        if region and f.region != region.upper():
+            continue
+        if set_name and f.set_name != set_name:
+            continue
+        text = f"{f.activity_type} {f.description} {f.source} {f.set_name} {f.region}".lower()
+        if all(w in text for w in words):
+            groups.setdefault(f.group_key, []).append(f)
+    table = Table("activity type", "region", "per", "gases (kg/unit)", "valid from", "set")
+    for members in list(groups.values())[:limit]:
+        h = members[0]
+        gases = ", ".join(f"{m.gas} {m.value:.6g}" for m in sorted(members, key=lambda m: m.gas))
+        table.add_row(h.activity_type, h.region, h.unit, gases, str(h.valid_from), h.set_name)
+    console.print(table)
+    console.print(f"{len(groups)} factor groups match" + (
+        f" (first {limit} shown)" if len(groups) > limit else ""))  # fmt: skip
+
+
+def list_sets(*, workspace: Path, console: Console) -> None:
+    """Print every factor set: name, publisher, edition, licence, number of values."""
+    from lingtan.adapters.io.factor_files import bundled_factor_sets
+
+    table = Table("set", "publisher", "edition", "licence", "values")
+    for fs in bundled_factor_sets():
+        table.add_row(fs.name, fs.publisher, fs.edition, fs.licence, str(len(fs.factors)))
+    factors, _ = _factors(workspace)
+    own: dict[str, int] = {}
+    bundled = {fs.name for fs in bundled_factor_sets()}
+    for f in factors:
+        if f.set_name not in bundled:
+            own[f.set_name] = own.get(f.set_name, 0) + 1
+    for name, n in sorted(own.items()):
+        table.add_row(name, "(workspace)", "", "", str(n))
+    console.print(table)
+
+
+def resolve_one(activity_type: str, region: str, on: date, unit: str, *, workspace: Path,
+                console: Console) -> int:  # fmt: skip
+    """Print the factor group an activity resolves to; exit code 2 when none."""
+    factors, priority = _factors(workspace)
+    m = resolve(factors, activity_type, region, on, unit, priority)
+    if m is None:
+        console.print(f"no factor for {activity_type} in {region} on {on} per {unit}")
+        return 2
+    console.print(f"{activity_type} in {region} on {on}: {m.kind.value}"
+                  + (f" ({m.note})" if m.note else ""))  # fmt: skip
+    for f in m.factors:
+        console.print(f"  {f.gas:12} {f.value:.6g} kg/{f.unit}   {f.factor_id} v{f.version}  "
+                      f"[{f.source}]", highlight=False)  # fmt: skip
+    return 0

@@ -1,0 +1,316 @@
+"""``lingtan`` — the command line.
+
+Exit codes: 0 success; 1 an input could not be used at all (nothing changed); 2 the command
+finished but some input rows were rejected (they are in the quarantine: ``lingtan quarantine``)
+or some activities could not be calculated (listed in the inventory's completeness section).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from lingtan.core.errors import LingtanError
+
+app = typer.Typer(
+    name="lingtan",
+    help="lingtan (零碳): GHG inventories, Scope 1-3, for manufacturers and their supply chains.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+factors_app = typer.Typer(help="Search and inspect the emission-factor library.",
+                          no_args_is_help=True)  # fmt: skip
+app.add_typer(factors_app, name="factors")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+WorkspaceOpt = Annotated[
+    Path, typer.Option("--workspace", "-w", help="Workspace folder (default: current folder).")
+]
+YearOpt = Annotated[str, typer.Option("--year", "-y", help="Fiscal year, e.g. FY2023/24.")]
+
+
+def _fail(exc: Exception, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    return typer.Exit(code)
+
+
+def _open(path: Path):  # type: ignore[no-untyped-def]
+    from lingtan.adapters.store.workspace import open_workspace
+
+    return open_workspace(path)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    organisation: Annotated[str, typer.Option(help="Organisation name.")] = "My Organisation",
+    region: Annotated[str, typer.Option(help="Default region (ISO 3166).")] = "CN",
+    fiscal_start_month: Annotated[int, typer.Option(help="First month of the fiscal year.")] = 4,
+) -> None:
+    """Create a workspace folder with a starter lingtan.yaml."""
+    from lingtan.adapters.store.workspace import init_workspace
+
+    try:
+        ws = init_workspace(directory, organisation=organisation, region=region,
+                            start_month=fiscal_start_month)  # fmt: skip
+    except LingtanError as exc:
+        raise _fail(exc) from exc
+    out.print(f"Initialised workspace {ws.path}. Edit lingtan.yaml to describe your boundary.")
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX files, one template each.")],
+    workspace: WorkspaceOpt = Path("."),
+    template: Annotated[
+        str | None, typer.Option(help="Template name (default: from the file name).")
+    ] = None,
+    show: Annotated[int, typer.Option(help="How many rejected rows to print per file.")] = 20,
+) -> None:
+    """Import activity files. Bad rows are kept aside with their reasons (see 'quarantine')."""
+    from lingtan.adapters.io.importer import import_file
+
+    try:
+        ws = _open(workspace)
+    except LingtanError as exc:
+        raise _fail(exc) from exc
+    code = 0
+    for f in files:
+        try:
+            rep = import_file(ws, f, template=template)
+        except LingtanError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err.print(f"  nothing was imported from {f}")
+            code = max(code, 1)
+            continue
+        if rep.already_imported:
+            out.print(f"{f}: already imported (batch {rep.batch_id[:12]}); nothing to do")
+            continue
+        out.print(f"{f}: template '{rep.template}', {rep.rows_read} rows read, "
+                  f"{rep.rows_accepted} accepted, {rep.rows_rejected} rejected "
+                  f"(batch {rep.batch_id[:12]})")  # fmt: skip
+        for issue in rep.issues[:show]:
+            err.print(f"  {issue}", highlight=False)
+        if len(rep.issues) > show:
+            err.print(f"  … {len(rep.issues) - show} more: lingtan quarantine --batch "
+                      f"{rep.batch_id[:12]}")  # fmt: skip
+        if rep.rows_rejected:
+            code = max(code, 2)
+    raise typer.Exit(code)
+
+
+@app.command()
+def quarantine(
+    workspace: WorkspaceOpt = Path("."),
+    batch: Annotated[str | None, typer.Option(help="Only this batch (id prefix).")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the rows to this CSV.")] = None,
+) -> None:
+    """List rows rejected at import, with file, row, column and reason."""
+    try:
+        ws = _open(workspace)
+    except LingtanError as exc:
+        raise _fail(exc) from exc
+    names = {b.id: b.file_name for b in ws.batches(active_only=False)}
+    rows = [q for q in ws.quarantine() if batch is None or q.batch_id.startswith(batch)]
+    if output:
+        import csv
+
+        with output.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["file", "batch", "row", "column", "reason", "value"])
+            for q in rows:
+                w.writerow([names.get(q.batch_id, ""), q.batch_id, q.row, q.field, q.reason,
+                            q.value])  # fmt: skip
+        out.print(f"{len(rows)} rejected rows written to {output}")
+        return
+    for q in rows:
+        col = f", column '{q.field}'" if q.field else ""
+        out.print(f"{names.get(q.batch_id, q.batch_id)}, row {q.row}{col}: {q.reason}"
+                  + (f" (value: {q.value!r})" if q.value else ""), highlight=False)  # fmt: skip
+    if not rows:
+        out.print("No rejected rows.")
+
+
+@app.command()
+def calc(
+    year: YearOpt,
+    workspace: WorkspaceOpt = Path("."),
+    gwp: Annotated[str | None, typer.Option(help="GWP set (default: lingtan.yaml).")] = None,
+) -> None:
+    """Calculate the inventory of a fiscal year and store it as a snapshot."""
+    from lingtan.adapters.compute.runner import calculate_year
+    from lingtan.adapters.io.inventory_export import to_table
+
+    try:
+        ws = _open(workspace)
+        inv = calculate_year(ws, year, gwp_set=gwp)
+    except LingtanError as exc:
+        raise _fail(exc) from exc
+    out.print(to_table([inv]), highlight=False)
+    out.print(f"\nsnapshot {inv.snapshot_id[:16]} ({inv.gwp_set}, {inv.consolidation})")
+    raise typer.Exit(_report_gaps(inv))
+
+
+def _report_gaps(inv) -> int:  # type: ignore[no-untyped-def]
+    code = 0
+    for g in inv.unresolved:
+        err.print(f"[yellow]not calculated:[/] {g['rows']} rows of {g['lookup']} in "
+                  f"{g['region_eff']} ({g['unit']}): "
+                  + ("no factor" if g["no_factor"] else "no unit/currency conversion"),
+                  highlight=False)  # fmt: skip
+        code = 2
+    if inv.not_estimated:
+        kinds = sorted({f"{g['lookup']} ({g['region_eff']})" for g in inv.not_estimated})
+        err.print(f"[dim]not estimated (no factor, optional stream): {', '.join(kinds)}[/]",
+                  highlight=False)  # fmt: skip
+    return code
+
+
+@app.command()
+def inventory(
+    year: Annotated[list[str], typer.Option("--year", "-y", help="Fiscal year(s).")],
+    workspace: WorkspaceOpt = Path("."),
+    format: Annotated[str, typer.Option("--format", "-f",
+                                        help="table | json | csv | xlsx")] = "table",  # fmt: skip
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to file.")] = None,
+) -> None:
+    """Print (or write) the stored inventory of one or more fiscal years."""
+    import json
+
+    from lingtan.adapters.compute.runner import latest_inventory
+    from lingtan.adapters.io.inventory_export import to_csv, to_json, to_table, write_xlsx
+
+    try:
+        ws = _open(workspace)
+        invs = [latest_inventory(ws, y) for y in year]
+    except LingtanError as exc:
+        raise _fail(exc) from exc
+    fmt = format.lower()
+    if fmt == "xlsx":
+        target = output or Path(f"inventory-{invs[0].fiscal_year.replace('/', '-')}.xlsx")
+        write_xlsx(invs, target)
+        out.print(f"written {target}")
+        return
+    if fmt == "json":
+        text = to_json(invs[0]) if len(invs) == 1 else json.dumps(
+            [i.to_dict() for i in invs], ensure_ascii=False, indent=2)  # fmt: skip
+    elif fmt == "csv":
+        text = "".join(to_csv(i) if n == 0 else to_csv(i).split("\n", 1)[1]
+                       for n, i in enumerate(invs))  # fmt: skip
+    elif fmt == "table":
+        text = to_table(invs)
+    else:
+        raise _fail(ValueError(f"unknown format {format!r}: use table, json, csv or xlsx"))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"written {output}")
+    else:
+        sys.stdout.write(text + ("\n" if not text.endswith("\n") else ""))
+
+
+@app.command()
+def snapshots(workspace: WorkspaceOpt = Path("."), year: Annotated[str | None, typer.Option(
+        "--year", "-y")] = None) -> None:  # fmt: skip
+    """List stored inventory snapshots, newest first."""
+    try:
+        ws = _open(workspace)
+        label = ws.config.period(year).label if year else None
+    except LingtanError as exc:
+        raise _fail(exc) from exc
+    for s in ws.snapshots(label):
+        out.print(f"{s.id[:16]}  {s.fiscal_year}  {s.created_at:%Y-%m-%d %H:%M}  {s.gwp_set}  "
+                  f"{s.total_market_t:,.0f} t CO2e (market)")  # fmt: skip
+
+
+@app.command()
+def template(
+    name: Annotated[str | None, typer.Argument(help="Template name; omit to list them.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="File (.csv or .xlsx).")] = None,  # fmt: skip
+    all_: Annotated[Path | None, typer.Option("--all", help="Write every template here.")] = None,
+) -> None:
+    """Write empty import templates (CSV or XLSX, with an example row)."""
+    from lingtan.adapters.io.intake import write_all_templates, write_template
+    from lingtan.core.templates import TEMPLATES
+
+    if all_ is not None:
+        paths = write_all_templates(all_)
+        out.print(f"{len(paths)} templates written to {all_}")
+        return
+    if name is None:
+        for t in TEMPLATES.values():
+            out.print(f"{t.name:18} {t.title}")
+        return
+    if name not in TEMPLATES:
+        raise _fail(ValueError(f"unknown template {name!r}; known: {', '.join(TEMPLATES)}"))
+    target = output or Path(f"{name}.csv")
+    write_template(name, target)
+    out.print(f"written {target}")
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="Folder for the demo workspaces.")] = Path(
+        "demo-workspace"),  # fmt: skip
+    generate_rows: Annotated[int | None, typer.Option(
+        help="Also write N synthetic activity rows as Parquet (benchmarks).")] = None,  # fmt: skip
+    seed: Annotated[int, typer.Option(help="Random seed of the synthetic data.")] = 2024,
+) -> None:
+    """Build the demo workspaces, calculate them and print the inventories."""
+    from lingtan.adapters.cli.demo import run_demo
+
+    try:
+        code = run_demo(directory, generate_rows=generate_rows, seed=seed, console=out)
+    except LingtanError as exc:
+        raise _fail(exc) from exc
+    raise typer.Exit(code)
+
+
+@factors_app.command("search")
+def factors_search(
+    query: Annotated[str, typer.Argument(help="Words to find in type, description or source.")],
+    region: Annotated[str | None, typer.Option(help="Only this region.")] = None,
+    set_: Annotated[str | None, typer.Option("--set", help="Only this factor set.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many groups.")] = 30,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Find factors (bundled and the workspace's own)."""
+    from lingtan.adapters.cli.factors import search
+
+    search(query, region=region, set_name=set_, limit=limit, workspace=workspace, console=out)
+
+
+@factors_app.command("sets")
+def factors_sets(workspace: WorkspaceOpt = Path(".")) -> None:
+    """List factor sets with their edition, licence and size."""
+    from lingtan.adapters.cli.factors import list_sets
+
+    list_sets(workspace=workspace, console=out)
+
+
+@factors_app.command("resolve")
+def factors_resolve(
+    activity_type: Annotated[str, typer.Argument(help="e.g. electricity.grid")],
+    region: Annotated[str, typer.Option(help="Region, e.g. CN-TJ.")] = "GLO",
+    on: Annotated[str, typer.Option("--date", help="Activity date YYYY-MM-DD.")] = "",
+    unit: Annotated[str, typer.Option(help="Activity unit.")] = "kWh",
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Show which factor an activity would use, and the fallback taken."""
+    from lingtan.adapters.cli.factors import resolve_one
+
+    d = date.fromisoformat(on) if on else date.today()
+    code = resolve_one(activity_type, region, d, unit, workspace=workspace, console=out)
+    raise typer.Exit(code)
+
+
+def main() -> None:  # pragma: no cover - entry point
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""The columnar calculation engine (Ibis expressions, DuckDB in-process by default)."""

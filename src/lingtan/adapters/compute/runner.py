@@ -1,0 +1,322 @@
+"""The orchestrator: one workspace, one fiscal year → one inventory snapshot.
+
+It loads what a calculation reads (factor library, GWP set, boundary, import batches, instruments,
+exchange rates), runs the engine, writes the emission rows with their lineage to
+``snapshots/<id>/emissions.parquet``, aggregates them into an :class:`Inventory` and records the
+snapshot. The snapshot id is the sha256 of a canonical description of the inputs (batch content
+hashes, factor-set content hashes, GWP set, boundary, calendar, engine and lingtan versions), so
+the same inputs always give the same id and a changed factor gives a new one.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow.parquet as pq
+
+from lingtan import __version__
+from lingtan.adapters.compute.engine import ENGINE_VERSION, CalcInputs, calculate
+from lingtan.adapters.compute.tables import MoneyTables
+from lingtan.adapters.store.models import Snapshot
+from lingtan.adapters.store.workspace import Workspace
+from lingtan.core.errors import InputFileError, WorkspaceError
+from lingtan.core.factors import EmissionFactor
+from lingtan.core.gwp import GWPSet
+from lingtan.core.inventory import AggregateRow, Inventory, build_inventory
+from lingtan.core.methods.scope2_market import Instrument
+
+
+@dataclass(frozen=True)
+class Library:
+    """The factors a workspace can use: bundled sets, then the workspace's own sets."""
+
+    factors: tuple[EmissionFactor, ...]
+    set_hashes: dict[str, str]
+    gwp_sets: dict[str, GWPSet]
+
+    def activity_types(self) -> frozenset[str]:
+        """Every activity type with at least one factor."""
+        return frozenset(f.activity_type for f in self.factors)
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> tuple[tuple[EmissionFactor, ...], dict[str, str], dict[str, GWPSet]]:
+    from lingtan.adapters.io.factor_files import bundled_factor_sets, read_gwp_sets
+
+    factors: list[EmissionFactor] = []
+    hashes: dict[str, str] = {}
+    for fs in bundled_factor_sets():
+        factors.extend(fs.factors)
+        hashes[fs.name] = factor_set_hash(fs.factors)
+    return tuple(factors), hashes, read_gwp_sets()
+
+
+def factor_set_hash(factors: tuple[EmissionFactor, ...] | list[EmissionFactor]) -> str:
+    """Content hash of a factor set: changes when any value, date, unit or source changes."""
+    h = hashlib.sha256()
+    for f in sorted(factors, key=lambda f: (f.factor_id, f.gas, f.valid_from)):
+        h.update(repr((f.factor_id, f.activity_type, f.region, f.unit, f.gas, f.value,
+                       f.valid_from, f.valid_to, f.gwp_set, f.version, f.price_year,
+                       str(f.source))).encode())  # fmt: skip
+    return h.hexdigest()
+
+
+def load_library(ws: Workspace) -> Library:
+    """Bundled factor sets plus every set in the workspace's ``factors/`` folder."""
+    from lingtan.adapters.io.factor_files import read_user_factor_set
+
+    factors, hashes, gwp = _bundled()
+    all_factors = list(factors)
+    hashes = dict(hashes)
+    if ws.factors_dir.is_dir():
+        for path in sorted(ws.factors_dir.iterdir()):
+            if path.suffix.lower() not in (".csv", ".yaml", ".yml"):
+                continue
+            if path.suffix.lower() != ".csv" and path.with_suffix(".csv").exists():
+                continue  # manifest of a CSV set
+            fs = read_user_factor_set(path)
+            all_factors.extend(fs.factors)
+            hashes[fs.name] = factor_set_hash(fs.factors)
+    return Library(tuple(all_factors), hashes, gwp)
+
+
+def load_money(ws: Workspace) -> MoneyTables:
+    """Exchange rates and price indices from ``reference/`` (empty when absent).
+
+    Raises:
+        InputFileError: a file is malformed (naming file, row and column).
+    """
+    per_usd = _read_ref(ws.reference_dir / "fx_rates.csv", "per_usd")
+    index = _read_ref(ws.reference_dir / "price_index.csv", "index")
+    return MoneyTables(per_usd, index)
+
+
+def _read_ref(path: Path, value_col: str) -> dict[tuple[int, str], float]:
+    out: dict[tuple[int, str], float] = {}
+    if not path.exists():
+        return out
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        need = {"year", "currency", value_col}
+        if not reader.fieldnames or not need <= set(reader.fieldnames):
+            raise InputFileError(str(path), f"needs columns {', '.join(sorted(need))}")
+        for i, row in enumerate(reader, start=2):
+            try:
+                key = (int(row["year"]), row["currency"].strip().upper())
+                value = float(row[value_col])
+            except (TypeError, ValueError) as exc:
+                raise InputFileError(str(path), f"row {i}: {exc}") from exc
+            if value <= 0:
+                raise InputFileError(str(path), f"row {i}, column '{value_col}': must be > 0")
+            out[key] = value
+    return out
+
+
+def load_instruments(ws: Workspace) -> list[Instrument]:
+    """Contractual instruments of every active import batch."""
+    out: list[Instrument] = []
+    for path in ws.instrument_files():
+        for r in pq.read_table(path).to_pylist():
+            out.append(
+                Instrument(
+                    instrument_id=str(r["instrument_id"]),
+                    type=str(r["type"]),
+                    quantity_kwh=float(r["quantity_kwh"]),
+                    rate=float(r["emission_rate_kg_per_kwh"] or 0.0),
+                    region=str(r["region"] or ""),
+                    site=r["site"] or None,
+                    vintage_start=r["vintage_start"],
+                    vintage_end=r["vintage_end"],
+                )
+            )
+    return out
+
+
+def inputs_description(ws: Workspace, fiscal_year: str, gwp_set: str, lib: Library) -> dict[str, Any]:
+    """The canonical description of a calculation's inputs (hashed into the snapshot id)."""
+    cfg = ws.config
+    used_sets = sorted(lib.set_hashes)
+    return {
+        "fiscal_year": cfg.period(fiscal_year).label,
+        "calendar_start_month": cfg.calendar.start_month,
+        "gwp_set": gwp_set,
+        "consolidation": cfg.consolidation.value,
+        "boundary": {k: cfg.raw.get(k) for k in ("organisation", "region", "entities", "sites")},
+        "factor_set_priority": list(cfg.factor_sets),
+        "factor_sets": {name: lib.set_hashes[name] for name in used_sets},
+        "batches": [b.id for b in ws.batches()],
+        "reference": {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(ws.reference_dir.glob("*.csv"))
+        } if ws.reference_dir.is_dir() else {},
+        "engine_version": ENGINE_VERSION,
+        "lingtan_version": __version__,
+    }  # fmt: skip
+
+
+def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = None) -> Inventory:
+    """Calculate (or reuse, when the inputs are unchanged) the snapshot of ``fiscal_year``."""
+    cfg = ws.config
+    period = cfg.period(fiscal_year)
+    gwp_name = (gwp_set or cfg.gwp_set).upper()
+    lib = load_library(ws)
+    if gwp_name not in lib.gwp_sets:
+        raise WorkspaceError(f"unknown GWP set {gwp_name}; known: {', '.join(lib.gwp_sets)}")
+    desc = inputs_description(ws, fiscal_year, gwp_name, lib)
+    snap_id = hashlib.sha256(json.dumps(desc, sort_keys=True, default=str).encode()).hexdigest()
+    existing = [s for s in ws.snapshots(period.label) if s.id == snap_id]
+    if existing and (ws.snapshots_dir / snap_id / "emissions.parquet").exists():
+        return inventory_from_snapshot(existing[0])
+
+    inputs = CalcInputs(
+        activity_files=ws.activity_files(),
+        factors=lib.factors,
+        gwp=lib.gwp_sets[gwp_name],
+        period=period,
+        calendar=cfg.calendar,
+        site_regions=cfg.site_regions(),
+        site_shares=cfg.boundary.site_shares(),
+        default_region=cfg.region,
+        set_priority=cfg.factor_sets,
+        instruments=load_instruments(ws),
+        money=load_money(ws),
+    )
+    con = ibis.duckdb.connect()
+    result = calculate(inputs, con)
+    tmp = ws.snapshots_dir / f".{snap_id}.{uuid.uuid4().hex}.tmp"
+    tmp.mkdir(parents=True)
+    try:
+        emissions_path = tmp / "emissions.parquet"
+        con.to_parquet(result.emissions, emissions_path)
+        rows = _aggregate(con, emissions_path)
+        inv = build_inventory(
+            rows,
+            organisation=cfg.organisation,
+            fiscal_year=period.label,
+            period_start=period.start.isoformat(),
+            period_end=period.end.isoformat(),
+            gwp_set=gwp_name,
+            consolidation=cfg.consolidation.value,
+            site_entities={s.id: s.entity_id for s in cfg.boundary.sites},
+            unresolved=tuple(_gap_rows(result.unresolved)),
+            not_estimated=tuple(_gap_rows(result.not_estimated)),
+            market_notes=tuple(_market_notes(result.market)),
+            snapshot_id=snap_id,
+        )
+        final = ws.snapshots_dir / snap_id
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    with ws.session() as s:
+        s.merge(
+            Snapshot(
+                id=snap_id,
+                fiscal_year=period.label,
+                created_at=datetime.now(UTC).replace(tzinfo=None),
+                gwp_set=gwp_name,
+                consolidation=cfg.consolidation.value,
+                total_market_t=float(inv.totals()["total_market"] or 0.0),
+                inputs=desc,
+                inventory=_inventory_state(inv),
+                emissions_file=f"{snap_id}/emissions.parquet",
+            )
+        )
+    return inv
+
+
+def _aggregate(con: ibis.BaseBackend, path: Path) -> list[AggregateRow]:
+    t = con.read_parquet(str(path))
+    g = t.group_by(["scope", "category", "iso_category", "basis", "gas", "site", "method",
+                    "tier", t.date.strftime("%Y-%m").name("month")]).aggregate(
+        co2e_kg=t.co2e_kg.sum(), rows=t.count())  # fmt: skip
+    data = g.to_pyarrow().to_pylist()
+    return [
+        AggregateRow(
+            scope=int(d["scope"]), category=int(d["category"]),
+            iso_category=int(d["iso_category"]), basis=str(d["basis"]), gas=str(d["gas"]),
+            site=str(d["site"]), month=str(d["month"]), method=str(d["method"]),
+            tier=str(d["tier"]), co2e_kg=float(d["co2e_kg"] or 0.0), rows=int(d["rows"]),
+        )  # fmt: skip
+        for d in sorted(data, key=lambda d: tuple(str(d[k]) for k in sorted(d)))
+    ]
+
+
+def _gap_rows(table: Any) -> list[dict[str, Any]]:
+    keep = ("lookup", "region_eff", "unit", "scope", "category", "rows", "quantity", "no_factor")
+    out = []
+    for r in table.to_pylist():
+        out.append({k: r[k] for k in keep})
+    return sorted(out, key=lambda r: (r["scope"], r["category"], r["lookup"], r["region_eff"]))
+
+
+def _market_notes(market: Any) -> list[dict[str, Any]]:
+    notes: list[dict[str, Any]] = [
+        {"site": c.site, "consumption_kwh": c.consumption_kwh, "covered_kwh": c.covered_kwh,
+         "covered_pct": 100.0 * c.covered_fraction, "instrument_rate_kg_per_kwh": c.weighted_rate}
+        for c in market.coverage
+    ]  # fmt: skip
+    notes.extend(
+        {"instrument_id": i, "unallocated_kwh": kwh, "reason": why}
+        for i, kwh, why in market.unallocated
+    )
+    return notes
+
+
+def _inventory_state(inv: Inventory) -> dict[str, Any]:
+    return {
+        "meta": {
+            "organisation": inv.organisation, "fiscal_year": inv.fiscal_year,
+            "period_start": inv.period_start, "period_end": inv.period_end,
+            "gwp_set": inv.gwp_set, "consolidation": inv.consolidation,
+            "site_entities": dict(inv.site_entities), "snapshot_id": inv.snapshot_id,
+        },
+        "rows": [r.__dict__ for r in inv.rows],
+        "unresolved": list(inv.unresolved),
+        "not_estimated": list(inv.not_estimated),
+        "market_notes": list(inv.market_notes),
+    }  # fmt: skip
+
+
+def inventory_from_snapshot(snap: Snapshot) -> Inventory:
+    """Rebuild the :class:`Inventory` stored with a snapshot (no recalculation)."""
+    st = snap.inventory
+    meta: dict[str, Any] = dict(st["meta"])  # type: ignore[call-overload]
+    rows = [AggregateRow(**r) for r in st["rows"]]  # type: ignore[attr-defined]
+    return build_inventory(
+        rows,
+        unresolved=tuple(st["unresolved"]),  # type: ignore[call-overload]
+        not_estimated=tuple(st["not_estimated"]),  # type: ignore[call-overload]
+        market_notes=tuple(st["market_notes"]),  # type: ignore[call-overload]
+        **meta,
+    )
+
+
+def latest_inventory(ws: Workspace, fiscal_year: str) -> Inventory:
+    """The newest stored snapshot of ``fiscal_year``.
+
+    Raises:
+        WorkspaceError: no calculation was run for that year.
+    """
+    label = ws.config.period(fiscal_year).label
+    snaps = ws.snapshots(label)
+    if not snaps:
+        raise WorkspaceError(f"no inventory for {label}; run 'lingtan calc --year {label}'")
+    return inventory_from_snapshot(snaps[0])
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()

@@ -1,0 +1,275 @@
+"""Small lookup tables the engine joins against, built in Python from the core model.
+
+Everything here is small (factors: tens of thousands of rows; units, regions, gases: tens), so it
+is built once per calculation with plain Python and handed to the engine as Arrow tables. The hot
+path (millions of activity rows) never loops in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from lingtan.core.activities import STREAMS
+from lingtan.core.boundary import region_chain
+from lingtan.core.errors import UnitError
+from lingtan.core.factors import EmissionFactor
+from lingtan.core.gwp import CO2E, GWPSet
+from lingtan.core.units import conversion_factor, currency_code, dimension_name
+
+CURRENCY_DIM = "[currency]"
+
+#: Identity factors built into the engine (set ``lingtan-builtin``): see docs/templates.md.
+BUILTIN_SET = "lingtan-builtin"
+ONSITE_RENEWABLE = "electricity.onsite_renewable"
+DISCLOSED = "co2e.disclosed"
+RESIDUAL_MIX = "electricity.residual_mix"
+GRID = "electricity.grid"
+
+
+def unit_dim(unit: str) -> str:
+    """Dimension key used to match activity and factor units (all currencies share one key:
+    the spend method converts between them with exchange rates)."""
+    return CURRENCY_DIM if currency_code(unit) else dimension_name(unit)
+
+
+@dataclass(frozen=True)
+class FactorTables:
+    """Factor groups (one row per group) and values (one row per gas) as Arrow tables."""
+
+    groups: pa.Table
+    values: pa.Table
+    by_group: dict[int, list[EmissionFactor]]
+
+
+def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]) -> FactorTables:
+    """Number factor groups and lay them out for the resolution join.
+
+    ``set_rank`` orders sets: those named in ``set_priority`` first, in that order, then the
+    rest by name (the rule of :func:`lingtan.core.factors.resolve`).
+    """
+    rank = {name: i for i, name in enumerate(set_priority)}
+    others = sorted({f.set_name for f in factors} - set(rank))
+    for i, name in enumerate(others):
+        rank[name] = len(set_priority) + i
+    groups: dict[tuple[object, ...], list[EmissionFactor]] = {}
+    for f in factors:
+        groups.setdefault(f.group_key, []).append(f)
+    g_cols: dict[str, list[object]] = {k: [] for k in (
+        "group_id", "activity_type", "f_region", "dim", "valid_from", "valid_to", "set_rank",
+        "version", "factor_unit", "factor_price_year", "factor_set")}  # fmt: skip
+    v_cols: dict[str, list[object]] = {k: [] for k in (
+        "group_id", "factor_id", "gas", "factor_value", "factor_gwp_set", "factor_version")}  # fmt: skip
+    by_group: dict[int, list[EmissionFactor]] = {}
+    for gid, members in enumerate(groups.values()):
+        head = members[0]
+        by_group[gid] = members
+        for k, v in (
+            ("group_id", gid), ("activity_type", head.activity_type), ("f_region", head.region),
+            ("dim", unit_dim(head.unit)), ("valid_from", head.valid_from),
+            ("valid_to", head.valid_to), ("set_rank", rank[head.set_name]),
+            ("version", max(m.version for m in members)), ("factor_unit", head.unit),
+            ("factor_price_year", head.price_year), ("factor_set", head.set_name),
+        ):  # fmt: skip
+            g_cols[k].append(v)
+        for m in members:
+            for k, v in (
+                ("group_id", gid), ("factor_id", m.factor_id), ("gas", m.gas),
+                ("factor_value", m.value), ("factor_gwp_set", m.gwp_set),
+                ("factor_version", m.version),
+            ):  # fmt: skip
+                v_cols[k].append(v)
+    g_schema = pa.schema([
+        ("group_id", pa.int32()), ("activity_type", pa.string()), ("f_region", pa.string()),
+        ("dim", pa.string()), ("valid_from", pa.date32()), ("valid_to", pa.date32()),
+        ("set_rank", pa.int32()), ("version", pa.int32()), ("factor_unit", pa.string()),
+        ("factor_price_year", pa.int32()), ("factor_set", pa.string()),
+    ])  # fmt: skip
+    v_schema = pa.schema([
+        ("group_id", pa.int32()), ("factor_id", pa.string()), ("gas", pa.string()),
+        ("factor_value", pa.float64()), ("factor_gwp_set", pa.string()),
+        ("factor_version", pa.int32()),
+    ])  # fmt: skip
+    return FactorTables(
+        pa.table(g_cols, schema=g_schema), pa.table(v_cols, schema=v_schema), by_group
+    )
+
+
+def builtin_factors(gases: Iterable[str]) -> list[EmissionFactor]:
+    """Identity factors: ``gas.<GAS>`` (1 kg GAS per kg), ``co2e.disclosed`` (1 kg CO2e per kg,
+    GWP set as disclosed) and zero-emission on-site renewable electricity."""
+    from datetime import date
+
+    from lingtan.core.factors import FactorSource
+
+    src = FactorSource("lingtan", "built-in identity factors", "1")
+    start = date(1900, 1, 1)
+    out = [
+        EmissionFactor(f"builtin/gas.{g}", BUILTIN_SET, f"gas.{g}", "GLO", "kg", g, 1.0, start,
+                       src, description=f"1 kg of {g} emitted per kg reported")  # fmt: skip
+        for g in sorted(set(gases))
+        if g != CO2E
+    ]
+    out.append(
+        EmissionFactor("builtin/co2e.disclosed", BUILTIN_SET, DISCLOSED, "GLO", "kg", CO2E, 1.0,
+                       start, src, gwp_set="as disclosed",
+                       description="already-computed CO2e, taken as reported")  # fmt: skip
+    )
+    out.append(
+        EmissionFactor("builtin/onsite_renewable", BUILTIN_SET, ONSITE_RENEWABLE, "GLO", "kWh",
+                       "CO2", 0.0, start, src,
+                       description="self-generated renewable electricity: no Scope 2")  # fmt: skip
+    )
+    return out
+
+
+def gwp_table(gwp: GWPSet, gases: Iterable[str]) -> tuple[pa.Table, list[str]]:
+    """GWP of every gas that factors use (CO2e → 1), and the gases the set does not know."""
+    names, values, missing = [], [], []
+    for g in sorted(set(gases)):
+        if g == CO2E:
+            names.append(g)
+            values.append(1.0)
+        elif gwp.has(g):
+            names.append(g)
+            values.append(gwp.gwp(g))
+        else:
+            missing.append(g)
+    return pa.table({"gas": pa.array(names, pa.string()),
+                     "gwp": pa.array(values, pa.float64())}), missing  # fmt: skip
+
+
+def region_table(regions: Iterable[str]) -> pa.Table:
+    """(region, ancestor, depth) for each region and its chain up to GLO."""
+    rows: list[tuple[str, str, int]] = []
+    for r in sorted({x for x in regions if x}):
+        rows.extend((r, anc, d) for d, anc in enumerate(region_chain(r)))
+    return pa.table({
+        "region_eff": pa.array([r[0] for r in rows], pa.string()),
+        "ancestor": pa.array([r[1] for r in rows], pa.string()),
+        "depth": pa.array([r[2] for r in rows], pa.int32()),
+    })  # fmt: skip
+
+
+def unit_table(units: Iterable[str]) -> tuple[pa.Table, dict[str, str]]:
+    """(unit, dim) for each activity unit, and the units that could not be parsed → reason."""
+    names, dims, bad = [], [], {}
+    for u in sorted(set(units)):
+        try:
+            d = unit_dim(u)
+        except UnitError as exc:
+            bad[u] = str(exc)
+            continue
+        names.append(u)
+        dims.append(d)
+    return pa.table({"unit": pa.array(names, pa.string()),
+                     "dim": pa.array(dims, pa.string())}), bad  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MoneyTables:
+    """Exchange rates (units of currency per USD, annual average) and price indices."""
+
+    per_usd: Mapping[tuple[int, str], float]
+    index: Mapping[tuple[int, str], float]
+
+
+def conversion_rows(
+    combos: Iterable[tuple[str, str, int | None, int | None]], money: MoneyTables
+) -> tuple[pa.Table, dict[tuple[str, str, int | None, int | None], str]]:
+    """Multiplier from activity unit to factor unit for each distinct combination.
+
+    Physical units: pint conversion. Currencies (GHG Protocol Scope 3 Technical Guidance, cat. 1
+    spend-based method): amount in currency C of price year Y → factor currency F at the
+    year-Y average rate (F per USD / C per USD), then to the factor's price year P with F's price
+    index: × index_F[P] / index_F[Y].
+
+    Returns the table (unit, factor_unit, price_year, factor_price_year, conversion) and the
+    combinations that failed, with the reason (e.g. a missing exchange rate).
+    """
+    out: dict[str, list[object]] = {k: [] for k in (
+        "unit", "factor_unit", "price_year", "factor_price_year", "conversion")}  # fmt: skip
+    failed: dict[tuple[str, str, int | None, int | None], str] = {}
+    for combo in sorted(set(combos), key=lambda c: tuple(str(x) for x in c)):
+        unit, funit, year, fyear = combo
+        try:
+            mult = _convert(unit, funit, year, fyear, money)
+        except UnitError as exc:
+            failed[combo] = str(exc)
+            continue
+        for k, v in zip(out, (unit, funit, year, fyear, mult), strict=True):
+            out[k].append(v)
+    schema = pa.schema([("unit", pa.string()), ("factor_unit", pa.string()),
+                        ("price_year", pa.int32()), ("factor_price_year", pa.int32()),
+                        ("conversion", pa.float64())])  # fmt: skip
+    return pa.table(out, schema=schema), failed
+
+
+def _convert(unit: str, funit: str, year: int | None, fyear: int | None, m: MoneyTables) -> float:
+    src_cur, dst_cur = currency_code(unit), currency_code(funit)
+    if src_cur is None or dst_cur is None:
+        return conversion_factor(unit, funit)
+    # scale of the unit itself (万元 = 10 000 CNY)
+    scale = conversion_factor(unit, src_cur) * conversion_factor(dst_cur, funit)
+    if year is None:
+        raise UnitError(f"{unit}: a currency amount needs a price year")
+    if src_cur != dst_cur:
+        try:
+            fx = m.per_usd[(year, dst_cur)] / m.per_usd[(year, src_cur)]
+        except KeyError as exc:
+            raise UnitError(
+                f"no exchange rate for {exc.args[0][1]} in {year} (reference/fx_rates.csv)"
+            ) from exc
+        scale *= fx
+    if fyear is not None and fyear != year:
+        try:
+            scale *= m.index[(fyear, dst_cur)] / m.index[(year, dst_cur)]
+        except KeyError as exc:
+            raise UnitError(
+                f"no price index for {exc.args[0][1]} in {exc.args[0][0]} "
+                "(reference/price_index.csv)"
+            ) from exc
+    return scale
+
+
+def stream_table(activity_types: Iterable[str], grid_market: bool = True) -> pa.Table:
+    """The emission streams of each activity type (see :data:`lingtan.core.activities.STREAMS`).
+
+    Stream ``own`` looks up the activity type itself. Scope 2 electricity adds ``market``
+    (residual mix, falling back to the grid average — Scope 2 Guidance §6.11 — applied to the
+    share not covered by instruments); other Scope 2 energy adds ``market`` with the same factor
+    as location (no instruments for it yet). Extra streams (WTT, T&D) are optional: where no
+    factor exists they are reported as not estimated.
+    """
+    cols: dict[str, list[object]] = {k: [] for k in (
+        "activity_type", "stream", "lookup", "fallback", "s_scope", "s_category", "s_method",
+        "optional", "from_scope12", "market")}  # fmt: skip
+
+    def add(at: str, stream: str, lookup: str, fallback: str | None, scope: int | None,
+            cat: int | None, method: str | None, optional: bool, scope12: bool,
+            market: bool) -> None:  # fmt: skip
+        for k, v in zip(cols, (at, stream, lookup, fallback, scope, cat, method, optional,
+                               scope12, market), strict=True):  # fmt: skip
+            cols[k].append(v)
+
+    for at in sorted(set(activity_types)):
+        add(at, "own", at, None, None, None, None, False, False, False)
+        if grid_market and at == GRID:
+            add(at, "market", RESIDUAL_MIX, GRID, None, None, "s2.market.hierarchy", False,
+                True, True)  # fmt: skip
+        elif at.startswith(("heat.", "cooling.")):
+            add(at, "market", at, None, None, None, "s2.market.no_instrument", False, True, True)
+        for s in STREAMS:
+            if at.startswith(s.prefix):
+                lookup = s.factor_prefix + at[len(s.prefix):]
+                add(at, s.method.rsplit(".", 1)[-1], lookup, None, s.scope, s.category, s.method,
+                    True, True, False)  # fmt: skip
+    schema = pa.schema([
+        ("activity_type", pa.string()), ("stream", pa.string()), ("lookup", pa.string()),
+        ("fallback", pa.string()), ("s_scope", pa.int8()), ("s_category", pa.int8()),
+        ("s_method", pa.string()), ("optional", pa.bool_()), ("from_scope12", pa.bool_()),
+        ("market", pa.bool_()),
+    ])  # fmt: skip
+    return pa.table(cols, schema=schema)

@@ -1,0 +1,1 @@
+"""Persistence: the workspace folder, its configuration and its embedded relational store."""

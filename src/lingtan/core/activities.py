@@ -1,0 +1,133 @@
+"""Activity records and the inventory's classification (scopes, categories, ISO 14064-1).
+
+Every import template (see :mod:`lingtan.core.templates`) turns its rows into *normalised
+activities*, one schema for all: what (``activity_type``), how much (``quantity`` in ``unit``),
+when (``date``), where (``site``, ``region``), how it is classified (``scope``, ``category``) and by
+which method. The engine knows nothing of templates; it only reads this schema.
+
+Category codes:
+
+- Scope 1 (GHG Protocol Corporate Standard ch. 4): 1 stationary combustion, 2 mobile combustion,
+  3 fugitive, 4 process.
+- Scope 2: 1 electricity, 2 steam, 3 heat, 4 cooling.
+- Scope 3: 1 … 15 as in the GHG Protocol Scope 3 Standard, Table 5.4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pyarrow as pa
+
+SCOPE1_CATEGORIES = {1: "stationary combustion", 2: "mobile combustion", 3: "fugitive",
+                     4: "process"}  # fmt: skip
+SCOPE2_CATEGORIES = {1: "electricity", 2: "steam", 3: "heat", 4: "cooling"}
+SCOPE3_CATEGORIES = {
+    1: "purchased goods and services", 2: "capital goods",
+    3: "fuel- and energy-related activities", 4: "upstream transportation and distribution",
+    5: "waste generated in operations", 6: "business travel", 7: "employee commuting",
+    8: "upstream leased assets", 9: "downstream transportation and distribution",
+    10: "processing of sold products", 11: "use of sold products",
+    12: "end-of-life treatment of sold products", 13: "downstream leased assets",
+    14: "franchises", 15: "investments",
+}  # fmt: skip
+SCOPE3_CATEGORIES_ZH = {
+    1: "采购商品及服务", 2: "资本货物", 3: "燃料及能源相关活动", 4: "运输及分销（上游）",
+    5: "运营中产生的废弃物", 6: "差旅", 7: "员工通勤", 8: "租赁资产（上游）",
+    9: "运输及分销（下游）", 10: "已售出产品的加工", 11: "使用已售出产品",
+    12: "已售出产品生命周期末端处理", 13: "租赁资产（下游）", 14: "特许经营", 15: "投资",
+}  # fmt: skip
+CATEGORIES = {1: SCOPE1_CATEGORIES, 2: SCOPE2_CATEGORIES, 3: SCOPE3_CATEGORIES}
+
+
+def iso14064_category(scope: int, category: int) -> int:
+    """ISO 14064-1:2018 §5.2.4 / Annex B category (1–6) of a GHG Protocol scope and category.
+
+    1 direct; 2 indirect from imported energy; 3 transportation (S3 4, 6, 7, 9); 4 products used by
+    the organisation (S3 1, 2, 3, 5, 8); 5 use of products from the organisation (S3 10–13);
+    6 other indirect (S3 14, 15).
+    """
+    if scope == 1:
+        return 1
+    if scope == 2:
+        return 2
+    if category in (4, 6, 7, 9):
+        return 3
+    if category in (1, 2, 3, 5, 8):
+        return 4
+    if category in (10, 11, 12, 13):
+        return 5
+    return 6
+
+
+class Basis(StrEnum):
+    """Which Scope 2 total a row counts in (GHG Protocol Scope 2 Guidance ch. 6).
+
+    ``both`` rows (all Scope 1 and 3, and energy rows before market adjustment) count in the
+    location-based and the market-based totals alike.
+    """
+
+    BOTH = "both"
+    LOCATION = "location"
+    MARKET = "market"
+
+
+class Tier(StrEnum):
+    """Data-quality method tier of an activity (GHG Protocol Scope 3 Standard §7.3)."""
+
+    SUPPLIER_SPECIFIC = "supplier_specific"
+    ACTIVITY = "activity"
+    SPEND = "spend"
+    DISCLOSED = "disclosed"
+
+
+#: The normalised activity schema every template produces and the engine reads.
+ACTIVITY_SCHEMA = pa.schema(
+    [
+        pa.field("row_id", pa.int64(), nullable=False),  # unique in the workspace
+        pa.field("batch_id", pa.string(), nullable=False),  # import batch (content hash)
+        pa.field("source_row", pa.int32(), nullable=False),  # 1-based row in the file
+        pa.field("template", pa.string(), nullable=False),
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("region", pa.string()),  # empty/null → the site's region
+        pa.field("date", pa.date32(), nullable=False),
+        pa.field("scope", pa.int8(), nullable=False),
+        pa.field("category", pa.int8(), nullable=False),
+        pa.field("activity_type", pa.string(), nullable=False),
+        pa.field("quantity", pa.float64(), nullable=False),
+        pa.field("unit", pa.string(), nullable=False),
+        pa.field("price_year", pa.int16()),  # currency amounts only
+        pa.field("method", pa.string(), nullable=False),
+        pa.field("basis", pa.string(), nullable=False),
+        pa.field("tier", pa.string(), nullable=False),
+        pa.field("description", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Stream:
+    """An extra emission stream an activity type gives rise to, beyond its own.
+
+    Example: burning diesel (Scope 1) also has well-to-tank emissions upstream, which the GHG
+    Protocol Scope 3 Standard puts in category 3 (ch. 5.5, activity 3a).
+    """
+
+    prefix: str  # activity types starting with this …
+    factor_prefix: str  # … also look up factors under this prefix (suffix kept)
+    scope: int
+    category: int
+    method: str
+    from_scopes: tuple[int, ...] = (1, 2)  # only the company's own combustion/energy use
+
+
+#: Streams applied by the engine to every activity whose type starts with ``prefix``. Only
+#: factors that exist are applied; activities with no such factor are listed as "not estimated"
+#: in the inventory's completeness report, never silently.
+STREAMS: tuple[Stream, ...] = (
+    Stream("fuel.", "wtt.fuel.", 3, 3, "s3.c3.wtt_fuel"),
+    Stream("electricity.grid", "wtt.electricity.grid", 3, 3, "s3.c3.wtt_electricity"),
+    Stream("electricity.grid", "td_loss.electricity.grid", 3, 3, "s3.c3.td_loss"),
+    Stream("heat.", "wtt.heat.", 3, 3, "s3.c3.wtt_heat"),
+)

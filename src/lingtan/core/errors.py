@@ -1,0 +1,79 @@
+"""One base exception with specific subclasses (as bw2calc does).
+
+Every error that concerns user input names where it happened: the file, the row (1-based, as a
+spreadsheet shows it, header = row 1), the field and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class LingtanError(Exception):
+    """Base class of every error lingtan raises on purpose."""
+
+
+class UnitError(LingtanError):
+    """A unit is unknown, or two units that must be compatible are not."""
+
+
+class FactorError(LingtanError):
+    """A factor definition is invalid (undated, unsourced, unknown unit or gas …)."""
+
+
+class ResolutionError(LingtanError):
+    """No factor could be resolved for an activity, even after every fallback."""
+
+
+class BoundaryError(LingtanError):
+    """The organisational boundary is inconsistent (unknown entity, ownership out of range …)."""
+
+
+class PeriodError(LingtanError):
+    """A fiscal-year label or a date range cannot be understood."""
+
+
+class MethodError(LingtanError):
+    """A calculation method received inputs it cannot use."""
+
+
+class WorkspaceError(LingtanError):
+    """The workspace folder is missing, not initialised, or inconsistent."""
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One problem found in one input row.
+
+    Attributes:
+        source: file name (or other origin) of the row.
+        row: 1-based row number as a spreadsheet shows it (header is row 1).
+        field: column name the problem is in ("" when it concerns the whole row).
+        reason: human-readable explanation.
+        value: the offending raw value, as text.
+    """
+
+    source: str
+    row: int
+    field: str
+    reason: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source}, row {self.row}"
+        if self.field:
+            where += f", column '{self.field}'"
+        shown = f" (value: {self.value!r})" if self.value != "" else ""
+        return f"{where}: {self.reason}{shown}"
+
+
+class InputFileError(LingtanError):
+    """A whole input file cannot be read (missing, wrong format, no header …).
+
+    Nothing from such a file is imported.
+    """
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason

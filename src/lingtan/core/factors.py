@@ -1,0 +1,308 @@
+"""Emission factors: dated, sourced, unit-checked values per gas, and their resolution.
+
+A factor says how much of one gas (or of CO2e, with a stated GWP set) is emitted per unit of an
+activity type, in a region, over a validity period, according to a publisher's dataset. Factors
+with the same ``(set, activity_type, region, unit, valid_from)`` form one *factor group*: either
+per-gas rows (CO2, CH4, N2O …, GWP applied by the engine) or a single CO2e row, never both (that
+would count twice); :func:`validate_groups` enforces it.
+
+Resolution "as of" the activity date (OpenFisca-style parameters keyed by start date), with an
+explicit, recorded fallback (:class:`Match`):
+
+1. a factor valid on the date, for the activity's region, then each parent region
+   (``CN-TJ`` → ``CN`` → ``GLO``);
+2. else the nearest earlier factor (latest ``valid_from`` before the date), same region order.
+
+Within a level, factor sets earlier in the priority list win, then the latest ``valid_from``,
+then the highest version. The pure :func:`resolve` is the reference; the columnar engine
+(:mod:`lingtan.adapters.compute.resolution`) implements the same rule and is tested against it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from lingtan.core.boundary import region_chain
+from lingtan.core.errors import FactorError, UnitError
+from lingtan.core.gwp import CO2E, normalise_gas
+from lingtan.core.units import are_compatible, dimension_name, parse_unit
+
+#: Columns of the factor CSV format (bundled sets and user-defined sets alike).
+#: name → (required, description). See docs/factor-format.md.
+FACTOR_COLUMNS: dict[str, tuple[bool, str]] = {
+    "factor_id": (True, "stable id, unique within the set, e.g. desnz-2025/1_100_1000_15/CO2"),
+    "activity_type": (True, "what the factor applies to, e.g. fuel.diesel, electricity.grid"),
+    "region": (True, "ISO 3166-1/2 code (CN, CN-TJ, GB, US) or GLO for global"),
+    "unit": (True, "activity unit the value is per (pint-parsable: L, kWh, t, tkm, USD …)"),
+    "gas": (True, "CO2, CH4, CH4_fossil, N2O, HFC134a … or CO2e"),
+    "value": (True, "kg of gas (or kg CO2e) per activity unit"),
+    "valid_from": (True, "first day the value applies, YYYY-MM-DD"),
+    "valid_to": (False, "first day it no longer applies (exclusive), YYYY-MM-DD; empty = open"),
+    "gwp_set": (False, "GWP set of a CO2e value (AR4/AR5/AR6); required when gas = CO2e"),
+    "publisher": (True, "organisation that published the value"),
+    "dataset": (True, "publication the value comes from"),
+    "edition": (True, "edition or year of the publication"),
+    "table": (False, "table, sheet or row reference within the publication"),
+    "version": (False, "integer revision of this factor within the set; default 1"),
+    "price_year": (False, "for currency units: the price year of the denominator"),
+    "description": (False, "free text shown to users"),
+}
+
+
+class MatchKind(StrEnum):
+    """How a factor was matched to an activity."""
+
+    EXACT = "exact"  # valid on the date, in the activity's own region
+    REGION_FALLBACK = "region_fallback"  # valid on the date, in a parent region
+    EARLIER_YEAR = "earlier_year"  # nearest earlier factor (own or parent region)
+
+
+@dataclass(frozen=True)
+class FactorSource:
+    """Citation of a factor value."""
+
+    publisher: str
+    dataset: str
+    edition: str
+    table: str = ""
+
+    def __str__(self) -> str:
+        tail = f", {self.table}" if self.table else ""
+        return f"{self.publisher}, {self.dataset} ({self.edition}){tail}"
+
+
+@dataclass(frozen=True)
+class EmissionFactor:
+    """One per-gas (or CO2e) emission-factor value. Units: ``value`` [kg gas / ``unit``]."""
+
+    factor_id: str
+    set_name: str
+    activity_type: str
+    region: str
+    unit: str
+    gas: str
+    value: float
+    valid_from: date
+    source: FactorSource
+    valid_to: date | None = None
+    gwp_set: str | None = None
+    version: int = 1
+    price_year: int | None = None
+    description: str = ""
+
+    @property
+    def group_key(self) -> tuple[str, str, str, str, date]:
+        """Key of the factor group this value belongs to."""
+        return (self.set_name, self.activity_type, self.region, self.unit, self.valid_from)
+
+    def valid_on(self, d: date) -> bool:
+        """True when ``valid_from <= d < valid_to``."""
+        return self.valid_from <= d and (self.valid_to is None or d < self.valid_to)
+
+
+def make_factor(
+    set_name: str, fields: dict[str, str], where: str = ""
+) -> EmissionFactor:
+    """Build and check one factor from text fields (a CSV row), failing loudly.
+
+    Args:
+        set_name: the factor set the row belongs to.
+        fields: column → text, columns as in :data:`FACTOR_COLUMNS`.
+        where: location for error messages, e.g. ``"desnz-2025.csv, row 12"``.
+
+    Raises:
+        FactorError: a required field is empty, the unit or gas is unknown, the value is not a
+            finite non-negative number, a date is malformed, or a CO2e value has no GWP set.
+    """
+    at = f"{where}: " if where else ""
+    for col, (required, _) in FACTOR_COLUMNS.items():
+        if required and not str(fields.get(col, "") or "").strip():
+            raise FactorError(f"{at}column '{col}' is empty or missing")
+    unit = fields["unit"].strip()
+    try:
+        parse_unit(unit)
+    except UnitError as exc:
+        raise FactorError(f"{at}column 'unit': {exc}") from exc
+    try:
+        value = float(fields["value"])
+    except ValueError as exc:
+        raise FactorError(f"{at}column 'value': not a number: {fields['value']!r}") from exc
+    if not math.isfinite(value) or value < 0:
+        raise FactorError(f"{at}column 'value': must be finite and >= 0, got {value}")
+    gas = normalise_gas(fields["gas"])
+    gwp_set = (fields.get("gwp_set") or "").strip() or None
+    if gas == CO2E and gwp_set is None:
+        raise FactorError(f"{at}column 'gwp_set': a CO2e value must state its GWP set")
+    valid_from = _parse_date(fields["valid_from"], f"{at}column 'valid_from'")
+    valid_to_raw = (fields.get("valid_to") or "").strip()
+    valid_to = _parse_date(valid_to_raw, f"{at}column 'valid_to'") if valid_to_raw else None
+    if valid_to is not None and valid_to <= valid_from:
+        raise FactorError(f"{at}valid_to {valid_to} is not after valid_from {valid_from}")
+    version_raw = (fields.get("version") or "").strip()
+    price_raw = (fields.get("price_year") or "").strip()
+    try:
+        version = int(version_raw) if version_raw else 1
+        price_year = int(price_raw) if price_raw else None
+    except ValueError as exc:
+        raise FactorError(f"{at}version and price_year must be whole numbers") from exc
+    return EmissionFactor(
+        factor_id=fields["factor_id"].strip(),
+        set_name=set_name,
+        activity_type=fields["activity_type"].strip(),
+        region=fields["region"].strip().upper(),
+        unit=unit,
+        gas=gas,
+        value=value,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        gwp_set=gwp_set,
+        version=version,
+        price_year=price_year,
+        source=FactorSource(
+            publisher=fields["publisher"].strip(),
+            dataset=fields["dataset"].strip(),
+            edition=fields["edition"].strip(),
+            table=(fields.get("table") or "").strip(),
+        ),
+        description=(fields.get("description") or "").strip(),
+    )
+
+
+def _parse_date(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise FactorError(f"{where}: not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def validate_groups(factors: Iterable[EmissionFactor]) -> None:
+    """Check that no factor group mixes CO2e with per-gas values, repeats a gas, or repeats an id.
+
+    Raises:
+        FactorError: naming the first offending group or id.
+    """
+    seen_ids: set[tuple[str, str]] = set()
+    groups: dict[tuple[str, str, str, str, date], set[str]] = {}
+    for f in factors:
+        key_id = (f.set_name, f.factor_id)
+        if key_id in seen_ids:
+            raise FactorError(f"factor id {f.factor_id!r} appears twice in set {f.set_name!r}")
+        seen_ids.add(key_id)
+        gases = groups.setdefault(f.group_key, set())
+        if f.gas in gases:
+            raise FactorError(f"factor group {f.group_key} has gas {f.gas} twice")
+        gases.add(f.gas)
+    for key, gases in groups.items():
+        if CO2E in gases and len(gases) > 1:
+            raise FactorError(
+                f"factor group {key} mixes a CO2e value with per-gas values; that counts twice"
+            )
+
+
+@dataclass(frozen=True)
+class Match:
+    """A resolved factor group and how it was reached (recorded in lineage)."""
+
+    factors: tuple[EmissionFactor, ...]
+    kind: MatchKind
+    region: str
+    requested_region: str
+    requested_date: date
+
+    @property
+    def note(self) -> str:
+        """Human-readable fallback note, empty for an exact match."""
+        parts = []
+        if self.region != self.requested_region.upper():
+            parts.append(f"region {self.requested_region}→{self.region}")
+        if self.kind is MatchKind.EARLIER_YEAR:
+            parts.append(
+                f"date {self.requested_date}→factor valid from {self.factors[0].valid_from}"
+            )
+        return "; ".join(parts)
+
+
+def resolve(
+    factors: Sequence[EmissionFactor],
+    activity_type: str,
+    region: str,
+    on: date,
+    unit: str,
+    set_priority: Sequence[str] = (),
+) -> Match | None:
+    """Resolve the factor group for one activity (reference implementation; see module doc).
+
+    Args:
+        factors: candidate factors (any activity types; filtered here).
+        activity_type: e.g. ``electricity.grid``.
+        region: the activity's region, e.g. ``CN-TJ``.
+        on: the activity date.
+        unit: the activity's unit; only factors whose unit has the same dimension qualify
+            (currencies: any currency qualifies, conversion is the spend method's job).
+        set_priority: factor-set names, most preferred first; unnamed sets come after, by name.
+
+    Returns:
+        The match, or None when nothing qualifies even after every fallback.
+    """
+    rank = {name: i for i, name in enumerate(set_priority)}
+    want_dim = dimension_name(unit)
+    chain = region_chain(region)
+    depth = {r: i for i, r in enumerate(chain)}
+    groups: dict[tuple[str, str, str, str, date], list[EmissionFactor]] = {}
+    for f in factors:
+        if f.activity_type != activity_type or f.region not in depth:
+            continue
+        if f.valid_from > on or not _unit_fits(f.unit, unit, want_dim):
+            continue
+        groups.setdefault(f.group_key, []).append(f)
+    if not groups:
+        return None
+
+    def sort_key(members: list[EmissionFactor]) -> tuple[int, int, int, str, int, int]:
+        f = members[0]
+        exact = 0 if f.valid_on(on) else 1
+        return (
+            exact,
+            depth[f.region],
+            rank.get(f.set_name, len(rank)),
+            f.set_name,
+            -f.valid_from.toordinal(),
+            -max(m.version for m in members),
+        )
+
+    best = min(groups.values(), key=sort_key)
+    head = best[0]
+    if not head.valid_on(on):
+        kind = MatchKind.EARLIER_YEAR
+    elif depth[head.region] == 0:
+        kind = MatchKind.EXACT
+    else:
+        kind = MatchKind.REGION_FALLBACK
+    return Match(
+        factors=tuple(sorted(best, key=lambda m: m.gas)),
+        kind=kind,
+        region=head.region,
+        requested_region=region,
+        requested_date=on,
+    )
+
+
+def _unit_fits(factor_unit: str, activity_unit: str, activity_dim: str) -> bool:
+    if dimension_name(factor_unit) == activity_dim:
+        return True
+    return activity_dim.startswith("[currency_") and dimension_name(factor_unit).startswith(
+        "[currency_"
+    )
+
+
+def check_unit_compatible(activity_unit: str, factor: EmissionFactor) -> None:
+    """Raise :class:`UnitError` when the activity unit cannot be converted to the factor's."""
+    if not are_compatible(activity_unit, factor.unit):
+        raise UnitError(
+            f"activity unit {activity_unit!r} does not match factor {factor.factor_id} "
+            f"unit {factor.unit!r}"
+        )
