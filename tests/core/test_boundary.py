@@ -17,8 +17,11 @@ def group() -> Boundary:
             LegalEntity("JV", "joint venture", 50.0, True, False, parent_id="SUB"),
             LegalEntity("ASSOC", "associate", 30.0, False, False),
         ),
-        sites=(Site("A", "a", "SUB", "CN-TJ"), Site("B", "b", "JV", "CN"),
-               Site("C", "c", "ASSOC", "GB")),  # fmt: skip
+        sites=(
+            Site("A", "a", "SUB", "CN-TJ"),
+            Site("B", "b", "JV", "CN"),
+            Site("C", "c", "ASSOC", "GB"),
+        ),
     )
 
 
@@ -41,8 +44,10 @@ def test_invalid_boundaries() -> None:
     with pytest.raises(BoundaryError, match="unknown entity"):
         Boundary("G", sites=(Site("S", "s", "NOPE", "CN"),))
     with pytest.raises(BoundaryError, match="cycle"):
-        Boundary("G", entities=(LegalEntity("X", "x", parent_id="Y"),
-                                LegalEntity("Y", "y", parent_id="X")))  # fmt: skip
+        Boundary(
+            "G",
+            entities=(LegalEntity("X", "x", parent_id="Y"), LegalEntity("Y", "y", parent_id="X")),
+        )
 
 
 def test_region_chain() -> None:

@@ -19,8 +19,17 @@ from lingtan.core.factors import (
 SRC = FactorSource("pub", "data", "2024")
 
 
-def f(fid: str, at: str, region: str, value: float, start: date, end: date | None = None,
-      set_name: str = "s", unit: str = "kWh", gas: str = "CO2") -> EmissionFactor:  # fmt: skip
+def f(
+    fid: str,
+    at: str,
+    region: str,
+    value: float,
+    start: date,
+    end: date | None = None,
+    set_name: str = "s",
+    unit: str = "kWh",
+    gas: str = "CO2",
+) -> EmissionFactor:
     return EmissionFactor(fid, set_name, at, region, unit, gas, value, start, SRC, valid_to=end)
 
 
@@ -33,22 +42,27 @@ GRID = [
 
 def test_exact_match_in_own_region() -> None:
     m = resolve(GRID, "electricity.grid", "CN", date(2021, 6, 1), "MWh")
-    assert m is not None and m.kind is MatchKind.EXACT
+    assert m is not None
+    assert m.kind is MatchKind.EXACT
     assert m.factors[0].value == 0.5568
 
 
 def test_valid_in_parent_region_beats_older_own_region() -> None:
     m = resolve(GRID, "electricity.grid", "CN-TJ", date(2023, 6, 1), "kWh")
-    assert m is not None and m.kind is MatchKind.REGION_FALLBACK
+    assert m is not None
+    assert m.kind is MatchKind.REGION_FALLBACK
     assert m.factors[0].factor_id == "cn22"
     assert m.note == "region CN-TJ→CN"
 
 
 def test_nearest_earlier_year() -> None:
-    factors = [f("a", "x", "GLO", 1.0, date(2019, 1, 1), date(2020, 1, 1)),
-               f("b", "x", "GLO", 2.0, date(2020, 1, 1), date(2021, 1, 1))]  # fmt: skip
+    factors = [
+        f("a", "x", "GLO", 1.0, date(2019, 1, 1), date(2020, 1, 1)),
+        f("b", "x", "GLO", 2.0, date(2020, 1, 1), date(2021, 1, 1)),
+    ]
     m = resolve(factors, "x", "CN", date(2024, 5, 1), "kWh")
-    assert m is not None and m.kind is MatchKind.EARLIER_YEAR
+    assert m is not None
+    assert m.kind is MatchKind.EARLIER_YEAR
     assert m.factors[0].factor_id == "b"
 
 
@@ -61,16 +75,28 @@ def test_unit_dimension_must_match() -> None:
 
 
 def test_set_priority_then_latest_then_version() -> None:
-    fs = [f("a", "x", "GLO", 1.0, date(2020, 1, 1), set_name="bundled"),
-          f("b", "x", "GLO", 2.0, date(2020, 1, 1), set_name="company")]  # fmt: skip
+    fs = [
+        f("a", "x", "GLO", 1.0, date(2020, 1, 1), set_name="bundled"),
+        f("b", "x", "GLO", 2.0, date(2020, 1, 1), set_name="company"),
+    ]
     m = resolve(fs, "x", "GLO", date(2022, 1, 1), "kWh", set_priority=["company", "bundled"])
-    assert m is not None and m.factors[0].factor_id == "b"
+    assert m is not None
+    assert m.factors[0].factor_id == "b"
 
 
 def test_make_factor_checks_fields() -> None:
-    row = {"factor_id": "1", "activity_type": "fuel.diesel", "region": "glo", "unit": "L",
-           "gas": "CO2", "value": "2.5", "valid_from": "2025-01-01", "publisher": "p",
-           "dataset": "d", "edition": "2025"}  # fmt: skip
+    row = {
+        "factor_id": "1",
+        "activity_type": "fuel.diesel",
+        "region": "glo",
+        "unit": "L",
+        "gas": "CO2",
+        "value": "2.5",
+        "valid_from": "2025-01-01",
+        "publisher": "p",
+        "dataset": "d",
+        "edition": "2025",
+    }
     assert make_factor("s", row).region == "GLO"
     with pytest.raises(FactorError, match="row 3: column 'unit'"):
         make_factor("s", {**row, "unit": "litters"}, "x.csv, row 3")
@@ -84,7 +110,8 @@ def test_make_factor_checks_fields() -> None:
 
 def test_groups_never_mix_co2e_and_gases() -> None:
     a = f("1", "x", "GLO", 1.0, date(2020, 1, 1))
-    b = EmissionFactor("2", "s", "x", "GLO", "kWh", "CO2e", 1.0, date(2020, 1, 1), SRC,
-                       gwp_set="AR5")  # fmt: skip
+    b = EmissionFactor(
+        "2", "s", "x", "GLO", "kWh", "CO2e", 1.0, date(2020, 1, 1), SRC, gwp_set="AR5"
+    )
     with pytest.raises(FactorError, match="counts twice"):
         validate_groups([a, b])

@@ -18,8 +18,12 @@ def test_ar6_methane_by_origin() -> None:
 
 
 def test_blend_from_composition() -> None:
-    ar5 = build_gwp_set("AR5", {"HFC32": 677, "HFC125": 3170}, "AR5",
-                        blends={"R-410A": {"HFC-32": 0.5, "HFC-125": 0.5}})  # fmt: skip
+    ar5 = build_gwp_set(
+        "AR5",
+        {"HFC32": 677, "HFC125": 3170},
+        "AR5",
+        blends={"R-410A": {"HFC-32": 0.5, "HFC-125": 0.5}},
+    )
     # R-410A = 50 % HFC-32 + 50 % HFC-125 → 0.5·677 + 0.5·3170 = 1923.5 (EPA Table 12: 1924)
     assert ar5.gwp("R410A") == pytest.approx(1923.5)
     assert blend_gwp({"HFC32": 50, "HFC125": 50}, ar5) == pytest.approx(1923.5)
@@ -35,9 +39,18 @@ def test_bad_blends_and_gases() -> None:
         build_gwp_set("X", {"CH4": -1}, "x")
 
 
-@pytest.mark.parametrize(("raw", "key"), [
-    ("HFC-134a", "HFC134a"), ("r-410a", "R410A"), ("R-134a", "HFC134a"), ("R-22", "HCFC22"),
-    ("R32", "HFC32"), ("co2e", "CO2e"), ("ch4 fossil", "CH4_fossil"), ("SF6", "SF6"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("HFC-134a", "HFC134a"),
+        ("r-410a", "R410A"),
+        ("R-134a", "HFC134a"),
+        ("R-22", "HCFC22"),
+        ("R32", "HFC32"),
+        ("co2e", "CO2e"),
+        ("ch4 fossil", "CH4_fossil"),
+        ("SF6", "SF6"),
+    ],
+)
 def test_normalise_gas(raw: str, key: str) -> None:
     assert normalise_gas(raw) == key

@@ -14,8 +14,15 @@ CAL = FiscalCalendar(4)
 FY = "FY2023/24"
 
 
-def ins(iid: str, kwh: float, site: str | None, region: str = "CN", rate: float = 0.0,
-        start: date = date(2023, 4, 1), end: date = date(2024, 3, 31)) -> Instrument:  # fmt: skip
+def ins(
+    iid: str,
+    kwh: float,
+    site: str | None,
+    region: str = "CN",
+    rate: float = 0.0,
+    start: date = date(2023, 4, 1),
+    end: date = date(2024, 3, 31),
+) -> Instrument:
     return Instrument(iid, "gec", kwh, rate, region, site, start, end)
 
 
@@ -29,15 +36,18 @@ def test_site_certificates_then_pooled_never_more_than_consumption() -> None:
     r = run([ins("A", 60_000, "TJ"), ins("POOL", 120_000, None)], cons)
     cov = {c.site: c for c in r.coverage}
     # TJ: 60 000 from A, then 40 000 from the pool; HF: 50 000 from the pool; UK not in CN market
-    assert cov["TJ"].covered_kwh == 100_000 and cov["HF"].covered_kwh == 50_000
+    assert cov["TJ"].covered_kwh == 100_000
+    assert cov["HF"].covered_kwh == 50_000
     assert cov["UK"].covered_kwh == 0
     assert sum(a.kwh for a in r.allocations if a.instrument_id == "POOL") == 90_000
     assert r.unallocated == (("POOL", 30_000, "exceeds consumption in CN"),)
 
 
 def test_supplier_rate_is_volume_weighted() -> None:
-    r = run([ins("G", 30_000, "TJ", rate=0.0), ins("S", 10_000, "TJ", rate=0.4)],
-            {("TJ", FY): 100_000.0})  # fmt: skip
+    r = run(
+        [ins("G", 30_000, "TJ", rate=0.0), ins("S", 10_000, "TJ", rate=0.4)],
+        {("TJ", FY): 100_000.0},
+    )
     c = r.coverage[0]
     assert c.covered_fraction == pytest.approx(0.4)
     assert c.weighted_rate == pytest.approx((30_000 * 0 + 10_000 * 0.4) / 40_000)
@@ -49,7 +59,9 @@ def test_certificate_counted_once() -> None:
 
 
 def test_vintage_crossing_fiscal_years_is_not_used() -> None:
-    r = run([ins("V", 5_000, "TJ", start=date(2024, 3, 1), end=date(2024, 4, 30))],
-            {("TJ", FY): 10_000.0})  # fmt: skip
+    r = run(
+        [ins("V", 5_000, "TJ", start=date(2024, 3, 1), end=date(2024, 4, 30))],
+        {("TJ", FY): 10_000.0},
+    )
     assert r.coverage[0].covered_kwh == 0
     assert r.unallocated[0][2] == "vintage crosses a fiscal-year boundary"

@@ -20,24 +20,47 @@ from enum import StrEnum
 
 import pyarrow as pa
 
-SCOPE1_CATEGORIES = {1: "stationary combustion", 2: "mobile combustion", 3: "fugitive",
-                     4: "process"}  # fmt: skip
+SCOPE1_CATEGORIES = {
+    1: "stationary combustion",
+    2: "mobile combustion",
+    3: "fugitive",
+    4: "process",
+}
 SCOPE2_CATEGORIES = {1: "electricity", 2: "steam", 3: "heat", 4: "cooling"}
 SCOPE3_CATEGORIES = {
-    1: "purchased goods and services", 2: "capital goods",
-    3: "fuel- and energy-related activities", 4: "upstream transportation and distribution",
-    5: "waste generated in operations", 6: "business travel", 7: "employee commuting",
-    8: "upstream leased assets", 9: "downstream transportation and distribution",
-    10: "processing of sold products", 11: "use of sold products",
-    12: "end-of-life treatment of sold products", 13: "downstream leased assets",
-    14: "franchises", 15: "investments",
-}  # fmt: skip
+    1: "purchased goods and services",
+    2: "capital goods",
+    3: "fuel- and energy-related activities",
+    4: "upstream transportation and distribution",
+    5: "waste generated in operations",
+    6: "business travel",
+    7: "employee commuting",
+    8: "upstream leased assets",
+    9: "downstream transportation and distribution",
+    10: "processing of sold products",
+    11: "use of sold products",
+    12: "end-of-life treatment of sold products",
+    13: "downstream leased assets",
+    14: "franchises",
+    15: "investments",
+}
 SCOPE3_CATEGORIES_ZH = {
-    1: "采购商品及服务", 2: "资本货物", 3: "燃料及能源相关活动", 4: "运输及分销（上游）",
-    5: "运营中产生的废弃物", 6: "差旅", 7: "员工通勤", 8: "租赁资产（上游）",
-    9: "运输及分销（下游）", 10: "已售出产品的加工", 11: "使用已售出产品",
-    12: "已售出产品生命周期末端处理", 13: "租赁资产（下游）", 14: "特许经营", 15: "投资",
-}  # fmt: skip
+    1: "采购商品及服务",
+    2: "资本货物",
+    3: "燃料及能源相关活动",
+    4: "运输及分销（上游）",
+    5: "运营中产生的废弃物",
+    6: "差旅",
+    7: "员工通勤",
+    8: "租赁资产（上游）",
+    9: "运输及分销（下游）",
+    10: "已售出产品的加工",
+    11: "使用已售出产品",
+    12: "已售出产品生命周期末端处理",
+    13: "租赁资产（下游）",
+    14: "特许经营",
+    15: "投资",
+}
 CATEGORIES = {1: SCOPE1_CATEGORIES, 2: SCOPE2_CATEGORIES, 3: SCOPE3_CATEGORIES}
 
 

@@ -133,8 +133,10 @@ class Boundary:
             for e in chain:
                 share *= e.ownership_pct / 100.0
             return share
-        flag = "operational_control" if how is Consolidation.OPERATIONAL_CONTROL else (
-            "financial_control"
+        flag = (
+            "operational_control"
+            if how is Consolidation.OPERATIONAL_CONTROL
+            else ("financial_control")
         )
         return 1.0 if all(getattr(e, flag) for e in chain) else 0.0
 

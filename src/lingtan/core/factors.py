@@ -104,9 +104,7 @@ class EmissionFactor:
         return self.valid_from <= d and (self.valid_to is None or d < self.valid_to)
 
 
-def make_factor(
-    set_name: str, fields: dict[str, str], where: str = ""
-) -> EmissionFactor:
+def make_factor(set_name: str, fields: dict[str, str], where: str = "") -> EmissionFactor:
     """Build and check one factor from text fields (a CSV row), failing loudly.
 
     Args:
@@ -256,7 +254,7 @@ def resolve(
     for f in factors:
         if f.activity_type != activity_type or f.region not in depth:
             continue
-        if f.valid_from > on or not _unit_fits(f.unit, unit, want_dim):
+        if f.valid_from > on or not _unit_fits(f.unit, want_dim):
             continue
         groups.setdefault(f.group_key, []).append(f)
     if not groups:
@@ -291,7 +289,7 @@ def resolve(
     )
 
 
-def _unit_fits(factor_unit: str, activity_unit: str, activity_dim: str) -> bool:
+def _unit_fits(factor_unit: str, activity_dim: str) -> bool:
     if dimension_name(factor_unit) == activity_dim:
         return True
     return activity_dim.startswith("[currency_") and dimension_name(factor_unit).startswith(

@@ -1,12 +1,13 @@
 """Greenhouse gases and global-warming-potential (GWP100) sets.
 
-Standards: IPCC AR4 (2007) WGI Table 2.14, AR5 (2013) WGI Table 8.A.1, AR6 (2021) WGI Table 7.15 /
-7.SM.7; GHG Protocol "Global Warming Potential Values" (2016, 2024); ISO 14064-1:2018 §6.4.
+Standards: IPCC AR4 (2007) WGI Table 2.14, AR5 (2013) WGI Table 8.A.1, AR6 (2021) WGI
+Table 7.15 / 7.SM.7; GHG Protocol "Global Warming Potential Values" (2016, 2024);
+ISO 14064-1:2018 §6.4.
 
-Methane origin: AR6 distinguishes fossil methane (29.8, including the CO2 from its oxidation) from
-non-fossil methane (27.0); the generic AR6 value 27.9 applies when the origin is unknown. For AR5 and
-AR4 lingtan uses a single CH4 value for all origins (28 and 25), as the GHG Protocol tables, UK DESNZ
-and US EPA apply them, so their published CO2e factors are reproduced exactly. See
+Methane origin: AR6 distinguishes fossil methane (29.8, including the CO2 from its oxidation)
+from non-fossil methane (27.0); the generic AR6 value 27.9 applies when the origin is unknown.
+For AR5 and AR4 lingtan uses a single CH4 value for all origins (28 and 25), as the GHG Protocol
+tables, UK DESNZ and US EPA apply them, so their published CO2e factors are reproduced exactly. See
 ``docs/decisions/0003-methane-origin.md``.
 
 Refrigerant blends (R-410A, R-404A …) have no GWP of their own in IPCC tables: their GWP is computed
@@ -36,9 +37,19 @@ METHANE_BY_ORIGIN: dict[str, dict[str, float]] = {
 
 #: ASHRAE 34 refrigerant numbers of pure CFCs and HCFCs (R-numbers of pure HFCs map to ``HFC…``;
 #: 400- and 500-series numbers are blends and stay ``R…``).
-_R_NUMBERS = {"11": "CFC11", "12": "CFC12", "13": "CFC13", "113": "CFC113", "114": "CFC114",
-              "115": "CFC115", "22": "HCFC22", "123": "HCFC123", "124": "HCFC124",
-              "141b": "HCFC141b", "142b": "HCFC142b"}  # fmt: skip
+_R_NUMBERS = {
+    "11": "CFC11",
+    "12": "CFC12",
+    "13": "CFC13",
+    "113": "CFC113",
+    "114": "CFC114",
+    "115": "CFC115",
+    "22": "HCFC22",
+    "123": "HCFC123",
+    "124": "HCFC124",
+    "141b": "HCFC141b",
+    "142b": "HCFC142b",
+}
 
 
 def normalise_gas(name: str) -> str:
@@ -153,6 +164,8 @@ def build_gwp_set(
         name=name,
         values=clean,
         source=source,
-        blends={normalise_gas(k): {normalise_gas(g): w for g, w in c.items()}
-                for k, c in (blends or {}).items()},
+        blends={
+            normalise_gas(k): {normalise_gas(g): w for g, w in c.items()}
+            for k, c in (blends or {}).items()
+        },
     )

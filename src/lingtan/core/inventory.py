@@ -69,7 +69,7 @@ class Inventory:
         return kg / KG_PER_T
 
     def by(self, key: str, basis: str = "market", **where: Any) -> dict[Any, float]:
-        """Totals [t CO2e] grouped by one row field (``category``, ``gas``, ``site``, ``month`` …)."""
+        """Totals [t CO2e] grouped by one row field (``category``, ``gas``, ``site`` …)."""
         out: dict[Any, float] = {}
         for r in self.rows:
             if _in_basis(r.basis, basis) and all(getattr(r, k) == v for k, v in where.items()):
@@ -153,9 +153,10 @@ class Inventory:
             "scope1_by_category_tco2e": rmap(self.by("category", scope=1)),
             "scope2_by_category_tco2e": {
                 "location": rmap(self.by("category", "location", scope=2))
-                if self.has_location_basis else None,
+                if self.has_location_basis
+                else None,
                 "market": rmap(self.by("category", "market", scope=2)),
-            },  # fmt: skip
+            },
             "scope3_by_category_tco2e": rmap(self.scope3_by_category()),
             "iso14064_by_category_tco2e": rmap(self.by("iso_category")),
             "by_gas_tco2e": rmap(self.by("gas")),
@@ -178,8 +179,6 @@ class Inventory:
         }
 
 
-def build_inventory(
-    rows: Iterable[AggregateRow], **meta: Any
-) -> Inventory:
+def build_inventory(rows: Iterable[AggregateRow], **meta: Any) -> Inventory:
     """Make an :class:`Inventory` from aggregated rows and metadata (see its fields)."""
     return Inventory(rows=tuple(rows), **meta)

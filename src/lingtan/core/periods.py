@@ -71,8 +71,8 @@ class FiscalCalendar:
         if m:
             first = int(m.group(1))
             second_raw = m.group(2)
-            second = int(second_raw) if len(second_raw) == 4 else (first // 100) * 100 + int(
-                second_raw
+            second = (
+                int(second_raw) if len(second_raw) == 4 else (first // 100) * 100 + int(second_raw)
             )
             if second % 100 != (first + 1) % 100:
                 raise PeriodError(f"{label!r}: the two years must be consecutive")

@@ -17,6 +17,7 @@ multiplier that the columnar engine applies to whole columns.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import pint
 
@@ -24,9 +25,31 @@ from lingtan.core.errors import UnitError
 
 #: ISO 4217 codes lingtan knows as currencies. Extend by user configuration if needed.
 CURRENCIES: tuple[str, ...] = (
-    "USD", "CNY", "EUR", "GBP", "JPY", "HKD", "TWD", "INR", "BRL", "MXN", "KRW", "SGD",
-    "AUD", "CAD", "CHF", "SEK", "PLN", "HUF", "CZK", "MYR", "THB", "VND", "IDR", "PHP",
-)  # fmt: skip
+    "USD",
+    "CNY",
+    "EUR",
+    "GBP",
+    "JPY",
+    "HKD",
+    "TWD",
+    "INR",
+    "BRL",
+    "MXN",
+    "KRW",
+    "SGD",
+    "AUD",
+    "CAD",
+    "CHF",
+    "SEK",
+    "PLN",
+    "HUF",
+    "CZK",
+    "MYR",
+    "THB",
+    "VND",
+    "IDR",
+    "PHP",
+)
 
 _DEFINITIONS = [
     "passenger = [passenger] = pax",
@@ -53,28 +76,83 @@ _DEFINITIONS = [
 
 #: Aliases accepted in input files (English and Chinese spellings) → pint expression.
 ALIASES: dict[str, str] = {
-    "l": "liter", "litre": "liter", "litres": "liter", "liters": "liter", "升": "liter",
-    "m3": "meter**3", "m³": "meter**3", "cubic metres": "meter**3", "cubic meters": "meter**3",
-    "立方米": "meter**3", "nm3": "meter**3", "kwh": "kilowatt_hour", "度": "kilowatt_hour",
-    "千瓦时": "kilowatt_hour", "mwh": "megawatt_hour", "gwh": "gigawatt_hour",
-    "gj": "gigajoule", "tj": "terajoule", "t": "tonne", "tonnes": "tonne", "tonne": "tonne",
-    "metric ton": "tonne", "吨": "tonne", "kg": "kilogram", "千克": "kilogram", "公斤": "kilogram",
-    "km": "kilometer", "公里": "kilometer", "千米": "kilometer", "mile": "mile", "miles": "mile",
-    "t·km": "tkm", "t.km": "tkm", "tonne.km": "tkm", "tonne km": "tkm", "吨公里": "tkm",
-    "p·km": "pkm", "p.km": "pkm", "passenger.km": "pkm", "passenger km": "pkm", "人公里": "pkm",
-    "rmb": "CNY", "元": "CNY", "人民币": "CNY", "万元": "1e4 * CNY", "us$": "USD", "$": "USD",
-    "gallon": "gallon", "gallons": "gallon", "us gal": "gallon", "therm": "therm",
-    "short ton": "short_ton", "short tons": "short_ton", "ton-mile": "short_ton_mile",
-    "short ton-mile": "short_ton_mile", "passenger-mile": "passenger_mile",
-    "kwh (net cv)": "kWh_ncv", "kwh (gross cv)": "kWh_gcv", "room per night": "room_night",
-    "kgce": "kgce", "tce": "tce", "吨标准煤": "tce", "千克标准煤": "kgce",
-    "room night": "room_night", "room nights": "room_night", "night": "room_night",
-    "items": "item", "unit": "item", "units": "item", "pcs": "item", "台": "item", "个": "item",
-}  # fmt: skip
+    "l": "liter",
+    "litre": "liter",
+    "litres": "liter",
+    "liters": "liter",
+    "升": "liter",
+    "m3": "meter**3",
+    "m³": "meter**3",
+    "cubic metres": "meter**3",
+    "cubic meters": "meter**3",
+    "立方米": "meter**3",
+    "nm3": "meter**3",
+    "kwh": "kilowatt_hour",
+    "度": "kilowatt_hour",
+    "千瓦时": "kilowatt_hour",
+    "mwh": "megawatt_hour",
+    "gwh": "gigawatt_hour",
+    "gj": "gigajoule",
+    "tj": "terajoule",
+    "t": "tonne",
+    "tonnes": "tonne",
+    "tonne": "tonne",
+    "metric ton": "tonne",
+    "吨": "tonne",
+    "kg": "kilogram",
+    "千克": "kilogram",
+    "公斤": "kilogram",
+    "km": "kilometer",
+    "公里": "kilometer",
+    "千米": "kilometer",
+    "mile": "mile",
+    "miles": "mile",
+    "t·km": "tkm",
+    "t.km": "tkm",
+    "tonne.km": "tkm",
+    "tonne km": "tkm",
+    "吨公里": "tkm",
+    "p·km": "pkm",
+    "p.km": "pkm",
+    "passenger.km": "pkm",
+    "passenger km": "pkm",
+    "人公里": "pkm",
+    "rmb": "CNY",
+    "元": "CNY",
+    "人民币": "CNY",
+    "万元": "1e4 * CNY",
+    "us$": "USD",
+    "$": "USD",
+    "gallon": "gallon",
+    "gallons": "gallon",
+    "us gal": "gallon",
+    "therm": "therm",
+    "short ton": "short_ton",
+    "short tons": "short_ton",
+    "ton-mile": "short_ton_mile",
+    "short ton-mile": "short_ton_mile",
+    "passenger-mile": "passenger_mile",
+    "kwh (net cv)": "kWh_ncv",
+    "kwh (gross cv)": "kWh_gcv",
+    "room per night": "room_night",
+    "kgce": "kgce",
+    "tce": "tce",
+    "吨标准煤": "tce",
+    "千克标准煤": "kgce",
+    "room night": "room_night",
+    "room nights": "room_night",
+    "night": "room_night",
+    "items": "item",
+    "unit": "item",
+    "units": "item",
+    "pcs": "item",
+    "台": "item",
+    "个": "item",
+}
 
 
-def _build_registry() -> pint.UnitRegistry:
-    reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=None)
+def _build_registry() -> Any:
+    reg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=None)
     for code in CURRENCIES:
         reg.define(f"{code} = [currency_{code}]")
     for line in _DEFINITIONS:
@@ -82,11 +160,12 @@ def _build_registry() -> pint.UnitRegistry:
     return reg
 
 
-ureg: pint.UnitRegistry = _build_registry()
+#: The registry (pint's generic types are not useful to mypy here, hence Any).
+ureg: Any = _build_registry()
 
 
 @lru_cache(maxsize=4096)
-def parse_unit(text: str) -> pint.Quantity:
+def parse_unit(text: str) -> Any:
     """Parse a unit as written in an input file into a pint quantity of magnitude 1 (or the
     alias's multiplier, e.g. ``万元`` = 10 000 CNY).
 
@@ -141,7 +220,7 @@ def dimension_name(unit: str) -> str:
 def are_compatible(a: str, b: str) -> bool:
     """True when both units parse and share a dimension."""
     try:
-        return parse_unit(a).dimensionality == parse_unit(b).dimensionality
+        return bool(parse_unit(a).dimensionality == parse_unit(b).dimensionality)
     except UnitError:
         return False
 
@@ -150,7 +229,7 @@ def currency_code(unit: str) -> str | None:
     """ISO 4217 code when ``unit`` is a pure currency (``USD``, ``万元`` → ``CNY``), else None."""
     dims = dict(parse_unit(unit).dimensionality)
     if len(dims) == 1:
-        (name, power), = dims.items()
+        ((name, power),) = dims.items()
         if power == 1 and name.startswith("[currency_"):
-            return name[len("[currency_") : -1]
+            return str(name)[len("[currency_") : -1]
     return None

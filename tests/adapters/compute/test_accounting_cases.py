@@ -20,7 +20,7 @@ from lingtan.adapters.compute.engine import CalcInputs, calculate
 from lingtan.adapters.compute.runner import _aggregate
 from lingtan.adapters.compute.tables import MoneyTables
 from lingtan.core.activities import ACTIVITY_SCHEMA
-from lingtan.core.factors import FactorSource, make_factor
+from lingtan.core.factors import make_factor
 from lingtan.core.gwp import build_gwp_set
 from lingtan.core.inventory import build_inventory
 from lingtan.core.methods.scope2_market import Instrument
@@ -32,16 +32,27 @@ CASES = sorted((Path(__file__).parents[2] / "cases").glob("*.yaml"))
 def _activities(rows: list[dict[str, Any]]) -> pa.Table:
     out = []
     for i, r in enumerate(rows, start=1):
-        out.append({
-            "row_id": i, "batch_id": "case", "source_row": i + 1, "template": "case",
-            "site": r.get("site", "*"), "region": r.get("region"),
-            "date": date.fromisoformat(str(r["date"])), "scope": r["scope"],
-            "category": r["category"], "activity_type": r["activity_type"],
-            "quantity": float(r["quantity"]), "unit": r["unit"],
-            "price_year": r.get("price_year"), "method": r.get("method", "case"),
-            "basis": r.get("basis", "both"), "tier": r.get("tier", "activity"),
-            "description": None,
-        })  # fmt: skip
+        out.append(
+            {
+                "row_id": i,
+                "batch_id": "case",
+                "source_row": i + 1,
+                "template": "case",
+                "site": r.get("site", "*"),
+                "region": r.get("region"),
+                "date": date.fromisoformat(str(r["date"])),
+                "scope": r["scope"],
+                "category": r["category"],
+                "activity_type": r["activity_type"],
+                "quantity": float(r["quantity"]),
+                "unit": r["unit"],
+                "price_year": r.get("price_year"),
+                "method": r.get("method", "case"),
+                "basis": r.get("basis", "both"),
+                "tier": r.get("tier", "activity"),
+                "description": None,
+            }
+        )
     return pa.Table.from_pylist(out, schema=ACTIVITY_SCHEMA)
 
 
@@ -52,41 +63,68 @@ def run_case(case: dict[str, Any], tmp: Path) -> dict[str, Any]:
     path = tmp / "activities.parquet"
     pq.write_table(_activities(case["activities"]), path)
     factors = [
-        make_factor("case", {"publisher": "case", "dataset": "case", "edition": "1",
-                             **{k: str(v) for k, v in f.items()}})  # fmt: skip
+        make_factor(
+            "case",
+            {
+                "publisher": "case",
+                "dataset": "case",
+                "edition": "1",
+                **{k: str(v) for k, v in f.items()},
+            },
+        )
         for f in case.get("factors", [])
     ]
     g = case["gwp"]
     gwp = build_gwp_set(g["set"], g.get("values", {}), "case", g.get("blends"))
     sites = case.get("sites", {})
     instruments = [
-        Instrument(i["id"], i.get("type", "gec"), float(i["kwh"]), float(i.get("rate", 0.0)),
-                   i.get("region", "CN"), i.get("site"), date.fromisoformat(str(i["start"])),
-                   date.fromisoformat(str(i["end"])))  # fmt: skip
+        Instrument(
+            i["id"],
+            i.get("type", "gec"),
+            float(i["kwh"]),
+            float(i.get("rate", 0.0)),
+            i.get("region", "CN"),
+            i.get("site"),
+            date.fromisoformat(str(i["start"])),
+            date.fromisoformat(str(i["end"])),
+        )
         for i in case.get("instruments", [])
     ]
     money = MoneyTables(
         {(int(y), c): float(v) for y, m in case.get("fx", {}).items() for c, v in m.items()},
-        {(int(y), c): float(v) for c, m in case.get("price_index", {}).items()
-         for y, v in m.items()},  # fmt: skip
+        {
+            (int(y), c): float(v)
+            for c, m in case.get("price_index", {}).items()
+            for y, v in m.items()
+        },
     )
     inputs = CalcInputs(
-        activity_files=[path], factors=factors, gwp=gwp, period=period, calendar=cal,
+        activity_files=[path],
+        factors=factors,
+        gwp=gwp,
+        period=period,
+        calendar=cal,
         site_regions={s: v["region"] for s, v in sites.items()},
         site_shares={s: float(v.get("share", 1.0)) for s, v in sites.items()},
-        default_region=case.get("default_region", "GLO"), instruments=instruments, money=money,
-    )  # fmt: skip
+        default_region=case.get("default_region", "GLO"),
+        instruments=instruments,
+        money=money,
+    )
     con = ibis.duckdb.connect()
     res = calculate(inputs, con)
     out = tmp / "emissions.parquet"
     con.to_parquet(res.emissions, out)
     inv = build_inventory(
-        _aggregate(con, out), organisation="case", fiscal_year=period.label,
-        period_start=str(period.start), period_end=str(period.end), gwp_set=gwp.name,
+        _aggregate(con, out),
+        organisation="case",
+        fiscal_year=period.label,
+        period_start=str(period.start),
+        period_end=str(period.end),
+        gwp_set=gwp.name,
         consolidation="case",
         unresolved=tuple(res.unresolved.to_pylist()),
         not_estimated=tuple(res.not_estimated.to_pylist()),
-    )  # fmt: skip
+    )
     return inv.to_dict(digits=9)
 
 

@@ -23,8 +23,15 @@ def _factors(workspace: Path) -> tuple[list[EmissionFactor], tuple[str, ...]]:
     return list(_bundled()[0]), ()
 
 
-def search(query: str, *, region: str | None, set_name: str | None, limit: int,
-           workspace: Path, console: Console) -> None:  # fmt: skip
+def search(
+    query: str,
+    *,
+    region: str | None,
+    set_name: str | None,
+    limit: int,
+    workspace: Path,
+    console: Console,
+) -> None:
     """Print factor groups whose type, description or source contain every word of ``query``."""
     words = [w.lower() for w in query.split()]
     factors, _ = _factors(workspace)
@@ -43,8 +50,10 @@ def search(query: str, *, region: str | None, set_name: str | None, limit: int,
         gases = ", ".join(f"{m.gas} {m.value:.6g}" for m in sorted(members, key=lambda m: m.gas))
         table.add_row(h.activity_type, h.region, h.unit, gases, str(h.valid_from), h.set_name)
     console.print(table)
-    console.print(f"{len(groups)} factor groups match" + (
-        f" (first {limit} shown)" if len(groups) > limit else ""))  # fmt: skip
+    console.print(
+        f"{len(groups)} factor groups match"
+        + (f" (first {limit} shown)" if len(groups) > limit else "")
+    )
 
 
 def list_sets(*, workspace: Path, console: Console) -> None:
@@ -65,17 +74,21 @@ def list_sets(*, workspace: Path, console: Console) -> None:
     console.print(table)
 
 
-def resolve_one(activity_type: str, region: str, on: date, unit: str, *, workspace: Path,
-                console: Console) -> int:  # fmt: skip
+def resolve_one(
+    activity_type: str, region: str, on: date, unit: str, *, workspace: Path, console: Console
+) -> int:
     """Print the factor group an activity resolves to; exit code 2 when none."""
     factors, priority = _factors(workspace)
     m = resolve(factors, activity_type, region, on, unit, priority)
     if m is None:
         console.print(f"no factor for {activity_type} in {region} on {on} per {unit}")
         return 2
-    console.print(f"{activity_type} in {region} on {on}: {m.kind.value}"
-                  + (f" ({m.note})" if m.note else ""))  # fmt: skip
+    console.print(
+        f"{activity_type} in {region} on {on}: {m.kind.value}" + (f" ({m.note})" if m.note else "")
+    )
     for f in m.factors:
-        console.print(f"  {f.gas:12} {f.value:.6g} kg/{f.unit}   {f.factor_id} v{f.version}  "
-                      f"[{f.source}]", highlight=False)  # fmt: skip
+        console.print(
+            f"  {f.gas:12} {f.value:.6g} kg/{f.unit}   {f.factor_id} v{f.version}  [{f.source}]",
+            highlight=False,
+        )
     return 0

@@ -23,8 +23,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-factors_app = typer.Typer(help="Search and inspect the emission-factor library.",
-                          no_args_is_help=True)  # fmt: skip
+factors_app = typer.Typer(
+    help="Search and inspect the emission-factor library.", no_args_is_help=True
+)
 app.add_typer(factors_app, name="factors")
 
 out = Console(soft_wrap=True)
@@ -58,8 +59,9 @@ def init(
     from lingtan.adapters.store.workspace import init_workspace
 
     try:
-        ws = init_workspace(directory, organisation=organisation, region=region,
-                            start_month=fiscal_start_month)  # fmt: skip
+        ws = init_workspace(
+            directory, organisation=organisation, region=region, start_month=fiscal_start_month
+        )
     except LingtanError as exc:
         raise _fail(exc) from exc
     out.print(f"Initialised workspace {ws.path}. Edit lingtan.yaml to describe your boundary.")
@@ -93,14 +95,17 @@ def import_(
         if rep.already_imported:
             out.print(f"{f}: already imported (batch {rep.batch_id[:12]}); nothing to do")
             continue
-        out.print(f"{f}: template '{rep.template}', {rep.rows_read} rows read, "
-                  f"{rep.rows_accepted} accepted, {rep.rows_rejected} rejected "
-                  f"(batch {rep.batch_id[:12]})")  # fmt: skip
+        out.print(
+            f"{f}: template '{rep.template}', {rep.rows_read} rows read, "
+            f"{rep.rows_accepted} accepted, {rep.rows_rejected} rejected "
+            f"(batch {rep.batch_id[:12]})"
+        )
         for issue in rep.issues[:show]:
             err.print(f"  {issue}", highlight=False)
         if len(rep.issues) > show:
-            err.print(f"  … {len(rep.issues) - show} more: lingtan quarantine --batch "
-                      f"{rep.batch_id[:12]}")  # fmt: skip
+            err.print(
+                f"  … {len(rep.issues) - show} more: lingtan quarantine --batch {rep.batch_id[:12]}"
+            )
         if rep.rows_rejected:
             code = max(code, 2)
     raise typer.Exit(code)
@@ -126,14 +131,18 @@ def quarantine(
             w = csv.writer(fh)
             w.writerow(["file", "batch", "row", "column", "reason", "value"])
             for q in rows:
-                w.writerow([names.get(q.batch_id, ""), q.batch_id, q.row, q.field, q.reason,
-                            q.value])  # fmt: skip
+                w.writerow(
+                    [names.get(q.batch_id, ""), q.batch_id, q.row, q.field, q.reason, q.value]
+                )
         out.print(f"{len(rows)} rejected rows written to {output}")
         return
     for q in rows:
         col = f", column '{q.field}'" if q.field else ""
-        out.print(f"{names.get(q.batch_id, q.batch_id)}, row {q.row}{col}: {q.reason}"
-                  + (f" (value: {q.value!r})" if q.value else ""), highlight=False)  # fmt: skip
+        out.print(
+            f"{names.get(q.batch_id, q.batch_id)}, row {q.row}{col}: {q.reason}"
+            + (f" (value: {q.value!r})" if q.value else ""),
+            highlight=False,
+        )
     if not rows:
         out.print("No rejected rows.")
 
@@ -161,15 +170,19 @@ def calc(
 def _report_gaps(inv) -> int:  # type: ignore[no-untyped-def]
     code = 0
     for g in inv.unresolved:
-        err.print(f"[yellow]not calculated:[/] {g['rows']} rows of {g['lookup']} in "
-                  f"{g['region_eff']} ({g['unit']}): "
-                  + ("no factor" if g["no_factor"] else "no unit/currency conversion"),
-                  highlight=False)  # fmt: skip
+        err.print(
+            f"[yellow]not calculated:[/] {g['rows']} rows of {g['lookup']} in "
+            f"{g['region_eff']} ({g['unit']}): "
+            + ("no factor" if g["no_factor"] else "no unit/currency conversion"),
+            highlight=False,
+        )
         code = 2
     if inv.not_estimated:
         kinds = sorted({f"{g['lookup']} ({g['region_eff']})" for g in inv.not_estimated})
-        err.print(f"[dim]not estimated (no factor, optional stream): {', '.join(kinds)}[/]",
-                  highlight=False)  # fmt: skip
+        err.print(
+            f"[dim]not estimated (no factor, optional stream): {', '.join(kinds)}[/]",
+            highlight=False,
+        )
     return code
 
 
@@ -177,8 +190,9 @@ def _report_gaps(inv) -> int:  # type: ignore[no-untyped-def]
 def inventory(
     year: Annotated[list[str], typer.Option("--year", "-y", help="Fiscal year(s).")],
     workspace: WorkspaceOpt = Path("."),
-    format: Annotated[str, typer.Option("--format", "-f",
-                                        help="table | json | csv | xlsx")] = "table",  # fmt: skip
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table | json | csv | xlsx")
+    ] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to file.")] = None,
 ) -> None:
     """Print (or write) the stored inventory of one or more fiscal years."""
@@ -199,11 +213,15 @@ def inventory(
         out.print(f"written {target}")
         return
     if fmt == "json":
-        text = to_json(invs[0]) if len(invs) == 1 else json.dumps(
-            [i.to_dict() for i in invs], ensure_ascii=False, indent=2)  # fmt: skip
+        text = (
+            to_json(invs[0])
+            if len(invs) == 1
+            else json.dumps([i.to_dict() for i in invs], ensure_ascii=False, indent=2)
+        )
     elif fmt == "csv":
-        text = "".join(to_csv(i) if n == 0 else to_csv(i).split("\n", 1)[1]
-                       for n, i in enumerate(invs))  # fmt: skip
+        text = "".join(
+            to_csv(i) if n == 0 else to_csv(i).split("\n", 1)[1] for n, i in enumerate(invs)
+        )
     elif fmt == "table":
         text = to_table(invs)
     else:
@@ -216,8 +234,10 @@ def inventory(
 
 
 @app.command()
-def snapshots(workspace: WorkspaceOpt = Path("."), year: Annotated[str | None, typer.Option(
-        "--year", "-y")] = None) -> None:  # fmt: skip
+def snapshots(
+    workspace: WorkspaceOpt = Path("."),
+    year: Annotated[str | None, typer.Option("--year", "-y")] = None,
+) -> None:
     """List stored inventory snapshots, newest first."""
     try:
         ws = _open(workspace)
@@ -225,15 +245,18 @@ def snapshots(workspace: WorkspaceOpt = Path("."), year: Annotated[str | None, t
     except LingtanError as exc:
         raise _fail(exc) from exc
     for s in ws.snapshots(label):
-        out.print(f"{s.id[:16]}  {s.fiscal_year}  {s.created_at:%Y-%m-%d %H:%M}  {s.gwp_set}  "
-                  f"{s.total_market_t:,.0f} t CO2e (market)")  # fmt: skip
+        out.print(
+            f"{s.id[:16]}  {s.fiscal_year}  {s.created_at:%Y-%m-%d %H:%M}  {s.gwp_set}  "
+            f"{s.total_market_t:,.0f} t CO2e (market)"
+        )
 
 
 @app.command()
 def template(
     name: Annotated[str | None, typer.Argument(help="Template name; omit to list them.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="File (.csv or .xlsx).")] = None,  # fmt: skip
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (.csv or .xlsx).")
+    ] = None,
     all_: Annotated[Path | None, typer.Option("--all", help="Write every template here.")] = None,
 ) -> None:
     """Write empty import templates (CSV or XLSX, with an example row)."""
@@ -258,9 +281,12 @@ def template(
 @app.command()
 def demo(
     directory: Annotated[Path, typer.Argument(help="Folder for the demo workspaces.")] = Path(
-        "demo-workspace"),  # fmt: skip
-    generate_rows: Annotated[int | None, typer.Option(
-        help="Also write N synthetic activity rows as Parquet (benchmarks).")] = None,  # fmt: skip
+        "demo-workspace"
+    ),
+    generate_rows: Annotated[
+        int | None,
+        typer.Option(help="Also write N synthetic activity rows as Parquet (benchmarks)."),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic data.")] = 2024,
 ) -> None:
     """Build the demo workspaces, calculate them and print the inventories."""

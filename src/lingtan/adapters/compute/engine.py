@@ -54,12 +54,38 @@ ENGINE_VERSION = 1
 #: Columns of an emission row (the lineage record). Units: quantity [unit], kg_gas [kg],
 #: co2e_kg [kg CO2e]; conversion [factor unit / activity unit]; share [0–1].
 EMISSION_COLUMNS = (
-    "row_id", "batch_id", "site", "region_eff", "date", "scope", "category", "iso_category",
-    "basis", "stream", "method", "tier", "activity_type", "lookup", "quantity", "unit",
-    "conversion", "cover_multiplier", "factor_id", "factor_set", "factor_version", "factor_unit",
-    "factor_region", "factor_valid_from", "match", "gas", "factor_value", "gwp", "share", "kg_gas",
+    "row_id",
+    "batch_id",
+    "site",
+    "region_eff",
+    "date",
+    "scope",
+    "category",
+    "iso_category",
+    "basis",
+    "stream",
+    "method",
+    "tier",
+    "activity_type",
+    "lookup",
+    "quantity",
+    "unit",
+    "conversion",
+    "cover_multiplier",
+    "factor_id",
+    "factor_set",
+    "factor_version",
+    "factor_unit",
+    "factor_region",
+    "factor_valid_from",
+    "match",
+    "gas",
+    "factor_value",
+    "gwp",
+    "share",
+    "kg_gas",
     "co2e_kg",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -112,16 +138,22 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
     acts = acts.filter((acts.date >= p.start) & (acts.date <= p.end))
 
     # -- 1. region and consolidation share -------------------------------------------------
-    sites = ibis.memtable(pa.table({
-        "s_site": pa.array(list(inputs.site_regions), pa.string()),
-        "s_region": pa.array(list(inputs.site_regions.values()), pa.string()),
-        "s_share": pa.array([inputs.site_shares.get(s, 1.0) for s in inputs.site_regions],
-                            pa.float64()),
-    }))  # fmt: skip
+    sites = ibis.memtable(
+        pa.table(
+            {
+                "s_site": pa.array(list(inputs.site_regions), pa.string()),
+                "s_region": pa.array(list(inputs.site_regions.values()), pa.string()),
+                "s_share": pa.array(
+                    [inputs.site_shares.get(s, 1.0) for s in inputs.site_regions], pa.float64()
+                ),
+            }
+        )
+    )
     a = acts.left_join(sites, acts.site == sites.s_site)
     a = a.mutate(
-        region_eff=ibis.coalesce(a.region.nullif(""), a.s_region, ibis.literal(
-            inputs.default_region)).upper(),  # fmt: skip
+        region_eff=ibis.coalesce(
+            a.region.nullif(""), a.s_region, ibis.literal(inputs.default_region)
+        ).upper(),
         share=ibis.coalesce(a.s_share, ibis.literal(1.0)),
         price_year_eff=ibis.coalesce(a.price_year.cast("int32"), a.date.year().cast("int32")),
     ).drop("s_site", "s_region", "s_share")
@@ -169,37 +201,56 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
         k = k.join(chain, "region_eff")
         k = k.join(
             groups,
-            (k.want == groups.activity_type) & (k.ancestor == groups.f_region)
-            & (k.dim == groups.dim) & (groups.valid_from <= k.date),
-        )  # fmt: skip
+            (k.want == groups.activity_type)
+            & (k.ancestor == groups.f_region)
+            & (k.dim == groups.dim)
+            & (groups.valid_from <= k.date),
+        )
         cands.append(k)
     c = cands[0].union(cands[1])
     c = c.mutate(exact=c.valid_to.isnull() | (c.date < c.valid_to))
     w = ibis.window(
         group_by=["lookup", "fallback", "region_eff", "date", "unit"],
-        order_by=[c.prio, ibis.desc(c.exact), c.depth, c.set_rank, ibis.desc(c.valid_from),
-                  ibis.desc(c.version)],  # fmt: skip
+        order_by=[
+            c.prio,
+            ibis.desc(c.exact),
+            c.depth,
+            c.set_rank,
+            ibis.desc(c.valid_from),
+            ibis.desc(c.version),
+        ],
     )
     c = c.mutate(rn=ibis.row_number().over(w))
     resolved = c.filter(c.rn == 0).select(
-        r_lookup="lookup", r_fallback="fallback", r_region="region_eff", r_date="date",
-        r_unit="unit", group_id="group_id", factor_unit="factor_unit",
-        factor_price_year="factor_price_year", factor_region="f_region",
-        factor_valid_from="valid_from", factor_set="factor_set",
+        r_lookup="lookup",
+        r_fallback="fallback",
+        r_region="region_eff",
+        r_date="date",
+        r_unit="unit",
+        group_id="group_id",
+        factor_unit="factor_unit",
+        factor_price_year="factor_price_year",
+        factor_region="f_region",
+        factor_valid_from="valid_from",
+        factor_set="factor_set",
         match=ibis.cases(
             (c.prio == 1, "type_fallback"),
             (~c.exact, "earlier_year"),
             (c.depth > 0, "region_fallback"),
             else_="exact",
         ),
-    )  # fmt: skip
+    )
     y = x.left_join(
         resolved,
         (x.lookup == resolved.r_lookup)
-        & ((x.fallback == resolved.r_fallback) | (x.fallback.isnull() & resolved.r_fallback.isnull()))
-        & (x.region_eff == resolved.r_region) & (x.date == resolved.r_date)
+        & (
+            (x.fallback == resolved.r_fallback)
+            | (x.fallback.isnull() & resolved.r_fallback.isnull())
+        )
+        & (x.region_eff == resolved.r_region)
+        & (x.date == resolved.r_date)
         & (x.unit == resolved.r_unit),
-    ).drop("r_lookup", "r_fallback", "r_region", "r_date", "r_unit")  # fmt: skip
+    ).drop("r_lookup", "r_fallback", "r_region", "r_date", "r_unit")
 
     # -- 4. unit / currency conversion -----------------------------------------------------
     combos_t = (
@@ -215,27 +266,40 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
     conv_t, _failed = conversion_rows(combos, inputs.money)
     conv = ibis.memtable(conv_t)
     y = y.mutate(
-        k_py=ibis.cases((y.unit.isin(_money_units(distinct_units)), y.price_year_eff),
-                        else_=ibis.null("int32")),
-        k_fpy=ibis.cases((y.unit.isin(_money_units(distinct_units)), y.factor_price_year),
-                         else_=ibis.null("int32")),
-    )  # fmt: skip
+        k_py=ibis.cases(
+            (y.unit.isin(_money_units(distinct_units)), y.price_year_eff), else_=ibis.null("int32")
+        ),
+        k_fpy=ibis.cases(
+            (y.unit.isin(_money_units(distinct_units)), y.factor_price_year),
+            else_=ibis.null("int32"),
+        ),
+    )
     y = y.left_join(
         conv,
-        (y.unit == conv.unit) & (y.factor_unit == conv.factor_unit)
+        (y.unit == conv.unit)
+        & (y.factor_unit == conv.factor_unit)
         & ((y.k_py == conv.price_year) | (y.k_py.isnull() & conv.price_year.isnull()))
-        & ((y.k_fpy == conv.factor_price_year)
-           | (y.k_fpy.isnull() & conv.factor_price_year.isnull())),
-    ).drop("unit_right", "factor_unit_right", "price_year", "factor_price_year_right",
-           "k_py", "k_fpy")  # fmt: skip
+        & (
+            (y.k_fpy == conv.factor_price_year)
+            | (y.k_fpy.isnull() & conv.factor_price_year.isnull())
+        ),
+    ).drop(
+        "unit_right", "factor_unit_right", "price_year", "factor_price_year_right", "k_py", "k_fpy"
+    )
 
     # -- 5. market-based coverage (Scope 2 Guidance ch. 6) ---------------------------------
     market = _market(inputs, x)
-    cov = ibis.memtable(pa.table({
-        "c_site": pa.array([c.site for c in market.coverage], pa.string()),
-        "covered_fraction": pa.array([c.covered_fraction for c in market.coverage], pa.float64()),
-        "cover_rate": pa.array([c.weighted_rate for c in market.coverage], pa.float64()),
-    }))  # fmt: skip
+    cov = ibis.memtable(
+        pa.table(
+            {
+                "c_site": pa.array([c.site for c in market.coverage], pa.string()),
+                "covered_fraction": pa.array(
+                    [c.covered_fraction for c in market.coverage], pa.float64()
+                ),
+                "cover_rate": pa.array([c.weighted_rate for c in market.coverage], pa.float64()),
+            }
+        )
+    )
     is_grid_market = y.market & (y.activity_type == GRID)
     y = y.left_join(cov, y.site == cov.c_site).drop("c_site")
     y = y.mutate(
@@ -250,9 +314,7 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
     ok = y.filter(y.group_id.notnull() & y.conversion.notnull())
     z = ok.join(values, "group_id")
     z = z.join(gwp, "gas")
-    z = z.mutate(
-        kg_gas=z.quantity * z.conversion * z.cover_multiplier * z.factor_value * z.share
-    )
+    z = z.mutate(kg_gas=z.quantity * z.conversion * z.cover_multiplier * z.factor_value * z.share)
     z = z.mutate(co2e_kg=z.kg_gas * z.gwp)
     z = _finish(z)
 
@@ -276,9 +338,12 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
     kwh = _kwh_multiplier(covered, distinct_units)
     covered = covered.mutate(conversion=kwh)
     covered = covered.mutate(
-        kg_gas=covered.quantity * covered.conversion * covered.cover_multiplier
-        * covered.factor_value * covered.share
-    )  # fmt: skip
+        kg_gas=covered.quantity
+        * covered.conversion
+        * covered.cover_multiplier
+        * covered.factor_value
+        * covered.share
+    )
     covered = covered.mutate(co2e_kg=covered.kg_gas)
     emissions = z.union(_finish(covered))
 
@@ -286,8 +351,11 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
     missing_rows = y.filter(y.group_id.isnull() | y.conversion.isnull())
     agg = missing_rows.group_by(
         ["lookup", "fallback", "region_eff", "unit", "scope", "category", "optional"]
-    ).aggregate(rows=missing_rows.count(), quantity=missing_rows.quantity.sum(),
-                no_factor=missing_rows.group_id.isnull().any())  # fmt: skip
+    ).aggregate(
+        rows=missing_rows.count(),
+        quantity=missing_rows.quantity.sum(),
+        no_factor=missing_rows.group_id.isnull().any(),
+    )
     gaps = agg.to_pyarrow()
     opt = gaps.column("optional").to_pylist()
     unresolved = gaps.filter(pa.array([not o for o in opt], pa.bool_()))
@@ -297,10 +365,13 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
 
 def _finish(t: ir.Table) -> ir.Table:
     iso = ibis.cases(
-        (t.scope == 1, 1), (t.scope == 2, 2), (t.category.isin([4, 6, 7, 9]), 3),
-        (t.category.isin([1, 2, 3, 5, 8]), 4), (t.category.isin([10, 11, 12, 13]), 5),
+        (t.scope == 1, 1),
+        (t.scope == 2, 2),
+        (t.category.isin([4, 6, 7, 9]), 3),
+        (t.category.isin([1, 2, 3, 5, 8]), 4),
+        (t.category.isin([10, 11, 12, 13]), 5),
         else_=6,
-    ).cast("int8")  # fmt: skip
+    ).cast("int8")
     t = t.mutate(iso_category=iso)
     return t.select(*EMISSION_COLUMNS)
 
@@ -325,9 +396,12 @@ def _money_units(units: Sequence[str | None]) -> list[str]:
 def _kwh_multiplier(t: ir.Table, units: Sequence[str | None]) -> ir.Value:
     from lingtan.core.units import are_compatible, conversion_factor
 
-    cases = [(t.unit == u, conversion_factor(u, "kWh")) for u in units
-             if u and are_compatible(u, "kWh")]  # fmt: skip
-    return ibis.cases(*cases, else_=ibis.null("float64")) if cases else ibis.literal(None, "float64")
+    cases = [
+        (t.unit == u, conversion_factor(u, "kWh")) for u in units if u and are_compatible(u, "kWh")
+    ]
+    return (
+        ibis.cases(*cases, else_=ibis.null("float64")) if cases else ibis.literal(None, "float64")
+    )
 
 
 def _market(inputs: CalcInputs, x: ir.Table) -> MarketResult:
@@ -342,12 +416,13 @@ def _market(inputs: CalcInputs, x: ir.Table) -> MarketResult:
         if site in inputs.site_regions and unit and are_compatible(unit, "kWh"):
             key = (site, label)
             consumption[key] = consumption.get(key, 0.0) + q * conversion_factor(unit, "kWh")
-    instruments = [i for i in inputs.instruments
-                   if inputs.period.contains(i.vintage_start)]  # fmt: skip
+    instruments = [i for i in inputs.instruments if inputs.period.contains(i.vintage_start)]
     return allocate(
-        instruments, consumption, inputs.site_regions,
+        instruments,
+        consumption,
+        inputs.site_regions,
         lambda d: inputs.calendar.of(d).label,
-    )  # fmt: skip
+    )
 
 
 def _empty_activities() -> pa.Table:

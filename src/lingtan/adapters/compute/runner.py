@@ -66,9 +66,24 @@ def factor_set_hash(factors: tuple[EmissionFactor, ...] | list[EmissionFactor]) 
     """Content hash of a factor set: changes when any value, date, unit or source changes."""
     h = hashlib.sha256()
     for f in sorted(factors, key=lambda f: (f.factor_id, f.gas, f.valid_from)):
-        h.update(repr((f.factor_id, f.activity_type, f.region, f.unit, f.gas, f.value,
-                       f.valid_from, f.valid_to, f.gwp_set, f.version, f.price_year,
-                       str(f.source))).encode())  # fmt: skip
+        h.update(
+            repr(
+                (
+                    f.factor_id,
+                    f.activity_type,
+                    f.region,
+                    f.unit,
+                    f.gas,
+                    f.value,
+                    f.valid_from,
+                    f.valid_to,
+                    f.gwp_set,
+                    f.version,
+                    f.price_year,
+                    str(f.source),
+                )
+            ).encode()
+        )
     return h.hexdigest()
 
 
@@ -143,7 +158,9 @@ def load_instruments(ws: Workspace) -> list[Instrument]:
     return out
 
 
-def inputs_description(ws: Workspace, fiscal_year: str, gwp_set: str, lib: Library) -> dict[str, Any]:
+def inputs_description(
+    ws: Workspace, fiscal_year: str, gwp_set: str, lib: Library
+) -> dict[str, Any]:
     """The canonical description of a calculation's inputs (hashed into the snapshot id)."""
     cfg = ws.config
     used_sets = sorted(lib.set_hashes)
@@ -159,10 +176,12 @@ def inputs_description(ws: Workspace, fiscal_year: str, gwp_set: str, lib: Libra
         "reference": {
             p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(ws.reference_dir.glob("*.csv"))
-        } if ws.reference_dir.is_dir() else {},
+        }
+        if ws.reference_dir.is_dir()
+        else {},
         "engine_version": ENGINE_VERSION,
         "lingtan_version": __version__,
-    }  # fmt: skip
+    }
 
 
 def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = None) -> Inventory:
@@ -240,17 +259,34 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
 
 def _aggregate(con: ibis.BaseBackend, path: Path) -> list[AggregateRow]:
     t = con.read_parquet(str(path))
-    g = t.group_by(["scope", "category", "iso_category", "basis", "gas", "site", "method",
-                    "tier", t.date.strftime("%Y-%m").name("month")]).aggregate(
-        co2e_kg=t.co2e_kg.sum(), rows=t.count())  # fmt: skip
+    g = t.group_by(
+        [
+            "scope",
+            "category",
+            "iso_category",
+            "basis",
+            "gas",
+            "site",
+            "method",
+            "tier",
+            t.date.strftime("%Y-%m").name("month"),
+        ]
+    ).aggregate(co2e_kg=t.co2e_kg.sum(), rows=t.count())
     data = g.to_pyarrow().to_pylist()
     return [
         AggregateRow(
-            scope=int(d["scope"]), category=int(d["category"]),
-            iso_category=int(d["iso_category"]), basis=str(d["basis"]), gas=str(d["gas"]),
-            site=str(d["site"]), month=str(d["month"]), method=str(d["method"]),
-            tier=str(d["tier"]), co2e_kg=float(d["co2e_kg"] or 0.0), rows=int(d["rows"]),
-        )  # fmt: skip
+            scope=int(d["scope"]),
+            category=int(d["category"]),
+            iso_category=int(d["iso_category"]),
+            basis=str(d["basis"]),
+            gas=str(d["gas"]),
+            site=str(d["site"]),
+            month=str(d["month"]),
+            method=str(d["method"]),
+            tier=str(d["tier"]),
+            co2e_kg=float(d["co2e_kg"] or 0.0),
+            rows=int(d["rows"]),
+        )
         for d in sorted(data, key=lambda d: tuple(str(d[k]) for k in sorted(d)))
     ]
 
@@ -265,10 +301,15 @@ def _gap_rows(table: Any) -> list[dict[str, Any]]:
 
 def _market_notes(market: Any) -> list[dict[str, Any]]:
     notes: list[dict[str, Any]] = [
-        {"site": c.site, "consumption_kwh": c.consumption_kwh, "covered_kwh": c.covered_kwh,
-         "covered_pct": 100.0 * c.covered_fraction, "instrument_rate_kg_per_kwh": c.weighted_rate}
+        {
+            "site": c.site,
+            "consumption_kwh": c.consumption_kwh,
+            "covered_kwh": c.covered_kwh,
+            "covered_pct": 100.0 * c.covered_fraction,
+            "instrument_rate_kg_per_kwh": c.weighted_rate,
+        }
         for c in market.coverage
-    ]  # fmt: skip
+    ]
     notes.extend(
         {"instrument_id": i, "unallocated_kwh": kwh, "reason": why}
         for i, kwh, why in market.unallocated
@@ -279,28 +320,32 @@ def _market_notes(market: Any) -> list[dict[str, Any]]:
 def _inventory_state(inv: Inventory) -> dict[str, Any]:
     return {
         "meta": {
-            "organisation": inv.organisation, "fiscal_year": inv.fiscal_year,
-            "period_start": inv.period_start, "period_end": inv.period_end,
-            "gwp_set": inv.gwp_set, "consolidation": inv.consolidation,
-            "site_entities": dict(inv.site_entities), "snapshot_id": inv.snapshot_id,
+            "organisation": inv.organisation,
+            "fiscal_year": inv.fiscal_year,
+            "period_start": inv.period_start,
+            "period_end": inv.period_end,
+            "gwp_set": inv.gwp_set,
+            "consolidation": inv.consolidation,
+            "site_entities": dict(inv.site_entities),
+            "snapshot_id": inv.snapshot_id,
         },
         "rows": [r.__dict__ for r in inv.rows],
         "unresolved": list(inv.unresolved),
         "not_estimated": list(inv.not_estimated),
         "market_notes": list(inv.market_notes),
-    }  # fmt: skip
+    }
 
 
 def inventory_from_snapshot(snap: Snapshot) -> Inventory:
     """Rebuild the :class:`Inventory` stored with a snapshot (no recalculation)."""
-    st = snap.inventory
-    meta: dict[str, Any] = dict(st["meta"])  # type: ignore[call-overload]
-    rows = [AggregateRow(**r) for r in st["rows"]]  # type: ignore[attr-defined]
+    st: dict[str, Any] = dict(snap.inventory)
+    meta: dict[str, Any] = dict(st["meta"])
+    rows = [AggregateRow(**r) for r in st["rows"]]
     return build_inventory(
         rows,
-        unresolved=tuple(st["unresolved"]),  # type: ignore[call-overload]
-        not_estimated=tuple(st["not_estimated"]),  # type: ignore[call-overload]
-        market_notes=tuple(st["market_notes"]),  # type: ignore[call-overload]
+        unresolved=tuple(st["unresolved"]),
+        not_estimated=tuple(st["not_estimated"]),
+        market_notes=tuple(st["market_notes"]),
         **meta,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 
@@ -57,41 +58,86 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
     groups: dict[tuple[object, ...], list[EmissionFactor]] = {}
     for f in factors:
         groups.setdefault(f.group_key, []).append(f)
-    g_cols: dict[str, list[object]] = {k: [] for k in (
-        "group_id", "activity_type", "f_region", "dim", "valid_from", "valid_to", "set_rank",
-        "version", "factor_unit", "factor_price_year", "factor_set")}  # fmt: skip
-    v_cols: dict[str, list[object]] = {k: [] for k in (
-        "group_id", "factor_id", "gas", "factor_value", "factor_gwp_set", "factor_version")}  # fmt: skip
+    g_cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "group_id",
+            "activity_type",
+            "f_region",
+            "dim",
+            "valid_from",
+            "valid_to",
+            "set_rank",
+            "version",
+            "factor_unit",
+            "factor_price_year",
+            "factor_set",
+        )
+    }
+    v_cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "group_id",
+            "factor_id",
+            "gas",
+            "factor_value",
+            "factor_gwp_set",
+            "factor_version",
+        )
+    }
     by_group: dict[int, list[EmissionFactor]] = {}
     for gid, members in enumerate(groups.values()):
         head = members[0]
         by_group[gid] = members
         for k, v in (
-            ("group_id", gid), ("activity_type", head.activity_type), ("f_region", head.region),
-            ("dim", unit_dim(head.unit)), ("valid_from", head.valid_from),
-            ("valid_to", head.valid_to), ("set_rank", rank[head.set_name]),
-            ("version", max(m.version for m in members)), ("factor_unit", head.unit),
-            ("factor_price_year", head.price_year), ("factor_set", head.set_name),
-        ):  # fmt: skip
+            ("group_id", gid),
+            ("activity_type", head.activity_type),
+            ("f_region", head.region),
+            ("dim", unit_dim(head.unit)),
+            ("valid_from", head.valid_from),
+            ("valid_to", head.valid_to),
+            ("set_rank", rank[head.set_name]),
+            ("version", max(m.version for m in members)),
+            ("factor_unit", head.unit),
+            ("factor_price_year", head.price_year),
+            ("factor_set", head.set_name),
+        ):
             g_cols[k].append(v)
         for m in members:
-            for k, v in (
-                ("group_id", gid), ("factor_id", m.factor_id), ("gas", m.gas),
-                ("factor_value", m.value), ("factor_gwp_set", m.gwp_set),
+            for vk, vv in (
+                ("group_id", gid),
+                ("factor_id", m.factor_id),
+                ("gas", m.gas),
+                ("factor_value", m.value),
+                ("factor_gwp_set", m.gwp_set),
                 ("factor_version", m.version),
-            ):  # fmt: skip
-                v_cols[k].append(v)
-    g_schema = pa.schema([
-        ("group_id", pa.int32()), ("activity_type", pa.string()), ("f_region", pa.string()),
-        ("dim", pa.string()), ("valid_from", pa.date32()), ("valid_to", pa.date32()),
-        ("set_rank", pa.int32()), ("version", pa.int32()), ("factor_unit", pa.string()),
-        ("factor_price_year", pa.int32()), ("factor_set", pa.string()),
-    ])  # fmt: skip
-    v_schema = pa.schema([
-        ("group_id", pa.int32()), ("factor_id", pa.string()), ("gas", pa.string()),
-        ("factor_value", pa.float64()), ("factor_gwp_set", pa.string()),
-        ("factor_version", pa.int32()),
-    ])  # fmt: skip
+            ):
+                v_cols[vk].append(vv)
+    g_schema = pa.schema(
+        [
+            ("group_id", pa.int32()),
+            ("activity_type", pa.string()),
+            ("f_region", pa.string()),
+            ("dim", pa.string()),
+            ("valid_from", pa.date32()),
+            ("valid_to", pa.date32()),
+            ("set_rank", pa.int32()),
+            ("version", pa.int32()),
+            ("factor_unit", pa.string()),
+            ("factor_price_year", pa.int32()),
+            ("factor_set", pa.string()),
+        ]
+    )
+    v_schema = pa.schema(
+        [
+            ("group_id", pa.int32()),
+            ("factor_id", pa.string()),
+            ("gas", pa.string()),
+            ("factor_value", pa.float64()),
+            ("factor_gwp_set", pa.string()),
+            ("factor_version", pa.int32()),
+        ]
+    )
     return FactorTables(
         pa.table(g_cols, schema=g_schema), pa.table(v_cols, schema=v_schema), by_group
     )
@@ -107,20 +153,49 @@ def builtin_factors(gases: Iterable[str]) -> list[EmissionFactor]:
     src = FactorSource("lingtan", "built-in identity factors", "1")
     start = date(1900, 1, 1)
     out = [
-        EmissionFactor(f"builtin/gas.{g}", BUILTIN_SET, f"gas.{g}", "GLO", "kg", g, 1.0, start,
-                       src, description=f"1 kg of {g} emitted per kg reported")  # fmt: skip
+        EmissionFactor(
+            f"builtin/gas.{g}",
+            BUILTIN_SET,
+            f"gas.{g}",
+            "GLO",
+            "kg",
+            g,
+            1.0,
+            start,
+            src,
+            description=f"1 kg of {g} emitted per kg reported",
+        )
         for g in sorted(set(gases))
         if g != CO2E
     ]
     out.append(
-        EmissionFactor("builtin/co2e.disclosed", BUILTIN_SET, DISCLOSED, "GLO", "kg", CO2E, 1.0,
-                       start, src, gwp_set="as disclosed",
-                       description="already-computed CO2e, taken as reported")  # fmt: skip
+        EmissionFactor(
+            "builtin/co2e.disclosed",
+            BUILTIN_SET,
+            DISCLOSED,
+            "GLO",
+            "kg",
+            CO2E,
+            1.0,
+            start,
+            src,
+            gwp_set="as disclosed",
+            description="already-computed CO2e, taken as reported",
+        )
     )
     out.append(
-        EmissionFactor("builtin/onsite_renewable", BUILTIN_SET, ONSITE_RENEWABLE, "GLO", "kWh",
-                       "CO2", 0.0, start, src,
-                       description="self-generated renewable electricity: no Scope 2")  # fmt: skip
+        EmissionFactor(
+            "builtin/onsite_renewable",
+            BUILTIN_SET,
+            ONSITE_RENEWABLE,
+            "GLO",
+            "kWh",
+            "CO2",
+            0.0,
+            start,
+            src,
+            description="self-generated renewable electricity: no Scope 2",
+        )
     )
     return out
 
@@ -137,8 +212,9 @@ def gwp_table(gwp: GWPSet, gases: Iterable[str]) -> tuple[pa.Table, list[str]]:
             values.append(gwp.gwp(g))
         else:
             missing.append(g)
-    return pa.table({"gas": pa.array(names, pa.string()),
-                     "gwp": pa.array(values, pa.float64())}), missing  # fmt: skip
+    return pa.table(
+        {"gas": pa.array(names, pa.string()), "gwp": pa.array(values, pa.float64())}
+    ), missing
 
 
 def region_table(regions: Iterable[str]) -> pa.Table:
@@ -146,11 +222,13 @@ def region_table(regions: Iterable[str]) -> pa.Table:
     rows: list[tuple[str, str, int]] = []
     for r in sorted({x for x in regions if x}):
         rows.extend((r, anc, d) for d, anc in enumerate(region_chain(r)))
-    return pa.table({
-        "region_eff": pa.array([r[0] for r in rows], pa.string()),
-        "ancestor": pa.array([r[1] for r in rows], pa.string()),
-        "depth": pa.array([r[2] for r in rows], pa.int32()),
-    })  # fmt: skip
+    return pa.table(
+        {
+            "region_eff": pa.array([r[0] for r in rows], pa.string()),
+            "ancestor": pa.array([r[1] for r in rows], pa.string()),
+            "depth": pa.array([r[2] for r in rows], pa.int32()),
+        }
+    )
 
 
 def unit_table(units: Iterable[str]) -> tuple[pa.Table, dict[str, str]]:
@@ -164,8 +242,7 @@ def unit_table(units: Iterable[str]) -> tuple[pa.Table, dict[str, str]]:
             continue
         names.append(u)
         dims.append(d)
-    return pa.table({"unit": pa.array(names, pa.string()),
-                     "dim": pa.array(dims, pa.string())}), bad  # fmt: skip
+    return pa.table({"unit": pa.array(names, pa.string()), "dim": pa.array(dims, pa.string())}), bad
 
 
 @dataclass(frozen=True)
@@ -189,8 +266,9 @@ def conversion_rows(
     Returns the table (unit, factor_unit, price_year, factor_price_year, conversion) and the
     combinations that failed, with the reason (e.g. a missing exchange rate).
     """
-    out: dict[str, list[object]] = {k: [] for k in (
-        "unit", "factor_unit", "price_year", "factor_price_year", "conversion")}  # fmt: skip
+    out: dict[str, list[object]] = {
+        k: [] for k in ("unit", "factor_unit", "price_year", "factor_price_year", "conversion")
+    }
     failed: dict[tuple[str, str, int | None, int | None], str] = {}
     for combo in sorted(set(combos), key=lambda c: tuple(str(x) for x in c)):
         unit, funit, year, fyear = combo
@@ -201,9 +279,15 @@ def conversion_rows(
             continue
         for k, v in zip(out, (unit, funit, year, fyear, mult), strict=True):
             out[k].append(v)
-    schema = pa.schema([("unit", pa.string()), ("factor_unit", pa.string()),
-                        ("price_year", pa.int32()), ("factor_price_year", pa.int32()),
-                        ("conversion", pa.float64())])  # fmt: skip
+    schema = pa.schema(
+        [
+            ("unit", pa.string()),
+            ("factor_unit", pa.string()),
+            ("price_year", pa.int32()),
+            ("factor_price_year", pa.int32()),
+            ("conversion", pa.float64()),
+        ]
+    )
     return pa.table(out, schema=schema), failed
 
 
@@ -243,33 +327,85 @@ def stream_table(activity_types: Iterable[str], grid_market: bool = True) -> pa.
     as location (no instruments for it yet). Extra streams (WTT, T&D) are optional: where no
     factor exists they are reported as not estimated.
     """
-    cols: dict[str, list[object]] = {k: [] for k in (
-        "activity_type", "stream", "lookup", "fallback", "s_scope", "s_category", "s_method",
-        "optional", "from_scope12", "market")}  # fmt: skip
+    cols: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "activity_type",
+            "stream",
+            "lookup",
+            "fallback",
+            "s_scope",
+            "s_category",
+            "s_method",
+            "optional",
+            "from_scope12",
+            "market",
+        )
+    }
 
-    def add(at: str, stream: str, lookup: str, fallback: str | None, scope: int | None,
-            cat: int | None, method: str | None, optional: bool, scope12: bool,
-            market: bool) -> None:  # fmt: skip
-        for k, v in zip(cols, (at, stream, lookup, fallback, scope, cat, method, optional,
-                               scope12, market), strict=True):  # fmt: skip
+    def add(
+        at: str,
+        stream: str,
+        lookup: str,
+        fallback: str | None,
+        scope: int | None,
+        cat: int | None,
+        method: str | None,
+        optional: bool,
+        scope12: bool,
+        market: bool,
+    ) -> None:
+        for k, v in zip(
+            cols,
+            (at, stream, lookup, fallback, scope, cat, method, optional, scope12, market),
+            strict=True,
+        ):
             cols[k].append(v)
 
     for at in sorted(set(activity_types)):
         add(at, "own", at, None, None, None, None, False, False, False)
         if grid_market and at == GRID:
-            add(at, "market", RESIDUAL_MIX, GRID, None, None, "s2.market.hierarchy", False,
-                True, True)  # fmt: skip
+            add(
+                at,
+                "market",
+                RESIDUAL_MIX,
+                GRID,
+                None,
+                None,
+                "s2.market.hierarchy",
+                False,
+                True,
+                True,
+            )
         elif at.startswith(("heat.", "cooling.")):
             add(at, "market", at, None, None, None, "s2.market.no_instrument", False, True, True)
         for s in STREAMS:
             if at.startswith(s.prefix):
-                lookup = s.factor_prefix + at[len(s.prefix):]
-                add(at, s.method.rsplit(".", 1)[-1], lookup, None, s.scope, s.category, s.method,
-                    True, True, False)  # fmt: skip
-    schema = pa.schema([
-        ("activity_type", pa.string()), ("stream", pa.string()), ("lookup", pa.string()),
-        ("fallback", pa.string()), ("s_scope", pa.int8()), ("s_category", pa.int8()),
-        ("s_method", pa.string()), ("optional", pa.bool_()), ("from_scope12", pa.bool_()),
-        ("market", pa.bool_()),
-    ])  # fmt: skip
+                lookup = s.factor_prefix + at[len(s.prefix) :]
+                add(
+                    at,
+                    s.method.rsplit(".", 1)[-1],
+                    lookup,
+                    None,
+                    s.scope,
+                    s.category,
+                    s.method,
+                    True,
+                    True,
+                    False,
+                )
+    schema = pa.schema(
+        [
+            ("activity_type", pa.string()),
+            ("stream", pa.string()),
+            ("lookup", pa.string()),
+            ("fallback", pa.string()),
+            ("s_scope", pa.int8()),
+            ("s_category", pa.int8()),
+            ("s_method", pa.string()),
+            ("optional", pa.bool_()),
+            ("from_scope12", pa.bool_()),
+            ("market", pa.bool_()),
+        ]
+    )
     return pa.table(cols, schema=schema)

@@ -26,15 +26,29 @@ def long_rows(inv: Inventory) -> list[dict[str, Any]]:
 
     def add(section: str, key: str, value: float | None, basis: str = "market") -> None:
         share = "" if value is None or not grand else round(100.0 * value / grand, 4)
-        out.append({"fiscal_year": inv.fiscal_year, "section": section, "key": key,
-                    "basis": basis, "tco2e": "" if value is None else value,
-                    "share_pct": share})  # fmt: skip
+        out.append(
+            {
+                "fiscal_year": inv.fiscal_year,
+                "section": section,
+                "key": key,
+                "basis": basis,
+                "tco2e": "" if value is None else value,
+                "share_pct": share,
+            }
+        )
 
     for k, v in doc["totals_tco2e"].items():
         add("total", k, v, "location" if "location" in k else "market")
-    for section in ("scope1_by_category_tco2e", "scope3_by_category_tco2e",
-                    "iso14064_by_category_tco2e", "by_gas_tco2e", "by_site_tco2e",
-                    "by_entity_tco2e", "by_month_tco2e", "by_tier_tco2e"):  # fmt: skip
+    for section in (
+        "scope1_by_category_tco2e",
+        "scope3_by_category_tco2e",
+        "iso14064_by_category_tco2e",
+        "by_gas_tco2e",
+        "by_site_tco2e",
+        "by_entity_tco2e",
+        "by_month_tco2e",
+        "by_tier_tco2e",
+    ):
         for k, v in doc[section].items():
             add(section.removesuffix("_tco2e"), k, v)
     for basis, cats in doc["scope2_by_category_tco2e"].items():
@@ -79,8 +93,18 @@ def write_xlsx(invs: list[Inventory], path: Path) -> Path:
             detail.append(list(r.values()))
     meta = wb.create_sheet("About")
     for inv in invs:
-        meta.append(["fiscal_year", inv.fiscal_year, "snapshot", inv.snapshot_id,
-                     "gwp_set", inv.gwp_set, "consolidation", inv.consolidation])  # fmt: skip
+        meta.append(
+            [
+                "fiscal_year",
+                inv.fiscal_year,
+                "snapshot",
+                inv.snapshot_id,
+                "gwp_set",
+                inv.gwp_set,
+                "consolidation",
+                inv.consolidation,
+            ]
+        )
     wb.save(path)
     return path
 
@@ -94,8 +118,9 @@ def summary_lines(invs: list[Inventory]) -> list[tuple[str, list[Any]]]:
     def line(label: str, get: Any) -> None:
         vals = [get(d) for d in docs]
         totals = [d["totals_tco2e"]["total_market"] or 0.0 for d in docs]
-        shares = [None if v is None or not t else 100.0 * v / t
-                  for v, t in zip(vals, totals, strict=True)]  # fmt: skip
+        shares = [
+            None if v is None or not t else 100.0 * v / t for v, t in zip(vals, totals, strict=True)
+        ]
         lines.append((label, [*vals, *shares]))
 
     line("Scope 1", lambda d: d["totals_tco2e"]["scope1"])
@@ -104,8 +129,10 @@ def summary_lines(invs: list[Inventory]) -> list[tuple[str, list[Any]]]:
     line("Scope 2 (location-based)", lambda d: d["totals_tco2e"]["scope2_location"])
     line("Scope 2 (market-based)", lambda d: d["totals_tco2e"]["scope2_market"])
     for c, name in SCOPE2_CATEGORIES.items():
-        line(f"  S2 {name} (market)",
-             lambda d, c=c: d["scope2_by_category_tco2e"]["market"].get(str(c), 0.0))  # fmt: skip
+        line(
+            f"  S2 {name} (market)",
+            lambda d, c=c: d["scope2_by_category_tco2e"]["market"].get(str(c), 0.0),
+        )
     line("Scope 3", lambda d: d["totals_tco2e"]["scope3"])
     for c, name in SCOPE3_CATEGORIES.items():
         line(f"  Category {c}: {name}", lambda d, c=c: d["scope3_by_category_tco2e"][str(c)])

@@ -81,9 +81,7 @@ class Workspace:
 
     def instrument_files(self) -> list[Path]:
         """Parquet files of the active batches' contractual instruments."""
-        return [
-            self.batches_dir / b.instruments_file for b in self.batches() if b.instruments_file
-        ]
+        return [self.batches_dir / b.instruments_file for b in self.batches() if b.instruments_file]
 
     def quarantine(self, batch_id: str | None = None) -> list[QuarantinedRow]:
         """Rows rejected at import (of one batch, or all)."""
@@ -142,10 +140,10 @@ class Workspace:
                 if instruments is not None and instruments.num_rows:
                     ins_name = f"{sha256[:32]}.instruments.parquet"
                     written.append(_write_atomic(instruments, self.batches_dir / ins_name))
-                accepted = {
-                    *(activities.column("source_row").to_pylist() if act_name else []),
-                    *(instruments.column("source_row").to_pylist() if ins_name else []),
-                }
+                accepted: set[int] = set()
+                for table in (activities, instruments):
+                    if table is not None and table.num_rows:
+                        accepted.update(table.column("source_row").to_pylist())
                 batch = ImportBatch(
                     id=sha256,
                     seq=seq,
@@ -214,9 +212,13 @@ def open_workspace(path: Path | str) -> Workspace:
 
 
 def init_workspace(
-    path: Path | str, *, organisation: str = "My Organisation", region: str = "CN",
-    start_month: int = 4, config_text: str | None = None,
-) -> Workspace:  # fmt: skip
+    path: Path | str,
+    *,
+    organisation: str = "My Organisation",
+    region: str = "CN",
+    start_month: int = 4,
+    config_text: str | None = None,
+) -> Workspace:
     """Create a workspace folder with a starter ``lingtan.yaml`` (unless one exists).
 
     Raises:
@@ -228,8 +230,10 @@ def init_workspace(
     for sub in ("batches", "snapshots", "factors", "reference"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     text = config_text or DEFAULT_CONFIG.format(
-        organisation=organisation, region=region.upper(), start_month=start_month,
+        organisation=organisation,
+        region=region.upper(),
+        start_month=start_month,
         country=region.upper().split("-")[0],
-    )  # fmt: skip
+    )
     (root / CONFIG_FILE).write_text(text, encoding="utf-8")
     return open_workspace(root)

@@ -120,8 +120,9 @@ def allocate(
     for ins in sorted(instruments, key=lambda i: i.instrument_id):
         fy = str(label(ins.vintage_start))
         if str(label(ins.vintage_end)) != fy:
-            unallocated.append((ins.instrument_id, ins.quantity_kwh,
-                                "vintage crosses a fiscal-year boundary"))  # fmt: skip
+            unallocated.append(
+                (ins.instrument_id, ins.quantity_kwh, "vintage crosses a fiscal-year boundary")
+            )
             continue
         usable.append((ins, fy))
 
