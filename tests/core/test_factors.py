@@ -66,8 +66,16 @@ def test_nearest_earlier_year() -> None:
     assert m.factors[0].factor_id == "b"
 
 
-def test_no_factor_before_the_date() -> None:
-    assert resolve(GRID, "electricity.grid", "CN", date(2015, 1, 1), "kWh") is None
+def test_before_the_first_edition_the_oldest_is_used_and_flagged() -> None:
+    m = resolve(GRID, "electricity.grid", "CN", date(2015, 1, 1), "kWh")
+    assert m is not None
+    assert m.kind is MatchKind.LATER_YEAR
+    assert m.factors[0].factor_id == "cn21"
+    assert "factor valid from 2021-01-01" in m.note
+
+
+def test_no_factor_of_that_type() -> None:
+    assert resolve(GRID, "electricity.residual_mix", "CN", date(2023, 1, 1), "kWh") is None
 
 
 def test_unit_dimension_must_match() -> None:

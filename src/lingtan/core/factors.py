@@ -11,7 +11,10 @@ explicit, recorded fallback (:class:`Match`):
 
 1. a factor valid on the date, for the activity's region, then each parent region
    (``CN-TJ`` → ``CN`` → ``GLO``);
-2. else the nearest earlier factor (latest ``valid_from`` before the date), same region order.
+2. else the nearest earlier factor (latest ``valid_from`` before the date), same region order;
+3. else the nearest later factor (earliest ``valid_from`` after the date): a past year for
+   which no edition of the factor existed yet uses the oldest edition available. This is flagged
+   on every row it touches (``later_year``) and lowers the temporal data-quality score.
 
 Within a level, factor sets earlier in the priority list win, then the latest ``valid_from``,
 then the highest version. The pure :func:`resolve` is the reference; the columnar engine
@@ -59,6 +62,7 @@ class MatchKind(StrEnum):
     EXACT = "exact"  # valid on the date, in the activity's own region
     REGION_FALLBACK = "region_fallback"  # valid on the date, in a parent region
     EARLIER_YEAR = "earlier_year"  # nearest earlier factor (own or parent region)
+    LATER_YEAR = "later_year"  # nearest later factor: no edition existed yet on the date
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,7 @@ class Match:
         parts = []
         if self.region != self.requested_region.upper():
             parts.append(f"region {self.requested_region}→{self.region}")
-        if self.kind is MatchKind.EARLIER_YEAR:
+        if self.kind in (MatchKind.EARLIER_YEAR, MatchKind.LATER_YEAR):
             parts.append(
                 f"date {self.requested_date}→factor valid from {self.factors[0].valid_from}"
             )
@@ -254,7 +258,7 @@ def resolve(
     for f in factors:
         if f.activity_type != activity_type or f.region not in depth:
             continue
-        if f.valid_from > on or not _unit_fits(f.unit, want_dim):
+        if not _unit_fits(f.unit, want_dim):
             continue
         groups.setdefault(f.group_key, []).append(f)
     if not groups:
@@ -262,19 +266,22 @@ def resolve(
 
     def sort_key(members: list[EmissionFactor]) -> tuple[int, int, int, str, int, int]:
         f = members[0]
-        exact = 0 if f.valid_on(on) else 1
+        level = 0 if f.valid_on(on) else (1 if f.valid_from <= on else 2)
+        days = f.valid_from.toordinal()
         return (
-            exact,
+            level,
             depth[f.region],
             rank.get(f.set_name, len(rank)),
             f.set_name,
-            -f.valid_from.toordinal(),
+            days if level == 2 else -days,
             -max(m.version for m in members),
         )
 
     best = min(groups.values(), key=sort_key)
     head = best[0]
-    if not head.valid_on(on):
+    if head.valid_from > on:
+        kind = MatchKind.LATER_YEAR
+    elif not head.valid_on(on):
         kind = MatchKind.EARLIER_YEAR
     elif depth[head.region] == 0:
         kind = MatchKind.EXACT

@@ -44,16 +44,25 @@ def search(
         text = f"{f.activity_type} {f.description} {f.source} {f.set_name} {f.region}".lower()
         if all(w in text for w in words):
             groups.setdefault(f.group_key, []).append(f)
-    table = Table("activity type", "region", "per", "gases (kg/unit)", "valid from", "set")
-    for members in list(groups.values())[:limit]:
+
+    def rank(members: list[EmissionFactor]) -> tuple[int, int, str, str, int]:
+        h = members[0]
+        in_type = all(w in h.activity_type.lower() for w in words)
+        at = h.activity_type
+        return (0 if in_type else 1, len(at), at, h.region, -h.valid_from.toordinal())
+
+    ordered = sorted(groups.values(), key=rank)
+    for members in ordered[:limit]:
         h = members[0]
         gases = ", ".join(f"{m.gas} {m.value:.6g}" for m in sorted(members, key=lambda m: m.gas))
-        table.add_row(h.activity_type, h.region, h.unit, gases, str(h.valid_from), h.set_name)
-    console.print(table)
-    console.print(
-        f"{len(groups)} factor groups match"
-        + (f" (first {limit} shown)" if len(groups) > limit else "")
-    )
+        console.print(
+            f"{h.activity_type}  [{h.region}]  per {h.unit}  {gases}  "
+            f"(from {h.valid_from}, {h.set_name})",
+            highlight=False,
+            markup=False,
+        )
+    shown = f" (first {limit} shown; narrow with more words, --region or --set)"
+    console.print(f"{len(groups)} factor groups match" + (shown if len(groups) > limit else ""))
 
 
 def list_sets(*, workspace: Path, console: Console) -> None:

@@ -203,20 +203,26 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
             groups,
             (k.want == groups.activity_type)
             & (k.ancestor == groups.f_region)
-            & (k.dim == groups.dim)
-            & (groups.valid_from <= k.date),
+            & (k.dim == groups.dim),
         )
         cands.append(k)
     c = cands[0].union(cands[1])
-    c = c.mutate(exact=c.valid_to.isnull() | (c.date < c.valid_to))
+    c = c.mutate(
+        level=ibis.cases(
+            ((c.valid_from <= c.date) & (c.valid_to.isnull() | (c.date < c.valid_to)), 0),
+            (c.valid_from <= c.date, 1),
+            else_=2,
+        )
+    )
+    c = c.mutate(age=ibis.cases((c.level == 2, c.vf_days), else_=-c.vf_days))
     w = ibis.window(
         group_by=["lookup", "fallback", "region_eff", "date", "unit"],
         order_by=[
             c.prio,
-            ibis.desc(c.exact),
+            c.level,
             c.depth,
             c.set_rank,
-            ibis.desc(c.valid_from),
+            c.age,
             ibis.desc(c.version),
         ],
     )
@@ -235,7 +241,8 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
         factor_set="factor_set",
         match=ibis.cases(
             (c.prio == 1, "type_fallback"),
-            (~c.exact, "earlier_year"),
+            (c.level == 1, "earlier_year"),
+            (c.level == 2, "later_year"),
             (c.depth > 0, "region_fallback"),
             else_="exact",
         ),

@@ -68,6 +68,7 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
             "valid_from",
             "valid_to",
             "set_rank",
+            "vf_days",
             "version",
             "factor_unit",
             "factor_price_year",
@@ -97,6 +98,7 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
             ("valid_from", head.valid_from),
             ("valid_to", head.valid_to),
             ("set_rank", rank[head.set_name]),
+            ("vf_days", head.valid_from.toordinal()),
             ("version", max(m.version for m in members)),
             ("factor_unit", head.unit),
             ("factor_price_year", head.price_year),
@@ -122,6 +124,7 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
             ("valid_from", pa.date32()),
             ("valid_to", pa.date32()),
             ("set_rank", pa.int32()),
+            ("vf_days", pa.int32()),
             ("version", pa.int32()),
             ("factor_unit", pa.string()),
             ("factor_price_year", pa.int32()),
@@ -322,7 +325,7 @@ def stream_table(activity_types: Iterable[str], grid_market: bool = True) -> pa.
     """The emission streams of each activity type (see :data:`lingtan.core.activities.STREAMS`).
 
     Stream ``own`` looks up the activity type itself. Scope 2 electricity adds ``market``
-    (residual mix, falling back to the grid average — Scope 2 Guidance §6.11 — applied to the
+    (residual mix, falling back to the grid average — Scope 2 Guidance Table 6.3 — applied to the
     share not covered by instruments); other Scope 2 energy adds ``market`` with the same factor
     as location (no instruments for it yet). Extra streams (WTT, T&D) are optional: where no
     factor exists they are reported as not estimated.

@@ -3,7 +3,7 @@
 Standard: GHG Protocol Scope 2 Guidance (2015), ch. 6 (market-based method), §7.1 Scope 2 Quality
 Criteria, Table 6.3 (emission-factor hierarchy): energy attribute certificates (GEC/REC/I-REC/GO),
 PPAs and green tariffs, then supplier-specific rates, then the residual mix, and where no residual
-mix exists the grid average — disclosed as such (§6.11).
+mix exists the grid average — disclosed as such (Table 6.3).
 
 Rules applied here (each instrument is counted **once**):
 

@@ -1,0 +1,650 @@
+"""Reading activity files (CSV, XLSX) into normalised activities, and writing templates.
+
+The reading side of :mod:`lingtan.core.templates` (``docs/templates.md``):
+
+1. the file is read (CSV in UTF-8 with or without BOM, else GB18030 as Chinese Excel writes it;
+   XLSX via openpyxl, the sheet named like the template or else the first sheet);
+2. the template is chosen (``template=`` or the file-name prefix) and the header is checked —
+   a file that cannot be read at all raises :class:`~lingtan.core.errors.InputFileError` and
+   produces nothing;
+3. every cell is typed by its :class:`~lingtan.core.templates.Column` kind; a bad cell is a
+   :class:`~lingtan.core.errors.RowIssue` (file, spreadsheet row, column, reason, value) and its
+   row is set aside;
+4. the well-typed rows go to :func:`lingtan.core.templates.normalise`.
+
+Every non-blank data row ends up either as an activity (or instrument) or in the issues — never
+both, never neither. Entirely blank rows carry no data and are skipped (they still count in the
+row numbers, as a spreadsheet shows them).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import difflib
+import hashlib
+import io
+import math
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from lingtan.core.errors import InputFileError, RowIssue
+from lingtan.core.templates import (
+    TEMPLATES,
+    Column,
+    NormaliseContext,
+    Template,
+    UnknownTemplateError,
+    get_template,
+    match_choice,
+    normalise,
+)
+
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_SEPARATORS = ("_", "-", ".")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_THOUSANDS_SPACE = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d*)?$")
+_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_UNMEMOISED = ("number", "integer")  # mostly distinct values: typing them once gains nothing
+_TRUE = {"true", "yes", "y", "1", "是", "t"}
+_FALSE = {"false", "no", "n", "0", "否", "f"}
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What reading one activity file produced.
+
+    Attributes:
+        template: the template the file was read as.
+        source: the file name shown in issues.
+        content_sha256: SHA-256 of the file's bytes (hex), identifies the import batch.
+        activities: normalised activities (:data:`lingtan.core.templates.NORMALISED_SCHEMA`),
+            empty for the ``instrument`` template.
+        instruments: contractual instruments (:data:`lingtan.core.templates.INSTRUMENT_SCHEMA`)
+            for the ``instrument`` template, else None.
+        issues: every problem, by row then column; rows with issues produced nothing.
+        rows_read: non-blank data rows in the file.
+    """
+
+    template: str
+    source: str
+    content_sha256: str
+    activities: Any
+    instruments: Any
+    issues: list[RowIssue]
+    rows_read: int
+
+
+class _Percent(float):
+    """A numeric XLSX cell shown as a percentage (0.4 displayed as 40 %)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Template choice
+# --------------------------------------------------------------------------------------------
+
+
+def template_from_filename(path: str | PathLike[str]) -> str | None:
+    """The template a file name names: the longest template name the stem starts with, followed
+    by the end of the stem or a separator (``_``, ``-``, ``.``). Case-insensitive.
+
+    ``fuel_2023.xlsx`` → ``fuel``; ``electricity-tianjin.csv`` → ``electricity``;
+    ``vehicle_distance.csv`` → ``vehicle_distance``; ``notes.csv`` → None.
+    """
+    stem = Path(path).stem.strip().lower()
+    best: str | None = None
+    for name in TEMPLATES:
+        named = stem == name or (stem.startswith(name) and stem[len(name)] in _SEPARATORS)
+        if named and (best is None or len(name) > len(best)):
+            best = name
+    return best
+
+
+def _choose_template(path: Path, template: str | None) -> Template:
+    source = str(path)
+    if template is not None:
+        try:
+            return get_template(template)
+        except UnknownTemplateError as exc:
+            raise InputFileError(source, str(exc)) from exc
+    name = template_from_filename(path)
+    if name is None:
+        raise InputFileError(
+            source,
+            f"cannot tell the template from the file name {path.name!r}: name the file after "
+            f"a template (e.g. fuel_2024.csv) or pass --template; templates: "
+            f"{', '.join(TEMPLATES)}",
+        )
+    return TEMPLATES[name]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading grids
+# --------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, source: str) -> str:
+    """UTF-8 (BOM optional), else GB18030 (what Chinese Excel writes for "CSV")."""
+    if data.startswith(_UTF8_BOM):
+        try:
+            return data[len(_UTF8_BOM) :].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(source, f"has a UTF-8 mark but is not UTF-8 text ({exc})") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            source, "is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX"
+        ) from exc
+
+
+def _read_csv(data: bytes, source: str) -> list[list[Any]]:
+    text = _decode(data, source)
+    if "\x00" in text:
+        raise InputFileError(source, "is not a text (CSV) file; save it as CSV UTF-8 or as XLSX")
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise InputFileError(source, f"is not valid CSV: {exc}") from exc
+
+
+def _read_xlsx(path: Path, template: Template, source: str) -> list[list[Any]]:
+    import openpyxl  # local: only needed for XLSX
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about workbook features it does not read (data validation,
+            # conditional formatting, default styles); none of them affects cell values
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputFileError(source, f"is not a readable XLSX workbook ({exc})") from exc
+    try:
+        sheets = list(wb.worksheets)
+        if not sheets:
+            raise InputFileError(source, "the workbook has no sheet")
+        named = [ws for ws in sheets if ws.title.strip().lower() == template.name]
+        ws = named[0] if named else sheets[0]
+        grid: list[list[Any]] = []
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            for row in ws.iter_rows():
+                cells: list[Any] = []
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    fmt = str(getattr(cell, "number_format", "") or "")
+                    if (
+                        isinstance(value, (int, float))
+                        and not isinstance(value, bool)
+                        and "%" in fmt
+                    ):
+                        value = _Percent(value)
+                    cells.append(value)
+                grid.append(cells)
+        return grid
+    finally:
+        wb.close()
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --------------------------------------------------------------------------------------------
+# Cell typing
+# --------------------------------------------------------------------------------------------
+
+
+def _as_text(value: Any) -> str:
+    """A cell as text (numbers from XLSX without a spurious '.0', dates ISO)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_number(text: str) -> float:
+    """A number as people write it: ``1234.5``, ``1,234.5``, ``1 234.5``, full-width digits
+    (``１２３４．５``), a leading ``+``, a Unicode minus.
+
+    Raises:
+        ValueError: with a reason, when the text is not such a number or is not finite.
+    """
+    s = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
+    s = s.replace("\u00a0", " ").replace("\u202f", " ")
+    if "," in s:
+        if not _THOUSANDS_COMMA.match(s):
+            raise ValueError(
+                "not a number (use '.' for decimals; ',' only between groups of thousands)"
+            )
+        s = s.replace(",", "")
+    elif " " in s:
+        if not _THOUSANDS_SPACE.match(s):
+            raise ValueError("not a number")
+        s = s.replace(" ", "")
+    if "_" in s:
+        raise ValueError("not a number")
+    try:
+        v = float(s)
+    except ValueError:
+        raise ValueError("not a number") from None
+    if not math.isfinite(v):
+        raise ValueError("not a finite number")
+    return v
+
+
+def parse_date(text: str) -> date:
+    """``YYYY-MM-DD`` (also ``YYYY/M/D``, ``YYYY.M.D``, ``YYYY年M月D日``, with an optional time
+    that is ignored). Year first only: day/month orders are ambiguous.
+
+    Raises:
+        ValueError: with a reason.
+    """
+    s = unicodedata.normalize("NFKC", text).strip()
+    m = _DATE.match(s)
+    if not m:
+        raise ValueError("not a date; write YYYY-MM-DD")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise ValueError("not a real calendar date") from None
+
+
+def _type_cell(col: Column, value: Any) -> Any:
+    """The typed value of one non-blank cell.
+
+    Raises:
+        ValueError: with the reason the cell is not of the column's kind.
+    """
+    kind = col.kind
+    if kind in ("text", "unit"):
+        return unicodedata.normalize("NFKC", _as_text(value)) if kind == "unit" else _as_text(value)
+    if kind == "choice":
+        text = _as_text(value)
+        found = match_choice(unicodedata.normalize("NFKC", text), col.choices)
+        if found is None:
+            close = difflib.get_close_matches(text.lower(), col.choices, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"must be one of: {', '.join(col.choices)}{hint}")
+        return found
+    if kind in ("number", "integer"):
+        if isinstance(value, (bool, datetime, date, time)):
+            raise ValueError("not a number")
+        if isinstance(value, (int, float)):
+            v = float(value)
+            if isinstance(value, _Percent) and col.name.endswith("_pct"):
+                v *= 100.0  # a cell formatted as 40 % holds 0.4
+            if not math.isfinite(v):
+                raise ValueError("not a finite number")
+        else:
+            text = str(value).strip()
+            if col.name.endswith("_pct") and text.endswith(("%", "％")):
+                text = text[:-1]
+            v = parse_number(text)
+        if kind == "integer":
+            if v != int(v):
+                raise ValueError("not a whole number")
+            return int(v)
+        return v
+    if kind == "date":
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError("a number, not a date; write YYYY-MM-DD or use a date cell")
+        return parse_date(str(value))
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = _as_text(value).lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError("not a yes/no value (true/false, yes/no, 1/0)")
+    raise AssertionError(f"unknown column kind {kind!r}")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+def _header(
+    grid: list[list[Any]], tpl: Template, source: str
+) -> tuple[dict[int, Column], list[int]]:
+    """Map header positions to columns; positions of nameless, empty columns to ignore."""
+    if not grid or all(_is_blank(v) for v in grid[0]):
+        raise InputFileError(source, "has no header row (row 1 must name the columns)")
+    raw = [
+        "" if v is None else unicodedata.normalize("NFKC", str(v)).strip().lstrip("\ufeff")
+        for v in grid[0]
+    ]
+    by_name = {c.name: c for c in tpl.columns}
+    mapping: dict[int, Column] = {}
+    unknown: list[str] = []
+    seen: dict[str, int] = {}
+    duplicates: list[str] = []
+    nameless: list[int] = []
+    for pos, name in enumerate(raw):
+        if not name:
+            nameless.append(pos)
+            continue
+        key = name.lower()
+        if key in seen:
+            duplicates.append(name)
+            continue
+        seen[key] = pos
+        if key in by_name:
+            mapping[pos] = by_name[key]
+        else:
+            unknown.append(name)
+    expected = (
+        f"template {tpl.name!r} expects: {', '.join(tpl.column_names)} "
+        f"(required: {', '.join(tpl.required_columns)})"
+    )
+    if unknown:
+        hints = []
+        for u in unknown:
+            close = difflib.get_close_matches(u.lower(), tpl.column_names, n=1, cutoff=0.5)
+            hints.append(f"{u!r} (did you mean {close[0]!r}?)" if close else repr(u))
+        raise InputFileError(source, f"unknown column(s) {', '.join(hints)}; {expected}")
+    if duplicates:
+        raise InputFileError(
+            source, f"column(s) named more than once: {', '.join(repr(d) for d in duplicates)}"
+        )
+    missing = [c for c in tpl.required_columns if c not in {col.name for col in mapping.values()}]
+    if missing:
+        raise InputFileError(
+            source, f"missing required column(s) {', '.join(repr(m) for m in missing)}; {expected}"
+        )
+    for pos in nameless:
+        for r, row in enumerate(grid[1:], start=2):
+            if pos < len(row) and not _is_blank(row[pos]):
+                raise InputFileError(
+                    source,
+                    f"column {_column_letter(pos)} has values (row {r}) but no name in the "
+                    "header row",
+                )
+    return mapping, nameless
+
+
+def _column_letter(pos: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (spreadsheet column names)."""
+    letters = ""
+    n = pos + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
+
+
+def _type_rows(
+    grid: list[list[Any]], mapping: dict[int, Column], tpl: Template, source: str
+) -> tuple[dict[str, list[Any]], list[int], list[RowIssue], int]:
+    """Type every cell of the data rows (row 2 on).
+
+    Returns the typed values of the rows without a bad cell (per column), their spreadsheet row
+    numbers, the issues of the other rows, and the number of non-blank rows. Text, date, unit and
+    choice cells are typed once per distinct value (they repeat a lot).
+    """
+    width = len(grid[0])
+    issues: list[RowIssue] = []
+    typed: dict[str, list[Any]] = {c.name: [] for c in tpl.columns}
+    source_rows: list[int] = []
+    rows_read = 0
+    memo: dict[tuple[int, str], tuple[Any, str | None]] = {}
+    for row_number, row in enumerate(grid[1:], start=2):
+        if all(_is_blank(v) for v in row):
+            continue
+        rows_read += 1
+        row_issues: list[RowIssue] = []
+        extra = [v for v in row[width:] if not _is_blank(v)]
+        if extra:
+            reason = (
+                f"the row has values beyond the last named column ({len(row)} cells, "
+                f"{width} columns)"
+            )
+            row_issues.append(RowIssue(source, row_number, "", reason, _as_text(extra[0])))
+        values: dict[str, Any] = {}
+        for pos, col in mapping.items():
+            raw = row[pos] if pos < len(row) else None
+            if _is_blank(raw):
+                if col.required:
+                    row_issues.append(
+                        RowIssue(source, row_number, col.name, "required value is empty")
+                    )
+                values[col.name] = None
+                continue
+            key = (pos, raw) if type(raw) is str and col.kind not in _UNMEMOISED else None
+            hit = memo.get(key) if key is not None else None
+            if hit is None:
+                try:
+                    hit = (_type_cell(col, raw), None)
+                except ValueError as exc:
+                    hit = (None, str(exc))
+                if key is not None:
+                    memo[key] = hit
+            value, error = hit
+            if error is not None:
+                row_issues.append(RowIssue(source, row_number, col.name, error, _as_text(raw)))
+            values[col.name] = value
+        if row_issues:
+            issues.extend(row_issues)
+            continue
+        for col in tpl.columns:
+            typed[col.name].append(values.get(col.name))
+        source_rows.append(row_number)
+    return typed, source_rows, issues, rows_read
+
+
+def read_activity_file(
+    path: str | PathLike[str],
+    *,
+    template: str | None = None,
+    context: NormaliseContext,
+) -> IntakeResult:
+    """Read one activity file of one template and normalise its rows.
+
+    Args:
+        path: a ``.csv`` (UTF-8 with or without BOM, or GB18030) or ``.xlsx`` file.
+        template: template name; None = from the file-name prefix (:func:`template_from_filename`).
+        context: sites, default region, fiscal calendar, known activity types; its ``source`` is
+            replaced by the file name.
+
+    Returns:
+        The activities (or instruments), every issue, the SHA-256 of the file and the number of
+        non-blank data rows read.
+
+    Raises:
+        InputFileError: the file cannot be read at all (missing, not CSV/XLSX, no header, unknown
+            template, unknown, duplicate or missing required columns, no data rows). Nothing
+            from it is produced.
+    """
+    p = Path(path)
+    where = str(p)
+    if not p.exists():
+        raise InputFileError(where, "file not found")
+    if not p.is_file():
+        raise InputFileError(where, "is not a file")
+    suffix = p.suffix.lower()
+    if suffix == ".xls":
+        raise InputFileError(where, "old Excel .xls files are not read; save it as .xlsx or CSV")
+    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
+        raise InputFileError(where, f"is not a CSV or XLSX file (suffix {p.suffix!r})")
+    tpl = _choose_template(p, template)
+    data = p.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    grid = _read_csv(data, where) if suffix in CSV_SUFFIXES else _read_xlsx(p, tpl, where)
+    mapping, _ = _header(grid, tpl, where)
+    source = p.name
+
+    typed, source_rows, issues, rows_read = _type_rows(grid, mapping, tpl, source)
+    if rows_read == 0:
+        raise InputFileError(where, "has no data rows below the header")
+
+    table = pa.table(
+        {
+            **{c.name: pa.array(typed[c.name], type=c.arrow_type) for c in tpl.columns},
+            "source_row": pa.array(source_rows, type=pa.int32()),
+        }
+    )
+    result = normalise(tpl.name, table, dataclasses.replace(context, source=source))
+    order = {c.name: i for i, c in enumerate(tpl.columns)}
+    all_issues = sorted([*issues, *result.issues], key=lambda i: (i.row, order.get(i.field, -1)))
+    return IntakeResult(
+        template=tpl.name,
+        source=source,
+        content_sha256=digest,
+        activities=result.activities,
+        instruments=result.instruments,
+        issues=all_issues,
+        rows_read=rows_read,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+
+def _example_value(col: Column) -> Any:
+    """The example as the XLSX cell value (numbers as numbers, dates as date cells)."""
+    if not col.example:
+        return None
+    try:
+        return _type_cell(col, col.example)
+    except ValueError:  # pragma: no cover - examples are tested to be valid
+        return col.example
+
+
+def _readme_rows(tpl: Template) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        [f"lingtan template: {tpl.name}"],
+        [tpl.title, tpl.title_zh],
+        [tpl.description],
+        ["Each row is one activity. Header on row 1; one row per activity from row 2. "
+         "每行一条活动数据；第 1 行为表头，从第 2 行起每行一条记录。"],
+        [],
+        ["column 列名", "required 必填", "type 类型", "default 默认值",
+         "allowed values 可选值", "unit dimension 单位量纲", "description", "说明", "example 示例"],
+    ]  # fmt: skip
+    for c in tpl.columns:
+        rows.append(
+            [
+                c.name,
+                "yes 是" if c.required else "no 否",
+                c.kind,
+                "" if c.default is None else str(c.default),
+                ", ".join(c.choices),
+                c.dimension or "",
+                c.description,
+                c.description_zh,
+                c.example,
+            ]
+        )
+    return rows
+
+
+def write_template(name: str, path: str | PathLike[str]) -> Path:
+    """Write an empty template: header and one example row.
+
+    CSV (UTF-8 with BOM, so Excel shows Chinese correctly) or XLSX by the path's suffix; an XLSX
+    gets a second sheet ``README`` describing each column in English and Chinese.
+
+    Raises:
+        UnknownTemplateError: no such template.
+        ValueError: the suffix is neither ``.csv`` nor ``.xlsx``.
+    """
+    tpl = get_template(name)
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        with p.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(tpl.column_names)
+            writer.writerow([c.example for c in tpl.columns])
+        return p
+    if suffix != ".xlsx":
+        raise ValueError(f"cannot write a template as {p.suffix!r}; use .csv or .xlsx")
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = tpl.name
+    ws.append(list(tpl.column_names))
+    ws.append([_example_value(c) for c in tpl.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for pos, col in enumerate(tpl.columns):
+        ws.column_dimensions[_column_letter(pos)].width = max(12, len(col.name) + 2)
+        if col.kind == "date":
+            ws.cell(row=2, column=pos + 1).number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
+    readme = wb.create_sheet("README")
+    for row in _readme_rows(tpl):
+        readme.append(row)
+    for cell in readme[6]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFGHI", (18, 12, 9, 14, 24, 16, 60, 50, 20), strict=True):
+        readme.column_dimensions[letter].width = width
+    wb.save(p)
+    return p
+
+
+def write_all_templates(directory: str | PathLike[str], *, suffix: str = ".csv") -> list[Path]:
+    """Write every template into ``directory`` (created if needed) as ``<name><suffix>``."""
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    return [write_template(name, d / f"{name}{suffix}") for name in TEMPLATES]
+
+
+ISSUE_COLUMNS = ("file", "row", "column", "reason", "value")
+
+
+def write_issues_csv(issues: Iterable[RowIssue], path: str | PathLike[str]) -> Path:
+    """Write a quarantine report: one line per issue (file, row, column, reason, value), UTF-8
+    with BOM so that Excel opens it correctly."""
+    p = Path(path)
+    with p.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(ISSUE_COLUMNS)
+        for i in issues:
+            writer.writerow([i.source, i.row, i.field, i.reason, i.value])
+    return p
+
+
+def read_issues_csv(path: str | PathLike[str]) -> list[RowIssue]:
+    """Read back a report written by :func:`write_issues_csv`."""
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        return [
+            RowIssue(r["file"], int(r["row"]), r["column"], r["reason"], r["value"])
+            for r in csv.DictReader(fh)
+        ]

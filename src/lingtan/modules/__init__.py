@@ -1,0 +1,1 @@
+"""Capabilities built only on the core: demo data (and later targets, suppliers, products …)."""

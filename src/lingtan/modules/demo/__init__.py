@@ -1,0 +1,35 @@
+"""Demo data: two ready-to-run workspaces and a scalable synthetic activity generator.
+
+- :func:`write_disclosed_workspace` — workspace (a), the source report's disclosed inventory
+  (FY2018/19 base year, FY2022/23, FY2023/24), with :data:`EXPECTED` printed totals and shares
+  and :data:`REPORT_ERRATA`;
+- :func:`write_synthetic_workspace` — workspace (b), the fictional "Demo Electronics Group"
+  (activity data for every template, illustrative company factors and reference tables);
+- :func:`generate_activities` — N synthetic normalised activities as Parquet, for benchmarks.
+
+Everything in workspace (b) and in generated activities is synthetic and illustrative.
+"""
+
+from lingtan.modules.demo.disclosed import (
+    EXPECTED,
+    REPORT_ERRATA,
+    DisclosedLine,
+    Erratum,
+    PublishedYear,
+    disclosed_lines,
+    write_disclosed_workspace,
+)
+from lingtan.modules.demo.scale import generate_activities
+from lingtan.modules.demo.synthetic import write_synthetic_workspace
+
+__all__ = [
+    "EXPECTED",
+    "REPORT_ERRATA",
+    "DisclosedLine",
+    "Erratum",
+    "PublishedYear",
+    "disclosed_lines",
+    "generate_activities",
+    "write_disclosed_workspace",
+    "write_synthetic_workspace",
+]
