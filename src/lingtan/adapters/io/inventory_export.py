@@ -118,8 +118,10 @@ def summary_lines(invs: list[Inventory]) -> list[tuple[str, list[Any]]]:
     def line(label: str, get: Any) -> None:
         vals = [get(d) for d in docs]
         totals = [d["totals_tco2e"]["total_market"] or 0.0 for d in docs]
+        # shares are of the market-based total; a location-based line has none
         shares = [
-            None if v is None or not t else 100.0 * v / t for v, t in zip(vals, totals, strict=True)
+            None if v is None or not t or "location" in label else 100.0 * v / t
+            for v, t in zip(vals, totals, strict=True)
         ]
         lines.append((label, [*vals, *shares]))
 
@@ -150,7 +152,7 @@ def to_table(invs: list[Inventory]) -> str:
         cells = [label]
         for j, v in enumerate(vals):
             if v is None:
-                cells.append("n/a")
+                cells.append("n/a" if j < n else "")
             elif j < n:
                 cells.append(f"{v:,.0f}")
             else:
