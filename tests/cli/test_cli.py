@@ -131,3 +131,40 @@ def test_template_and_factor_commands(tmp_path: Path) -> None:
     assert code == 0, out
     assert "0.5568" in out
     assert "region CN-TJ→CN" in out
+
+
+def test_inventory_csv_and_xlsx(ws: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    write(ws / "electricity.csv", "site,date,quantity,unit\nHQ,2023-05-01,10,MWh\n")
+    assert lingtan("import", str(ws / "electricity.csv"), "-w", str(ws))[0] == 0
+    assert lingtan("calc", "-y", "FY2023/24", "-w", str(ws))[0] == 0
+    code, out = lingtan("inventory", "-y", "FY2023/24", "-w", str(ws), "-f", "csv")
+    assert code == 0, out
+    header = out.strip().splitlines()[0]
+    assert header == "fiscal_year,section,key,basis,tco2e,share_pct"
+    assert "FY2023/24,total,scope2_location,location,5.703," in out
+    target = tmp_path / "inv.xlsx"
+    code, out = lingtan("inventory", "-y", "FY2023/24", "-w", str(ws), "-f", "xlsx", "-o",
+                        str(target))  # fmt: skip
+    assert code == 0, out
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["Summary", "Detail", "About"]
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Scope 2 (location-based)"] == pytest.approx(5.703)
+
+
+def test_snapshot_is_reused_for_identical_inputs(ws: Path) -> None:
+    write(ws / "electricity.csv", "site,date,quantity,unit\nHQ,2023-05-01,10,MWh\n")
+    lingtan("import", str(ws / "electricity.csv"), "-w", str(ws))
+    first = lingtan("calc", "-y", "FY2023/24", "-w", str(ws))[1].split("snapshot ")[1][:16]
+    again = lingtan("calc", "-y", "FY2023/24", "-w", str(ws))[1].split("snapshot ")[1][:16]
+    assert first == again
+    write(ws / "more.csv", "site,date,quantity,unit\nHQ,2023-06-01,1,MWh\n")
+    lingtan("import", str(ws / "more.csv"), "--template", "electricity", "-w", str(ws))
+    third = lingtan("calc", "-y", "FY2023/24", "-w", str(ws))[1].split("snapshot ")[1][:16]
+    assert third != first
+    code, out = lingtan("snapshots", "-w", str(ws))
+    assert code == 0, out
+    assert first in out
+    assert third in out

@@ -105,6 +105,9 @@ class Tier(StrEnum):
     DISCLOSED = "disclosed"
 
 
+#: Data-quality indicators an activity may carry (scored 1 best … 5 worst).
+DQ_INDICATORS = ("temporal", "geographical", "technological", "completeness", "reliability")
+
 #: The normalised activity schema every template produces and the engine reads.
 ACTIVITY_SCHEMA = pa.schema(
     [
@@ -125,6 +128,10 @@ ACTIVITY_SCHEMA = pa.schema(
         pa.field("basis", pa.string(), nullable=False),
         pa.field("tier", pa.string(), nullable=False),
         pa.field("description", pa.string()),
+        pa.field("period_end", pa.date32()),  # inclusive end of a period row, else null
+        # data-quality indicators as given, 1 (best) … 5 (worst); null = not stated
+        # (GHG Protocol Scope 3 Standard §7.3, Table 7.6 pedigree-style criteria)
+        *(pa.field(f"dq_{k}", pa.int8()) for k in DQ_INDICATORS),
     ]
 )
 

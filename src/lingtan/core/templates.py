@@ -39,7 +39,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lingtan.core.activities import ACTIVITY_SCHEMA, CATEGORIES, Basis, Tier
+from lingtan.core.activities import ACTIVITY_SCHEMA, CATEGORIES, DQ_INDICATORS, Basis, Tier
 from lingtan.core.errors import InputFileError, LingtanError, RowIssue, UnitError
 from lingtan.core.gwp import normalise_gas
 from lingtan.core.periods import FiscalCalendar
@@ -2400,6 +2400,8 @@ def _finish(r: _Rows, out: _Out, sites: list[str]) -> Any:
         "basis": out.basis,
         "tier": tier,
         "description": _descriptions(r),
+        "period_end": r.array("period_end") if r.tpl.has("period_end") else None,
+        **{f"dq_{k}": r.array(f"dq_{k}") for k in DQ_INDICATORS},
     }
     arrays = [_kept(values[f.name], keep, f.type) for f in NORMALISED_SCHEMA]
     return pa.Table.from_arrays(arrays, schema=NORMALISED_SCHEMA)

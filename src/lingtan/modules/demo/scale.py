@@ -345,6 +345,8 @@ def _chunk(
         t.tiers.take(fam_idx),
         pa.nulls(n, pa.string()),
     ]
+    # period_end and the data-quality indicators: not stated in the synthetic rows
+    columns += [pa.nulls(n, f.type) for f in list(ACTIVITY_SCHEMA)[len(columns) :]]
     return pa.Table.from_arrays(columns, schema=ACTIVITY_SCHEMA)
 
 
