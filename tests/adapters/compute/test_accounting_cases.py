@@ -17,7 +17,7 @@ import yaml
 from numpy.testing import assert_allclose
 
 from lingtan.adapters.compute.engine import CalcInputs, calculate
-from lingtan.adapters.compute.runner import _aggregate
+from lingtan.adapters.compute.runner import aggregate
 from lingtan.adapters.compute.tables import MoneyTables
 from lingtan.core.activities import ACTIVITY_SCHEMA
 from lingtan.core.factors import make_factor
@@ -112,10 +112,8 @@ def run_case(case: dict[str, Any], tmp: Path) -> dict[str, Any]:
     )
     con = ibis.duckdb.connect()
     res = calculate(inputs, con)
-    out = tmp / "emissions.parquet"
-    con.to_parquet(res.emissions, out)
     inv = build_inventory(
-        _aggregate(con, out),
+        aggregate(res.emissions),
         organisation="case",
         fiscal_year=period.label,
         period_start=str(period.start),

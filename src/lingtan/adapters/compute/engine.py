@@ -42,7 +42,7 @@ from lingtan.adapters.compute.tables import (
     stream_table,
     unit_table,
 )
-from lingtan.core.activities import iso14064_category
+from lingtan.core.activities import DQ_INDICATORS, iso14064_category
 from lingtan.core.errors import FactorError
 from lingtan.core.factors import EmissionFactor
 from lingtan.core.gwp import GWPSet
@@ -85,6 +85,8 @@ EMISSION_COLUMNS = (
     "share",
     "kg_gas",
     "co2e_kg",
+    "template",
+    *(f"dq_{k}" for k in DQ_INDICATORS),
 )
 
 

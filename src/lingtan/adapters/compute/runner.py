@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lingtan import __version__
@@ -31,10 +34,10 @@ from lingtan.adapters.compute.tables import MoneyTables
 from lingtan.adapters.store.models import Snapshot
 from lingtan.adapters.store.workspace import Workspace
 from lingtan.core.errors import InputFileError, WorkspaceError
-from lingtan.core.factors import EmissionFactor
+from lingtan.core.factors import EmissionFactor, FactorSource
 from lingtan.core.gwp import GWPSet
 from lingtan.core.inventory import AggregateRow, Inventory, build_inventory
-from lingtan.core.methods.scope2_market import Instrument
+from lingtan.core.methods.scope2_market import Instrument, MarketResult
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,15 @@ def inputs_description(
 
 
 def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = None) -> Inventory:
-    """Calculate (or reuse, when the inputs are unchanged) the snapshot of ``fiscal_year``."""
+    """Calculate (or reuse, when the inputs are unchanged) the snapshot of ``fiscal_year``.
+
+    The snapshot folder ``snapshots/<id>/`` keeps what is needed to recompute every emission row
+    exactly, whatever happens to the library later: ``inputs.json`` (the hashed description),
+    ``factors.parquet`` (the factor values the calculation could use, frozen), copies of the
+    reference tables, and ``market.json`` (instrument allocations). The activity batches are
+    immutable, content-addressed files already. Lineage (``lingtan explain``) recomputes rows
+    from these on demand; the calculation itself only aggregates.
+    """
     cfg = ws.config
     period = cfg.period(fiscal_year)
     gwp_name = (gwp_set or cfg.gwp_set).upper()
@@ -195,7 +206,7 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
     desc = inputs_description(ws, fiscal_year, gwp_name, lib)
     snap_id = hashlib.sha256(json.dumps(desc, sort_keys=True, default=str).encode()).hexdigest()
     existing = [s for s in ws.snapshots(period.label) if s.id == snap_id]
-    if existing and (ws.snapshots_dir / snap_id / "emissions.parquet").exists():
+    if existing and (ws.snapshots_dir / snap_id / SNAPSHOT_FACTORS).exists():
         return inventory_from_snapshot(existing[0])
 
     inputs = CalcInputs(
@@ -213,33 +224,22 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
     )
     con = ibis.duckdb.connect()
     result = calculate(inputs, con)
-    tmp = ws.snapshots_dir / f".{snap_id}.{uuid.uuid4().hex}.tmp"
-    tmp.mkdir(parents=True)
-    try:
-        emissions_path = tmp / "emissions.parquet"
-        con.to_parquet(result.emissions, emissions_path)
-        rows = _aggregate(con, emissions_path)
-        inv = build_inventory(
-            rows,
-            organisation=cfg.organisation,
-            fiscal_year=period.label,
-            period_start=period.start.isoformat(),
-            period_end=period.end.isoformat(),
-            gwp_set=gwp_name,
-            consolidation=cfg.consolidation.value,
-            site_entities={s.id: s.entity_id for s in cfg.boundary.sites},
-            unresolved=tuple(_gap_rows(result.unresolved)),
-            not_estimated=tuple(_gap_rows(result.not_estimated)),
-            market_notes=tuple(_market_notes(result.market)),
-            snapshot_id=snap_id,
-        )
-        final = ws.snapshots_dir / snap_id
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    rows = aggregate(result.emissions)
+    inv = build_inventory(
+        rows,
+        organisation=cfg.organisation,
+        fiscal_year=period.label,
+        period_start=period.start.isoformat(),
+        period_end=period.end.isoformat(),
+        gwp_set=gwp_name,
+        consolidation=cfg.consolidation.value,
+        site_entities={s.id: s.entity_id for s in cfg.boundary.sites},
+        unresolved=tuple(_gap_rows(result.unresolved)),
+        not_estimated=tuple(_gap_rows(result.not_estimated)),
+        market_notes=tuple(_market_notes(result.market)),
+        snapshot_id=snap_id,
+    )
+    _write_snapshot_folder(ws, snap_id, desc, lib, result.market)
     with ws.session() as s:
         s.merge(
             Snapshot(
@@ -251,27 +251,48 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
                 total_market_t=float(inv.totals()["total_market"] or 0.0),
                 inputs=desc,
                 inventory=_inventory_state(inv),
-                emissions_file=f"{snap_id}/emissions.parquet",
+                emissions_file=f"{snap_id}/{SNAPSHOT_FACTORS}",
             )
         )
     return inv
 
 
-def _aggregate(con: ibis.BaseBackend, path: Path) -> list[AggregateRow]:
-    t = con.read_parquet(str(path))
-    g = t.group_by(
-        [
-            "scope",
-            "category",
-            "iso_category",
-            "basis",
-            "gas",
-            "site",
-            "method",
-            "tier",
-            t.date.strftime("%Y-%m").name("month"),
-        ]
-    ).aggregate(co2e_kg=t.co2e_kg.sum(), rows=t.count())
+def _write_snapshot_folder(
+    ws: Workspace, snap_id: str, desc: dict[str, Any], lib: Library, market: MarketResult
+) -> None:
+    """Write the snapshot folder aside, then rename it into place (all or nothing)."""
+    tmp = ws.snapshots_dir / f".{snap_id}.{uuid.uuid4().hex}.tmp"
+    tmp.mkdir(parents=True)
+    try:
+        (tmp / "inputs.json").write_text(
+            json.dumps(desc, sort_keys=True, indent=1, default=str), encoding="utf-8"
+        )
+        pq.write_table(factors_table(lib.factors), tmp / SNAPSHOT_FACTORS, compression="zstd")
+        if ws.reference_dir.is_dir():
+            for ref in sorted(ws.reference_dir.glob("*.csv")):
+                shutil.copyfile(ref, tmp / f"reference-{ref.name}")
+        (tmp / "market.json").write_text(
+            json.dumps(_allocations(market), indent=1, default=str), encoding="utf-8"
+        )
+        final = ws.snapshots_dir / snap_id
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+#: Grouping of emission rows that the inventory keeps (small: sites × months × categories …).
+AGGREGATE_KEYS = ("scope", "category", "iso_category", "basis", "gas", "site", "method", "tier")
+
+
+def aggregate(emissions: ir.Table) -> list[AggregateRow]:
+    """Sum emission rows into :class:`AggregateRow` s (one query on the backend)."""
+    t = emissions
+    g = t.group_by([*AGGREGATE_KEYS, t.date.strftime("%Y-%m").name("month")]).aggregate(
+        co2e_kg=t.co2e_kg.sum(), rows=t.count()
+    )
     data = g.to_pyarrow().to_pylist()
     return [
         AggregateRow(
@@ -289,6 +310,58 @@ def _aggregate(con: ibis.BaseBackend, path: Path) -> list[AggregateRow]:
         )
         for d in sorted(data, key=lambda d: tuple(str(d[k]) for k in sorted(d)))
     ]
+
+
+SNAPSHOT_FACTORS = "factors.parquet"
+_FACTOR_FIELDS = (
+    "set_name", "factor_id", "activity_type", "region", "unit", "gas", "value", "valid_from",
+    "valid_to", "gwp_set", "version", "price_year", "publisher", "dataset", "edition", "table",
+    "description",
+)  # fmt: skip
+
+
+def factors_table(factors: Sequence[EmissionFactor]) -> pa.Table:
+    """Factors as an Arrow table (frozen into a snapshot)."""
+    cols: dict[str, list[Any]] = {k: [] for k in _FACTOR_FIELDS}
+    for f in factors:
+        vals = (
+            f.set_name, f.factor_id, f.activity_type, f.region, f.unit, f.gas, f.value,
+            f.valid_from, f.valid_to, f.gwp_set, f.version, f.price_year, f.source.publisher,
+            f.source.dataset, f.source.edition, f.source.table, f.description,
+        )  # fmt: skip
+        for k, v in zip(_FACTOR_FIELDS, vals, strict=True):
+            cols[k].append(v)
+    return pa.table(cols)
+
+
+def factors_from_table(table: pa.Table) -> list[EmissionFactor]:
+    """Inverse of :func:`factors_table`."""
+    return [
+        EmissionFactor(
+            factor_id=r["factor_id"],
+            set_name=r["set_name"],
+            activity_type=r["activity_type"],
+            region=r["region"],
+            unit=r["unit"],
+            gas=r["gas"],
+            value=r["value"],
+            valid_from=r["valid_from"],
+            valid_to=r["valid_to"],
+            gwp_set=r["gwp_set"],
+            version=r["version"],
+            price_year=r["price_year"],
+            description=r["description"] or "",
+            source=FactorSource(r["publisher"], r["dataset"], r["edition"], r["table"] or ""),
+        )
+        for r in table.to_pylist()
+    ]
+
+
+def _allocations(market: MarketResult) -> dict[str, Any]:
+    return {
+        "allocations": [a.__dict__ for a in market.allocations],
+        "unallocated": [list(u) for u in market.unallocated],
+    }
 
 
 def _gap_rows(table: Any) -> list[dict[str, Any]]:
