@@ -340,3 +340,68 @@ def factors_resolve(
 def main() -> None:  # pragma: no cover - entry point
     """Console-script entry point."""
     app()
+
+
+@app.command("explain")
+def explain_cmd(
+    workspace: WorkspaceOpt = Path("."),
+    year: Annotated[str | None, typer.Option("--year", "-y", help="Fiscal year.")] = None,
+    snapshot: Annotated[str | None, typer.Option(help="Snapshot id (prefix).")] = None,
+    scope: Annotated[int | None, typer.Option(help="1, 2 or 3.")] = None,
+    category: Annotated[int | None, typer.Option(help="Category within the scope.")] = None,
+    site: Annotated[str | None, typer.Option(help="Site id ('*' = organisation).")] = None,
+    month: Annotated[str | None, typer.Option(help="YYYY-MM.")] = None,
+    gas: Annotated[str | None, typer.Option(help="Gas key, e.g. CO2, CH4_fossil, R410A.")] = None,
+    basis: Annotated[str, typer.Option(help="market or location (Scope 2).")] = "market",
+    limit: Annotated[int, typer.Option(help="Rows to print (all are in --output).")] = 20,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write every row to CSV.")
+    ] = None,
+) -> None:
+    """Trace an inventory figure to its rows, factors, GWPs and methods, and recompute it."""
+    from lingtan.adapters.compute.lineage import Selection, arithmetic, explain, find_snapshot
+
+    sel = Selection(scope=scope, category=category, site=site, month=month, gas=gas, basis=basis)
+    try:
+        ws = _open(workspace)
+        snap = find_snapshot(ws, snapshot=snapshot, fiscal_year=year)
+        ex = explain(ws, snap, sel)
+    except LingtanError as exc:
+        raise _fail(exc) from exc
+    out.print(
+        f"{ex.fiscal_year}, {sel.describe()}, snapshot {ex.snapshot_id[:16]}, GWP {ex.gwp_set}",
+        highlight=False,
+    )
+    out.print(f"{ex.rows.num_rows} emission rows; methods: {', '.join(ex.methods)}")
+    out.print("\nFactors used:")
+    for f in ex.factors[:limit]:
+        out.print(
+            f"  {f['factor_id']} v{f['version']} ({f['set']}): {f['value']:.6g} "
+            f"{f['unit']} {f['gas']}, {f['region']}, from {f['valid_from']} — "
+            f"{f['source']}",
+            highlight=False,
+            markup=False,
+        )
+    if len(ex.factors) > limit:
+        out.print(f"  … {len(ex.factors) - limit} more")
+    out.print("\nRows (activity row → arithmetic):")
+    for r in ex.rows.slice(0, limit).to_pylist():
+        out.print(
+            f"  row {r['row_id']} (batch {r['batch_id'][:12]}, {r['site']}, {r['date']}, "
+            f"{r['activity_type']}, {r['stream']}, {r['match']}): {arithmetic(r)}",
+            highlight=False,
+            markup=False,
+        )
+    if ex.rows.num_rows > limit:
+        out.print(f"  … {ex.rows.num_rows - limit} more (use --output FILE.csv for all)")
+    if output:
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(ex.rows, output)
+        out.print(f"\nall rows written to {output}")
+    ok = "equals" if ex.matches else "DOES NOT EQUAL"
+    out.print(
+        f"\nrecomputed {ex.recomputed_t:,.6f} t CO2e {ok} the inventory's "
+        f"{ex.reported_t:,.6f} t CO2e"
+    )
+    raise typer.Exit(0 if ex.matches else 1)

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 
 from lingtan import __version__
 from lingtan.adapters.compute.engine import ENGINE_VERSION, CalcInputs, calculate
+from lingtan.adapters.compute.quality import assess_emissions
 from lingtan.adapters.compute.tables import MoneyTables
 from lingtan.adapters.store.models import Snapshot
 from lingtan.adapters.store.workspace import Workspace
@@ -225,6 +226,7 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
     con = ibis.duckdb.connect()
     result = calculate(inputs, con)
     rows = aggregate(result.emissions)
+    data_quality, uncertainty = assess_emissions(result.emissions, snap_id)
     inv = build_inventory(
         rows,
         organisation=cfg.organisation,
@@ -238,8 +240,10 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
         not_estimated=tuple(_gap_rows(result.not_estimated)),
         market_notes=tuple(_market_notes(result.market)),
         snapshot_id=snap_id,
+        data_quality=data_quality,
+        uncertainty=uncertainty,
     )
-    _write_snapshot_folder(ws, snap_id, desc, lib, result.market)
+    _write_snapshot_folder(ws, snap_id, desc, lib, result.market, inputs.gwp)
     with ws.session() as s:
         s.merge(
             Snapshot(
@@ -258,7 +262,12 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
 
 
 def _write_snapshot_folder(
-    ws: Workspace, snap_id: str, desc: dict[str, Any], lib: Library, market: MarketResult
+    ws: Workspace,
+    snap_id: str,
+    desc: dict[str, Any],
+    lib: Library,
+    market: MarketResult,
+    gwp: GWPSet,
 ) -> None:
     """Write the snapshot folder aside, then rename it into place (all or nothing)."""
     tmp = ws.snapshots_dir / f".{snap_id}.{uuid.uuid4().hex}.tmp"
@@ -268,6 +277,10 @@ def _write_snapshot_folder(
             json.dumps(desc, sort_keys=True, indent=1, default=str), encoding="utf-8"
         )
         pq.write_table(factors_table(lib.factors), tmp / SNAPSHOT_FACTORS, compression="zstd")
+        (tmp / SNAPSHOT_GWP).write_text(
+            json.dumps({"name": gwp.name, "source": gwp.source, "values": gwp.table()}, indent=1),
+            encoding="utf-8",
+        )
         if ws.reference_dir.is_dir():
             for ref in sorted(ws.reference_dir.glob("*.csv")):
                 shutil.copyfile(ref, tmp / f"reference-{ref.name}")
@@ -313,6 +326,7 @@ def aggregate(emissions: ir.Table) -> list[AggregateRow]:
 
 
 SNAPSHOT_FACTORS = "factors.parquet"
+SNAPSHOT_GWP = "gwp.json"
 _FACTOR_FIELDS = (
     "set_name", "factor_id", "activity_type", "region", "unit", "gas", "value", "valid_from",
     "valid_to", "gwp_set", "version", "price_year", "publisher", "dataset", "edition", "table",
@@ -406,6 +420,8 @@ def _inventory_state(inv: Inventory) -> dict[str, Any]:
         "unresolved": list(inv.unresolved),
         "not_estimated": list(inv.not_estimated),
         "market_notes": list(inv.market_notes),
+        "data_quality": None if inv.data_quality is None else dict(inv.data_quality),
+        "uncertainty": None if inv.uncertainty is None else dict(inv.uncertainty),
     }
 
 
@@ -419,6 +435,8 @@ def inventory_from_snapshot(snap: Snapshot) -> Inventory:
         unresolved=tuple(st["unresolved"]),
         not_estimated=tuple(st["not_estimated"]),
         market_notes=tuple(st["market_notes"]),
+        data_quality=st.get("data_quality"),
+        uncertainty=st.get("uncertainty"),
         **meta,
     )
 
