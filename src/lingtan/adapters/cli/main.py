@@ -405,3 +405,40 @@ def explain_cmd(
         f"{ex.reported_t:,.6f} t CO2e"
     )
     raise typer.Exit(0 if ex.matches else 1)
+
+
+@app.command("diff")
+def diff_cmd(
+    snapshot_a: Annotated[str, typer.Argument(help="Earlier snapshot id (prefix).")],
+    snapshot_b: Annotated[str, typer.Argument(help="Later snapshot id (prefix).")],
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Explain the difference between two snapshots by cause (boundary, data, factors, method)."""
+    from lingtan.adapters.compute.diff import CAUSES, TOTAL_KEYS, diff_snapshots
+
+    try:
+        ws = _open(workspace)
+        d = diff_snapshots(ws, ws.snapshot(snapshot_a), ws.snapshot(snapshot_b))
+    except LingtanError as exc:
+        raise _fail(exc) from exc
+
+    def fmt(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:+,.3f}"
+
+    out.print(f"{d.a[:16]} → {d.b[:16]}  (t CO2e; attribution order: {', '.join(CAUSES)})")
+    head = ["cause", *TOTAL_KEYS]
+    rows = [[s.cause, *[fmt(s.delta[k]) for k in TOTAL_KEYS]] for s in d.steps]
+    rows.append(["engine/version", *[fmt(d.residual[k]) for k in TOTAL_KEYS]])
+    rows.append(["total B − A", *[fmt(d.delta[k]) for k in TOTAL_KEYS]])
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for r in [head, *rows]:
+        out.print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            ),
+            highlight=False,
+        )
+    for s in d.steps:
+        for line in s.details:
+            out.print(f"  {s.cause}: {line}", highlight=False, markup=False)
