@@ -74,6 +74,12 @@ def import_(
     template: Annotated[
         str | None, typer.Option(help="Template name (default: from the file name).")
     ] = None,
+    supersede: Annotated[
+        str | None, typer.Option(help="Batch id this file corrects and replaces.")
+    ] = None,
+    fixes: Annotated[
+        str | None, typer.Option(help="Batch id whose rejected rows this file fixes.")
+    ] = None,
     show: Annotated[int, typer.Option(help="How many rejected rows to print per file.")] = 20,
 ) -> None:
     """Import activity files. Bad rows are kept aside with their reasons (see 'quarantine')."""
@@ -86,7 +92,7 @@ def import_(
     code = 0
     for f in files:
         try:
-            rep = import_file(ws, f, template=template)
+            rep = import_file(ws, f, template=template, supersedes=supersede, fixes=fixes)
         except LingtanError as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False)
             err.print(f"  nothing was imported from {f}")
@@ -106,6 +112,14 @@ def import_(
             err.print(
                 f"  … {len(rep.issues) - show} more: lingtan quarantine --batch {rep.batch_id[:12]}"
             )
+        if rep.duplicates:
+            others = sorted({b[:12] for _, b in rep.duplicates})
+            rows = ", ".join(str(r) for r, _ in rep.duplicates[:10])
+            err.print(
+                f"[yellow]warning:[/] {len(rep.duplicates)} rows equal rows already imported "
+                f"(batch {', '.join(others)}): rows {rows}. If this file replaces that one, "
+                f"import it with --supersede."
+            )
         if rep.rows_rejected:
             code = max(code, 2)
     raise typer.Exit(code)
@@ -115,36 +129,67 @@ def import_(
 def quarantine(
     workspace: WorkspaceOpt = Path("."),
     batch: Annotated[str | None, typer.Option(help="Only this batch (id prefix).")] = None,
-    output: Annotated[Path | None, typer.Option(help="Write the rows to this CSV.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the list to this CSV.")] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --batch: write the rejected rows, as the user wrote them, to "
+            "this file (same template) to fix and re-import with --fixes."
+        ),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include rows already fixed.")] = False,
 ) -> None:
     """List rows rejected at import, with file, row, column and reason."""
     try:
         ws = _open(workspace)
+        rows = ws.quarantine(batch, open_only=not all_)
+        if export is not None:
+            if not batch:
+                raise _fail(ValueError("--export needs --batch"))
+            from lingtan.adapters.io.quarantine import export_rejected
+
+            n = export_rejected(ws, ws.batch(batch), export)
+            out.print(
+                f"{n} rejected rows written to {export} (reasons in "
+                f"{export.with_suffix('.issues.csv').name}); fix them, then: "
+                f"lingtan import {export} --fixes {batch}"
+            )
+            return
     except LingtanError as exc:
         raise _fail(exc) from exc
     names = {b.id: b.file_name for b in ws.batches(active_only=False)}
-    rows = [q for q in ws.quarantine() if batch is None or q.batch_id.startswith(batch)]
     if output:
         import csv
 
         with output.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
-            w.writerow(["file", "batch", "row", "column", "reason", "value"])
+            w.writerow(["file", "batch", "row", "column", "reason", "value", "fixed_by"])
             for q in rows:
                 w.writerow(
-                    [names.get(q.batch_id, ""), q.batch_id, q.row, q.field, q.reason, q.value]
+                    [
+                        names.get(q.batch_id, ""),
+                        q.batch_id,
+                        q.row,
+                        q.field,
+                        q.reason,
+                        q.value,
+                        q.resolved_by or "",
+                    ]
                 )
         out.print(f"{len(rows)} rejected rows written to {output}")
         return
     for q in rows:
         col = f", column '{q.field}'" if q.field else ""
+        fixed = f" [fixed by batch {q.resolved_by[:12]}]" if q.resolved_by else ""
         out.print(
             f"{names.get(q.batch_id, q.batch_id)}, row {q.row}{col}: {q.reason}"
-            + (f" (value: {q.value!r})" if q.value else ""),
+            + (f" (value: {q.value!r})" if q.value else "")
+            + fixed,
             highlight=False,
+            markup=False,
         )
     if not rows:
-        out.print("No rejected rows.")
+        out.print("No rejected rows." if all_ else "No open rejected rows.")
 
 
 @app.command()
@@ -442,3 +487,7 @@ def diff_cmd(
     for s in d.steps:
         for line in s.details:
             out.print(f"  {s.cause}: {line}", highlight=False, markup=False)
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m lingtan.adapters.cli.main
+    app()

@@ -32,6 +32,7 @@ class ImportReport:
     rows_rejected: int
     issues: list[RowIssue] = field(default_factory=list)
     already_imported: bool = False
+    duplicates: list[tuple[int, str]] = field(default_factory=list)  # (row, other batch id)
 
 
 def file_sha256(path: Path) -> str:
@@ -43,11 +44,27 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def import_file(ws: Workspace, path: Path | str, *, template: str | None = None) -> ImportReport:
+def import_file(
+    ws: Workspace,
+    path: Path | str,
+    *,
+    template: str | None = None,
+    supersedes: str | None = None,
+    fixes: str | None = None,
+) -> ImportReport:
     """Import ``path`` (CSV or XLSX of one template) into ``ws``.
+
+    Args:
+        supersedes: id (or unique prefix) of a batch this file corrects and replaces.
+        fixes: id (or prefix) of a batch whose rejected rows this file holds, corrected.
+
+    Rows identical to rows of another active batch (same site, date, scope, category, activity
+    type, quantity and unit) are imported but reported as possible duplicates: the same
+    delivery can legitimately occur twice, the same file exported twice cannot.
 
     Raises:
         InputFileError: the file is missing or cannot be read as a template at all.
+        WorkspaceError: ``supersedes`` or ``fixes`` names no batch.
     """
     from lingtan.adapters.compute.runner import load_library
     from lingtan.adapters.io.intake import read_activity_file
@@ -67,6 +84,8 @@ def import_file(ws: Workspace, path: Path | str, *, template: str | None = None)
         calendar=cfg.calendar,
         known_activity_types=load_library(ws).activity_types(),
     )
+    sup = ws.batch(supersedes).id if supersedes else None
+    fix = ws.batch(fixes).id if fixes else None
     res = read_activity_file(p, template=template, context=ctx)
     issues = list(res.issues)
     instruments = res.instruments
@@ -81,7 +100,11 @@ def import_file(ws: Workspace, path: Path | str, *, template: str | None = None)
         activities=res.activities,
         instruments=instruments,
         issues=sorted(issues, key=lambda i: (i.row, i.field)),
+        source=p,
+        supersedes=sup,
+        fixes=fix,
     )
+    duplicates = _duplicates(ws, res.activities, exclude={sha, *(x for x in [sup] if x)})
     return ImportReport(
         batch_id=batch.id,
         template=res.template,
@@ -89,7 +112,35 @@ def import_file(ws: Workspace, path: Path | str, *, template: str | None = None)
         rows_accepted=batch.rows_accepted,
         rows_rejected=batch.rows_rejected,
         issues=sorted(issues, key=lambda i: (i.row, i.field)),
+        duplicates=duplicates,
     )
+
+
+_DUP_KEYS = ("site", "date", "scope", "category", "activity_type", "quantity", "unit")
+
+
+def _duplicates(ws: Workspace, new: pa.Table | None, exclude: set[str]) -> list[tuple[int, str]]:
+    """(row, batch id) of new rows equal on :data:`_DUP_KEYS` to a row of another batch."""
+    if new is None or not new.num_rows:
+        return []
+    files = [
+        str(ws.batches_dir / b.activities_file)
+        for b in ws.batches()
+        if b.activities_file and b.id not in exclude
+    ]
+    if not files:
+        return []
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("new_rows", new.select([*_DUP_KEYS, "source_row"]))
+    keys = ", ".join(_DUP_KEYS)
+    on = " AND ".join(f"n.{k} = e.{k}" for k in _DUP_KEYS)
+    sql = (
+        f"SELECT DISTINCT n.source_row, e.batch_id FROM new_rows n "
+        f"JOIN (SELECT {keys}, batch_id FROM read_parquet(?)) e ON {on} ORDER BY 1, 2"
+    )
+    return [(int(r), str(b)) for r, b in con.execute(sql, [files]).fetchall()]
 
 
 def _reject_claimed(ws: Workspace, table: pa.Table, source: str) -> tuple[pa.Table, list[RowIssue]]:

@@ -529,6 +529,27 @@ def read_activity_file(
     )
 
 
+def read_raw_rows(
+    path: str | PathLike[str], template: str
+) -> tuple[list[str], dict[int, list[str]]]:
+    """The header and the data rows of a file as text, keyed by spreadsheet row number (header
+    = row 1): what the user wrote, for exporting rejected rows to fix and re-import.
+
+    Raises:
+        InputFileError: the file cannot be read.
+    """
+    p = Path(path)
+    tpl = get_template(template)
+    data = p.read_bytes()
+    suffix = p.suffix.lower()
+    grid = _read_csv(data, str(p)) if suffix in CSV_SUFFIXES else _read_xlsx(p, tpl, str(p))
+    if not grid:
+        raise InputFileError(str(p), "is empty")
+    header = [_as_text(v) for v in grid[0]]
+    rows = {i: [_as_text(v) for v in row] for i, row in enumerate(grid[1:], start=2)}
+    return header, rows
+
+
 # --------------------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ class ImportBatch(Base):
     rows_rejected: Mapped[int] = mapped_column(Integer)
     activities_file: Mapped[str | None] = mapped_column(String(200), nullable=True)
     instruments_file: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    source_file: Mapped[str | None] = mapped_column(String(200), nullable=True)  # original bytes
     imported_at: Mapped[datetime] = mapped_column(DateTime)
     superseded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
@@ -45,6 +46,7 @@ class QuarantinedRow(Base):
     field: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text)
     value: Mapped[str] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # fixing batch
 
 
 class Snapshot(Base):

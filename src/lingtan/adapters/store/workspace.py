@@ -8,6 +8,7 @@ whose sha256 is already recorded is not imported again.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from lingtan.adapters.store.config import (
     read_config,
 )
 from lingtan.adapters.store.models import Base, ImportBatch, QuarantinedRow, Snapshot
+from lingtan.core.activities import ACTIVITY_SCHEMA, KeyDictionary, keys_path
 from lingtan.core.errors import RowIssue, WorkspaceError
 
 DB_FILE = "lingtan.db"
@@ -83,12 +85,17 @@ class Workspace:
         """Parquet files of the active batches' contractual instruments."""
         return [self.batches_dir / b.instruments_file for b in self.batches() if b.instruments_file]
 
-    def quarantine(self, batch_id: str | None = None) -> list[QuarantinedRow]:
-        """Rows rejected at import (of one batch, or all)."""
+    def quarantine(
+        self, batch_id: str | None = None, *, open_only: bool = True
+    ) -> list[QuarantinedRow]:
+        """Rows rejected at import (of one batch, or all); by default only those not yet fixed
+        by a later batch."""
         with Session(self.engine) as s:
             q = select(QuarantinedRow).order_by(QuarantinedRow.batch_id, QuarantinedRow.row)
             if batch_id:
-                q = q.where(QuarantinedRow.batch_id == batch_id)
+                q = q.where(QuarantinedRow.batch_id.startswith(batch_id))
+            if open_only:
+                q = q.where(QuarantinedRow.resolved_by.is_(None))
             return list(s.scalars(q))
 
     def snapshots(self, fiscal_year: str | None = None) -> list[Snapshot]:
@@ -108,6 +115,19 @@ class Workspace:
             raise WorkspaceError(f"{what} snapshot matches {snapshot_id!r}")
         return rows[0]
 
+    def batch(self, ref: str) -> ImportBatch:
+        """The batch whose id is or starts with ``ref``.
+
+        Raises:
+            WorkspaceError: none or several match.
+        """
+        with Session(self.engine) as s:
+            rows = list(s.scalars(select(ImportBatch).where(ImportBatch.id.startswith(ref))))
+        if len(rows) != 1:
+            what = "no" if not rows else "more than one"
+            raise WorkspaceError(f"{what} import batch matches {ref!r}")
+        return rows[0]
+
     def has_batch(self, sha256: str) -> bool:
         """True when a file with this content hash was imported already."""
         with Session(self.engine) as s:
@@ -123,10 +143,22 @@ class Workspace:
         activities: pa.Table | None,
         instruments: pa.Table | None,
         issues: list[RowIssue],
+        source: Path | None = None,
+        supersedes: str | None = None,
+        fixes: str | None = None,
     ) -> ImportBatch:
-        """Store one import batch atomically: Parquet files first (written aside, renamed into
-        place), then the metadata and quarantined rows in one transaction. On any failure the
-        files written are removed, so the workspace is as before."""
+        """Store one import batch atomically: files first (written aside, renamed into place:
+        the accepted rows as Parquet and a copy of the original file), then the metadata and
+        quarantined rows in one transaction. On any failure the files written are removed, so
+        the workspace is as before; a process killed between the two leaves only unreferenced
+        files, which :func:`open_workspace` sweeps away.
+
+        Args:
+            supersedes: id of a batch this one corrects; it is marked superseded in the same
+                transaction (a correction is a new batch, never an edit in place).
+            fixes: id of a batch whose quarantined rows this file fixes; they are marked
+                resolved by this batch in the same transaction.
+        """
         self.batches_dir.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         try:
@@ -134,12 +166,21 @@ class Workspace:
                 seq = (s.scalar(select(func.max(ImportBatch.seq))) or 0) + 1
                 act_name = ins_name = None
                 if activities is not None and activities.num_rows:
-                    activities = _assign_ids(activities, sha256, seq)
+                    activities, keys = _assign_ids(activities, sha256, seq)
                     act_name = f"{sha256[:32]}.activities.parquet"
-                    written.append(_write_atomic(activities, self.batches_dir / act_name))
+                    act_path = self.batches_dir / act_name
+                    written.append(_write_atomic(keys, keys_path(act_path)))
+                    written.append(_write_atomic(activities, act_path))
                 if instruments is not None and instruments.num_rows:
                     ins_name = f"{sha256[:32]}.instruments.parquet"
                     written.append(_write_atomic(instruments, self.batches_dir / ins_name))
+                src_name = None
+                if source is not None:
+                    src_name = f"{sha256[:32]}.source{source.suffix.lower()}"
+                    written.append(_copy_atomic(source, self.batches_dir / src_name))
+                for ref, what in ((supersedes, "supersede"), (fixes, "fix")):
+                    if ref is not None and s.get(ImportBatch, ref) is None:
+                        raise WorkspaceError(f"cannot {what} batch {ref[:12]}: no such batch")
                 accepted: set[int] = set()
                 for table in (activities, instruments):
                     if table is not None and table.num_rows:
@@ -154,6 +195,7 @@ class Workspace:
                     rows_rejected=len({i.row for i in issues}),
                     activities_file=act_name,
                     instruments_file=ins_name,
+                    source_file=src_name,
                     imported_at=datetime.now(UTC).replace(tzinfo=None),
                 )
                 s.add(batch)
@@ -164,6 +206,18 @@ class Workspace:
                     for i in issues
                 )
                 s.flush()
+                if supersedes is not None:
+                    old = s.get(ImportBatch, supersedes)
+                    assert old is not None
+                    old.superseded_by = sha256
+                if fixes is not None:
+                    for q in s.scalars(
+                        select(QuarantinedRow).where(
+                            QuarantinedRow.batch_id == fixes, QuarantinedRow.resolved_by.is_(None)
+                        )
+                    ):
+                        q.resolved_by = sha256
+                s.flush()
                 s.expunge(batch)
         except BaseException:
             for p in written:
@@ -172,8 +226,9 @@ class Workspace:
         return batch
 
 
-def _assign_ids(table: pa.Table, sha256: str, seq: int) -> pa.Table:
-    """Set ``batch_id`` and a workspace-unique ``row_id`` = seq·2³² + source_row."""
+def _assign_ids(table: pa.Table, sha256: str, seq: int) -> tuple[pa.Table, pa.Table]:
+    """Set ``batch_id``, a workspace-unique ``row_id`` = seq·2³² + source_row and the integer
+    ``key_id`` of each row's classification key; returns the table and the key dictionary."""
     n = table.num_rows
     rows = table.column("source_row").cast(pa.int64()).to_numpy()
     row_ids = pa.array(rows + (seq << 32), pa.int64())
@@ -181,9 +236,37 @@ def _assign_ids(table: pa.Table, sha256: str, seq: int) -> pa.Table:
     cols = {name: table.column(name) for name in table.column_names}
     cols["row_id"] = row_ids
     cols["batch_id"] = batch
-    from lingtan.core.activities import ACTIVITY_SCHEMA
+    keys = KeyDictionary()
+    cols["key_id"] = keys.encode(table)
+    out = pa.table({f.name: cols[f.name] for f in ACTIVITY_SCHEMA}, schema=ACTIVITY_SCHEMA)
+    return out, keys.table()
 
-    return pa.table({f.name: cols[f.name] for f in ACTIVITY_SCHEMA}, schema=ACTIVITY_SCHEMA)
+
+def _copy_atomic(src: Path, path: Path) -> Path:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def sweep_orphans(ws: Workspace) -> list[Path]:
+    """Remove batch files no batch refers to and temporary files: what a process killed in the
+    middle of an import or calculation can leave. Returns the paths removed."""
+    removed: list[Path] = []
+    if ws.batches_dir.is_dir():
+        known: set[str] = set()
+        for b in ws.batches(active_only=False):
+            known.update(n for n in (b.activities_file, b.instruments_file, b.source_file) if n)
+        for p in ws.batches_dir.iterdir():
+            if p.is_file() and p.name not in known:
+                p.unlink(missing_ok=True)
+                removed.append(p)
+    if ws.snapshots_dir.is_dir():
+        for p in ws.snapshots_dir.iterdir():
+            if p.name.startswith(".") and p.name.endswith(".tmp"):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+    return removed
 
 
 def _write_atomic(table: pa.Table, path: Path) -> Path:
@@ -208,7 +291,9 @@ def open_workspace(path: Path | str) -> Workspace:
     config = read_config(root)
     engine = create_engine(store_url(root))
     Base.metadata.create_all(engine)
-    return Workspace(root, config, engine)
+    ws = Workspace(root, config, engine)
+    sweep_orphans(ws)
+    return ws
 
 
 def init_workspace(
