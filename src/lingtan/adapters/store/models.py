@@ -6,9 +6,9 @@ holds their metadata, the rows rejected at import (quarantine) and the inventory
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -63,3 +63,35 @@ class Snapshot(Base):
     inputs: Mapped[dict[str, object]] = mapped_column(JSON)
     inventory: Mapped[dict[str, object]] = mapped_column(JSON)
     emissions_file: Mapped[str] = mapped_column(String(200))
+
+
+class ChangeRecord(Base):
+    """A recorded structural, method, factor change or error (GHG Protocol ch. 5)."""
+
+    __tablename__ = "change_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text)
+    effective: Mapped[date] = mapped_column(Date)
+    base_year_effect_t: Mapped[float | None] = mapped_column(Float, nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    applied_in_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class BaseYearVersion(Base):
+    """One adopted version of the base year; earlier versions are kept."""
+
+    __tablename__ = "base_year_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    fiscal_year: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot_id: Mapped[str] = mapped_column(String(64))
+    total_t: Mapped[float] = mapped_column(Float)
+    adjustments_t: Mapped[float] = mapped_column(Float)
+    change_pct: Mapped[float] = mapped_column(Float)
+    threshold_pct: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
