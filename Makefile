@@ -10,7 +10,7 @@ SHARED ?= ../shared/data
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -35,6 +35,10 @@ unit: $(BIN)/.installed
 ## Rebuild the bundled factor library from ../shared/data (reproducible, byte-identical).
 factors: $(BIN)/.installed
 	$(BIN)/python tools/build_factor_library.py --data $(SHARED) --out src/lingtan/data
+
+## Engine benchmark: DuckDB SQL vs lingtan vs pandas at 1 M and 10 M rows (docs/benchmarks.md).
+bench: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

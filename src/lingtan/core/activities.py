@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -132,8 +133,109 @@ ACTIVITY_SCHEMA = pa.schema(
         # data-quality indicators as given, 1 (best) … 5 (worst); null = not stated
         # (GHG Protocol Scope 3 Standard §7.3, Table 7.6 pedigree-style criteria)
         *(pa.field(f"dq_{k}", pa.int8()) for k in DQ_INDICATORS),
+        # integer id of the row's classification key (:data:`KEY_COLUMNS`), assigned at intake
+        # and numbered per batch file; the strings are in the batch's ``keys`` sidecar
+        pa.field("key_id", pa.int32()),
     ]
 )
+
+#: The columns that decide how an activity is calculated (besides its date and quantity). Rows
+#: equal on all of them, in the same month, give emissions proportional to their quantities, so
+#: the calculation can sum quantities per (key, month) before any join.
+KEY_COLUMNS = (
+    "site",
+    "region",
+    "scope",
+    "category",
+    "activity_type",
+    "unit",
+    "price_year",
+    "method",
+    "basis",
+    "tier",
+    *(f"dq_{k}" for k in DQ_INDICATORS),
+)
+
+#: Schema of a batch's key dictionary: ``key_id`` → the key columns.
+KEY_SCHEMA = pa.schema(
+    [pa.field("key_id", pa.int32(), nullable=False)]
+    + [ACTIVITY_SCHEMA.field(k) for k in KEY_COLUMNS]
+)
+
+
+def keys_path(activities_path: Path) -> Path:
+    """Key-dictionary sidecar of an activities file: ``x.parquet`` → ``x.keys.parquet``."""
+    return activities_path.with_name(activities_path.stem + ".keys.parquet")
+
+
+class KeyDictionary:
+    """Assigns integer ids to classification keys (:data:`KEY_COLUMNS`), chunk after chunk.
+
+    Turning the string keys into one int32 at intake lets the engine sum quantities per
+    (key, month) with an integer group-by and join the (small) result, instead of joining
+    strings over every row.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[object, ...], int] = {}
+
+    def encode(self, table: pa.Table) -> pa.Array:
+        """The ``key_id`` of every row of ``table`` (new keys get the next ids)."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        n = table.num_rows
+        code = np.zeros(n, dtype=np.int64)
+        radix = 1
+        dicts: list[list[object]] = []
+        for name in KEY_COLUMNS:
+            enc = pc.dictionary_encode(table.column(name)).combine_chunks()
+            values = enc.dictionary.to_pylist()
+            idx = enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
+            values.append(None)
+            card = len(values)
+            if radix * card >= 2**62:  # keep the mixed-radix code in range: renumber
+                uniq, code = np.unique(code, return_inverse=True)
+                dicts = _decode_all(uniq, dicts)
+                radix = len(uniq)
+            code = code * card + idx
+            radix *= card
+            dicts.append(values)
+        uniq, inverse = np.unique(code, return_inverse=True)
+        ids = np.empty(len(uniq), dtype=np.int32)
+        for j, key in enumerate(_decode_tuples(uniq, dicts)):
+            ids[j] = self._ids.setdefault(key, len(self._ids) + 1)
+        return pa.array(ids[inverse.reshape(-1)], pa.int32())
+
+    def table(self) -> pa.Table:
+        """The dictionary as a table of :data:`KEY_SCHEMA`."""
+        keys = list(self._ids)
+        cols = [pa.array(list(self._ids.values()), pa.int32())]
+        cols += [
+            pa.array([k[i] for k in keys], KEY_SCHEMA.field(name).type)
+            for i, name in enumerate(KEY_COLUMNS)
+        ]
+        return pa.Table.from_arrays(cols, schema=KEY_SCHEMA)
+
+
+def _decode_tuples(codes: object, dicts: list[list[object]]) -> list[tuple[object, ...]]:
+    out = []
+    for c in codes.tolist():  # type: ignore[attr-defined]
+        parts: list[object] = []
+        for values in reversed(dicts):
+            c, r = divmod(c, len(values))
+            parts.append(values[r])
+        parts.reverse()
+        flat: list[object] = []
+        for part in parts:  # a renumbered column holds tuples of the columns before it
+            flat.extend(part) if isinstance(part, tuple) else flat.append(part)
+        out.append(tuple(flat))
+    return out
+
+
+def _decode_all(codes: object, dicts: list[list[object]]) -> list[list[object]]:
+    """Collapse the columns encoded so far into one column of tuples (renumbering)."""
+    return [list(_decode_tuples(codes, dicts))]
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,10 @@ class Inventory:
     not_estimated: tuple[dict[str, Any], ...] = ()
     market_notes: tuple[dict[str, Any], ...] = ()
     snapshot_id: str = ""
+    #: data-quality section (:func:`lingtan.core.quality.assess`); None when not assessed
+    data_quality: Mapping[str, Any] | None = None
+    #: uncertainty section (:meth:`lingtan.core.uncertainty.UncertaintyResult.to_dict`)
+    uncertainty: Mapping[str, Any] | None = None
 
     # -- sums ---------------------------------------------------------------------------------
     def total(self, basis: str = "market", **where: Any) -> float:
@@ -175,6 +179,8 @@ class Inventory:
                 "not_estimated": list(self.not_estimated),
             },
             "market_based": list(self.market_notes),
+            "data_quality": None if self.data_quality is None else dict(self.data_quality),
+            "uncertainty": None if self.uncertainty is None else dict(self.uncertainty),
             "snapshot_id": self.snapshot_id,
         }
 

@@ -64,7 +64,9 @@ _ARROW_TYPES: dict[str, Any] = {
 
 #: The normalised activities every template except ``instrument`` produces: the activity schema
 #: less ``row_id`` and ``batch_id`` (assigned by the caller when the batch is stored).
-NORMALISED_SCHEMA = pa.schema([f for f in ACTIVITY_SCHEMA if f.name not in ("row_id", "batch_id")])
+NORMALISED_SCHEMA = pa.schema(
+    [f for f in ACTIVITY_SCHEMA if f.name not in ("row_id", "batch_id", "key_id")]
+)
 
 #: Contractual instruments for the Scope 2 market-based method (GHG Protocol Scope 2 Guidance
 #: ch. 7, Table 7.1), produced by the ``instrument`` template.

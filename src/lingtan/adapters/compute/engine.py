@@ -31,6 +31,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from lingtan.adapters.compute.spark import check_backend, read_parquet_files
 from lingtan.adapters.compute.tables import (
     GRID,
     MoneyTables,
@@ -94,7 +95,7 @@ EMISSION_COLUMNS = (
 class CalcInputs:
     """Everything a calculation reads. Units: shares 0–1; instruments in kWh."""
 
-    activity_files: Sequence[Path]
+    activity_files: Sequence[Path | str]  # local paths or URIs (s3a://, abfss://; Spark)
     factors: Sequence[EmissionFactor]
     gwp: GWPSet
     period: Period
@@ -126,18 +127,114 @@ def _fy_label(calendar: FiscalCalendar) -> object:
 
 
 def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcResult:
-    """Compute the emission rows of ``inputs.period``.
+    """Compute the emission rows of ``inputs.period`` (one row per activity, stream and gas,
+    with its lineage).
 
     Raises:
         FactorError: a gas used by a factor has no GWP in the chosen set.
     """
     con = con or ibis.duckdb.connect()
+    check_backend(con)
     p = inputs.period
     if not inputs.activity_files:
         acts = ibis.memtable(_empty_activities())
     else:
-        acts = con.read_parquet([str(f) for f in inputs.activity_files])
+        acts = _read_activities(con, inputs.activity_files)
     acts = acts.filter((acts.date >= p.start) & (acts.date <= p.end))
+    return _calculate(inputs, acts, weighted=False)
+
+
+#: Extra columns of :func:`calculate_totals` rows: activity rows summed into the row [count],
+#: Σ quantity² [unit²] and kg CO2e per unit of quantity (so Σ e² per activity row is exact).
+TOTALS_COLUMNS = ("rows", "quantity_sq", "co2e_per_unit")
+
+
+def calculate_totals(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcResult:
+    """Like :func:`calculate`, but on activities summed first per (classification key, month).
+
+    Every multiplier of an emission row depends only on the activity's key
+    (:data:`lingtan.core.activities.KEY_COLUMNS`) and its date; the date matters only through
+    the factor validity boundaries (and the price year). So quantities are summed per key and
+    *bucket* (the month, or the day in the few months where a factor's validity starts or ends
+    after the 1st), one integer group-by over each batch file's ``key_id``, and the whole
+    calculation runs on those sums. Sums per scope, category, site, month … equal those of
+    :func:`calculate` (up to floating-point summation order). The rows carry no ``row_id`` /
+    ``batch_id``: lineage recomputes them with :func:`calculate` from the same inputs. Extra
+    columns: :data:`TOTALS_COLUMNS`.
+
+    Raises:
+        FactorError: a gas used by a factor has no GWP in the chosen set.
+    """
+    con = con or ibis.duckdb.connect()
+    check_backend(con)
+    p = inputs.period
+    if not inputs.activity_files:
+        acts = ibis.memtable(_empty_activities())
+        acts = acts.filter((acts.date >= p.start) & (acts.date <= p.end))
+        acts = acts.mutate(rows=ibis.literal(1, "int64"), quantity_sq=acts.quantity * acts.quantity)
+        return _calculate(inputs, acts, weighted=True)
+    split = _split_months(inputs)
+    parts = [_summed(con, Path(f), p, split) for f in inputs.activity_files]
+    summed = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    # small (one row per key and bucket): fetched once, so the steps below never rescan files
+    data = summed.to_pyarrow()
+    data = data.append_column("row_id", pa.array(range(data.num_rows), pa.int64()))
+    for f in _empty_activities().schema:
+        if f.name not in data.column_names:
+            data = data.append_column(f.name, pa.nulls(data.num_rows, f.type))
+    return _calculate(inputs, ibis.memtable(data), weighted=True)
+
+
+def _split_months(inputs: CalcInputs) -> list[date]:
+    """First days of the months of the period in which some factor's validity starts or ends
+    on a day other than the 1st: there, activities are summed per day, not per month."""
+    p = inputs.period
+    out = set()
+    for f in inputs.factors:
+        for b in (f.valid_from, f.valid_to):
+            if b is not None and b.day != 1 and p.start <= b <= p.end:
+                out.add(b.replace(day=1))
+    return sorted(out)
+
+
+def _summed(con: ibis.BaseBackend, path: Path, p: Period, split: Sequence[date]) -> ir.Table:
+    """One batch file's activities of period ``p``, summed per classification key and bucket:
+    an integer group-by on ``key_id`` joined to the batch's key dictionary when the file has
+    one (written at intake), else a group-by on the key columns themselves."""
+    import pyarrow.parquet as pq
+
+    from lingtan.core.activities import KEY_COLUMNS, keys_path
+
+    t = con.read_parquet(str(path))
+    t = t.filter((t.date >= p.start) & (t.date <= p.end))
+    month = ibis.greatest(t.date.truncate("M").cast("date"), ibis.literal(p.start))
+    bucket = ibis.cases((month.isin(list(split)), t.date), else_=month) if split else month
+    sums = {
+        "quantity": t.quantity.sum(),
+        "rows": t.count(),
+        "quantity_sq": (t.quantity * t.quantity).sum(),
+    }
+    kp = keys_path(path)
+    if kp.exists() and "key_id" in pq.read_schema(path).names:
+        g = t.group_by([t.key_id, bucket.name("date")]).aggregate(**sums)
+        g = g.filter(g.key_id.notnull())
+        keys = con.read_parquet(str(kp))
+        out = g.join(keys, "key_id").drop("key_id")
+        nokey = t.filter(t.key_id.isnull())  # rows without an id (none from intake)
+        rest = nokey.group_by([*(nokey[k] for k in KEY_COLUMNS), bucket.name("date")]).aggregate(
+            quantity=nokey.quantity.sum(),
+            rows=nokey.count(),
+            quantity_sq=(nokey.quantity * nokey.quantity).sum(),
+        )
+        return out.union(rest.select(*out.columns))
+    g = t.group_by([*(t[k] for k in KEY_COLUMNS), bucket.name("date")])
+    return g.aggregate(**sums)
+
+
+def _calculate(inputs: CalcInputs, acts: ir.Table, *, weighted: bool) -> CalcResult:
+    """The calculation on ``acts`` (activity rows, or with ``weighted`` rows summed per key and
+    bucket carrying :data:`TOTALS_COLUMNS`' ``rows`` and ``quantity_sq``)."""
+    p = inputs.period
 
     # -- 1. region and consolidation share -------------------------------------------------
     sites = ibis.memtable(
@@ -296,6 +393,9 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
         "unit_right", "factor_unit_right", "price_year", "factor_price_year_right", "k_py", "k_fpy"
     )
 
+    if weighted:  # small (rows summed per key): fetch once so later queries compile quickly
+        y = ibis.memtable(y.to_pyarrow())
+
     # -- 5. market-based coverage (Scope 2 Guidance ch. 6) ---------------------------------
     market = _market(inputs, x)
     cov = ibis.memtable(
@@ -325,7 +425,11 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
     z = z.join(gwp, "gas")
     z = z.mutate(kg_gas=z.quantity * z.conversion * z.cover_multiplier * z.factor_value * z.share)
     z = z.mutate(co2e_kg=z.kg_gas * z.gwp)
-    z = _finish(z)
+    if weighted:
+        z = z.mutate(
+            co2e_per_unit=z.conversion * z.cover_multiplier * z.factor_value * z.share * z.gwp
+        )
+    z = _finish(z, weighted)
 
     # instrument-covered share: one CO2e row per covered grid-electricity activity row
     covered = y.filter(is_grid_market & (ibis.coalesce(y.covered_fraction, 0.0) > 0))
@@ -354,14 +458,21 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
         * covered.share
     )
     covered = covered.mutate(co2e_kg=covered.kg_gas)
-    emissions = z.union(_finish(covered))
+    if weighted:
+        covered = covered.mutate(
+            co2e_per_unit=covered.conversion
+            * covered.cover_multiplier
+            * covered.factor_value
+            * covered.share
+        )
+    emissions = z.union(_finish(covered, weighted))
 
     # -- 7. what could not be computed -----------------------------------------------------
     missing_rows = y.filter(y.group_id.isnull() | y.conversion.isnull())
     agg = missing_rows.group_by(
         ["lookup", "fallback", "region_eff", "unit", "scope", "category", "optional"]
     ).aggregate(
-        rows=missing_rows.count(),
+        rows=missing_rows["rows"].sum() if weighted else missing_rows.count(),
         quantity=missing_rows.quantity.sum(),
         no_factor=missing_rows.group_id.isnull().any(),
     )
@@ -372,7 +483,15 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
     return CalcResult(emissions, unresolved, not_estimated, market, inputs.gwp.name)
 
 
-def _finish(t: ir.Table) -> ir.Table:
+def _read_activities(con: ibis.BaseBackend, files: Sequence[Path | str]) -> ir.Table:
+    """The activity batch files (paths or URIs) as one table, read in one scan."""
+    paths = [str(f) for f in files]
+    if con.name == "pyspark":  # Ibis's PySpark read_parquet takes a single path
+        return read_parquet_files(con, paths)
+    return con.read_parquet(paths)
+
+
+def _finish(t: ir.Table, weighted: bool = False) -> ir.Table:
     iso = ibis.cases(
         (t.scope == 1, 1),
         (t.scope == 2, 2),
@@ -382,7 +501,7 @@ def _finish(t: ir.Table) -> ir.Table:
         else_=6,
     ).cast("int8")
     t = t.mutate(iso_category=iso)
-    return t.select(*EMISSION_COLUMNS)
+    return t.select(*EMISSION_COLUMNS, *(TOTALS_COLUMNS if weighted else ()))
 
 
 def _gases(factors: Sequence[EmissionFactor], gwp: GWPSet) -> set[str]:
@@ -440,4 +559,12 @@ def _empty_activities() -> pa.Table:
     return ACTIVITY_SCHEMA.empty_table()
 
 
-__all__ = ["EMISSION_COLUMNS", "CalcInputs", "CalcResult", "calculate", "iso14064_category"]
+__all__ = [
+    "EMISSION_COLUMNS",
+    "TOTALS_COLUMNS",
+    "CalcInputs",
+    "CalcResult",
+    "calculate",
+    "calculate_totals",
+    "iso14064_category",
+]

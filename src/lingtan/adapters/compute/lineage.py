@@ -24,6 +24,7 @@ from lingtan.adapters.compute.runner import (
     SNAPSHOT_GWP,
     _read_ref,
     factors_from_table,
+    instruments_from_files,
     inventory_from_snapshot,
 )
 from lingtan.adapters.compute.tables import MoneyTables
@@ -32,7 +33,6 @@ from lingtan.adapters.store.models import Snapshot
 from lingtan.adapters.store.workspace import Workspace
 from lingtan.core.errors import WorkspaceError
 from lingtan.core.gwp import GWPSet
-from lingtan.core.methods.scope2_market import Instrument
 
 #: Relative tolerance of the recomputation check (floating-point summation order only).
 RECOMPUTE_RTOL = 1e-9
@@ -113,21 +113,9 @@ def snapshot_inputs(ws: Workspace, snap: Snapshot) -> CalcInputs:
     batches = [by_id[b] for b in desc["batches"]]
     gwp_doc = json.loads((folder / SNAPSHOT_GWP).read_text(encoding="utf-8"))
     gwp = GWPSet(gwp_doc["name"], gwp_doc["values"], gwp_doc["source"])
-    instruments = [
-        Instrument(
-            instrument_id=str(r["instrument_id"]),
-            type=str(r["type"]),
-            quantity_kwh=float(r["quantity_kwh"]),
-            rate=float(r["emission_rate_kg_per_kwh"] or 0.0),
-            region=str(r["region"] or ""),
-            site=r["site"] or None,
-            vintage_start=r["vintage_start"],
-            vintage_end=r["vintage_end"],
-        )
-        for b in batches
-        if b.instruments_file
-        for r in pq.read_table(ws.batches_dir / b.instruments_file).to_pylist()
-    ]
+    instruments = instruments_from_files(
+        [ws.batches_dir / b.instruments_file for b in batches if b.instruments_file]
+    )
     return CalcInputs(
         activity_files=[ws.batches_dir / b.activities_file for b in batches if b.activities_file],
         factors=factors_from_table(pq.read_table(folder / SNAPSHOT_FACTORS)),

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lingtan import __version__
-from lingtan.adapters.compute.engine import ENGINE_VERSION, CalcInputs, calculate
+from lingtan.adapters.compute.engine import ENGINE_VERSION, CalcInputs, calculate_totals
 from lingtan.adapters.compute.quality import assess_emissions
 from lingtan.adapters.compute.tables import MoneyTables
 from lingtan.adapters.store.models import Snapshot
@@ -93,7 +93,6 @@ def factor_set_hash(factors: tuple[EmissionFactor, ...] | list[EmissionFactor]) 
 
 def load_library(ws: Workspace) -> Library:
     """Bundled factor sets plus every set in the workspace's ``factors/`` folder."""
-    from lingtan.adapters.io.factor_files import read_user_factor_set
 
     factors, hashes, gwp = _bundled()
     all_factors = list(factors)
@@ -104,10 +103,20 @@ def load_library(ws: Workspace) -> Library:
                 continue
             if path.suffix.lower() != ".csv" and path.with_suffix(".csv").exists():
                 continue  # manifest of a CSV set
-            fs = read_user_factor_set(path)
+            st = path.stat()
+            fs = _user_set(path, st.st_mtime_ns, st.st_size)
             all_factors.extend(fs.factors)
             hashes[fs.name] = factor_set_hash(fs.factors)
     return Library(tuple(all_factors), hashes, gwp)
+
+
+@lru_cache(maxsize=64)
+def _user_set(path: Path, mtime_ns: int, size: int) -> Any:
+    """A user factor set, parsed once per file version (path, mtime, size) in the process."""
+    from lingtan.adapters.io.factor_files import read_user_factor_set
+
+    del mtime_ns, size  # part of the cache key only
+    return read_user_factor_set(path)
 
 
 def load_money(ws: Workspace) -> MoneyTables:
@@ -144,22 +153,25 @@ def _read_ref(path: Path, value_col: str) -> dict[tuple[int, str], float]:
 
 def load_instruments(ws: Workspace) -> list[Instrument]:
     """Contractual instruments of every active import batch."""
-    out: list[Instrument] = []
-    for path in ws.instrument_files():
-        for r in pq.read_table(path).to_pylist():
-            out.append(
-                Instrument(
-                    instrument_id=str(r["instrument_id"]),
-                    type=str(r["type"]),
-                    quantity_kwh=float(r["quantity_kwh"]),
-                    rate=float(r["emission_rate_kg_per_kwh"] or 0.0),
-                    region=str(r["region"] or ""),
-                    site=r["site"] or None,
-                    vintage_start=r["vintage_start"],
-                    vintage_end=r["vintage_end"],
-                )
-            )
-    return out
+    return instruments_from_files(ws.instrument_files())
+
+
+def instruments_from_files(paths: Sequence[Path]) -> list[Instrument]:
+    """Contractual instruments stored in batch Parquet files (``INSTRUMENT_SCHEMA``)."""
+    return [
+        Instrument(
+            instrument_id=str(r["instrument_id"]),
+            type=str(r["type"]),
+            quantity_kwh=float(r["quantity_kwh"]),
+            rate=float(r["emission_rate_kg_per_kwh"] or 0.0),
+            region=str(r["region"] or ""),
+            site=r["site"] or None,
+            vintage_start=r["vintage_start"],
+            vintage_end=r["vintage_end"],
+        )
+        for path in paths
+        for r in pq.read_table(path).to_pylist()
+    ]
 
 
 def inputs_description(
@@ -223,8 +235,8 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
         instruments=load_instruments(ws),
         money=load_money(ws),
     )
-    con = ibis.duckdb.connect()
-    result = calculate(inputs, con)
+    con = duckdb_connection()
+    result = calculate_totals(inputs, con)  # summed per key and month; lineage: calculate()
     rows = aggregate(result.emissions)
     data_quality, uncertainty = assess_emissions(result.emissions, snap_id)
     inv = build_inventory(
@@ -259,6 +271,14 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
             )
         )
     return inv
+
+
+def duckdb_connection(threads: int | None = None) -> ibis.BaseBackend:
+    """A DuckDB connection for a calculation: insertion order not preserved (lets scans and
+    group-bys stream), threads = the machine's cores unless given."""
+    con = ibis.duckdb.connect(threads=threads or os.cpu_count() or 1)
+    con.raw_sql("SET preserve_insertion_order = false")
+    return con
 
 
 def _write_snapshot_folder(
@@ -303,8 +323,9 @@ AGGREGATE_KEYS = ("scope", "category", "iso_category", "basis", "gas", "site", "
 def aggregate(emissions: ir.Table) -> list[AggregateRow]:
     """Sum emission rows into :class:`AggregateRow` s (one query on the backend)."""
     t = emissions
+    count = t["rows"].sum() if "rows" in t.columns else t.count()  # summed rows (calculate_totals)
     g = t.group_by([*AGGREGATE_KEYS, t.date.strftime("%Y-%m").name("month")]).aggregate(
-        co2e_kg=t.co2e_kg.sum(), rows=t.count()
+        co2e_kg=t.co2e_kg.sum(), rows=count
     )
     data = g.to_pyarrow().to_pylist()
     return [

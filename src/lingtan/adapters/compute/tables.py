@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -30,6 +31,7 @@ RESIDUAL_MIX = "electricity.residual_mix"
 GRID = "electricity.grid"
 
 
+@lru_cache(maxsize=4096)
 def unit_dim(unit: str) -> str:
     """Dimension key used to match activity and factor units (all currencies share one key:
     the spend method converts between them with exchange rates)."""

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lingtan.core.activities import ACTIVITY_SCHEMA
+from lingtan.core.activities import ACTIVITY_SCHEMA, KeyDictionary, keys_path
 from lingtan.core.periods import FiscalCalendar
 from lingtan.modules.demo.company import SUPPLIER_PANEL
 from lingtan.modules.demo.group import SITES
@@ -305,6 +305,7 @@ def _chunk(
     day_start: np.ndarray,
     day_count: np.ndarray,
     source_rows: np.ndarray,
+    keys: KeyDictionary,
 ) -> pa.Table:
     """``n`` activities starting at ``row_id = first_row``; advances ``source_rows`` in place."""
     fam = rng.choice(len(t.family_p), size=n, p=t.family_p)
@@ -347,7 +348,8 @@ def _chunk(
     ]
     # period_end and the data-quality indicators: not stated in the synthetic rows
     columns += [pa.nulls(n, f.type) for f in list(ACTIVITY_SCHEMA)[len(columns) :]]
-    return pa.Table.from_arrays(columns, schema=ACTIVITY_SCHEMA)
+    table = pa.Table.from_arrays(columns, schema=ACTIVITY_SCHEMA)
+    return table.set_column(table.schema.get_field_index("key_id"), "key_id", keys.encode(table))
 
 
 def generate_activities(
@@ -362,7 +364,8 @@ def generate_activities(
     Args:
         rows: number of activities (``row_id`` 1 … rows).
         seed: seed of ``numpy.random.default_rng``; same seed, rows and years → same content.
-        path: the Parquet file to write (parent folders created; written aside, then renamed).
+        path: the Parquet file to write (parent folders created; written aside, then renamed),
+            with its key dictionary beside it (:func:`lingtan.core.activities.keys_path`).
         years: fiscal-year labels (April–March) the dates are spread over, uniformly.
 
     Returns:
@@ -382,11 +385,15 @@ def generate_activities(
     source_rows = np.zeros(len(t.templates), dtype=np.int64)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
+    keys = KeyDictionary()
     with pq.ParquetWriter(tmp, ACTIVITY_SCHEMA, compression="zstd") as writer:
         for start in range(0, rows, CHUNK_ROWS):
             n = min(CHUNK_ROWS, rows - start)
-            table = _chunk(t, rng, start + 1, n, batch, day_start, day_count, source_rows)
+            table = _chunk(t, rng, start + 1, n, batch, day_start, day_count, source_rows, keys)
             writer.write_table(table, row_group_size=CHUNK_ROWS)
             del table
+    key_tmp = tmp.with_name(tmp.name + ".keys")
+    pq.write_table(keys.table(), key_tmp, compression="zstd")
+    key_tmp.replace(keys_path(path))
     tmp.replace(path)
     return path
