@@ -18,6 +18,7 @@ from lingtan.adapters.cli.main import app
 from lingtan.adapters.compute.runner import calculate_year
 from lingtan.adapters.io.importer import import_file
 from lingtan.adapters.store.workspace import Workspace, init_workspace, open_workspace
+from lingtan.core.activities import keys_path
 
 GOOD = "site,date,fuel,quantity,unit\nHQ,2023-05-01,diesel,1000,L\n"
 
@@ -141,9 +142,18 @@ def test_kill_at_any_moment_gives_all_or_nothing(ws: Workspace, tmp_path: Path) 
         if batches:  # complete: the batch and all its files, every row
             (b,) = batches
             assert b.rows_accepted == expected_rows
-            assert sorted(n for n in (b.activities_file, b.source_file) if n) == files
+            keys = keys_path(now.batches_dir / b.activities_file).name  # integer-key sidecar
+            assert sorted(n for n in (b.activities_file, keys, b.source_file) if n) == files
             outcomes.add("complete")
             break
         assert files == []  # nothing at all
         outcomes.add("nothing")
     assert outcomes  # at least one interrupted or completed run was checked
+
+
+def test_reopening_keeps_the_key_dictionaries(ws: Workspace, tmp_path: Path) -> None:
+    src = tmp_path / "fuel.csv"
+    src.write_text(GOOD, encoding="utf-8")
+    import_file(ws, src)
+    (path,) = open_workspace(ws.path).activity_files()  # the orphan sweep runs on open
+    assert keys_path(Path(path)).is_file()  # the integer-key sidecar is not an orphan

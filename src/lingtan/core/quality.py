@@ -24,9 +24,12 @@ a refrigerant mass balance returning gas — cannot flip the mean).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from lingtan.core.activities import DQ_INDICATORS, SCOPE3_CATEGORIES, Tier
 from lingtan.core.boundary import GLOBAL_REGION, region_chain
@@ -316,13 +319,168 @@ def assess(groups: Iterable[QualityGroup], n: int = WORST_N) -> dict[str, Any]:
     }
 
 
+def _derived(
+    tier: str,
+    match: str,
+    region_eff: str,
+    factor_region: str,
+    activity_year: int,
+    factor_year: int | None,
+) -> tuple[int, int, int, int, int]:
+    """The derived (default) scores of :func:`indicator_scores`, in :data:`DQ_INDICATORS`
+    order."""
+    d = {
+        "temporal": temporal_score(activity_year, factor_year, match),
+        "geographical": geographical_score(region_eff, factor_region, match),
+        "technological": technological_score(tier, match),
+        "completeness": completeness_score(),
+        "reliability": reliability_score(tier),
+    }
+    s = tuple(d[k] for k in DQ_INDICATORS)
+    return s[0], s[1], s[2], s[3], s[4]
+
+
+def _summary(kg: float, w: float, sums: Sequence[float]) -> dict[str, Any]:
+    """:meth:`_Acc.summary` from totals: signed kg, Σ |kg|, Σ |kg|·score per indicator."""
+    if w <= 0:
+        return {"score": None, "indicators": None, "tco2e": round(kg / 1000.0, 3)}
+    ind = {k: float(sums[i]) / w for i, k in enumerate(DQ_INDICATORS)}
+    return {
+        "score": round(combined_score(ind), 3),
+        "indicators": {k: round(v, 3) for k, v in ind.items()},
+        "tco2e": round(kg / 1000.0, 3),
+    }
+
+
+#: Columns of :func:`assess_columns` (besides the optional ``gross_kg`` and ``dq_<indicator>``).
+QUALITY_COLUMNS = (
+    "scope", "category", "activity_type", "site", "factor_key", "tier", "match", "region_eff",
+    "factor_region", "activity_year", "factor_year", "co2e_kg",
+)  # fmt: skip
+
+
+def assess_columns(cols: Mapping[str, Sequence[Any]], n: int = WORST_N) -> dict[str, Any]:
+    """:func:`assess` on groups given as columns (vectorised twin: same rules, same result up to
+    floating-point summation order).
+
+    ``cols`` holds :data:`QUALITY_COLUMNS` (one entry per group, as the fields of
+    :class:`QualityGroup`), optionally ``gross_kg`` (Σ |E| of the group's rows [kg CO2e]; default
+    |``co2e_kg``|: the group is one row, or its rows share a sign) and ``dq_<indicator>`` (the
+    given score or ``None``). The derived scores are computed once per distinct combination of
+    what decides them (a handful), the weighted sums with numpy.
+    """
+    kg = np.asarray(cols["co2e_kg"], dtype=np.float64)
+    m = len(kg)
+    w = np.abs(kg) if "gross_kg" not in cols else np.asarray(cols["gross_kg"], dtype=np.float64)
+    cache: dict[tuple[Any, ...], tuple[int, int, int, int, int]] = {}
+    derived = []
+    for key in zip(
+        cols["tier"], cols["match"], cols["region_eff"], cols["factor_region"],
+        cols["activity_year"], cols["factor_year"], strict=True,
+    ):  # fmt: skip
+        d = cache.get(key)
+        if d is None:
+            d = cache[key] = _derived(*key)
+        derived.append(d)
+    scores = np.array(derived, dtype=np.float64).reshape(m, len(DQ_INDICATORS))
+    for j, k in enumerate(DQ_INDICATORS):
+        given = cols.get(f"dq_{k}")
+        if given is None:
+            continue
+        for i, v in enumerate(given):
+            if v is not None:
+                scores[i, j] = _clamp(int(v))
+    ws = scores * w[:, None]  # |E|·s per group and indicator
+    scope = np.asarray(cols["scope"], dtype=np.int64)
+    category = np.asarray(cols["category"], dtype=np.int64)
+
+    def block(mask: Any) -> dict[str, Any]:
+        return _summary(float(kg[mask].sum()), float(w[mask].sum()), ws[mask].sum(axis=0))
+
+    total_kg = float(kg.sum())
+    s3 = scope == 3
+    by_cat = sorted(int(c) for c in np.unique(category[s3]))
+    return {
+        "method": "GHG Protocol Scope 3 Standard Table 7.6 indicators on the Pedigree 1–5 scale "
+        "(1 best); combined = unweighted mean; weighted by |t CO2e|, market basis",
+        "by_scope": {str(int(s)): block(scope == s) for s in np.unique(scope)},
+        "by_scope3_category": {
+            str(c): block(s3 & (category == c)) for c in by_cat if c in SCOPE3_CATEGORIES
+        },
+        "overall": _summary(total_kg, float(w.sum()), ws.sum(axis=0)),
+        "worst_contributors": _worst_columns(cols, kg, w, ws, n, total_kg),
+    }
+
+
+def _worst_columns(
+    cols: Mapping[str, Sequence[Any]],
+    kg: Any,
+    w: Any,
+    ws: Any,
+    n: int,
+    total_kg: float | None,
+) -> list[dict[str, Any]]:
+    """:func:`worst_contributors` on columns (see :func:`assess_columns`)."""
+    index: dict[tuple[str, str, str], int] = {}
+    gid = np.empty(len(kg), dtype=np.intp)
+    meta: list[tuple[float, int, int, str]] = []
+    names = zip(cols["activity_type"], cols["site"], cols["factor_key"], strict=True)
+    for i, key in enumerate(names):
+        j = index.get(key)
+        part = (float(w[i]), int(cols["scope"][i]), int(cols["category"][i]), cols["tier"][i])
+        if j is None:
+            j = index[key] = len(meta)
+            meta.append(part)
+        elif part[0] > meta[j][0]:
+            meta[j] = part
+        gid[i] = j
+    k = len(meta)
+    gw = np.bincount(gid, weights=w, minlength=k)
+    gkg = np.bincount(gid, weights=kg, minlength=k)
+    sums = np.stack(
+        [np.bincount(gid, weights=ws[:, c], minlength=k) for c in range(ws.shape[1])], axis=1
+    ) if k else np.zeros((0, len(DQ_INDICATORS)))  # fmt: skip
+    keys = list(index)
+    ranked = []
+    for jj in np.flatnonzero(gw > 0).tolist():
+        ind = {c: float(sums[jj, i]) / float(gw[jj]) for i, c in enumerate(DQ_INDICATORS)}
+        score = combined_score(ind)
+        ranked.append((-improvement_potential(float(gw[jj]) / 1000.0, score), *keys[jj], jj, ind))
+    out = []
+    for rank, at, site, fkey, j, ind in heapq.nsmallest(n, ranked, key=lambda r: r[:4]):
+        score = combined_score(ind)
+        _, scope, category, tier = meta[j]
+        t = float(gkg[j]) / 1000.0
+        out.append(
+            {
+                "activity_type": at,
+                "site": site,
+                "factor": fkey,
+                "scope": scope,
+                "category": category,
+                "tier": tier,
+                "tco2e": round(t, 3),
+                "share_pct": None if not total_kg else round(100.0 * float(gkg[j]) / total_kg, 4),
+                "score": round(score, 3),
+                "indicators": {c: round(v, 3) for c, v in ind.items()},
+                "worst_indicator": max(
+                    DQ_INDICATORS, key=lambda c: (ind[c], -DQ_INDICATORS.index(c))
+                ),
+                "improvement_potential": round(-rank, 3),
+            }
+        )
+    return out
+
+
 __all__ = [
     "COMPLETENESS_DEFAULT",
+    "QUALITY_COLUMNS",
     "RELIABILITY_BY_TIER",
     "TECHNOLOGICAL_BY_TIER",
     "TEMPORAL_STEPS",
     "QualityGroup",
     "assess",
+    "assess_columns",
     "combined_score",
     "completeness_score",
     "geographical_score",

@@ -41,8 +41,11 @@ distribution; for many rows the sum tends to normal and the fit to it, and the f
 of every total are exact. ``tests/core/test_uncertainty.py`` checks the approximation against a
 brute-force per-row simulation. Approximations stated: the same activity row in two groups (its
 well-to-tank stream, or both Scope 2 bases) draws independent activity errors in each; a group
-whose rows cancel to S = 0 contributes 0; the gases of one factor group (``…/CO2``, ``…/CH4``)
-are separate factors, drawn independently.
+whose rows cancel to S = 0 contributes 0. The backend query
+(:func:`lingtan.adapters.compute.quality.uncertainty_inputs`) names a factor by its *group* (the
+id without the gas suffix: ``…/CO2``, ``…/CH4`` → ``…``), so the gases of one factor group share
+one factor draw (one source, edition and method: their errors are taken as fully correlated),
+unless a per-factor override names a gas's own id.
 """
 
 from __future__ import annotations

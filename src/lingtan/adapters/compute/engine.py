@@ -23,17 +23,19 @@ version, the match kind, the GWP set and value, the method, and the conversion m
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lingtan.adapters.compute.spark import check_backend, read_parquet_files
 from lingtan.adapters.compute.tables import (
     GRID,
+    FactorTables,
     MoneyTables,
     builtin_factors,
     conversion_rows,
@@ -50,7 +52,7 @@ from lingtan.core.gwp import GWPSet
 from lingtan.core.methods.scope2_market import Instrument, MarketResult, allocate
 from lingtan.core.periods import FiscalCalendar, Period
 
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2  # 2: key-id totals path, data quality and uncertainty in snapshots
 
 #: Columns of an emission row (the lineage record). Units: quantity [unit], kg_gas [kg],
 #: co2e_kg [kg CO2e]; conversion [factor unit / activity unit]; share [0–1].
@@ -106,6 +108,9 @@ class CalcInputs:
     set_priority: Sequence[str] = ()
     instruments: Sequence[Instrument] = ()
     money: MoneyTables = field(default_factory=lambda: MoneyTables({}, {}))
+    #: :func:`engine_factor_tables` of ``factors``, ``gwp`` and ``set_priority`` when already at
+    #: hand (the runner keeps them in the on-disk cache); computed when ``None``.
+    tables: FactorTables | None = None
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,20 @@ def calculate_totals(inputs: CalcInputs, con: ibis.BaseBackend | None = None) ->
     for f in _empty_activities().schema:
         if f.name not in data.column_names:
             data = data.append_column(f.name, pa.nulls(data.num_rows, f.type))
-    return _calculate(inputs, ibis.memtable(data), weighted=True)
+    # one chunk per column: PySpark's Arrow path cannot take multi-chunk pandas columns
+    result = _calculate(inputs, ibis.memtable(data.combine_chunks()), weighted=True)
+    return replace(result, emissions=_materialise(con, result.emissions))
+
+
+def _materialise(con: ibis.BaseBackend, t: ir.Table) -> ir.Table:
+    """``t`` as a view (DuckDB): the several small queries on the emission rows (aggregate, data
+    quality, uncertainty) then compile against a plain table name instead of the whole
+    pipeline's expression. (A table would write every wide lineage row: slower than recomputing
+    the small join.) Other backends keep the expression (on PySpark, registering the small
+    in-memory tables through ``create_view`` fails on chunked Arrow data)."""
+    if con.name != "duckdb":
+        return t
+    return con.create_view(ibis.util.gen_name("lingtan_emissions"), t)
 
 
 def _split_months(inputs: CalcInputs) -> list[date]:
@@ -257,11 +275,11 @@ def _calculate(inputs: CalcInputs, acts: ir.Table, *, weighted: bool) -> CalcRes
         price_year_eff=ibis.coalesce(a.price_year.cast("int32"), a.date.year().cast("int32")),
     ).drop("s_site", "s_region", "s_share")
 
-    # small metadata queries on the distinct values (these are tiny)
-    distinct_types = a.select("activity_type").distinct().to_pyarrow()
-    types = [t for t in distinct_types.column(0).to_pylist() if t]
-    distinct_units = a.select("unit").distinct().to_pyarrow().column(0).to_pylist()
-    regions = a.select("region_eff").distinct().to_pyarrow().column(0).to_pylist()
+    # one small metadata query: the distinct (type, unit, region) triples
+    triples = a.select("activity_type", "unit", "region_eff").distinct().to_pyarrow()
+    types = [t for t in pc.unique(triples.column(0)).to_pylist() if t]
+    distinct_units = pc.unique(triples.column(1)).to_pylist()
+    regions = pc.unique(triples.column(2)).to_pylist()
 
     # -- 2. streams ------------------------------------------------------------------------
     st = ibis.memtable(stream_table(types))
@@ -280,8 +298,7 @@ def _calculate(inputs: CalcInputs, acts: ir.Table, *, weighted: bool) -> CalcRes
     ).drop("s_scope", "s_category", "s_method", "from_scope12")
 
     # -- 3. resolution on distinct keys ----------------------------------------------------
-    factors = list(inputs.factors) + builtin_factors(_gases(inputs.factors, inputs.gwp))
-    ft = factor_tables(factors, inputs.set_priority)
+    ft = inputs.tables or engine_factor_tables(inputs.factors, inputs.gwp, inputs.set_priority)
     used_gases = set(ft.values.column("gas").to_pylist())
     gwp_t, missing = gwp_table(inputs.gwp, used_gases)
     if missing:
@@ -359,12 +376,10 @@ def _calculate(inputs: CalcInputs, acts: ir.Table, *, weighted: bool) -> CalcRes
     ).drop("r_lookup", "r_fallback", "r_region", "r_date", "r_unit")
 
     # -- 4. unit / currency conversion -----------------------------------------------------
-    combos_t = (
-        y.filter(y.group_id.notnull())
-        .select("unit", "factor_unit", "price_year_eff", "factor_price_year")
-        .distinct()
-        .to_pyarrow()
-    )
+    combo_cols = ["unit", "factor_unit", "price_year_eff", "factor_price_year"]
+    if weighted:  # small (rows summed per key): fetch once, take the combinations from it
+        y = ibis.memtable(y.to_pyarrow().combine_chunks())  # one chunk: see calculate_totals
+    combos_t = y.filter(y.group_id.notnull()).select(*combo_cols).distinct().to_pyarrow()
     combos = [
         (u, fu, py if _is_money(u) else None, fpy if _is_money(u) else None)
         for u, fu, py, fpy in zip(*(combos_t.column(i).to_pylist() for i in range(4)), strict=True)
@@ -394,10 +409,10 @@ def _calculate(inputs: CalcInputs, acts: ir.Table, *, weighted: bool) -> CalcRes
     )
 
     if weighted:  # small (rows summed per key): fetch once so later queries compile quickly
-        y = ibis.memtable(y.to_pyarrow())
+        y = ibis.memtable(y.to_pyarrow().combine_chunks())  # one chunk: see calculate_totals
 
     # -- 5. market-based coverage (Scope 2 Guidance ch. 6) ---------------------------------
-    market = _market(inputs, x)
+    market = _market(inputs, y if weighted else x)  # y: the rows of x, one each, plus factors
     cov = ibis.memtable(
         pa.table(
             {
@@ -504,6 +519,14 @@ def _finish(t: ir.Table, weighted: bool = False) -> ir.Table:
     return t.select(*EMISSION_COLUMNS, *(TOTALS_COLUMNS if weighted else ()))
 
 
+def engine_factor_tables(
+    factors: Sequence[EmissionFactor], gwp: GWPSet, set_priority: Sequence[str]
+) -> FactorTables:
+    """The resolution tables of ``factors`` plus the built-in identity factors of every gas."""
+    every = list(factors) + builtin_factors(_gases(factors, gwp))
+    return factor_tables(every, set_priority)
+
+
 def _gases(factors: Sequence[EmissionFactor], gwp: GWPSet) -> set[str]:
     return {f.gas for f in factors} | set(gwp.table())
 
@@ -566,5 +589,6 @@ __all__ = [
     "CalcResult",
     "calculate",
     "calculate_totals",
+    "engine_factor_tables",
     "iso14064_category",
 ]

@@ -8,13 +8,15 @@ scope, category, basis).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from lingtan.core.activities import DQ_INDICATORS
-from lingtan.core.quality import QualityGroup, assess
+from lingtan.core.quality import QualityGroup, assess_columns
 from lingtan.core.uncertainty import (
     DEFAULT_ITERATIONS,
     UncertaintyGroup,
@@ -39,9 +41,23 @@ QUALITY_KEYS = (
 UNCERTAINTY_KEYS = ("factor_id", "tier", "scope", "category", "basis")
 
 
+def factor_group_key(t: ir.Table, keep: Sequence[str] = ()) -> ir.StringValue:
+    """The factor id without its gas suffix (``…/CO2`` → ``…``: the factor group whose gases share
+    source, region, edition and match), except for the ids in ``keep``."""
+    fid, gas = t.factor_id, t.gas
+    suffix = ibis.literal("/").concat(gas)
+    strip = gas.notnull() & (gas != "") & fid.endswith(suffix)
+    if keep:
+        strip = strip & ~fid.isin(list(keep))
+    return ibis.cases((strip, fid.substr(0, fid.length() - suffix.length())), else_=fid)
+
+
 def quality_inputs(emissions: ir.Table) -> pa.Table:
     """Market-basis emissions [kg CO2e] by everything that decides a data-quality score
-    (:data:`QUALITY_KEYS`, activity year, factor edition year): one group-by."""
+    (:data:`QUALITY_KEYS`, activity year, factor edition year), then with the gases of one factor
+    group merged (``factor_key``: the factor id without its gas suffix, ``desnz-2024/…/CO2`` →
+    ``desnz-2024/…``; the gases share every score): ``co2e_kg`` = Σ E and ``gross_kg`` = Σ |E|
+    over the per-gas groups. Two group-bys in one query."""
     t = emissions.filter(emissions.basis.isin(["both", "market"]))
     g = t.group_by(
         [
@@ -50,19 +66,57 @@ def quality_inputs(emissions: ir.Table) -> pa.Table:
             t.factor_valid_from.year().cast("int32").name("factor_year"),
         ]
     ).aggregate(co2e_kg=t.co2e_kg.sum())
-    return g.to_pyarrow()
+    g = g.mutate(factor_key=factor_group_key(g))
+    keys = [k for k in QUALITY_KEYS if k not in ("factor_id", "gas")]
+    merged = g.group_by([*keys, "factor_key", "activity_year", "factor_year"]).aggregate(
+        co2e_kg=g.co2e_kg.sum(), gross_kg=g.co2e_kg.abs().sum()
+    )
+    return merged.to_pyarrow()
 
 
-def uncertainty_inputs(emissions: ir.Table) -> pa.Table:
+def quality_columns(table: pa.Table) -> dict[str, list[Any]]:
+    """:func:`quality_inputs` rows as the columns of
+    :func:`lingtan.core.quality.assess_columns` (strings for the text fields, as
+    :func:`quality_groups`)."""
+    d = table.to_pydict()
+
+    def text(col: str, blank: bool = False) -> list[Any]:
+        return [str(v or "") if blank else str(v) for v in d[col]]
+
+    cols: dict[str, list[Any]] = {
+        "scope": [int(v) for v in d["scope"]],
+        "category": [int(v) for v in d["category"]],
+        "activity_type": text("activity_type"),
+        "site": text("site"),
+        "factor_key": [str(v or "") for v in d["factor_key"]],
+        "tier": text("tier"),
+        "match": text("match"),
+        "region_eff": text("region_eff", blank=True),
+        "factor_region": text("factor_region", blank=True),
+        "activity_year": [int(v) for v in d["activity_year"]],
+        "factor_year": [None if v is None else int(v) for v in d["factor_year"]],
+        "co2e_kg": [float(v or 0.0) for v in d["co2e_kg"]],
+        "gross_kg": [float(v or 0.0) for v in d["gross_kg"]],
+    }
+    for k in DQ_INDICATORS:
+        cols[f"dq_{k}"] = d[f"dq_{k}"]
+    return cols
+
+
+def uncertainty_inputs(emissions: ir.Table, keep_ids: Sequence[str] = ()) -> pa.Table:
     """Σ e and Σ e² [kg, kg² CO2e] over activity rows, by :data:`UNCERTAINTY_KEYS`: two
     group-bys, e summed per activity row first (so one activity row's gases share its error).
+
+    ``factor_id`` is the factor *group* (:func:`factor_group_key`; the ids in ``keep_ids`` — those
+    with a per-factor GSD override — stay whole): the gases of one factor group share one factor
+    error draw, and the simulation draws per group, not per gas.
 
     Works on the rows of :func:`~lingtan.adapters.compute.engine.calculate` (one per activity row)
     and of :func:`~lingtan.adapters.compute.engine.calculate_totals` (activities summed per key and
     month: a summed row of c = Σ ``co2e_per_unit`` [kg CO2e / unit] has Σ e² = c² · Σ q², exact,
     from its ``quantity_sq``).
     """
-    t = emissions
+    t = emissions.mutate(factor_id=factor_group_key(emissions, keep_ids))
     keys = ["row_id", *UNCERTAINTY_KEYS]
     if "quantity_sq" in t.columns:
         per = t.group_by(keys).aggregate(
@@ -70,8 +124,8 @@ def uncertainty_inputs(emissions: ir.Table) -> pa.Table:
         )
         per = per.mutate(e_sq=per.c * per.c * per.qsq)
     else:
-        per = t.group_by(keys).aggregate(e=t.co2e_kg.sum(), n=t.count())
-        per = per.mutate(e_sq=per.e * per.e)
+        per = t.group_by(keys).aggregate(e=t.co2e_kg.sum())  # one activity row: n = 1
+        per = per.mutate(e_sq=per.e * per.e, n=ibis.literal(1, "int64"))
     g = per.group_by(list(UNCERTAINTY_KEYS)).aggregate(
         co2e_kg=per.e.sum(), co2e_sq=per.e_sq.sum(), rows=per.n.sum()
     )
@@ -83,14 +137,18 @@ def quality_groups(table: pa.Table) -> list[QualityGroup]:
     without the gas suffix (``desnz-2024/…/CO2`` → ``desnz-2024/…``), one factor per gas group."""
     out = []
     for d in table.to_pylist():
-        fid, gas = str(d["factor_id"] or ""), str(d["gas"] or "")
+        if "factor_key" in d:
+            key = str(d["factor_key"] or "")
+        else:
+            fid, gas = str(d["factor_id"] or ""), str(d["gas"] or "")
+            key = fid.removesuffix(f"/{gas}") if gas else fid
         out.append(
             QualityGroup(
                 scope=int(d["scope"]),
                 category=int(d["category"]),
                 activity_type=str(d["activity_type"]),
                 site=str(d["site"]),
-                factor_key=fid.removesuffix(f"/{gas}") if gas else fid,
+                factor_key=key,
                 tier=str(d["tier"]),
                 match=str(d["match"]),
                 region_eff=str(d["region_eff"] or ""),
@@ -130,9 +188,10 @@ def assess_emissions(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The inventory's ``data_quality`` and ``uncertainty`` sections (docs/output.md), the
     simulation seeded from the snapshot id (same inputs → same interval)."""
-    dq = assess(quality_groups(quality_inputs(emissions)))
+    dq = assess_columns(quality_columns(quality_inputs(emissions)))
+    keep = sorted((model or UncertaintyModel()).factor_overrides)
     unc = simulate(
-        uncertainty_groups(uncertainty_inputs(emissions)),
+        uncertainty_groups(uncertainty_inputs(emissions, keep)),
         iterations=iterations,
         seed=seed_from_id(snapshot_id),
         model=model,
@@ -142,6 +201,7 @@ def assess_emissions(
 
 __all__ = [
     "assess_emissions",
+    "quality_columns",
     "quality_groups",
     "quality_inputs",
     "uncertainty_groups",

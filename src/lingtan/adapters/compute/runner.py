@@ -29,9 +29,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lingtan import __version__
-from lingtan.adapters.compute.engine import ENGINE_VERSION, CalcInputs, calculate_totals
+from lingtan.adapters.compute.engine import (
+    ENGINE_VERSION,
+    CalcInputs,
+    calculate_totals,
+    engine_factor_tables,
+)
 from lingtan.adapters.compute.quality import assess_emissions
-from lingtan.adapters.compute.tables import MoneyTables
+from lingtan.adapters.compute.tables import FactorTables, MoneyTables
 from lingtan.adapters.store.models import Snapshot
 from lingtan.adapters.store.workspace import Workspace
 from lingtan.core.errors import InputFileError, WorkspaceError
@@ -43,11 +48,15 @@ from lingtan.core.methods.scope2_market import Instrument, MarketResult
 
 @dataclass(frozen=True)
 class Library:
-    """The factors a workspace can use: bundled sets, then the workspace's own sets."""
+    """The factors a workspace can use: bundled sets, then the workspace's own sets.
+
+    ``cache_key`` is a content key of every file the library was read from (bundled data and the
+    workspace's sets): equal keys, equal libraries (:mod:`lingtan.adapters.io.cache`)."""
 
     factors: tuple[EmissionFactor, ...]
     set_hashes: dict[str, str]
     gwp_sets: dict[str, GWPSet]
+    cache_key: str = ""
 
     def activity_types(self) -> frozenset[str]:
         """Every activity type with at least one factor."""
@@ -55,7 +64,28 @@ class Library:
 
 
 @lru_cache(maxsize=1)
+def _bundled_key() -> str:
+    """Content key of the bundled factor and GWP files."""
+    from importlib import resources
+
+    from lingtan.adapters.io.cache import content_key
+
+    parts: list[bytes | str] = []
+    for sub in ("factors", "gwp"):
+        folder = resources.files("lingtan").joinpath("data", sub)
+        for t in sorted((t for t in folder.iterdir() if t.is_file()), key=lambda t: t.name):
+            parts += [f"{sub}/{t.name}", t.read_bytes()]
+    return content_key(parts)
+
+
+@lru_cache(maxsize=1)
 def _bundled() -> tuple[tuple[EmissionFactor, ...], dict[str, str], dict[str, GWPSet]]:
+    from lingtan.adapters.io.cache import cached
+
+    return cached("library-bundled", _bundled_key(), _read_bundled)
+
+
+def _read_bundled() -> tuple[tuple[EmissionFactor, ...], dict[str, str], dict[str, GWPSet]]:
     from lingtan.adapters.io.factor_files import bundled_factor_sets, read_gwp_sets
 
     factors: list[EmissionFactor] = []
@@ -93,10 +123,12 @@ def factor_set_hash(factors: tuple[EmissionFactor, ...] | list[EmissionFactor]) 
 
 def load_library(ws: Workspace) -> Library:
     """Bundled factor sets plus every set in the workspace's ``factors/`` folder."""
+    from lingtan.adapters.io.cache import content_key
 
     factors, hashes, gwp = _bundled()
     all_factors = list(factors)
     hashes = dict(hashes)
+    keys = [_bundled_key()]
     if ws.factors_dir.is_dir():
         for path in sorted(ws.factors_dir.iterdir()):
             if path.suffix.lower() not in (".csv", ".yaml", ".yml"):
@@ -104,19 +136,50 @@ def load_library(ws: Workspace) -> Library:
             if path.suffix.lower() != ".csv" and path.with_suffix(".csv").exists():
                 continue  # manifest of a CSV set
             st = path.stat()
-            fs = _user_set(path, st.st_mtime_ns, st.st_size)
-            all_factors.extend(fs.factors)
-            hashes[fs.name] = factor_set_hash(fs.factors)
-    return Library(tuple(all_factors), hashes, gwp)
+            name, set_factors, set_hash, key = _user_set(
+                path, st.st_mtime_ns, st.st_size, _manifest_stat(path)
+            )
+            all_factors.extend(set_factors)
+            hashes[name] = set_hash
+            keys.append(key)
+    return Library(tuple(all_factors), hashes, gwp, content_key(keys))
+
+
+def _set_files(path: Path) -> list[Path]:
+    """The files a user set at ``path`` is read from (the file and its CSV / manifest)."""
+    return [path, *(path.with_suffix(s) for s in (".csv", ".yaml", ".yml") if s != path.suffix)]
+
+
+def _manifest_stat(path: Path) -> tuple[tuple[int, int], ...]:
+    out = []
+    for p in _set_files(path)[1:]:
+        try:
+            st = p.stat()
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((0, -1))
+    return tuple(out)
 
 
 @lru_cache(maxsize=64)
-def _user_set(path: Path, mtime_ns: int, size: int) -> Any:
-    """A user factor set, parsed once per file version (path, mtime, size) in the process."""
+def _user_set(
+    path: Path, mtime_ns: int, size: int, others: tuple[tuple[int, int], ...]
+) -> tuple[str, tuple[EmissionFactor, ...], str, str]:
+    """A user factor set's name, factors, :func:`factor_set_hash` and content key: parsed once
+    per file version in the process (path, mtime, size of the set's files), and kept in the
+    on-disk cache by content across processes."""
+    from lingtan.adapters.io.cache import cached, file_key
     from lingtan.adapters.io.factor_files import read_user_factor_set
 
-    del mtime_ns, size  # part of the cache key only
-    return read_user_factor_set(path)
+    del mtime_ns, size, others  # part of the in-process cache key only
+    key = f"{_bundled_key()}:{file_key(_set_files(path))}"
+
+    def build() -> tuple[str, tuple[EmissionFactor, ...], str]:
+        fs = read_user_factor_set(path)
+        return fs.name, tuple(fs.factors), factor_set_hash(fs.factors)
+
+    name, factors, set_hash = cached("library-user-set", key, build)
+    return name, factors, set_hash, key
 
 
 def load_money(ws: Workspace) -> MoneyTables:
@@ -234,6 +297,7 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
         set_priority=cfg.factor_sets,
         instruments=load_instruments(ws),
         money=load_money(ws),
+        tables=library_factor_tables(lib, lib.gwp_sets[gwp_name], cfg.factor_sets),
     )
     con = duckdb_connection()
     result = calculate_totals(inputs, con)  # summed per key and month; lineage: calculate()
@@ -273,6 +337,20 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
     return inv
 
 
+def library_factor_tables(lib: Library, gwp: GWPSet, set_priority: Sequence[str]) -> FactorTables:
+    """:func:`~lingtan.adapters.compute.engine.engine_factor_tables` of the library, kept in the
+    on-disk cache per (library content, GWP set, set priority)."""
+    from lingtan.adapters.io.cache import cached, content_key
+
+    def build() -> FactorTables:
+        return engine_factor_tables(lib.factors, gwp, set_priority)
+
+    if not lib.cache_key:
+        return build()
+    key = content_key([lib.cache_key, gwp.name, *set_priority])
+    return cached("factor-tables", key, build)
+
+
 def duckdb_connection(threads: int | None = None) -> ibis.BaseBackend:
     """A DuckDB connection for a calculation: insertion order not preserved (lets scans and
     group-bys stream), threads = the machine's cores unless given."""
@@ -296,7 +374,7 @@ def _write_snapshot_folder(
         (tmp / "inputs.json").write_text(
             json.dumps(desc, sort_keys=True, indent=1, default=str), encoding="utf-8"
         )
-        pq.write_table(factors_table(lib.factors), tmp / SNAPSHOT_FACTORS, compression="zstd")
+        _write_factors(lib, tmp / SNAPSHOT_FACTORS)
         (tmp / SNAPSHOT_GWP).write_text(
             json.dumps({"name": gwp.name, "source": gwp.source, "values": gwp.table()}, indent=1),
             encoding="utf-8",
@@ -324,10 +402,13 @@ def aggregate(emissions: ir.Table) -> list[AggregateRow]:
     """Sum emission rows into :class:`AggregateRow` s (one query on the backend)."""
     t = emissions
     count = t["rows"].sum() if "rows" in t.columns else t.count()  # summed rows (calculate_totals)
-    g = t.group_by([*AGGREGATE_KEYS, t.date.strftime("%Y-%m").name("month")]).aggregate(
+    # group on the month's first day (cheaper than formatting every row), format the few results
+    g = t.group_by([*AGGREGATE_KEYS, t.date.truncate("M").name("month")]).aggregate(
         co2e_kg=t.co2e_kg.sum(), rows=count
     )
     data = g.to_pyarrow().to_pylist()
+    for d in data:
+        d["month"] = f"{d['month'].year:04d}-{d['month'].month:02d}"
     return [
         AggregateRow(
             scope=int(d["scope"]),
@@ -390,6 +471,23 @@ def factors_from_table(table: pa.Table) -> list[EmissionFactor]:
         )
         for r in table.to_pylist()
     ]
+
+
+def _write_factors(lib: Library, path: Path) -> None:
+    """The snapshot's frozen factors (:func:`factors_table`, zstd Parquet), copied from the
+    on-disk cache (one file per library content) when possible."""
+    from lingtan.adapters.io.cache import cached_file
+
+    def build(p: Path) -> None:
+        pq.write_table(factors_table(lib.factors), p, compression="zstd")
+
+    src = (
+        cached_file("snapshot-factors", lib.cache_key, ".parquet", build) if lib.cache_key else None
+    )
+    if src is None:
+        build(path)
+    else:
+        shutil.copyfile(src, path)
 
 
 def _allocations(market: MarketResult) -> dict[str, Any]:

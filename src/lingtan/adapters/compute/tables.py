@@ -44,7 +44,6 @@ class FactorTables:
 
     groups: pa.Table
     values: pa.Table
-    by_group: dict[int, list[EmissionFactor]]
 
 
 def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]) -> FactorTables:
@@ -88,10 +87,8 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
             "factor_version",
         )
     }
-    by_group: dict[int, list[EmissionFactor]] = {}
     for gid, members in enumerate(groups.values()):
         head = members[0]
-        by_group[gid] = members
         for k, v in (
             ("group_id", gid),
             ("activity_type", head.activity_type),
@@ -143,9 +140,7 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
             ("factor_version", pa.int32()),
         ]
     )
-    return FactorTables(
-        pa.table(g_cols, schema=g_schema), pa.table(v_cols, schema=v_schema), by_group
-    )
+    return FactorTables(pa.table(g_cols, schema=g_schema), pa.table(v_cols, schema=v_schema))
 
 
 def builtin_factors(gases: Iterable[str]) -> list[EmissionFactor]:

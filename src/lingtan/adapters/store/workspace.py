@@ -257,6 +257,8 @@ def sweep_orphans(ws: Workspace) -> list[Path]:
         known: set[str] = set()
         for b in ws.batches(active_only=False):
             known.update(n for n in (b.activities_file, b.instruments_file, b.source_file) if n)
+            if b.activities_file:  # its key dictionary (written at intake; engine fast path)
+                known.add(keys_path(ws.batches_dir / b.activities_file).name)
         for p in ws.batches_dir.iterdir():
             if p.is_file() and p.name not in known:
                 p.unlink(missing_ok=True)
