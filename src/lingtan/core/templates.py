@@ -324,6 +324,24 @@ _COMMON: tuple[Column, ...] = (
 )
 
 
+_SCOPE = Column(
+    "scope",
+    "integer",
+    True,
+    description="Scope 1, 2 or 3",
+    description_zh="范围 1、2 或 3",
+    example="3",
+)
+_CATEGORY = Column(
+    "category",
+    "integer",
+    True,
+    description="Category within the scope (Scope 1 and 2: 1–4; Scope 3: 1–15)",
+    description_zh="范围内的类别（范围一、二：1–4；范围三：1–15）",
+    example="1",
+)
+
+
 def _site(required: bool) -> Column:
     return Column(
         "site",
@@ -882,22 +900,8 @@ def _build_templates() -> dict[str, Template]:
             allowed_categories=(),
             columns=_dated(
                 _DATE,
-                Column(
-                    "scope",
-                    "integer",
-                    True,
-                    description="Scope 1, 2 or 3",
-                    description_zh="范围 1、2 或 3",
-                    example="3",
-                ),
-                Column(
-                    "category",
-                    "integer",
-                    True,
-                    description="Category within the scope (Scope 1 and 2: 1–4; Scope 3: 1–15)",
-                    description_zh="范围内的类别（范围一、二：1–4；范围三：1–15）",
-                    example="1",
-                ),
+                _SCOPE,
+                _CATEGORY,
                 _text(
                     "activity_type",
                     "Activity type of the factor library, e.g. material.steel.primary",
@@ -1283,22 +1287,8 @@ def _build_templates() -> dict[str, Template]:
             allowed_categories=(),
             columns=_dated(
                 _DATE,
-                Column(
-                    "scope",
-                    "integer",
-                    True,
-                    description="Scope 1, 2 or 3",
-                    description_zh="范围 1、2 或 3",
-                    example="3",
-                ),
-                Column(
-                    "category",
-                    "integer",
-                    True,
-                    description="Category within the scope (Scope 1 and 2: 1–4; Scope 3: 1–15)",
-                    description_zh="范围内的类别（范围一、二：1–4；范围三：1–15）",
-                    example="1",
-                ),
+                _SCOPE,
+                _CATEGORY,
                 _num("co2e", "Emissions (≥ 0), in unit", "排放量（≥ 0）", "35.2"),
                 _unit("unit", "co2e_mass", "t or kg of CO2e", "t 或 kg（CO2 当量）", "t"),
                 _choice(
