@@ -52,7 +52,7 @@ from typing import Any
 import openpyxl
 import yaml
 
-from lingtan.adapters.io.factor_files import gwp_sets_from_files
+from lingtan.adapters.io.factor_files import MANIFEST_KEYS, gwp_sets_from_files
 from lingtan.core.factors import FACTOR_COLUMNS, make_factor, validate_groups
 from lingtan.core.gwp import CH4_FOSSIL, CH4_NONFOSSIL, CO2E, METHANE_BY_ORIGIN, normalise_gas
 
@@ -2226,24 +2226,6 @@ def _notes(paragraphs: Sequence[str]) -> str:
     )
 
 
-MANIFEST_KEYS = (
-    "name",
-    "title",
-    "publisher",
-    "dataset",
-    "edition",
-    "licence",
-    "licence_url",
-    "attribution",
-    "source_url",
-    "source_file",
-    "source_sha256",
-    "gwp_basis",
-    "price_year",
-    "valid_from",
-    "valid_to",
-    "notes",
-)
 
 
 class _Dumper(yaml.SafeDumper):

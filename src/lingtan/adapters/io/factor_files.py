@@ -50,7 +50,8 @@ GWP_SOURCES: dict[str, str] = {
 }
 #: Manifest fields every set must state (bundled or user-defined).
 REQUIRED_MANIFEST: tuple[str, ...] = ("name", "publisher", "dataset", "edition")
-_MANIFEST_TEXT: tuple[str, ...] = (
+#: Manifest fields, in the order manifests are written (tools/build_factor_library.py).
+MANIFEST_KEYS: tuple[str, ...] = (
     "name",
     "title",
     "publisher",
@@ -63,10 +64,12 @@ _MANIFEST_TEXT: tuple[str, ...] = (
     "source_file",
     "source_sha256",
     "gwp_basis",
+    "price_year",
     "valid_from",
     "valid_to",
     "notes",
 )
+_MANIFEST_TEXT: tuple[str, ...] = tuple(k for k in MANIFEST_KEYS if k != "price_year")
 _SET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _KYOTO_PFC = re.compile(r"^C+\d*F\d+$")  # CF4, C2F6, C3F8, CC4F8 (c-C4F8), C4F10 …
 
