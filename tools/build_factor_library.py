@@ -2226,8 +2226,6 @@ def _notes(paragraphs: Sequence[str]) -> str:
     )
 
 
-
-
 class _Dumper(yaml.SafeDumper):
     pass
 
