@@ -52,6 +52,8 @@ def test_import_calc_inventory_json(ws: Path) -> None:
     assert "2 accepted, 0 rejected" in out
     code, out = lingtan("calc", "--year", "FY2023/24", "-w", str(ws))
     assert code == 0, out
+    assert "data quality (1 best … 5 worst, emission-weighted)" in out
+    assert "95 % interval" in out
     code, out = lingtan("inventory", "--year", "FY2023/24", "-w", str(ws), "--format", "json")
     assert code == 0, out
     doc = json.loads(out)

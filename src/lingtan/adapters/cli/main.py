@@ -208,8 +208,32 @@ def calc(
     except LingtanError as exc:
         raise _fail(exc) from exc
     out.print(to_table([inv]), highlight=False)
+    _print_quality(inv)
     out.print(f"\nsnapshot {inv.snapshot_id[:16]} ({inv.gwp_set}, {inv.consolidation})")
     raise typer.Exit(_report_gaps(inv))
+
+
+def _print_quality(inv) -> None:  # type: ignore[no-untyped-def]
+    """One line each: emission-weighted data quality and the Monte Carlo 95 % interval."""
+    q, u = inv.data_quality, inv.uncertainty
+    if q and q.get("overall"):
+        ov = q["overall"]
+        worst = q["worst_contributors"][0] if q.get("worst_contributors") else None
+        line = f"\ndata quality (1 best … 5 worst, emission-weighted): {ov['score']:.2f}"
+        if worst:
+            where = "organisation level" if worst["site"] == "*" else worst["site"]
+            line += (
+                f"; most to gain: {worst['activity_type']} at {where} "
+                f"({worst['share_pct']:.1f} % of the total, score {worst['score']:.1f})"
+            )
+        out.print(line, highlight=False)
+    if u and u.get("ci95_tco2e"):
+        lo, hi = u["ci95_tco2e"]["total_market"]
+        out.print(
+            f"uncertainty: total (market) 95 % interval {lo:,.0f} – {hi:,.0f} t CO2e "
+            f"({u['iterations']:,} Monte Carlo iterations, seed {u['seed']})",
+            highlight=False,
+        )
 
 
 def _report_gaps(inv) -> int:  # type: ignore[no-untyped-def]
