@@ -11,9 +11,7 @@ from lingtan.adapters.compute.engine import CalcInputs, calculate, calculate_tot
 from lingtan.adapters.compute.quality import uncertainty_inputs
 from lingtan.adapters.compute.runner import (
     aggregate,
-    load_instruments,
-    load_library,
-    load_money,
+    workspace_inputs,
 )
 from lingtan.adapters.store.workspace import Workspace, open_workspace
 
@@ -29,21 +27,8 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return open_workspace(d / "synthetic")
 
 
-def _inputs(ws: Workspace, year: str) -> CalcInputs:
-    cfg, lib = ws.config, load_library(ws)
-    return CalcInputs(
-        activity_files=ws.activity_files(),
-        factors=lib.factors,
-        gwp=lib.gwp_sets[cfg.gwp_set.upper()],
-        period=cfg.period(year),
-        calendar=cfg.calendar,
-        site_regions=cfg.site_regions(),
-        site_shares=cfg.boundary.site_shares(),
-        default_region=cfg.region,
-        set_priority=cfg.factor_sets,
-        instruments=load_instruments(ws),
-        money=load_money(ws),
-    )
+def _inputs(ws: Workspace, fiscal_year: str) -> CalcInputs:
+    return workspace_inputs(ws, fiscal_year, ws.config.gwp_set)
 
 
 @pytest.mark.parametrize("year", ["FY2022/23", "FY2023/24"])

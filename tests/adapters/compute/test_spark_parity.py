@@ -25,7 +25,10 @@ import yaml
 from test_accounting_cases import CASES, check_case, run_case
 
 from lingtan.adapters.compute.engine import CalcInputs, CalcResult, calculate, calculate_totals
-from lingtan.adapters.compute.runner import aggregate, load_instruments, load_library, load_money
+from lingtan.adapters.compute.runner import (
+    aggregate,
+    workspace_inputs,
+)
 from lingtan.adapters.io.importer import import_file
 from lingtan.adapters.store.workspace import Workspace, open_workspace
 from lingtan.core.inventory import AggregateRow
@@ -108,22 +111,7 @@ def _build(kind: str, root: Path) -> Workspace:
 
 
 def _inputs(ws: Workspace, fiscal_year: str) -> CalcInputs:
-    """What :func:`runner.calculate_year` hands the engine, for one workspace and year."""
-    cfg = ws.config
-    lib = load_library(ws)
-    return CalcInputs(
-        activity_files=ws.activity_files(),
-        factors=lib.factors,
-        gwp=lib.gwp_sets[cfg.gwp_set.upper()],
-        period=cfg.period(fiscal_year),
-        calendar=cfg.calendar,
-        site_regions=cfg.site_regions(),
-        site_shares=cfg.boundary.site_shares(),
-        default_region=cfg.region,
-        set_priority=cfg.factor_sets,
-        instruments=load_instruments(ws),
-        money=load_money(ws),
-    )
+    return workspace_inputs(ws, fiscal_year, ws.config.gwp_set)
 
 
 def _keyed(rows: list[AggregateRow]) -> dict[tuple[Any, ...], tuple[float, int]]:

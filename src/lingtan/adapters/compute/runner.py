@@ -263,6 +263,29 @@ def inputs_description(
     }
 
 
+def workspace_inputs(
+    ws: Workspace, fiscal_year: str, gwp_name: str, lib: Library | None = None
+) -> CalcInputs:
+    """What a calculation of ``fiscal_year`` reads from the workspace as it is now."""
+    cfg = ws.config
+    lib = lib or load_library(ws)
+    gwp = lib.gwp_sets[gwp_name.upper()]
+    return CalcInputs(
+        activity_files=ws.activity_files(),
+        factors=lib.factors,
+        gwp=gwp,
+        period=cfg.period(fiscal_year),
+        calendar=cfg.calendar,
+        site_regions=cfg.site_regions(),
+        site_shares=cfg.boundary.site_shares(),
+        default_region=cfg.region,
+        set_priority=cfg.factor_sets,
+        instruments=load_instruments(ws),
+        money=load_money(ws),
+        tables=library_factor_tables(lib, gwp, cfg.factor_sets),
+    )
+
+
 def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = None) -> Inventory:
     """Calculate (or reuse, when the inputs are unchanged) the snapshot of ``fiscal_year``.
 
@@ -285,20 +308,7 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
     if existing and (ws.snapshots_dir / snap_id / SNAPSHOT_FACTORS).exists():
         return inventory_from_snapshot(existing[0])
 
-    inputs = CalcInputs(
-        activity_files=ws.activity_files(),
-        factors=lib.factors,
-        gwp=lib.gwp_sets[gwp_name],
-        period=period,
-        calendar=cfg.calendar,
-        site_regions=cfg.site_regions(),
-        site_shares=cfg.boundary.site_shares(),
-        default_region=cfg.region,
-        set_priority=cfg.factor_sets,
-        instruments=load_instruments(ws),
-        money=load_money(ws),
-        tables=library_factor_tables(lib, lib.gwp_sets[gwp_name], cfg.factor_sets),
-    )
+    inputs = workspace_inputs(ws, fiscal_year, gwp_name, lib)
     con = duckdb_connection()
     result = calculate_totals(inputs, con)  # summed per key and month; lineage: calculate()
     rows = aggregate(result.emissions)
