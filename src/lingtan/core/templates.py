@@ -424,6 +424,16 @@ def _choice(
     )
 
 
+# columns shared by the sold-products templates (use phase, end of life)
+_PRODUCT = _text(
+    "product",
+    "Product name or model (kept in the description)",
+    "产品名称或型号（记入备注）",
+    "Laptop X1",
+)
+_UNITS_SOLD = _num("units_sold", "Units sold in the period (≥ 0)", "本期售出数量（≥ 0）", "1000")
+
+
 def _dated(*columns: Column) -> tuple[Column, ...]:
     """Insert ``period_end`` after ``date`` and append the common optional columns."""
     out: list[Column] = []
@@ -1150,13 +1160,8 @@ def _build_templates() -> dict[str, Template]:
             allowed_categories=(11,),
             columns=_dated(
                 _DATE,
-                _text(
-                    "product",
-                    "Product name or model (kept in the description)",
-                    "产品名称或型号（记入备注）",
-                    "Laptop X1",
-                ),
-                _num("units_sold", "Units sold in the period (≥ 0)", "本期售出数量（≥ 0）", "1000"),
+                _PRODUCT,
+                _UNITS_SOLD,
                 _num(
                     "kwh_per_year",
                     "Electricity use of one unit per year [kWh]",
@@ -1191,13 +1196,8 @@ def _build_templates() -> dict[str, Template]:
             allowed_categories=(12,),
             columns=_dated(
                 _DATE,
-                _text(
-                    "product",
-                    "Product name or model (kept in the description)",
-                    "产品名称或型号（记入备注）",
-                    "Laptop X1",
-                ),
-                _num("units_sold", "Units sold in the period (≥ 0)", "本期售出数量（≥ 0）", "1000"),
+                _PRODUCT,
+                _UNITS_SOLD,
                 _num(
                     "mass_per_unit",
                     "Mass of one unit (≥ 0), in mass_unit",
