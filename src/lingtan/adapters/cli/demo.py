@@ -51,6 +51,7 @@ def _import_all(ws_path: Path, files: list[Path], console: Console) -> int:
 
 def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: Console) -> int:
     """Build, import and calculate both demo workspaces; return an exit code."""
+    from lingtan.adapters.cli.targets import show_report_targets
     from lingtan.adapters.compute.runner import calculate_year
     from lingtan.adapters.io.inventory_export import to_table
     from lingtan.adapters.store.workspace import open_workspace
@@ -68,6 +69,7 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
     invs = [calculate_year(ws, y) for y in DISCLOSED_YEARS]
     console.print(to_table(invs), highlight=False)
     code |= _compare_with_report(invs, console)
+    code |= show_report_targets(invs, console)  # issue 5: targets, KPIs, §3 projects
 
     console.rule("(b) synthetic manufacturer (fictional; activity data → factors → inventory)")
     b = directory / "synthetic"

@@ -628,3 +628,9 @@ def baseyear_cmd(
             highlight=False,
             markup=False,
         )
+
+
+from lingtan.adapters.cli.targets import plan_app, targets_app  # noqa: E402  (issue 5)
+
+app.add_typer(targets_app, name="targets")
+app.add_typer(plan_app, name="plan")
