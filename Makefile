@@ -4,8 +4,11 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DEMO   ?= demo-workspace
 SHARED ?= ../shared/data
+SERVE  ?= yes
+# browser tests drive Debian's /usr/bin/chromium; Playwright never downloads a browser
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test lint typecheck unit install factors bench clean
+.PHONY: demo test lint typecheck unit install factors bench bench-lca clean browser
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +18,11 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## The main job on the embedded default: build the demo workspaces, calculate, print inventories.
+## The main job on the embedded default: build the demo workspaces, calculate, print inventories,
+## then serve the web app on them and print its address and a login (Ctrl-C stops; SERVE=no skips).
 demo: $(BIN)/.installed
 	$(BIN)/lingtan demo $(DEMO)
+	@if [ "$(SERVE)" != "no" ]; then $(BIN)/lingtan serve --demo $(DEMO); fi
 
 ## The full suite: lint, format check, types, tests (warnings are errors).
 test: lint typecheck unit
@@ -29,8 +34,14 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-unit: $(BIN)/.installed
+unit: $(BIN)/.installed browser
 	$(BIN)/pytest -q
+
+## Debian's Chromium for the browser tests (tests/web): installed with apt when root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+	  else echo "note: chromium is missing; the browser tests need it: sudo apt-get install chromium"; fi; }
 
 ## Rebuild the bundled factor library from ../shared/data (reproducible, byte-identical).
 factors: $(BIN)/.installed
@@ -39,6 +50,10 @@ factors: $(BIN)/.installed
 ## Engine benchmark: DuckDB SQL vs lingtan vs pandas at 1 M and 10 M rows (docs/benchmarks.md).
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.run
+
+## Product LCA benchmark vs bw2calc: synthetic 20,000-process database (docs/benchmarks.md).
+bench-lca: $(BIN)/.installed
+	BRIGHTWAY2_DIR=$$(mktemp -d) $(BIN)/python -m benchmarks.lca
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

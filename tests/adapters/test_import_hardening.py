@@ -18,7 +18,7 @@ from lingtan.adapters.cli.main import app
 from lingtan.adapters.compute.runner import calculate_year
 from lingtan.adapters.io.importer import import_file
 from lingtan.adapters.store.workspace import Workspace, init_workspace, open_workspace
-from lingtan.core.activities import keys_path
+from lingtan.core.activities import keys_path, month_sums_path
 
 GOOD = "site,date,fuel,quantity,unit\nHQ,2023-05-01,diesel,1000,L\n"
 
@@ -143,7 +143,8 @@ def test_kill_at_any_moment_gives_all_or_nothing(ws: Workspace, tmp_path: Path) 
             (b,) = batches
             assert b.rows_accepted == expected_rows
             keys = keys_path(now.batches_dir / b.activities_file).name  # integer-key sidecar
-            assert sorted(n for n in (b.activities_file, keys, b.source_file) if n) == files
+            sums = month_sums_path(now.batches_dir / b.activities_file).name  # month sums
+            assert sorted(n for n in (b.activities_file, keys, sums, b.source_file) if n) == files
             outcomes.add("complete")
             break
         assert files == []  # nothing at all

@@ -168,6 +168,25 @@ def keys_path(activities_path: Path) -> Path:
     return activities_path.with_name(activities_path.stem + ".keys.parquet")
 
 
+#: Schema of a batch's month sums: per (``key_id``, calendar month) of its rows, written at
+#: intake beside the batch (decision 0012). A calculation over whole months reads these instead
+#: of every row; the sums are exact, so the result is the same (up to summation order).
+MONTH_SUMS_SCHEMA = pa.schema(
+    [
+        pa.field("key_id", pa.int32(), nullable=False),
+        pa.field("month", pa.int32(), nullable=False),  # 12 × year + month − 1
+        pa.field("quantity", pa.float64()),  # Σ quantity [unit]
+        pa.field("rows", pa.int64(), nullable=False),  # activity rows summed
+        pa.field("quantity_sq", pa.float64()),  # Σ quantity² [unit²]
+    ]
+)
+
+
+def month_sums_path(activities_path: Path) -> Path:
+    """Month-sums sidecar of an activities file: ``x.parquet`` → ``x.months.parquet``."""
+    return activities_path.with_name(activities_path.stem + ".months.parquet")
+
+
 class KeyDictionary:
     """Assigns integer ids to classification keys (:data:`KEY_COLUMNS`), chunk after chunk.
 

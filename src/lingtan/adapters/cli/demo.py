@@ -89,6 +89,11 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
                 )
         console.print(f"  {inv.fiscal_year}: snapshot {inv.snapshot_id[:16]}")
 
+    from lingtan.adapters.cli.products import run_demo as products_demo  # issue 6
+
+    console.rule("(c) product carbon footprint: a laptop configuration (illustrative data)")
+    products_demo(directory / "products", console)
+
     if generate_rows:
         path = directory / f"synthetic-{generate_rows}.parquet"
         generate_activities(generate_rows, seed=seed, path=path)

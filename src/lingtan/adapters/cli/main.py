@@ -630,7 +630,21 @@ def baseyear_cmd(
         )
 
 
+from lingtan.adapters.cli.serve import serve_app  # noqa: E402  (issue 4: lingtan serve)
+
+app.add_typer(serve_app)
+
+from lingtan.adapters.cli.admin import admin_app  # noqa: E402  (issue 4: users, orgs)
+from lingtan.adapters.cli.audit import audit_app  # noqa: E402  (issue 4: audit verify)
+
+app.add_typer(admin_app)
+app.add_typer(audit_app, name="audit")
+
 from lingtan.adapters.cli.targets import plan_app, targets_app  # noqa: E402  (issue 5)
 
 app.add_typer(targets_app, name="targets")
 app.add_typer(plan_app, name="plan")
+
+from lingtan.adapters.cli.products import app as products_app  # noqa: E402  (issue 6)
+
+app.add_typer(products_app, name="products")

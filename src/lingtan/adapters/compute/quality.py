@@ -1,9 +1,12 @@
 """Backend queries feeding data quality and uncertainty (:mod:`lingtan.core.quality`,
 :mod:`lingtan.core.uncertainty`).
 
-Each is one or two group-bys over the emission expression (millions of rows stay in DuckDB); the
-results are small: one row per distinct combination of what decides a score, or per (factor, tier,
-scope, category, basis).
+Each is one query of a few group-bys (millions of rows stay in DuckDB); the results are small: one
+row per distinct combination of what decides a score, or per (factor, tier, scope, category,
+basis). :func:`quality_inputs` and :func:`uncertainty_inputs` read emission rows (one per
+activity row, stream and gas: the definition); :func:`quality_table` and
+:func:`uncertainty_table` give the same results from a calculation's compact rows, summing before
+the factor's gases are joined (what :func:`assess_emissions` runs; a test checks they agree).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from lingtan.adapters.compute.engine import CalcResult
+from lingtan.adapters.compute.stages import numbered
 from lingtan.core.activities import DQ_INDICATORS
 from lingtan.core.quality import QualityGroup, assess_columns
 from lingtan.core.uncertainty import (
@@ -66,12 +71,7 @@ def quality_inputs(emissions: ir.Table) -> pa.Table:
             t.factor_valid_from.year().cast("int32").name("factor_year"),
         ]
     ).aggregate(co2e_kg=t.co2e_kg.sum())
-    g = g.mutate(factor_key=factor_group_key(g))
-    keys = [k for k in QUALITY_KEYS if k not in ("factor_id", "gas")]
-    merged = g.group_by([*keys, "factor_key", "activity_year", "factor_year"]).aggregate(
-        co2e_kg=g.co2e_kg.sum(), gross_kg=g.co2e_kg.abs().sum()
-    )
-    return merged.to_pyarrow()
+    return _merge_gases(g).to_pyarrow()
 
 
 def quality_columns(table: pa.Table) -> dict[str, list[Any]]:
@@ -132,6 +132,79 @@ def uncertainty_inputs(emissions: ir.Table, keep_ids: Sequence[str] = ()) -> pa.
     return g.to_pyarrow()
 
 
+def quality_table(result: CalcResult) -> pa.Table:
+    """:func:`quality_inputs` of ``result.emissions``, computed on the compact rows."""
+    return result.stages.fetch(_quality_compact, result.compact, result.gases)
+
+
+def _quality_compact(compact: ir.Table, gases: ir.Table) -> ir.Table:
+    """Stage: Σ base [factor unit] per score key (but factor and gas), years and factor group;
+    × each gas's value and GWP → per-gas groups as in :func:`quality_inputs`, then merged. The
+    gas rows are summed on a number standing for the score key
+    (:func:`~lingtan.adapters.compute.stages.numbered`)."""
+    t = compact.filter(compact.basis.isin(["both", "market"]))
+    keys = [
+        *(k for k in QUALITY_KEYS if k not in ("factor_id", "gas")),
+        "activity_year",
+        "factor_year",
+    ]
+    t = t.mutate(
+        activity_year=t.date.year().cast("int32"),
+        factor_year=t.factor_valid_from.year().cast("int32"),
+    )
+    g = t.group_by([*keys, "group_id"]).aggregate(base=t.base.sum())
+    g, ids = numbered(g, keys, "q_id")
+    j = g.join(gases, "group_id")
+    j = j.mutate(co2e_kg=j.base * j.factor_value * j.gwp)
+    per_gas = j.group_by(["q_id", "factor_id", "gas"]).aggregate(co2e_kg=j.co2e_kg.sum())
+    per_gas = per_gas.mutate(factor_key=factor_group_key(per_gas))
+    merged = per_gas.group_by(["q_id", "factor_key"]).aggregate(
+        co2e_kg=per_gas.co2e_kg.sum(), gross_kg=per_gas.co2e_kg.abs().sum()
+    )
+    out = merged.join(ids, "q_id")
+    return out.select(*keys[:-2], "factor_key", *keys[-2:], "co2e_kg", "gross_kg")
+
+
+def _merge_gases(g: ir.Table) -> ir.Table:
+    """Per-gas quality groups → one per factor group: Σ E and Σ |E|."""
+    g = g.mutate(factor_key=factor_group_key(g))
+    keys = [k for k in QUALITY_KEYS if k not in ("factor_id", "gas")]
+    return g.group_by([*keys, "factor_key", "activity_year", "factor_year"]).aggregate(
+        co2e_kg=g.co2e_kg.sum(), gross_kg=g.co2e_kg.abs().sum()
+    )
+
+
+def uncertainty_table(result: CalcResult, keep_ids: Sequence[str] = ()) -> pa.Table:
+    """:func:`uncertainty_inputs` of ``result.emissions``, computed on the compact rows."""
+    return result.stages.fetch(
+        _uncertainty_compact, result.compact, result.gases, keep_ids=tuple(keep_ids)
+    )
+
+
+def _uncertainty_compact(
+    compact: ir.Table, gases: ir.Table, *, keep_ids: tuple[str, ...]
+) -> ir.Table:
+    """Stage: each factor group's CO2e per factor unit, Σ value × GWP over the gases that share a
+    :func:`factor_group_key` [kg CO2e / factor unit]; e = base × that, and per summed row
+    c = mult × that [kg CO2e / activity unit]; then as :func:`uncertainty_inputs`."""
+    g = gases.mutate(fkey=factor_group_key(gases, keep_ids))
+    per_unit = g.group_by(["group_id", "fkey"]).aggregate(cu=(g.factor_value * g.gwp).sum())
+    j = compact.join(per_unit, "group_id")
+    j = j.mutate(factor_id=j.fkey, e=j.base * j.cu, c=j.mult * j.cu)
+    keys = ["row_id", *UNCERTAINTY_KEYS]
+    if "quantity_sq" in compact.columns:
+        per = j.group_by(keys).aggregate(
+            e=j.e.sum(), c=j.c.sum(), qsq=j.quantity_sq.max(), n=j["rows"].max()
+        )
+        per = per.mutate(e_sq=per.c * per.c * per.qsq)
+    else:
+        per = j.group_by(keys).aggregate(e=j.e.sum())  # one activity row: n = 1
+        per = per.mutate(e_sq=per.e * per.e, n=ibis.literal(1, "int64"))
+    return per.group_by(list(UNCERTAINTY_KEYS)).aggregate(
+        co2e_kg=per.e.sum(), co2e_sq=per.e_sq.sum(), rows=per.n.sum()
+    )
+
+
 def quality_groups(table: pa.Table) -> list[QualityGroup]:
     """:func:`quality_inputs` rows as :class:`QualityGroup` s. The factor is named by its id
     without the gas suffix (``desnz-2024/…/CO2`` → ``desnz-2024/…``), one factor per gas group."""
@@ -180,18 +253,18 @@ def uncertainty_groups(table: pa.Table) -> list[UncertaintyGroup]:
 
 
 def assess_emissions(
-    emissions: ir.Table,
+    result: CalcResult,
     snapshot_id: str,
     *,
     iterations: int = DEFAULT_ITERATIONS,
     model: UncertaintyModel | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The inventory's ``data_quality`` and ``uncertainty`` sections (docs/output.md), the
-    simulation seeded from the snapshot id (same inputs → same interval)."""
-    dq = assess_columns(quality_columns(quality_inputs(emissions)))
+    """The inventory's ``data_quality`` and ``uncertainty`` sections (docs/output.md) of a
+    calculation, the simulation seeded from the snapshot id (same inputs → same interval)."""
+    dq = assess_columns(quality_columns(quality_table(result)))
     keep = sorted((model or UncertaintyModel()).factor_overrides)
     unc = simulate(
-        uncertainty_groups(uncertainty_inputs(emissions, keep)),
+        uncertainty_groups(uncertainty_table(result, keep)),
         iterations=iterations,
         seed=seed_from_id(snapshot_id),
         model=model,
@@ -204,6 +277,8 @@ __all__ = [
     "quality_columns",
     "quality_groups",
     "quality_inputs",
+    "quality_table",
     "uncertainty_groups",
     "uncertainty_inputs",
+    "uncertainty_table",
 ]

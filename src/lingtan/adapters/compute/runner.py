@@ -32,10 +32,12 @@ from lingtan import __version__
 from lingtan.adapters.compute.engine import (
     ENGINE_VERSION,
     CalcInputs,
+    CalcResult,
     calculate_totals,
     engine_factor_tables,
 )
 from lingtan.adapters.compute.quality import assess_emissions
+from lingtan.adapters.compute.stages import numbered
 from lingtan.adapters.compute.tables import FactorTables, MoneyTables
 from lingtan.adapters.store.models import Snapshot
 from lingtan.adapters.store.workspace import Workspace
@@ -311,8 +313,8 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
     inputs = workspace_inputs(ws, fiscal_year, gwp_name, lib)
     con = duckdb_connection()
     result = calculate_totals(inputs, con)  # summed per key and month; lineage: calculate()
-    rows = aggregate(result.emissions)
-    data_quality, uncertainty = assess_emissions(result.emissions, snap_id)
+    rows = aggregate_result(result)
+    data_quality, uncertainty = assess_emissions(result, snap_id)
     inv = build_inventory(
         rows,
         organisation=cfg.organisation,
@@ -338,7 +340,8 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
                 created_at=datetime.now(UTC).replace(tzinfo=None),
                 gwp_set=gwp_name,
                 consolidation=cfg.consolidation.value,
-                total_market_t=float(inv.totals()["total_market"] or 0.0),
+                # = inv.totals()["total_market"] (same sums, same order), without the location pass
+                total_market_t=sum(inv.total("market", scope=k) for k in (1, 2, 3)),
                 inputs=desc,
                 inventory=_inventory_state(inv),
                 emissions_file=f"{snap_id}/{SNAPSHOT_FACTORS}",
@@ -409,31 +412,62 @@ AGGREGATE_KEYS = ("scope", "category", "iso_category", "basis", "gas", "site", "
 
 
 def aggregate(emissions: ir.Table) -> list[AggregateRow]:
-    """Sum emission rows into :class:`AggregateRow` s (one query on the backend)."""
+    """Sum emission rows (:data:`~lingtan.adapters.compute.engine.EMISSION_COLUMNS`) into
+    :class:`AggregateRow` s (one query on the backend)."""
     t = emissions
     count = t["rows"].sum() if "rows" in t.columns else t.count()  # summed rows (calculate_totals)
     # group on the month's first day (cheaper than formatting every row), format the few results
     g = t.group_by([*AGGREGATE_KEYS, t.date.truncate("M").name("month")]).aggregate(
         co2e_kg=t.co2e_kg.sum(), rows=count
     )
-    data = g.to_pyarrow().to_pylist()
-    for d in data:
-        d["month"] = f"{d['month'].year:04d}-{d['month'].month:02d}"
+    return _aggregate_rows(g.order_by([*AGGREGATE_KEYS, "month"]).to_pyarrow())
+
+
+def aggregate_result(result: CalcResult) -> list[AggregateRow]:
+    """:func:`aggregate` of ``result.emissions``, summed on the compact rows first (one query,
+    compiled once on DuckDB): the gases of a factor are joined to the sums per aggregate key and
+    factor group, not to every row."""
+    return _aggregate_rows(result.stages.fetch(_aggregate_compact, result.compact, result.gases))
+
+
+def _aggregate_compact(compact: ir.Table, gases: ir.Table) -> ir.Table:
+    """Stage: Σ base [factor unit] and Σ rows per aggregate key (but gas), month and factor
+    group; × each gas's value and GWP; Σ per aggregate key, gas and month. The (many) gas rows
+    are summed on a number standing for the aggregate key
+    (:func:`~lingtan.adapters.compute.stages.numbered`)."""
+    t = compact
+    keys = [*(k for k in AGGREGATE_KEYS if k != "gas"), "month"]
+    t = t.mutate(month=t.date.truncate("M"))
+    count = t["rows"].sum() if "rows" in t.columns else t.count()
+    g = t.group_by([*keys, "group_id"]).aggregate(base=t.base.sum(), rows=count)
+    g, ids = numbered(g, keys, "agg_id")
+    j = g.join(gases, "group_id")
+    j = j.mutate(co2e_kg=j.base * j.factor_value * j.gwp)
+    per = j.group_by(["agg_id", "gas"]).aggregate(co2e_kg=j.co2e_kg.sum(), rows=j["rows"].sum())
+    out = per.join(ids, "agg_id").select(*AGGREGATE_KEYS, "month", "co2e_kg", "rows")
+    return out.order_by([*AGGREGATE_KEYS, "month"])
+
+
+def _aggregate_rows(table: pa.Table) -> list[AggregateRow]:
+    """Rows of an aggregate query (ordered by its keys, so that sums over them are
+    reproducible) as :class:`AggregateRow` s."""
+    d = table.to_pydict()
+    month = [f"{m.year:04d}-{m.month:02d}" for m in d["month"]]
     return [
         AggregateRow(
-            scope=int(d["scope"]),
-            category=int(d["category"]),
-            iso_category=int(d["iso_category"]),
-            basis=str(d["basis"]),
-            gas=str(d["gas"]),
-            site=str(d["site"]),
-            month=str(d["month"]),
-            method=str(d["method"]),
-            tier=str(d["tier"]),
-            co2e_kg=float(d["co2e_kg"] or 0.0),
-            rows=int(d["rows"]),
+            scope=int(d["scope"][i]),
+            category=int(d["category"][i]),
+            iso_category=int(d["iso_category"][i]),
+            basis=str(d["basis"][i]),
+            gas=str(d["gas"][i]),
+            site=str(d["site"][i]),
+            month=month[i],
+            method=str(d["method"][i]),
+            tier=str(d["tier"][i]),
+            co2e_kg=float(d["co2e_kg"][i] or 0.0),
+            rows=int(d["rows"][i]),
         )
-        for d in sorted(data, key=lambda d: tuple(str(d[k]) for k in sorted(d)))
+        for i in range(table.num_rows)
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -40,10 +41,13 @@ def unit_dim(unit: str) -> str:
 
 @dataclass(frozen=True)
 class FactorTables:
-    """Factor groups (one row per group) and values (one row per gas) as Arrow tables."""
+    """Factor groups (one row per group) and values (one row per gas) as Arrow tables, and the
+    validity boundaries (``valid_from`` / ``valid_to``) of any factor that fall on a day other than
+    the 1st of a month, sorted (the summed calculation sums those months per day)."""
 
     groups: pa.Table
     values: pa.Table
+    mid_month_bounds: tuple[date, ...] = ()
 
 
 def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]) -> FactorTables:
@@ -140,7 +144,12 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
             ("factor_version", pa.int32()),
         ]
     )
-    return FactorTables(pa.table(g_cols, schema=g_schema), pa.table(v_cols, schema=v_schema))
+    bounds = {
+        b for f in factors for b in (f.valid_from, f.valid_to) if b is not None and b.day != 1
+    }
+    return FactorTables(
+        pa.table(g_cols, schema=g_schema), pa.table(v_cols, schema=v_schema), tuple(sorted(bounds))
+    )
 
 
 def builtin_factors(gases: Iterable[str]) -> list[EmissionFactor]:

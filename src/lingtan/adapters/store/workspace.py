@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,15 @@ from lingtan.adapters.store.config import (
     WorkspaceConfig,
     read_config,
 )
-from lingtan.adapters.store.models import Base, ImportBatch, QuarantinedRow, Snapshot
-from lingtan.core.activities import ACTIVITY_SCHEMA, KeyDictionary, keys_path
+from lingtan.adapters.store.models import ImportBatch, QuarantinedRow, Snapshot
+from lingtan.adapters.store.scoping import tenant_session
+from lingtan.core.activities import (
+    ACTIVITY_SCHEMA,
+    MONTH_SUMS_SCHEMA,
+    KeyDictionary,
+    keys_path,
+    month_sums_path,
+)
 from lingtan.core.errors import RowIssue, WorkspaceError
 
 DB_FILE = "lingtan.db"
@@ -37,11 +44,17 @@ DB_FILE = "lingtan.db"
 
 @dataclass
 class Workspace:
-    """An opened workspace folder."""
+    """An opened workspace folder: the workspace of one organisation.
+
+    Every store query goes through :meth:`session`, scoped to ``organisation_id``
+    (:mod:`lingtan.adapters.store.scoping`); ``actor`` is who the audit log names for changes
+    made through it."""
 
     path: Path
     config: WorkspaceConfig
     engine: Engine
+    organisation_id: int
+    actor: str = "system"
 
     @property
     def batches_dir(self) -> Path:
@@ -63,15 +76,19 @@ class Workspace:
         """Folder of reference tables (exchange rates, price indices)."""
         return self.path / "reference"
 
+    def _session(self) -> Session:
+        """A store session of this workspace's organisation (not yet in a transaction)."""
+        return tenant_session(self.engine, self.organisation_id, actor=self.actor)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A store session committed on success, rolled back on error."""
-        with Session(self.engine) as s, s.begin():
+        with self._session() as s, s.begin():
             yield s
 
     def batches(self, *, active_only: bool = True) -> list[ImportBatch]:
         """Import batches in import order (superseded ones left out unless asked)."""
-        with Session(self.engine) as s:
+        with self._session() as s:
             q = select(ImportBatch).order_by(ImportBatch.seq)
             if active_only:
                 q = q.where(ImportBatch.superseded_by.is_(None))
@@ -90,7 +107,7 @@ class Workspace:
     ) -> list[QuarantinedRow]:
         """Rows rejected at import (of one batch, or all); by default only those not yet fixed
         by a later batch."""
-        with Session(self.engine) as s:
+        with self._session() as s:
             q = select(QuarantinedRow).order_by(QuarantinedRow.batch_id, QuarantinedRow.row)
             if batch_id:
                 q = q.where(QuarantinedRow.batch_id.startswith(batch_id))
@@ -100,7 +117,7 @@ class Workspace:
 
     def snapshots(self, fiscal_year: str | None = None) -> list[Snapshot]:
         """Stored snapshots, newest first."""
-        with Session(self.engine) as s:
+        with self._session() as s:
             q = select(Snapshot).order_by(Snapshot.created_at.desc())
             if fiscal_year:
                 q = q.where(Snapshot.fiscal_year == fiscal_year)
@@ -108,7 +125,7 @@ class Workspace:
 
     def snapshot(self, snapshot_id: str) -> Snapshot:
         """The snapshot whose id is or starts with ``snapshot_id``."""
-        with Session(self.engine) as s:
+        with self._session() as s:
             rows = list(s.scalars(select(Snapshot).where(Snapshot.id.startswith(snapshot_id))))
         if len(rows) != 1:
             what = "no" if not rows else "more than one"
@@ -121,7 +138,7 @@ class Workspace:
         Raises:
             WorkspaceError: none or several match.
         """
-        with Session(self.engine) as s:
+        with self._session() as s:
             rows = list(s.scalars(select(ImportBatch).where(ImportBatch.id.startswith(ref))))
         if len(rows) != 1:
             what = "no" if not rows else "more than one"
@@ -130,7 +147,7 @@ class Workspace:
 
     def has_batch(self, sha256: str) -> bool:
         """True when a file with this content hash was imported already."""
-        with Session(self.engine) as s:
+        with self._session() as s:
             return s.get(ImportBatch, sha256) is not None
 
     def record_batch(
@@ -162,7 +179,7 @@ class Workspace:
         self.batches_dir.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         try:
-            with Session(self.engine) as s, s.begin():
+            with self._session() as s, s.begin():
                 seq = (s.scalar(select(func.max(ImportBatch.seq))) or 0) + 1
                 act_name = ins_name = None
                 if activities is not None and activities.num_rows:
@@ -170,6 +187,8 @@ class Workspace:
                     act_name = f"{sha256[:32]}.activities.parquet"
                     act_path = self.batches_dir / act_name
                     written.append(_write_atomic(keys, keys_path(act_path)))
+                    sums = month_sums(activities)
+                    written.append(_write_atomic(sums, month_sums_path(act_path)))
                     written.append(_write_atomic(activities, act_path))
                 if instruments is not None and instruments.num_rows:
                     ins_name = f"{sha256[:32]}.instruments.parquet"
@@ -226,6 +245,23 @@ class Workspace:
         return batch
 
 
+def month_sums(activities: pa.Table) -> pa.Table:
+    """The batch's month sums (:data:`~lingtan.core.activities.MONTH_SUMS_SCHEMA`): Σ quantity,
+    row count and Σ quantity² per (``key_id``, calendar month) of its rows with a key id, one
+    DuckDB group-by at intake (the summed calculation then reads these few rows)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("acts", activities.select(["key_id", "date", "quantity"]))
+    sums = con.sql(
+        "SELECT key_id, CAST(year(date) * 12 + month(date) - 1 AS INTEGER) AS month, "
+        "sum(quantity) AS quantity, count(*) AS rows, sum(quantity * quantity) AS quantity_sq "
+        "FROM acts WHERE key_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+    ).to_arrow_table()
+    con.close()
+    return sums.cast(MONTH_SUMS_SCHEMA)
+
+
 def _assign_ids(table: pa.Table, sha256: str, seq: int) -> tuple[pa.Table, pa.Table]:
     """Set ``batch_id``, a workspace-unique ``row_id`` = seq·2³² + source_row and the integer
     ``key_id`` of each row's classification key; returns the table and the key dictionary."""
@@ -259,6 +295,7 @@ def sweep_orphans(ws: Workspace) -> list[Path]:
             known.update(n for n in (b.activities_file, b.instruments_file, b.source_file) if n)
             if b.activities_file:  # its key dictionary (written at intake; engine fast path)
                 known.add(keys_path(ws.batches_dir / b.activities_file).name)
+                known.add(month_sums_path(ws.batches_dir / b.activities_file).name)
         for p in ws.batches_dir.iterdir():
             if p.is_file() and p.name not in known:
                 p.unlink(missing_ok=True)
@@ -283,30 +320,72 @@ def store_url(path: Path) -> str:
     return os.environ.get("LINGTAN_DATABASE_URL") or f"sqlite:///{path / DB_FILE}"
 
 
-def open_workspace(path: Path | str) -> Workspace:
-    """Open an initialised workspace, creating missing store tables.
+def cli_actor() -> str:
+    """Who the audit log names for changes made from the command line."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name (some containers)
+        return "cli"
+
+
+def open_workspace(path: Path | str, *, actor: str | None = None) -> Workspace:
+    """Open an initialised workspace: migrate its store to the current schema and find (or
+    create, on first open) the organisation whose workspace it is.
+
+    The workspace's own ``lingtan.db`` holds one organisation, named after ``lingtan.yaml``'s
+    ``organisation``; with ``LINGTAN_DATABASE_URL`` set, the folder is the workspace of the
+    organisation registered with that path. The entities and sites of ``lingtan.yaml`` are
+    copied into the store when they changed.
 
     Raises:
         WorkspaceError: the folder is not a workspace or its configuration is invalid.
     """
+    from lingtan.adapters.store.bootstrap import workspace_organisation
+    from lingtan.adapters.store.db import make_engine, migrate
+
     root = Path(path).resolve()
     config = read_config(root)
-    engine = create_engine(store_url(root))
-    Base.metadata.create_all(engine)
-    ws = Workspace(root, config, engine)
+    url = store_url(root)
+    engine = make_engine(url)
+    who = actor or cli_actor()
+    migrate(
+        engine,
+        legacy_organisation={
+            "name": config.organisation,
+            "workspace_path": str(root),
+        },
+    )
+    local = url == f"sqlite:///{root / DB_FILE}"
+    org_id = workspace_organisation(engine, root, config, local_db=local, actor=who)
+    ws = Workspace(root, config, engine, org_id, who)
     sweep_orphans(ws)
     return ws
 
 
-def init_workspace(
+def org_workspace(
+    engine: Engine, organisation_id: int, path: str | Path, *, actor: str
+) -> Workspace:
+    """The workspace of an organisation registered on a server (no migration, no sweep: the
+    server did both at start).
+
+    Raises:
+        WorkspaceError: the folder or its ``lingtan.yaml`` is missing or invalid.
+    """
+    root = Path(path)
+    return Workspace(root, read_config(root), engine, organisation_id, actor)
+
+
+def create_workspace_folder(
     path: Path | str,
     *,
     organisation: str = "My Organisation",
     region: str = "CN",
     start_month: int = 4,
     config_text: str | None = None,
-) -> Workspace:
-    """Create a workspace folder with a starter ``lingtan.yaml`` (unless one exists).
+) -> Path:
+    """Write a workspace folder (sub-folders and a starter ``lingtan.yaml``), not opening it.
 
     Raises:
         WorkspaceError: the folder already holds a workspace.
@@ -323,4 +402,27 @@ def init_workspace(
         country=region.upper().split("-")[0],
     )
     (root / CONFIG_FILE).write_text(text, encoding="utf-8")
+    return root
+
+
+def init_workspace(
+    path: Path | str,
+    *,
+    organisation: str = "My Organisation",
+    region: str = "CN",
+    start_month: int = 4,
+    config_text: str | None = None,
+) -> Workspace:
+    """Create a workspace folder with a starter ``lingtan.yaml`` (unless one exists).
+
+    Raises:
+        WorkspaceError: the folder already holds a workspace.
+    """
+    root = create_workspace_folder(
+        path,
+        organisation=organisation,
+        region=region,
+        start_month=start_month,
+        config_text=config_text,
+    )
     return open_workspace(root)

@@ -1,0 +1,137 @@
+"""Typed request dependencies: the store session, the caller, the organisation (tenant).
+
+- :data:`DbDep`: a store session for the request (not yet scoped to an organisation);
+- :data:`CurrentUser`: the user of a bearer token (``Authorization: Bearer lt_…``) or of the
+  ``lingtan_session`` cookie; 401 otherwise;
+- :data:`Tenant`: the organisation named by the ``{org}`` path parameter, after checking the
+  caller is a member (404 otherwise, so that another organisation's existence is not revealed;
+  a token only opens its own organisation) — from here on the session is scoped to it;
+- :func:`require`: the tenant, when the caller's role allows an action (403 otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from lingtan.adapters.api.errors import ApiError, forbidden
+from lingtan.adapters.api.services import TenantContext, open_tenant
+from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.store.auth import SESSION_COOKIE, user_for_token, user_for_web_session
+from lingtan.adapters.store.bootstrap import SLUG_PATTERN
+from lingtan.adapters.store.scoping import ACTOR_KEY, request_session
+from lingtan.adapters.store.tenancy import Action, User, can
+
+bearer_scheme = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer lt_…`")
+cookie_scheme = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="Browser session (POST /auth/login)"
+)
+
+
+def get_engine(request: Request) -> Engine:
+    """The store engine of the app."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> ServerSettings:
+    """The server settings of the app."""
+    settings: ServerSettings = request.app.state.settings
+    return settings
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
+
+
+def get_db(engine: EngineDep) -> Iterator[Session]:
+    """A store session for one request (services commit what they change)."""
+    with request_session(engine) as db:
+        yield db
+
+
+DbDep = Annotated[Session, Depends(get_db)]
+
+
+def get_current_user(
+    request: Request,
+    db: DbDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
+) -> User:
+    """The caller: bearer token first, else the session cookie.
+
+    Raises:
+        ApiError: 401 when neither identifies an enabled user.
+    """
+    request.state.token_organisation_id = None
+    if bearer is not None:
+        found = user_for_token(db, bearer.credentials)
+        if found is None:
+            raise ApiError(401, "unauthorized", "invalid or revoked API token")
+        user, org = found
+        request.state.token_organisation_id = org.id
+        db.info[ACTOR_KEY] = f"{user.email} (token)"
+        return user
+    if cookie:
+        user_or_none = user_for_web_session(db, cookie)
+        if user_or_none is not None:
+            db.info[ACTOR_KEY] = user_or_none.email
+            return user_or_none
+    raise ApiError(401, "unauthorized", "log in (session cookie) or send a bearer token")
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+OrgSlug = Annotated[str, Path(description="Organisation slug", pattern=SLUG_PATTERN, max_length=60)]
+
+
+def get_tenant(
+    request: Request,
+    org: OrgSlug,
+    user: CurrentUser,
+    db: DbDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> TenantContext:
+    """The organisation of the request, checked, and the caller's role in it; scopes ``db``.
+
+    Raises:
+        ApiError: 404 when the organisation does not exist, the caller is not a member, or
+            the token belongs to another organisation.
+    """
+    return open_tenant(
+        db,
+        user,
+        org,
+        engine=engine,
+        settings=settings,
+        actor=str(db.info.get(ACTOR_KEY, user.email)),
+        token_organisation_id=getattr(request.state, "token_organisation_id", None),
+    )
+
+
+Tenant = Annotated[TenantContext, Depends(get_tenant)]
+
+
+def require(action: Action) -> Callable[[TenantContext], TenantContext]:
+    """A dependency giving the tenant when the caller's role allows ``action`` (403 if not)."""
+
+    def check(tenant: Tenant) -> TenantContext:
+        if not can(tenant.role, action):
+            raise forbidden(f"role {tenant.role.value} may not {action.replace('_', ' ')}")
+        return tenant
+
+    check.__name__ = f"require_{action}"
+    return check
+
+
+Reader = Annotated[TenantContext, Depends(require("read"))]
+Editor = Annotated[TenantContext, Depends(require("edit_data"))]
+AuditReader = Annotated[TenantContext, Depends(require("read_audit"))]
+MemberManager = Annotated[TenantContext, Depends(require("manage_members"))]
+OrgManager = Annotated[TenantContext, Depends(require("manage_org"))]

@@ -1,0 +1,160 @@
+"""``/templates``, ``/orgs/{org}/imports``, ``/orgs/{org}/quarantine``, ``/orgs/{org}/jobs``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
+from fastapi.responses import Response
+
+from lingtan.adapters.api import services
+from lingtan.adapters.api.deps import CurrentUser, DbDep, Editor, Reader
+from lingtan.adapters.api.errors import ApiError
+from lingtan.adapters.api.routes.common import (
+    READ_ERRORS,
+    BatchIdPath,
+    IdPath,
+    errors,
+    file_content,
+    file_response,
+)
+from lingtan.adapters.api.schemas import (
+    BatchPublic,
+    JobPublic,
+    QuarantinedRowPublic,
+    TemplatePublic,
+)
+
+router = APIRouter(tags=["imports"])
+BatchRef = Annotated[str | None, Form(pattern=r"^[0-9a-f]{64}$")]
+
+
+@router.get("/templates", responses=errors(401))
+def list_templates(user: CurrentUser) -> list[TemplatePublic]:
+    """Import templates (one per kind of activity data)."""
+    del user
+    return [TemplatePublic.model_validate(t) for t in services.templates()]
+
+
+@router.get(
+    "/templates/{name}",
+    response_class=Response,
+    responses={**file_content("text/csv", "application/octet-stream"), **errors(401, 404, 422)},
+)
+def download_template(
+    name: Annotated[str, Path(max_length=50, pattern=r"^[a-z0-9_]+$")],
+    user: CurrentUser,
+    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+) -> Response:
+    """An empty template: header and one example row (XLSX: with a README sheet)."""
+    del user
+    return file_response(*services.template_file(name, format))
+
+
+@router.post(
+    "/orgs/{org}/imports",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=errors(401, 403, 404, 413, 422),
+)
+def upload(
+    request: Request,
+    file: Annotated[UploadFile, File(description="CSV or XLSX of one template")],
+    db: DbDep,
+    tenant: Editor,
+    template: Annotated[str | None, Form(max_length=50, pattern=r"^[a-z0-9_]+$")] = None,
+    supersedes: BatchRef = None,
+    fixes: BatchRef = None,
+) -> JobPublic:
+    """Upload an activity file: it is saved and imported by a background job (poll
+    ``/orgs/{org}/jobs/{id}``; the result lists the rejected rows)."""
+    limit = tenant.settings.max_upload_mb * 1024 * 1024
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, "too_large", f"larger than {tenant.settings.max_upload_mb} MB")
+    job = services.start_import(
+        db,
+        tenant,
+        file_name=file.filename or "upload.csv",
+        data=data,
+        template=template,
+        supersedes=supersedes,
+        fixes=fixes,
+    )
+    _wake(request)
+    return JobPublic.model_validate(job)
+
+
+def _wake(request: Request) -> None:
+    worker = getattr(request.app.state, "worker", None)
+    if worker is not None:
+        worker.wake()
+
+
+@router.get("/orgs/{org}/imports", responses=READ_ERRORS)
+def list_imports(db: DbDep, tenant: Reader, active_only: bool = False) -> list[BatchPublic]:
+    """Import batches in import order (superseded ones too unless ``active_only``)."""
+    return [
+        BatchPublic.model_validate(b)
+        for b in services.list_batches(db, tenant, active_only=active_only)
+    ]
+
+
+@router.get("/orgs/{org}/imports/{batch_id}", responses=READ_ERRORS)
+def get_import(batch_id: BatchIdPath, db: DbDep, tenant: Reader) -> BatchPublic:
+    """One batch."""
+    return BatchPublic.model_validate(services.get_batch(db, tenant, batch_id))
+
+
+@router.get("/orgs/{org}/imports/{batch_id}/quarantine", responses=READ_ERRORS)
+def batch_quarantine(
+    batch_id: BatchIdPath,
+    db: DbDep,
+    tenant: Reader,
+    open_only: bool = True,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> list[QuarantinedRowPublic]:
+    """The batch's rejected rows: row (header = 1), column, reason, value as written."""
+    rows = services.quarantine_rows(
+        db, tenant, batch_id=batch_id, open_only=open_only, limit=limit, offset=offset
+    )
+    return [QuarantinedRowPublic.model_validate(r) for r in rows]
+
+
+@router.get(
+    "/orgs/{org}/imports/{batch_id}/rejected",
+    response_class=Response,
+    responses={**file_content("text/csv"), **READ_ERRORS},
+)
+def batch_rejected_file(batch_id: BatchIdPath, db: DbDep, tenant: Reader) -> Response:
+    """The open rejected rows as written (CSV, same template): fix them and upload the file
+    with ``fixes`` = this batch id."""
+    name, data = services.rejected_rows_file(db, tenant, batch_id)
+    return file_response(name, data, "text/csv; charset=utf-8")
+
+
+@router.get("/orgs/{org}/quarantine", responses=READ_ERRORS)
+def quarantine(
+    db: DbDep,
+    tenant: Reader,
+    open_only: bool = True,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> list[QuarantinedRowPublic]:
+    """Every rejected row of the organisation (open ones unless ``open_only=false``)."""
+    rows = services.quarantine_rows(db, tenant, open_only=open_only, limit=limit, offset=offset)
+    return [QuarantinedRowPublic.model_validate(r) for r in rows]
+
+
+@router.get("/orgs/{org}/jobs", responses=READ_ERRORS)
+def list_jobs(
+    db: DbDep, tenant: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[JobPublic]:
+    """Background jobs, newest first."""
+    return [JobPublic.model_validate(j) for j in services.list_jobs(db, tenant, limit=limit)]
+
+
+@router.get("/orgs/{org}/jobs/{job_id}", responses=READ_ERRORS)
+def get_job(job_id: IdPath, db: DbDep, tenant: Reader) -> JobPublic:
+    """A job: status, progress 0 … 1, message; result or error at the end."""
+    return JobPublic.model_validate(services.job_status(db, tenant, job_id))

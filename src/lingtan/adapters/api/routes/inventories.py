@@ -1,0 +1,123 @@
+"""``/orgs/{org}/calculations``, ``/snapshots``, ``/inventories`` and lineage (``explain``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import Response
+
+from lingtan.adapters.api import services
+from lingtan.adapters.api.deps import DbDep, Editor, Reader
+from lingtan.adapters.api.routes.common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    FigureSelection,
+    FiscalYearPath,
+    SnapshotIdPath,
+    file_content,
+    file_response,
+)
+from lingtan.adapters.api.routes.imports import _wake
+from lingtan.adapters.api.schemas import (
+    Breakdown,
+    CalculationCreate,
+    Explanation,
+    InventoryYears,
+    JobPublic,
+    SnapshotPublic,
+)
+
+router = APIRouter(prefix="/orgs/{org}", tags=["inventories"])
+
+
+@router.post("/calculations", status_code=status.HTTP_202_ACCEPTED, responses=WRITE_ERRORS)
+def start_calculation(
+    request: Request, body: CalculationCreate, db: DbDep, tenant: Editor
+) -> JobPublic:
+    """Calculate a fiscal year in the background; the job's result names the snapshot."""
+    job = services.start_calculation(db, tenant, body.fiscal_year, body.gwp_set)
+    _wake(request)
+    return JobPublic.model_validate(job)
+
+
+@router.get("/snapshots", responses=READ_ERRORS)
+def list_snapshots(
+    db: DbDep,
+    tenant: Reader,
+    fiscal_year: Annotated[
+        str | None, Query(max_length=20, pattern=r"^(?:FY|CY|fy|cy)?\d{4}(?:[-/]\d{2,4})?$")
+    ] = None,
+) -> list[SnapshotPublic]:
+    """Stored calculations, newest first."""
+    return [
+        SnapshotPublic.model_validate(s) for s in services.list_snapshots(db, tenant, fiscal_year)
+    ]
+
+
+@router.get("/inventories", responses=READ_ERRORS)
+def inventory_years(db: DbDep, tenant: Reader) -> InventoryYears:
+    """Fiscal years with an inventory, the base year, and the trend of the totals."""
+    return InventoryYears.model_validate(services.inventory_years(db, tenant))
+
+
+@router.get("/inventories/{fiscal_year}", responses=READ_ERRORS)
+def inventory(fiscal_year: FiscalYearPath, db: DbDep, tenant: Reader) -> dict[str, Any]:
+    """The inventory of a fiscal year (newest snapshot): the document of docs/output.md
+    plus ``fiscal_years``, ``base_year``, ``trend`` and ``aggregate_rows``."""
+    return services.inventory_view(db, tenant, fiscal_year)
+
+
+@router.get("/inventories/{fiscal_year}/breakdown", responses=READ_ERRORS)
+def breakdown(
+    fiscal_year: FiscalYearPath,
+    db: DbDep,
+    tenant: Reader,
+    by: Literal[
+        "scope", "category", "site", "entity", "month", "gas", "iso_category", "tier"
+    ] = "scope",
+    basis: Literal["market", "location"] = "market",
+) -> Breakdown:
+    """The inventory split by scope, category (``<scope>.<category>``), site, entity, month,
+    gas, ISO 14064-1 category or data tier [t CO2e and % of the total]."""
+    return Breakdown.model_validate(services.breakdown(db, tenant, fiscal_year, by, basis))
+
+
+@router.get(
+    "/inventories/{fiscal_year}/download",
+    response_class=Response,
+    responses={
+        **file_content(
+            "application/json",
+            "text/csv",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        **READ_ERRORS,
+    },
+)
+def download(
+    fiscal_year: FiscalYearPath,
+    db: DbDep,
+    tenant: Reader,
+    format: Literal["json", "csv", "xlsx"] = "json",
+) -> Response:
+    """The inventory as JSON, CSV (long format) or XLSX."""
+    return file_response(*services.inventory_download(db, tenant, fiscal_year, format))
+
+
+@router.get("/snapshots/{snapshot_id}/explain", responses=READ_ERRORS)
+def explain(
+    snapshot_id: SnapshotIdPath,
+    db: DbDep,
+    tenant: Reader,
+    figure: Annotated[FigureSelection, Depends()],
+    limit: Annotated[int, Query(ge=1, le=5000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
+) -> Explanation:
+    """Lineage: the activity rows behind a figure, each with its arithmetic, the factors
+    used, and the check that they add up to the inventory's figure."""
+    return Explanation.model_validate(
+        services.explain_number(
+            db, tenant, snapshot_id, figure.selector(), limit=limit, offset=offset
+        )
+    )

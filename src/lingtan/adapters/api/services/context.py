@@ -1,0 +1,124 @@
+"""The organisation a request works in, and the caller's role there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from lingtan.adapters.api.errors import ApiError, forbidden, not_found
+from lingtan.adapters.store.scoping import set_tenant
+from lingtan.adapters.store.tenancy import (
+    Action,
+    Organisation,
+    Role,
+    User,
+    can,
+    membership,
+    organisation_by_slug,
+)
+from lingtan.adapters.store.workspace import Workspace, org_workspace
+
+if TYPE_CHECKING:
+    from lingtan.adapters.api.settings import ServerSettings
+
+
+@dataclass(frozen=True)
+class TenantContext:
+    """The organisation of a request (tenant), the caller and their role in it.
+
+    Built by :func:`lingtan.adapters.api.deps.get_tenant` after the membership check; the
+    request's store session is scoped to ``organisation`` from then on."""
+
+    organisation: Organisation
+    role: Role
+    user: User
+    engine: Engine
+    settings: ServerSettings
+    actor: str
+
+    @property
+    def organisation_id(self) -> int:
+        """Id of the organisation."""
+        return int(self.organisation.id)
+
+    @property
+    def slug(self) -> str:
+        """URL name of the organisation."""
+        return str(self.organisation.slug)
+
+    def can(self, action: Action) -> bool:
+        """True when the caller's role allows ``action``."""
+        return can(self.role, action)
+
+    def require(self, action: Action) -> None:
+        """Raise 403 unless the role allows ``action``."""
+        if not self.can(action):
+            raise forbidden(f"role {self.role.value} may not {action.replace('_', ' ')}")
+
+    def workspace(self) -> Workspace:
+        """The organisation's workspace (Parquet batches, snapshots, lingtan.yaml).
+
+        Raises:
+            ApiError: 409 when the organisation has no workspace folder.
+        """
+        path = self.organisation.workspace_path
+        if not path:
+            raise ApiError(409, "conflict", f"organisation {self.slug} has no workspace folder")
+        return org_workspace(self.engine, self.organisation_id, path, actor=self.actor)
+
+
+def open_tenant(
+    db: Session,
+    user: User,
+    slug: str,
+    *,
+    engine: Engine,
+    settings: ServerSettings,
+    actor: str,
+    token_organisation_id: int | None = None,
+) -> TenantContext:
+    """The organisation ``slug`` of ``user`` (a member) with their role; scopes ``db`` to it.
+    Used by the API's ``Tenant`` dependency and the web pages alike.
+
+    Raises:
+        ApiError: 404 when the organisation does not exist, the user is not a member, or a
+            token of another organisation (``token_organisation_id``) asks for it.
+    """
+    organisation = organisation_by_slug(db, slug)
+    if organisation is None:
+        raise not_found(f"organisation {slug!r}")
+    if token_organisation_id is not None and token_organisation_id != organisation.id:
+        raise not_found(f"organisation {slug!r}")
+    m = membership(db, user.id, organisation.id)
+    if m is None:
+        raise not_found(f"organisation {slug!r}")
+    set_tenant(db, organisation.id)
+    return TenantContext(
+        organisation=organisation,
+        role=Role(m.role),
+        user=user,
+        engine=engine,
+        settings=settings,
+        actor=actor,
+    )
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with dates as ISO text and non-finite floats as null (JSON has neither)."""
+    import math
+    from datetime import date, datetime
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value

@@ -1,0 +1,220 @@
+"""Organisations, members and API tokens."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lingtan.adapters.api.errors import ApiError, conflict, forbidden, invalid, not_found
+from lingtan.adapters.api.services.context import TenantContext
+from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.store import auth
+from lingtan.adapters.store.auth import ApiToken
+from lingtan.adapters.store.bootstrap import create_organisation as _create_org
+from lingtan.adapters.store.tenancy import (
+    Membership,
+    Organisation,
+    Role,
+    User,
+    members_of,
+    memberships_of,
+    normalise_email,
+    organisation_by_slug,
+    user_by_email,
+)
+from lingtan.core.errors import WorkspaceError
+
+
+def list_organisations(db: Session, user: User) -> list[tuple[Organisation, Role]]:
+    """The organisations ``user`` belongs to, with the role in each (by name)."""
+    return memberships_of(db, user.id)
+
+
+def create_organisation(
+    db: Session,
+    user: User,
+    *,
+    slug: str,
+    name: str,
+    settings: ServerSettings,
+    region: str = "CN",
+    fiscal_year_start_month: int = 4,
+) -> Organisation:
+    """A new organisation (and its workspace folder) owned by ``user``.
+
+    Raises:
+        ApiError: 409 when the slug is taken.
+    """
+    if organisation_by_slug(db, slug) is not None:
+        raise conflict(f"organisation slug {slug!r} is taken", "slug")
+    folder = (settings.data_dir / "orgs" / slug).resolve()
+    if folder.exists():
+        raise conflict(f"a workspace folder for {slug!r} exists already", "slug")
+    try:
+        org = _create_org(
+            db,
+            slug=slug,
+            name=name,
+            data_dir=settings.data_dir,
+            region=region,
+            start_month=fiscal_year_start_month,
+        )
+        db.add(Membership(user_id=user.id, organisation_id=org.id, role=Role.OWNER.value))
+        db.commit()
+    except WorkspaceError as exc:
+        db.rollback()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise invalid(str(exc), "slug") from exc
+    except BaseException:
+        db.rollback()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return org
+
+
+def rename_organisation(db: Session, tenant: TenantContext, name: str) -> Organisation:
+    """Change the organisation's display name."""
+    org = tenant.organisation
+    org.name = name
+    db.commit()
+    return org
+
+
+# -- members ------------------------------------------------------------------------------------
+
+
+def list_members(db: Session, tenant: TenantContext) -> list[tuple[User, Role]]:
+    """Members of the organisation, by e-mail."""
+    return members_of(db, tenant.organisation_id)
+
+
+def _owners(db: Session, organisation_id: int) -> int:
+    return int(
+        db.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.organisation_id == organisation_id,
+                Membership.role == Role.OWNER.value,
+            )
+        )
+        or 0
+    )
+
+
+def _check_role_change(tenant: TenantContext, old: Role | None, new: Role | None) -> None:
+    if Role.OWNER in (old, new) and tenant.role != Role.OWNER:
+        raise forbidden("only an owner may grant or take away the owner role")
+
+
+def add_member(
+    db: Session,
+    tenant: TenantContext,
+    *,
+    email: str,
+    role: Role,
+    name: str = "",
+    password: str | None = None,
+) -> tuple[User, Role]:
+    """Give a user (by e-mail) a role in the organisation; a user not yet known is created,
+    which needs a password.
+
+    Raises:
+        ApiError: 422 new user without password; 409 already a member; 403 owner role.
+    """
+    _check_role_change(tenant, None, role)
+    user = user_by_email(db, email)
+    if user is None:
+        if not password:
+            raise invalid("a new user needs a password (at least 8 characters)", "password")
+        user = User(
+            email=normalise_email(email),
+            name=name or normalise_email(email).split("@")[0],
+            password_hash=auth.hash_password(password),
+            locale="zh-CN",
+            disabled=False,
+        )
+        db.add(user)
+        db.flush()
+    elif db.get(Membership, (user.id, tenant.organisation_id)) is not None:
+        raise conflict(f"{user.email} is a member already", "email")
+    db.add(Membership(user_id=user.id, organisation_id=tenant.organisation_id, role=role.value))
+    db.commit()
+    return user, role
+
+
+def _member(db: Session, tenant: TenantContext, user_id: int) -> Membership:
+    m = db.get(Membership, (user_id, tenant.organisation_id))
+    if m is None:
+        raise not_found(f"member {user_id}")
+    return m
+
+
+def change_member_role(db: Session, tenant: TenantContext, user_id: int, role: Role) -> Membership:
+    """Change a member's role (an organisation keeps at least one owner)."""
+    m = _member(db, tenant, user_id)
+    old = Role(m.role)
+    _check_role_change(tenant, old, role)
+    if old == Role.OWNER and role != Role.OWNER and _owners(db, tenant.organisation_id) <= 1:
+        raise conflict("the organisation needs at least one owner", "role")
+    m.role = role.value
+    db.commit()
+    return m
+
+
+def remove_member(db: Session, tenant: TenantContext, user_id: int) -> None:
+    """Remove a member (not the last owner); their tokens here are revoked."""
+    m = _member(db, tenant, user_id)
+    old = Role(m.role)
+    _check_role_change(tenant, old, None)
+    if old == Role.OWNER and _owners(db, tenant.organisation_id) <= 1:
+        raise conflict("the organisation needs at least one owner")
+    for tok in db.scalars(select(ApiToken).where(ApiToken.user_id == user_id)):
+        if tok.revoked_at is None:
+            tok.revoked_at = auth._now()
+    db.delete(m)
+    db.commit()
+
+
+# -- tokens -------------------------------------------------------------------------------------
+
+
+def list_tokens(db: Session, tenant: TenantContext) -> list[ApiToken]:
+    """The caller's tokens in this organisation (every member's for owners and admins)."""
+    q = select(ApiToken).order_by(ApiToken.id)
+    if not tenant.can("manage_members"):
+        q = q.where(ApiToken.user_id == tenant.user.id)
+    return list(db.scalars(q))
+
+
+def create_token(db: Session, tenant: TenantContext, name: str) -> tuple[ApiToken, str]:
+    """A new token of the caller in this organisation; returns it and the secret (once)."""
+    secret = auth.create_token(db, tenant.user, tenant.organisation, name)
+    tok = db.scalar(select(ApiToken).where(ApiToken.token_hash == auth._digest(secret)))
+    assert tok is not None
+    return tok, secret
+
+
+def revoke_token(db: Session, tenant: TenantContext, token_id: int) -> ApiToken:
+    """Revoke a token: one's own, or any member's for owners and admins.
+
+    Raises:
+        ApiError: 404 no such token here (or another member's, for others).
+    """
+    tok = db.get(ApiToken, token_id)
+    if tok is None or (tok.user_id != tenant.user.id and not tenant.can("manage_members")):
+        raise not_found(f"token {token_id}")
+    if tok.revoked_at is None:
+        auth.revoke_token(db, token_id)
+    return tok
+
+
+def workspace_folder(tenant: TenantContext) -> Path:
+    """The organisation's workspace folder (for pages that link files)."""
+    path = tenant.organisation.workspace_path
+    if not path:
+        raise ApiError(409, "conflict", "the organisation has no workspace folder")
+    return Path(path)

@@ -1,0 +1,679 @@
+"""Product carbon footprints of an organisation (issue 6 in the server).
+
+An organisation's product data live in its workspace folder, ``<workspace>/products/`` (decision
+0025), in the files the library reads (docs/products.md):
+
+- ``family.yaml``: the product family (products, configurations, BOMs, use profiles, end of
+  life, reductions) in lingtan's YAML format; its ``database:`` names the LCI database YAML
+  beside it;
+- ``pact/*.json``: suppliers' PACT v2 ``ProductFootprint`` documents (``POST …/products/pact``);
+  a footprint whose ``productIds`` hold ``urn:lingtan:part:<part number>`` replaces that part's
+  database average (GHG Protocol Product Standard §8.3.1);
+- ``claims.yaml`` (optional): carbon-neutral product claims (ISO 14068-1:2023) and the credits
+  retired for them (the ``credits`` section of the targets file, docs/targets.md)::
+
+      product_claims:
+        - {id: LB14-G5/i7-32-1t-GB/FY2024, product: LB14-G5, configuration: i7-32-1t-GB,
+           units: 10000, period_start: 2024-04-01, period_end: 2025-03-31, public: true}
+      credits: {holdings: […], retirements: [{…, claim: LB14-G5/i7-32-1t-GB/FY2024}]}
+
+Every number comes from :mod:`lingtan.adapters.io.lca.workflow` (one factorisation per family
+and GWP set, kept while the files are unchanged); nothing is computed here that the library
+does not. A claim is assessed on the footprint as of its period end (grid factors of that
+date); the label of a claimed configuration shows that footprint.
+
+**Public evidence pages** (the label's QR code, ``/p/{org}/{product}/{config}``) show a
+configuration only when its claim says ``public: true``; they show what the label shows plus the
+claim's evidence (stages, reductions, retirements with serials, checks) and never the bill of
+materials, suppliers, materials or hot spots. Anything else answers 404, like an unknown
+organisation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from lingtan.adapters.api.errors import ApiError, invalid, not_found
+from lingtan.adapters.api.services.context import TenantContext, jsonable
+from lingtan.adapters.store import audit
+from lingtan.core.errors import LingtanError
+
+PRODUCTS_DIR = "products"
+FAMILY_FILE = "family.yaml"
+CLAIMS_FILE = "claims.yaml"
+PACT_DIR = "pact"
+#: largest PACT document accepted [bytes of JSON]
+MAX_PACT_BYTES = 1024 * 1024
+GWP_SETS = ("AR4", "AR5", "AR6")
+#: workbenches kept (one per products folder content and GWP set)
+_CACHE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class ClaimSpec:
+    """A carbon-neutral claim of one configuration, as ``claims.yaml`` states it.
+
+    Attributes:
+        units: products sold in the period that the claim covers.
+        public: publish the evidence page (the label's QR code target).
+    """
+
+    id: str
+    product: str
+    configuration: str
+    units: float
+    period_start: date
+    period_end: date
+    verified_by: str = ""
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class ProductData:
+    """The products folder of an organisation, read: the workbench (built model), the claims
+    and the credit register they are checked against."""
+
+    folder: Path
+    bench: Any  # lingtan.adapters.io.lca.workflow.Workbench
+    claims: tuple[ClaimSpec, ...]
+    register: Any  # lingtan.modules.targets.credits.CreditRegister
+
+    def claim_for(self, product: str, config: str) -> ClaimSpec | None:
+        """The claim of a configuration (the first one listed)."""
+        return next(
+            (c for c in self.claims if (c.product, c.configuration) == (product, config)), None
+        )
+
+
+# -- where the files are ---------------------------------------------------------------------------
+
+
+def products_folder(workspace_path: str | Path) -> Path:
+    """``<workspace>/products``."""
+    return Path(workspace_path) / PRODUCTS_DIR
+
+
+def _tenant_folder(tenant: TenantContext) -> Path:
+    path = tenant.organisation.workspace_path
+    if not path:
+        raise ApiError(409, "conflict", f"organisation {tenant.slug} has no workspace folder")
+    return products_folder(path)
+
+
+def public_url(base_url: str, org: str, product: str, config: str) -> str:
+    """The public evidence page of a configuration: ``{base}/p/{org}/{product}/{config}``."""
+    return f"{base_url.rstrip('/')}/p/{org}/{product}/{config}"
+
+
+# -- reading (cached while the files are unchanged) -----------------------------------------------
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    out = []
+    for p in files:
+        st = p.stat()
+        out.append((str(p.relative_to(folder)), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+_lock = threading.Lock()
+_benches: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+
+def _bench(folder: Path, gwp_set: str) -> Any:
+    """The workbench of ``folder`` (family, database, PACT files), built once per content."""
+    from lingtan.adapters.io.lca.workflow import open_workbench
+
+    key = (str(folder), gwp_set, _signature(folder))
+    with _lock:
+        if key in _benches:
+            _benches.move_to_end(key)
+            return _benches[key]
+    pact_files = sorted((folder / PACT_DIR).glob("*.json")) if (folder / PACT_DIR).is_dir() else []
+    wb = open_workbench(folder / FAMILY_FILE, gwp_set=gwp_set, pact_files=pact_files)
+    with _lock:
+        _benches[key] = wb
+        while len(_benches) > _CACHE_SIZE:
+            _benches.popitem(last=False)
+    return wb
+
+
+def _day(value: Any, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise invalid(
+            f"{CLAIMS_FILE}: {where}: not a date (YYYY-MM-DD): {value!r}", where
+        ) from None
+
+
+def parse_claims(text: str) -> tuple[tuple[ClaimSpec, ...], Any]:
+    """The claims and credit register of a ``claims.yaml`` text.
+
+    Raises:
+        ApiError: 422 naming the claim and field (``product_claims[0].units``).
+    """
+    from lingtan.adapters.io.targets_files import parse_targets
+    from lingtan.core.errors import InputFileError
+
+    try:
+        doc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise invalid(f"{CLAIMS_FILE}: not valid YAML: {exc}", CLAIMS_FILE) from None
+    if not isinstance(doc, dict):
+        raise invalid(f"{CLAIMS_FILE}: expected a mapping", CLAIMS_FILE)
+    unknown = set(doc) - {"product_claims", "credits"}
+    if unknown:
+        raise invalid(f"{CLAIMS_FILE}: unknown section {sorted(unknown)[0]!r}", CLAIMS_FILE)
+    items = doc.get("product_claims") or []
+    if not isinstance(items, list):
+        raise invalid(f"{CLAIMS_FILE}: product_claims: expected a list", "product_claims")
+    claims: list[ClaimSpec] = []
+    for i, c in enumerate(items):
+        where = f"product_claims[{i}]"
+        if not isinstance(c, dict):
+            raise invalid(f"{CLAIMS_FILE}: {where}: expected a mapping", where)
+        for key in ("id", "product", "configuration", "units", "period_start", "period_end"):
+            if c.get(key) in (None, ""):
+                raise invalid(f"{CLAIMS_FILE}: {where}.{key}: missing", f"{where}.{key}")
+        try:
+            units = float(c["units"])
+        except (TypeError, ValueError):
+            units = math.nan
+        if not (math.isfinite(units) and units > 0):
+            raise invalid(
+                f"{CLAIMS_FILE}: {where}.units: a number > 0, got {c['units']!r}", f"{where}.units"
+            )
+        claims.append(
+            ClaimSpec(
+                str(c["id"]),
+                str(c["product"]),
+                str(c["configuration"]),
+                units,
+                _day(c["period_start"], f"{where}.period_start"),
+                _day(c["period_end"], f"{where}.period_end"),
+                str(c.get("verified_by") or ""),
+                c.get("public") is True,
+            )
+        )
+    try:
+        register = parse_targets({"credits": doc.get("credits") or {}}, CLAIMS_FILE).register
+    except InputFileError as exc:
+        raise invalid(str(exc), "credits") from None
+    except (LingtanError, ValueError, TypeError) as exc:
+        raise invalid(f"{CLAIMS_FILE}: credits: {exc}", "credits") from None
+    return tuple(claims), register
+
+
+def _load(folder: Path, gwp_set: str) -> ProductData | None:
+    """The products folder read, or None when the organisation has no product family."""
+    if not (folder / FAMILY_FILE).is_file():
+        return None
+    if gwp_set not in GWP_SETS:
+        raise invalid(f"unknown GWP set {gwp_set!r} ({', '.join(GWP_SETS)})", "gwp")
+    try:
+        wb = _bench(folder, gwp_set)
+    except LingtanError as exc:
+        raise invalid(f"{PRODUCTS_DIR}/: {exc}", PRODUCTS_DIR) from None
+    claims_path = folder / CLAIMS_FILE
+    if claims_path.is_file():
+        claims, register = parse_claims(claims_path.read_text(encoding="utf-8"))
+    else:
+        from lingtan.modules.targets.credits import CreditRegister
+
+        claims, register = (), CreditRegister()
+    return ProductData(folder, wb, claims, register)
+
+
+def _data(tenant: TenantContext, gwp_set: str) -> ProductData:
+    got = _load(_tenant_folder(tenant), gwp_set)
+    if got is None:
+        raise not_found(f"product data of {tenant.slug}")
+    return got
+
+
+def _check_known(data: ProductData, product: str, config: str) -> None:
+    """404 unless the family has ``product`` with configuration ``config``."""
+    for p in data.bench.family.products:
+        if p.product_id == product:
+            if any(c.config_id == config for c in p.configurations):
+                return
+            break
+    raise not_found(f"product {product!r} configuration {config!r}")
+
+
+def _footprint(data: ProductData, product: str, config: str, on: date, supply_chain: int) -> Any:
+    try:
+        return replace(data.bench, on=on).footprint(product, config, supply_chain)
+    except LingtanError as exc:  # e.g. no grid factor of the market on that date
+        raise invalid(f"footprint of {product}/{config} on {on}: {exc}", "on") from None
+
+
+def _claim(data: ProductData, spec: ClaimSpec, base_url: str, org: str) -> Any:
+    """The claim assessed on the footprint as of its period end, with its public URL."""
+    from lingtan.modules.products.certification import claim_product
+
+    fp = _footprint(data, spec.product, spec.configuration, spec.period_end, 0)
+    try:
+        claim = claim_product(
+            spec.id,
+            fp,
+            spec.units,
+            spec.period_start,
+            spec.period_end,
+            data.register,
+            reductions=data.bench.family.reductions,
+            verified_by=spec.verified_by,
+        )
+    except LingtanError as exc:
+        raise invalid(f"{CLAIMS_FILE}: claim {spec.id}: {exc}", "product_claims") from None
+    return replace(claim, evidence_url=public_url(base_url, org, spec.product, spec.configuration))
+
+
+def _claim_doc(claim: Any, spec: ClaimSpec) -> dict[str, Any]:
+    return {**claim.to_dict(), "public": spec.public}
+
+
+# -- views -----------------------------------------------------------------------------------------
+
+
+def list_products(
+    db: Session, tenant: TenantContext, *, gwp_set: str = "AR6", on: date | None = None
+) -> dict[str, Any]:
+    """Every product and configuration with its total and stages [kg CO2e per product] and its
+    claim (id, holds or not, public or not). ``products`` is empty when the organisation has
+    no product family yet."""
+    del db
+    when = on or date.today()
+    data = _load(_tenant_folder(tenant), gwp_set)
+    if data is None:
+        return {"products": [], "gwp_set": gwp_set, "on": when.isoformat(), "database": None,
+                "supplier_footprints": []}  # fmt: skip
+    bench = replace(data.bench, on=when)
+    products = []
+    for p in bench.family.products:
+        try:
+            fps = bench.footprints(p.product_id)
+        except LingtanError as exc:
+            raise invalid(f"footprints of {p.product_id} on {when}: {exc}", "on") from None
+        configs = []
+        for fp in fps:
+            spec = data.claim_for(p.product_id, fp.configuration_id)
+            claim = (
+                None if spec is None else _claim(data, spec, tenant.settings.base_url, tenant.slug)
+            )
+            configs.append(
+                {
+                    "configuration_id": fp.configuration_id,
+                    "name": fp.configuration_name,
+                    "total_kg_co2e": fp.total,
+                    "stages_kg_co2e": fp.by_stage(),
+                    "claim_id": None if spec is None else spec.id,
+                    "claim_valid": None if claim is None else claim.valid,
+                    "public": spec is not None and spec.public,
+                }
+            )
+        products.append(
+            {
+                "product_id": p.product_id,
+                "name": p.name,
+                "line": p.line,
+                "generation": p.generation,
+                "year": p.year,
+                "configurations": configs,
+            }
+        )
+    return dict(
+        jsonable(
+            {
+                "products": products,
+                "gwp_set": gwp_set,
+                "on": when.isoformat(),
+                "database": data.bench.db.name,
+                "supplier_footprints": list(data.bench.replaced),
+            }
+        )
+    )
+
+
+def footprint_view(
+    db: Session,
+    tenant: TenantContext,
+    product: str,
+    config: str,
+    *,
+    gwp_set: str = "AR6",
+    on: date | None = None,
+    lines: bool = False,
+    top: int = 10,
+) -> dict[str, Any]:
+    """A configuration's footprint (ISO 14067; kg CO2e per product): total, ``stages_kg_co2e``
+    and ``stages_pct``, hot spots (BOM lines; by component, material and supplier; the
+    supply-chain processes emitting most), the claim with its evidence (or null), the public
+    URL when the claim is public, and the BOM lines when ``lines``.
+
+    Raises:
+        ApiError: 404 no such product or configuration (or no product data); 422 a bad GWP set
+            or date.
+    """
+    del db
+    data = _data(tenant, gwp_set)
+    _check_known(data, product, config)
+    when = on or date.today()
+    fp = _footprint(data, product, config, when, top)
+    spec = data.claim_for(product, config)
+    claim_doc: dict[str, Any] | None = None
+    url: str | None = None
+    if spec is not None:
+        claim = _claim(data, spec, tenant.settings.base_url, tenant.slug)
+        claim_doc = _claim_doc(claim, spec)
+        url = claim.evidence_url if spec.public else None
+    doc = fp.to_dict(lines=lines)
+    doc["hot_spots"] = doc["hot_spots"][:top]
+    doc.update(
+        {
+            "on": when.isoformat(),
+            "supplier_footprints": list(data.bench.replaced),
+            "claim": claim_doc,
+            "public_url": url,
+        }
+    )
+    return dict(jsonable(doc))
+
+
+LABEL_MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def label_file(
+    db: Session,
+    tenant: TenantContext,
+    product: str,
+    config: str,
+    fmt: str,
+    *,
+    gwp_set: str = "AR6",
+    on: date | None = None,
+) -> tuple[str, bytes, str]:
+    """The configuration's label (footprint, stages, claim status, QR code of the public
+    evidence page): ``(file name, bytes, media type)``. A claimed configuration's label shows
+    the claimed footprint (as of the claim's period end) and "carbon neutral" when the claim
+    holds; otherwise the footprint as of ``on``.
+
+    Raises:
+        ApiError: 404 no such configuration; 422 bad GWP set, date or format.
+    """
+    from lingtan.adapters.io.lca.labels import LabelData, render_png, render_svg
+
+    del db
+    if fmt not in LABEL_MEDIA:
+        raise invalid(f"label format {fmt!r}: svg or png", "format")
+    data = _data(tenant, gwp_set)
+    _check_known(data, product, config)
+    spec = data.claim_for(product, config)
+    url = public_url(tenant.settings.base_url, tenant.slug, product, config)
+    if spec is not None:
+        claim = _claim(data, spec, tenant.settings.base_url, tenant.slug)
+        label = LabelData.of(claim.footprint, url, claim.valid)
+    else:
+        label = LabelData.of(_footprint(data, product, config, on or date.today(), 0), url)
+    body = render_svg(label).encode("utf-8") if fmt == "svg" else render_png(label)
+    return f"label-{product}-{config}.{fmt}", body, LABEL_MEDIA[fmt]
+
+
+def pact_export(
+    db: Session,
+    tenant: TenantContext,
+    product: str,
+    config: str,
+    *,
+    gwp_set: str = "AR6",
+    on: date | None = None,
+) -> dict[str, Any]:
+    """The configuration's cradle-to-gate footprint as a PACT v2 ``ProductFootprint`` (per kg
+    of product; company = the organisation, ``urn:lingtan:organisation:<slug>``)."""
+    from lingtan.adapters.io.lca.pact import to_pact
+
+    del db
+    data = _data(tenant, gwp_set)
+    _check_known(data, product, config)
+    fp = _footprint(data, product, config, on or date.today(), 0)
+    try:
+        doc = to_pact(
+            fp,
+            company_name=str(tenant.organisation.name),
+            company_ids=[f"urn:lingtan:organisation:{tenant.slug}"],
+        )
+    except LingtanError as exc:
+        raise invalid(str(exc), "pcf") from None
+    return dict(jsonable(doc))
+
+
+# -- supplier footprints (PACT) --------------------------------------------------------------------
+
+
+def _pact_doc(pf: Any, file: str) -> dict[str, Any]:
+    return {
+        "file": file,
+        "id": pf.id,
+        "version": pf.version,
+        "company": pf.company,
+        "product_ids": list(pf.product_ids),
+        "product_name": pf.product_name,
+        "declared_unit": pf.declared_unit,
+        "unitary_amount": pf.unitary_amount,
+        "pcf_kg_per_declared_unit": pf.pcf_kg_per_declared_unit,
+        "kg_per_product": pf.kg_per_product,
+        "gwp_sets": list(pf.gwp_sets),
+        "period": list(pf.period),
+        "status": pf.status,
+        "parts": [u.split(":")[-1] for u in pf.product_ids if u.startswith("urn:lingtan:part:")],
+    }
+
+
+def supplier_footprints(db: Session, tenant: TenantContext) -> list[dict[str, Any]]:
+    """The suppliers' PACT footprints stored for the organisation (``products/pact/``)."""
+    from lingtan.adapters.io.lca.pact import read_pact
+
+    del db
+    folder = _tenant_folder(tenant) / PACT_DIR
+    out: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            out += [_pact_doc(pf, path.name) for pf in read_pact(path)]
+        except LingtanError as exc:
+            raise invalid(f"{PRODUCTS_DIR}/{PACT_DIR}/{path.name}: {exc}", PACT_DIR) from None
+    return [dict(jsonable(d)) for d in out]
+
+
+def import_pact(db: Session, tenant: TenantContext, document: Any) -> dict[str, Any]:
+    """Validate a supplier's PACT v2 ``ProductFootprint`` (one, a list, or ``{"data": …}``)
+    and store it as ``products/pact/<sha256>.json``; from then on it replaces the database
+    average of every part its ``productIds`` name (``urn:lingtan:part:<part number>``).
+    Audited (``products.pact_import``). Nothing is stored when the document has an error.
+
+    Raises:
+        ApiError: 422 naming the property (``document.pcf.declaredUnit``); 413 too large.
+    """
+    from lingtan.adapters.io.lca.pact import parse_pact_document
+    from lingtan.modules.products.errors import LciFileError
+
+    try:
+        data = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False).encode()
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise invalid(f"document: not JSON ({exc})", "document") from None
+    if len(data) > MAX_PACT_BYTES:
+        raise ApiError(413, "too_large", f"PACT document larger than {MAX_PACT_BYTES} bytes")
+    try:
+        footprints = parse_pact_document(document, "document")
+    except LciFileError as exc:
+        el = exc.element.removeprefix("ProductFootprint").lstrip(".")
+        field = "document" + (el if el.startswith("[") else f".{el}" if el else "")
+        raise invalid(f"{field}: {exc.reason}", field) from None
+    except (LingtanError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise invalid(f"document: {exc}", "document") from None
+    folder = _tenant_folder(tenant) / PACT_DIR
+    name = f"{hashlib.sha256(data).hexdigest()[:16]}.json"
+    path = folder / name
+    docs = [_pact_doc(pf, name) for pf in footprints]
+    audit.record(
+        db,
+        organisation_id=tenant.organisation_id,
+        action="products.pact_import",
+        target=f"{PRODUCTS_DIR}/{PACT_DIR}/{name}",
+        before=None,
+        after={
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "footprints": [{"id": d["id"], "version": d["version"], "parts": d["parts"]}
+                           for d in docs],
+        },
+    )  # fmt: skip
+    existed = path.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{name}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        if not existed:
+            path.unlink(missing_ok=True)
+        raise
+    return {"file": name, "footprints": [dict(jsonable(d)) for d in docs]}
+
+
+# -- public evidence page --------------------------------------------------------------------------
+
+
+def public_evidence(
+    db: Session, base_url: str, org: str, product: str, config: str
+) -> dict[str, Any]:
+    """What the public evidence page of a configuration shows (no login): the organisation's
+    name, the product and configuration names, the claimed footprint per product by stage
+    with shares, the method, and the claim's evidence (period, units, reductions, retirements,
+    checks). Only for a configuration whose claim is ``public: true``.
+
+    Raises:
+        ApiError: 404 otherwise (unknown organisation, product, or not published).
+    """
+    from lingtan.adapters.store.tenancy import organisation_by_slug
+
+    organisation = organisation_by_slug(db, org)
+    gone = not_found(f"evidence page {org}/{product}/{config}")
+    if organisation is None or not organisation.workspace_path:
+        raise gone
+    try:
+        data = _load(products_folder(organisation.workspace_path), "AR6")
+    except ApiError:
+        raise gone from None
+    spec = None if data is None else data.claim_for(product, config)
+    if data is None or spec is None or not spec.public:
+        raise gone
+    try:
+        _check_known(data, product, config)
+        claim = _claim(data, spec, base_url, org)
+    except ApiError:
+        raise gone from None
+    fp = claim.footprint
+    total = fp.total
+    stages = fp.by_stage()
+    return dict(
+        jsonable(
+            {
+                "organisation": str(organisation.name),
+                "product_id": fp.product_id,
+                "product_name": fp.product_name,
+                "configuration_id": fp.configuration_id,
+                "configuration_name": fp.configuration_name,
+                "declared_unit": "1 product (item)",
+                "total_kg_co2e": total,
+                "stages_kg_co2e": stages,
+                "stages_pct": {k: (100 * v / total if total else 0.0) for k, v in stages.items()},
+                "gwp_set": fp.gwp_set,
+                "method": fp.method,
+                "database": fp.database,
+                "system_boundary": "cradle-to-grave; cut-off (recycled content) approach",
+                "claim": claim.to_dict(),
+            }
+        )
+    )
+
+
+# -- the demo --------------------------------------------------------------------------------------
+
+
+def write_demo_products(workspace: Path, *, units: int = 10_000) -> Path | None:
+    """The bundled ILLUSTRATIVE notebook family as the organisation's product data
+    (``products/``: family, inventory, the supplier's PACT SSD footprint) with one public,
+    carbon-neutral claim of configuration ``i7-32-1t-GB`` in FY2024/25: fictional credits
+    (VCS, improved cookstoves, vintage 2023) retired for the residual, rounded up to whole
+    tonnes — as ``lingtan products demo`` does. Kept when ``products/`` exists; returns the
+    folder written, else None."""
+    from lingtan.adapters.io.lca.native import bundled_text
+
+    folder = products_folder(workspace)
+    if folder.exists():
+        return None
+    lca = resources.files("lingtan").joinpath("data", "lca")
+    tmp = workspace / f".{PRODUCTS_DIR}.tmp"
+    (tmp / PACT_DIR).mkdir(parents=True, exist_ok=True)
+    family = bundled_text("laptops.yaml")
+    (tmp / FAMILY_FILE).write_text(family, encoding="utf-8")
+    (tmp / "illustrative-ict.yaml").write_text(
+        bundled_text("illustrative-ict.yaml"), encoding="utf-8"
+    )
+    (tmp / PACT_DIR / "supplier-ssd-pact.json").write_text(
+        lca.joinpath("supplier-ssd-pact.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    product, config = "LB14-G5", "i7-32-1t-GB"
+    start, end = date(2024, 4, 1), date(2025, 3, 31)
+    claim_id = f"{product}/{config}/FY{start.year}"
+    from lingtan.adapters.io.lca.workflow import open_workbench
+
+    wb = open_workbench(
+        tmp / FAMILY_FILE, on=end, pact_files=sorted((tmp / PACT_DIR).glob("*.json"))
+    )
+    need = math.ceil(wb.footprint(product, config, 0).total * units / 1000)  # whole credits [t]
+    claims = {
+        "product_claims": [
+            {"id": claim_id, "product": product, "configuration": config, "units": units,
+             "period_start": start.isoformat(), "period_end": end.isoformat(), "public": True}
+        ],
+        "credits": {
+            "holdings": [
+                {"id": "DEMO-1", "standard": "VCS", "project_id": "VCS-0000 (fictional)",
+                 "project_type": "improved cookstoves", "vintage": start.year - 1,
+                 "kind": "avoidance", "serial_prefix": "VCS-0000-DEMO", "serial_start": 1,
+                 "serial_end": need + 500}
+            ],
+            "retirements": [
+                {"holding": "DEMO-1", "serial_start": 1, "serial_end": need, "claim": claim_id,
+                 "retired_on": end.isoformat(), "note": "fictional demo retirement"}
+            ],
+        },
+    }  # fmt: skip
+    header = (
+        "# lingtan demo: carbon-neutral product claims (ISO 14068-1) and the credits retired\n"
+        "# for them. ILLUSTRATIVE: fictional credits for the fictional notebook family.\n"
+    )
+    (tmp / CLAIMS_FILE).write_text(
+        header + yaml.safe_dump(claims, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    os.replace(tmp, folder)
+    return folder

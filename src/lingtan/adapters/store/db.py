@@ -1,0 +1,123 @@
+"""The relational store: engine and migrations.
+
+SQLite file by default (the embedded workspace, or ``<data dir>/lingtan.db`` for a server),
+PostgreSQL when ``LINGTAN_DATABASE_URL`` is set (``postgresql+psycopg://user@host/db``). The
+schema is created and upgraded only by the Alembic migrations in ``migrations/``, run by
+:func:`migrate` (no ``alembic.ini`` needed). A database made by lingtan 0.1 (tables created
+without migrations) is recognised, stamped at revision ``0001`` and upgraded; its rows are given
+to one organisation (``legacy_organisation``).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData, create_engine, event, inspect, text
+from sqlalchemy.engine import Engine
+
+DATABASE_URL_ENV = "LINGTAN_DATABASE_URL"
+MIGRATIONS = Path(__file__).with_name("migrations")
+LEGACY_REVISION = "0001"
+_MIGRATE_LOCK = 0x6C74_FFFF
+
+
+def metadata() -> MetaData:
+    """The metadata of every lingtan table (imports every model module)."""
+    from lingtan.adapters.store import audit, auth, jobs, models, tenancy  # noqa: F401
+
+    return models.Base.metadata
+
+
+def database_url(url: str | Path | None = None) -> str:
+    """The store URL: ``url`` (a URL, or a path to a SQLite file), else ``LINGTAN_DATABASE_URL``.
+
+    Raises:
+        ValueError: neither is given.
+    """
+    if url is None:
+        url = os.environ.get(DATABASE_URL_ENV) or None
+    if url is None:
+        raise ValueError(f"no database: set {DATABASE_URL_ENV} or give a URL")
+    s = str(url)
+    if "://" not in s:
+        return f"sqlite:///{Path(s).resolve()}"
+    return s
+
+
+def make_engine(url: str | Path | None = None) -> Engine:
+    """An engine for ``url`` (see :func:`database_url`).
+
+    SQLite: foreign keys enforced (as on PostgreSQL), a 30 s busy timeout (the server's worker
+    threads and requests share the file), connections usable from any thread.
+    """
+    full = database_url(url)
+    if full.startswith("sqlite"):
+        engine = create_engine(full, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(full, pool_pre_ping=True)
+    metadata()  # every model mapped before the first session
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _alembic_config(connection: Any, legacy_organisation: dict[str, Any] | None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    cfg.attributes["legacy_organisation"] = legacy_organisation
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration revision."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: empty, or made before migrations)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, *, legacy_organisation: dict[str, Any] | None = None) -> None:
+    """Create or upgrade the schema to the newest revision (no-op when up to date).
+
+    Args:
+        legacy_organisation: ``slug``, ``name``, ``workspace_path`` of the organisation that
+            receives the rows of a database made before organisations existed.
+    """
+    if current_revision(engine) == head_revision():
+        return
+    from alembic import command
+
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # one migrating process at a time
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATE_LOCK})
+        cfg = _alembic_config(conn, legacy_organisation)
+        from alembic.runtime.migration import MigrationContext
+
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current is None and inspect(conn).has_table("import_batch"):
+            command.stamp(cfg, LEGACY_REVISION)
+        command.upgrade(cfg, "head")

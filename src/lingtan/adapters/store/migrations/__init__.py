@@ -1,0 +1,1 @@
+"""Alembic migrations of the lingtan store (run by :func:`lingtan.adapters.store.db.migrate`)."""

@@ -1,0 +1,18 @@
+"""The web app's pages (server-rendered HTML): one router, one module per area.
+
+``router`` is what :func:`lingtan.adapters.web.mount_web` includes in the FastAPI app.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from lingtan.adapters.web import csrf
+from lingtan.adapters.web.pages import admin, auth, imports, inventory, products, reference, targets
+
+#: every POST to a page must carry the session's CSRF token (403 otherwise)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.check)])
+for _module in (auth, inventory, targets, products, imports, reference, admin):
+    router.include_router(_module.router)
+
+__all__ = ["router"]

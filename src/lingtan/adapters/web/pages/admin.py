@@ -1,0 +1,136 @@
+"""Administration pages: members and roles (owners and admins add members, change roles and
+remove members), and the audit log (hash chain verified).
+
+Every change goes through the API's member services (the same checks as ``/api/v1/orgs/{org}/
+members``: only an owner grants or takes away the owner role, an organisation keeps an owner)
+and is recorded in the audit log by the store. The forms carry the CSRF token
+(:mod:`lingtan.adapters.web.csrf`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from lingtan.adapters.api.errors import ApiError
+from lingtan.adapters.api.routes.common import MAX_ID
+from lingtan.adapters.api.schemas import MemberCreate, MemberUpdate
+from lingtan.adapters.web import backend
+from lingtan.adapters.web.pages._common import org_render
+from lingtan.adapters.web.session import OrgDep, OrgPage
+
+router = APIRouter()
+
+#: flash messages after a change (catalogue keys ``users.done.<key>``)
+DONE = ("added", "changed", "removed")
+UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _users_page(
+    request: Request, op: OrgPage, *, error: str = "", status_code: int = 200, **form: Any
+) -> HTMLResponse:
+    done = request.query_params.get("done")
+    owner = op.org.role == "owner"
+    return org_render(
+        request,
+        op,
+        "users.html",
+        "users",
+        members=backend.members(op.db, op.tenant),
+        actions=backend.ACTIONS,
+        role_matrix=backend.role_matrix(),
+        can_manage=op.org.can("manage_members"),
+        roles=backend.ROLES,
+        # only an owner grants or takes away the owner role (the service checks it too)
+        grantable=[r for r in backend.ROLES if owner or r != "owner"],
+        done=done if done in DONE else None,
+        error=error,
+        form=form,
+        status_code=status_code,
+    )
+
+
+def _done(op: OrgPage, what: str) -> RedirectResponse:
+    return RedirectResponse(f"/o/{op.org.slug}/users?done={what}", status_code=303)
+
+
+def _invalid(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first.get("loc", ()))
+    return f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg"))
+
+
+@router.get("/o/{org}/users", response_class=HTMLResponse)
+def users(request: Request, op: OrgDep) -> HTMLResponse:
+    """Members of the organisation and what each role may do; forms for owners and admins."""
+    return _users_page(request, op)
+
+
+@router.post("/o/{org}/users", response_model=None)
+def add_member(
+    request: Request,
+    op: OrgDep,
+    email: Annotated[str, Form(max_length=254)],
+    role: Annotated[str, Form(max_length=20)],
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Give a user (by e-mail) a role here; an unknown e-mail creates the user (password of at
+    least 8 characters)."""
+    op.require("manage_members")
+    form = {"email": email, "role": role, "name": name}
+    try:
+        body = MemberCreate.model_validate({**form, "password": password or None})
+        backend.add_member(
+            op.db,
+            op.tenant,
+            email=body.email,
+            role=body.role,
+            name=body.name,
+            password=body.password or "",
+        )
+    except ValidationError as exc:
+        return _users_page(request, op, error=_invalid(exc), status_code=422, **form)
+    except ApiError as exc:
+        return _users_page(request, op, error=exc.message, status_code=exc.status, **form)
+    return _done(op, "added")
+
+
+@router.post("/o/{org}/users/{user_id}/role", response_model=None)
+def change_role(
+    request: Request, op: OrgDep, user_id: UserId, role: Annotated[str, Form(max_length=20)]
+) -> Response:
+    """Change a member's role (the organisation keeps at least one owner)."""
+    op.require("manage_members")
+    try:
+        body = MemberUpdate.model_validate({"role": role})
+        backend.change_member_role(op.db, op.tenant, user_id, body.role)
+    except ValidationError as exc:
+        return _users_page(request, op, error=_invalid(exc), status_code=422)
+    except ApiError as exc:
+        return _users_page(request, op, error=exc.message, status_code=exc.status)
+    return _done(op, "changed")
+
+
+@router.post("/o/{org}/users/{user_id}/remove", response_model=None)
+def remove_member(request: Request, op: OrgDep, user_id: UserId) -> Response:
+    """Remove a member (their API tokens here are revoked)."""
+    op.require("manage_members")
+    try:
+        backend.remove_member(op.db, op.tenant, user_id)
+    except ApiError as exc:
+        return _users_page(request, op, error=exc.message, status_code=exc.status)
+    return _done(op, "removed")
+
+
+@router.get("/o/{org}/audit", response_class=HTMLResponse)
+def audit(request: Request, op: OrgDep) -> HTMLResponse:
+    """The organisation's audit log, newest first, and the verification of its hash chain."""
+    op.require("read_audit")
+    entries, verification = backend.audit_log(op.db, op.tenant)
+    return org_render(
+        request, op, "audit.html", "audit", entries=entries, verification=verification
+    )

@@ -1,0 +1,130 @@
+"""Rendering a page: the Jinja2 environment, its filters, and what every page's context holds.
+
+Every page gets ``t`` (the translator of the request's language), ``locale``, the language-switch
+links, the signed-in ``user``, the current organisation ``org`` with the navigation its role may
+see, the organisations the user belongs to, and the ``csrf_token`` its forms carry
+(:mod:`lingtan.adapters.web.csrf`). ``?lang=`` is remembered in a cookie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from lingtan.adapters.web import csrf
+from lingtan.adapters.web.formatting import fmt_number, fmt_pct, fmt_score, fmt_tco2e
+from lingtan.adapters.web.messages import LANG_COOKIE, LOCALES, Translator, choose_locale
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+#: Navigation: (catalogue key under ``nav.``, path under ``/o/<org>/``, action needed).
+NAV: tuple[tuple[str, str, str], ...] = (
+    ("dashboard", "dashboard", "read"),
+    ("inventory", "inventory", "read"),
+    ("targets", "targets", "read"),
+    ("imports", "imports", "read"),
+    ("factors", "factors", "read"),
+    ("sites", "sites", "read"),
+    ("users", "users", "read"),
+    ("audit", "audit", "read_audit"),
+)
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600  # [s]
+
+
+@dataclass(frozen=True)
+class OrgView:
+    """The organisation a page is about, as the page shows it, and the user's role in it."""
+
+    id: int
+    slug: str
+    name: str
+    role: str
+    allowed: frozenset[str] = field(default_factory=frozenset)
+
+    def can(self, action: str) -> bool:
+        """True when the user's role allows ``action`` (``read``, ``edit_data`` …)."""
+        return action in self.allowed
+
+
+def _datetime(value: datetime | str | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value.replace("T", " ")[:16]
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _environment() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+    f = templates.env.filters
+    f["tco2e"] = fmt_tco2e
+    f["number"] = fmt_number
+    f["pct"] = fmt_pct
+    f["score"] = fmt_score
+    f["datetime"] = _datetime
+    return templates
+
+
+TEMPLATES = _environment()
+
+
+def translator(request: Request) -> Translator:
+    """The translator of the request's language (``?lang=``, cookie, Accept-Language)."""
+    loc = choose_locale(
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        request.headers.get("accept-language"),
+    )
+    return Translator(loc)
+
+
+def lang_urls(request: Request) -> list[tuple[str, str]]:
+    """``(locale, URL of this page in that locale)`` for the language switch."""
+    kept = {k: v for k, v in request.query_params.items() if k != "lang"}
+    return [(loc, f"{request.url.path}?{query_string({**kept, 'lang': loc})}") for loc in LOCALES]
+
+
+def query_string(params: Mapping[str, Any]) -> str:
+    """``{"scope": 3, "category": None}`` → ``"scope=3"`` (None left out, values quoted)."""
+    return "&".join(f"{k}={quote(str(v), safe='')}" for k, v in params.items() if v is not None)
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    user: Any = None,
+    org: OrgView | None = None,
+    orgs: Sequence[OrgView] = (),
+    active: str = "",
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Render ``template`` with the common page context; remember ``?lang=`` in a cookie."""
+    t = translator(request)
+    nav = [(k, p) for k, p, action in NAV if org is not None and org.can(action)]
+    ctx: dict[str, Any] = {
+        "t": t,
+        "locale": t.locale,
+        "lang_urls": lang_urls(request),
+        "user": user,
+        "org": org,
+        "orgs": list(orgs),
+        "nav": nav,
+        "active": active,
+        "csrf_token": csrf.token(request),
+        **context,
+    }
+    response = TEMPLATES.TemplateResponse(request, template, ctx, status_code=status_code)
+    if request.query_params.get("lang") and t.locale != request.cookies.get(LANG_COOKIE):
+        response.set_cookie(
+            LANG_COOKIE, t.locale, max_age=LANG_COOKIE_MAX_AGE, samesite="lax", httponly=False
+        )
+    return response

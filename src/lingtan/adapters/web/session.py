@@ -1,0 +1,104 @@
+"""Who is asking, and about which organisation: the pages' dependencies.
+
+A page needs a signed-in user (else a 302 to ``/login?next=…``) and, under ``/o/{org}/``, a
+membership of that organisation (else 404: the page does not say whether the organisation
+exists). Tenant scoping itself is the store's (``lingtan.adapters.store.scoping``); these
+dependencies only ask the backend's services for the user's organisations and open the tenant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+
+from lingtan.adapters.api.services import TenantContext
+from lingtan.adapters.web import backend
+from lingtan.adapters.web.rendering import OrgView
+
+
+class LoginRequiredError(Exception):
+    """Raised by a page dependency when nobody is signed in; answered with a 302 to /login."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+    @property
+    def location(self) -> str:
+        """Where to send the browser."""
+        return f"/login?next={quote(self.next_url, safe='')}"
+
+
+class PageError(Exception):
+    """An error page: HTTP status and the catalogue keys of its title and message."""
+
+    def __init__(self, status: int, title: str, message: str, detail: str = "") -> None:
+        super().__init__(f"{status} {title}")
+        self.status = status
+        self.title = title
+        self.message = message
+        self.detail = detail
+
+
+def not_found(detail: str = "") -> PageError:
+    """404 page (also for an organisation the user is not a member of)."""
+    return PageError(404, "error.not_found", "error.not_found_text", detail)
+
+
+def forbidden() -> PageError:
+    """403 page: the user's role does not allow the action."""
+    return PageError(403, "error.forbidden", "error.forbidden_text")
+
+
+def bad_request(detail: str) -> PageError:
+    """400 page: the input could not be used, nothing changed."""
+    return PageError(400, "error.bad_request", "error.bad_request_text", detail)
+
+
+def _next_url(request: Request) -> str:
+    q = request.url.query
+    return request.url.path + (f"?{q}" if q else "")
+
+
+def page_user(request: Request, db: backend.DbDep) -> Any:
+    """The signed-in user (session cookie), or :class:`LoginRequiredError`."""
+    user = backend.user_for_session(db, request.cookies.get(backend.SESSION_COOKIE))
+    if user is None:
+        raise LoginRequiredError(_next_url(request))
+    return user
+
+
+PageUser = Annotated[Any, Depends(page_user)]
+
+
+@dataclass(frozen=True)
+class OrgPage:
+    """Everything an organisation page needs: the store session scoped to the organisation,
+    the user, the organisation (with the user's role) and the tenant the services expect."""
+
+    db: Any
+    user: Any
+    org: OrgView
+    orgs: list[OrgView]
+    tenant: TenantContext
+
+    def require(self, action: str) -> None:
+        """Raise a 403 page unless the user's role allows ``action``."""
+        if not self.org.can(action):
+            raise forbidden()
+
+
+def org_page(request: Request, org: str, db: backend.DbDep, user: PageUser) -> OrgPage:
+    """The organisation ``org`` (slug) of the URL, if the user is a member; else a 404 page."""
+    orgs = backend.organisations(db, user)
+    found = next((o for o in orgs if o.slug == org), None)
+    tenant = None if found is None else backend.open_tenant(request, db, user, org)
+    if found is None or tenant is None:
+        raise not_found()
+    return OrgPage(db=db, user=user, org=found, orgs=orgs, tenant=tenant)
+
+
+OrgDep = Annotated[OrgPage, Depends(org_page)]

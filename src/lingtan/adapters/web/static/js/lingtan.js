@@ -1,0 +1,86 @@
+/* lingtan web app: draw the charts whose ECharts options the server embedded as JSON
+   (built by lingtan.adapters.web.charts), format values with thousands separators and the
+   unit (the chart's data-unit), draw custom series with the renderer they name, and follow a
+   data item's "href" when it is clicked (drill-down). */
+(function () {
+  "use strict";
+  var charts = [];
+
+  function formatter(unit) {  // unit: the chart's data-unit ("t CO2e" when not given)
+    var nf = new Intl.NumberFormat(document.documentElement.lang || "en", {
+      maximumFractionDigits: 0,
+    });
+    var suffix = unit ? "\u00a0" + unit : "";
+    return function (v) {
+      return typeof v === "number" ? nf.format(v) + suffix : v;
+    };
+  }
+
+  // Renderers of "custom" series, named in the server's JSON (functions cannot travel in JSON).
+  var RENDERERS = {
+    // MACC bar: from (start, 0) to (end, cost per t); width = abatement, height = cost
+    macc: function (params, api) {
+      var a = api.coord([api.value(0), 0]);
+      var b = api.coord([api.value(1), api.value(2)]);
+      return {
+        type: "rect",
+        shape: { x: a[0], y: Math.min(a[1], b[1]), width: Math.max(b[0] - a[0], 1),
+                 height: Math.abs(b[1] - a[1]) },
+        style: api.style({ stroke: "#ffffff" }),
+      };
+    },
+  };
+
+  function namedRenderers(option) {
+    (option.series || []).forEach(function (s) {
+      if (s.type === "custom" && typeof s.renderItem === "string") {
+        s.renderItem = RENDERERS[s.renderItem];
+      }
+    });
+  }
+
+  function compact() {  // value axes: 600K / 60万, so that ticks never overlap
+    var nf = new Intl.NumberFormat(document.documentElement.lang || "en", {
+      notation: "compact",
+      maximumFractionDigits: 1,
+    });
+    return function (v) { return nf.format(v); };
+  }
+
+  function valueAxes(option) {
+    var fmt = compact();
+    ["xAxis", "yAxis"].forEach(function (key) {
+      var axes = option[key];
+      (Array.isArray(axes) ? axes : axes ? [axes] : []).forEach(function (a) {
+        if (a.type === "value") a.axisLabel = Object.assign({ formatter: fmt }, a.axisLabel || {});
+      });
+    });
+  }
+
+  function draw(root) {
+    if (typeof echarts === "undefined") return;
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var src = document.getElementById(el.dataset.chart);
+      if (!src) return;
+      var option = JSON.parse(src.textContent);
+      var fmt = formatter("unit" in el.dataset ? el.dataset.unit : "t CO2e");
+      option.tooltip = Object.assign({ valueFormatter: fmt }, option.tooltip || {});
+      valueAxes(option);
+      namedRenderers(option);
+      var chart = echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(option);
+      chart.on("click", function (p) {
+        if (p.data && p.data.href) window.location.href = p.data.href;
+      });
+      el.dataset.drawn = "1";
+      charts.push(chart);
+    });
+  }
+
+  window.addEventListener("resize", function () {
+    charts.forEach(function (c) { c.resize(); });
+  });
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { draw(e.target); });
+})();

@@ -1,0 +1,51 @@
+#!/usr/bin/env sh
+# Vendor the web app's JavaScript from the npm registry into the package (no CDN at run time).
+#
+#   tools/vendor_web_assets.sh            # fetch the pinned versions, check integrity, copy
+#
+# Writes src/lingtan/adapters/web/static/vendor/: echarts.min.js (Apache ECharts, Apache-2.0,
+# with its NOTICE and the BSD-3-Clause licence of the d3 code it contains) and htmx.min.js
+# (htmx, 0BSD), each with its LICENSE. Versions are pinned here and recorded in
+# NOTICE.md (repository root) and static/vendor/VERSIONS.txt; `npm pack` checks the registry's
+# sha512 integrity of each tarball, and this script checks it again against the pins below.
+# htmx stays on the 2.x line (the API the templates use: hx-get/hx-trigger="every 1s"/hx-swap).
+set -eu
+
+ECHARTS_VERSION=6.1.0
+ECHARTS_INTEGRITY=sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA==
+HTMX_VERSION=2.0.11
+HTMX_INTEGRITY=sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT="$ROOT/src/lingtan/adapters/web/static/vendor"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+check() {  # tarball expected-integrity
+    got="sha512-$(openssl dgst -sha512 -binary "$1" | base64 | tr -d '\n')"
+    if [ "$got" != "$2" ]; then
+        echo "error: $1: integrity $got, expected $2" >&2
+        exit 1
+    fi
+}
+
+cd "$TMP"
+npm pack --silent "echarts@$ECHARTS_VERSION" "htmx.org@$HTMX_VERSION" >/dev/null
+check "echarts-$ECHARTS_VERSION.tgz" "$ECHARTS_INTEGRITY"
+check "htmx.org-$HTMX_VERSION.tgz" "$HTMX_INTEGRITY"
+mkdir echarts htmx
+tar xzf "echarts-$ECHARTS_VERSION.tgz" -C echarts
+tar xzf "htmx.org-$HTMX_VERSION.tgz" -C htmx
+
+mkdir -p "$OUT"
+cp echarts/package/dist/echarts.min.js "$OUT/echarts.min.js"
+cp echarts/package/LICENSE "$OUT/LICENSE-echarts.txt"
+cp echarts/package/NOTICE "$OUT/NOTICE-echarts.txt"
+cp echarts/package/licenses/LICENSE-d3 "$OUT/LICENSE-echarts-d3.txt"
+cp htmx/package/dist/htmx.min.js "$OUT/htmx.min.js"
+cp htmx/package/LICENSE "$OUT/LICENSE-htmx.txt"
+cat > "$OUT/VERSIONS.txt" <<VERSIONS
+echarts $ECHARTS_VERSION Apache-2.0 $ECHARTS_INTEGRITY
+htmx.org $HTMX_VERSION 0BSD $HTMX_INTEGRITY
+VERSIONS
+echo "vendored echarts $ECHARTS_VERSION and htmx.org $HTMX_VERSION into $OUT"
