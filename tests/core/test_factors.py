@@ -13,6 +13,7 @@ from lingtan.core.factors import (
     MatchKind,
     make_factor,
     resolve,
+    search_groups,
     validate_groups,
 )
 
@@ -123,3 +124,24 @@ def test_groups_never_mix_co2e_and_gases() -> None:
     )
     with pytest.raises(FactorError, match="counts twice"):
         validate_groups([a, b])
+
+
+def test_search_groups_ranks_type_matches_first_and_groups_gases() -> None:
+    # "grid" is in the type of the electricity.grid groups only; the diesel group matches
+    # through its description and comes last. CN-TJ 2020 and CN 2021/2022 are three groups
+    # (region and valid_from are part of the key); among equal types: by region, newest first.
+    diesel = EmissionFactor(
+        "d", "s", "fuel.diesel", "CN", "L", "CO2", 2.6, date(2022, 1, 1), SRC,
+        description="backup grid generator",
+    )  # fmt: skip
+    ch4 = f("cn22ch4", "electricity.grid", "CN", 0.00001, date(2022, 1, 1), gas="CH4")
+    found = search_groups([*GRID, ch4, diesel], "GRID")
+    assert [(g[0].region, g[0].valid_from.year, len(g)) for g in found] == [
+        ("CN", 2022, 2),
+        ("CN", 2021, 1),
+        ("CN-TJ", 2020, 1),
+        ("CN", 2022, 1),
+    ]
+    assert found[-1][0].factor_id == "d"
+    assert [g[0].factor_id for g in search_groups(GRID, "grid", region="cn-tj")] == ["tj20"]
+    assert search_groups(GRID, "grid", set_name="other") == []

@@ -69,15 +69,22 @@ def wait_job(client: TestClient, org: str, job_id: int, timeout_s: float = 60.0)
     raise AssertionError(f"job {job_id} still {job['status']} after {timeout_s} s")
 
 
+def owner_client(srv: Server, email: str, slug: str = "acme") -> TestClient:
+    """``email`` (created) owns a new organisation ``slug`` (named ``slug.title()``); the
+    user's logged-in client."""
+    add_user(srv.engine, email)
+    c = srv.login(email)
+    assert c.post("/api/v1/orgs", json={"slug": slug, "name": slug.title()}).status_code == 201
+    return c
+
+
 def seed_inventory(srv: Server, email: str, slug: str = "acme") -> TestClient:
     """``email`` (created) owns a new organisation ``slug`` with site TJ01, the import of
     :data:`ELECTRICITY_CSV` and the FY2024/25 calculation, run here (start the server with
     ``workers=0``); the user's logged-in client."""
     from lingtan.adapters.api.worker import run_pending
 
-    add_user(srv.engine, email)
-    c = srv.login(email)
-    assert c.post("/api/v1/orgs", json={"slug": slug, "name": slug.title()}).status_code == 201
+    c = owner_client(srv, email, slug)
     c.post(
         f"/api/v1/orgs/{slug}/sites",
         json={"code": "TJ01", "name": "Tianjin", "entity_code": "MAIN", "region": "CN-TJ"},

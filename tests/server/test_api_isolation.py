@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
-from serverkit import ELECTRICITY_CSV, Server, TestClient, add_user, wait_job
+from serverkit import ELECTRICITY_CSV, Server, TestClient, add_user, owner_client, wait_job
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
@@ -69,12 +69,8 @@ FACTOR_FILE = (
 @pytest.fixture
 def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     srv = server_factory(workers=1)
-    add_user(srv.engine, "a@acme.example")
-    add_user(srv.engine, "b@bravo.example")
-    a = srv.login("a@acme.example")
-    b = srv.login("b@bravo.example")
-    assert a.post(f"{API}/orgs", json={"slug": "acme", "name": "Acme"}).status_code == 201
-    assert b.post(f"{API}/orgs", json={"slug": "bravo", "name": "Bravo"}).status_code == 201
+    a = owner_client(srv, "a@acme.example")
+    b = owner_client(srv, "b@bravo.example", "bravo")
     site = a.post(
         f"{API}/orgs/acme/sites",
         json={"code": "TJ01", "name": "Acme Tianjin Works", "entity_code": "MAIN",

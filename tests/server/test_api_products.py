@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from serverkit import Server, TestClient, add_user
+from serverkit import Server, TestClient, add_user, owner_client
 from sqlalchemy import text
 
 from lingtan.adapters.api.services.products import write_demo_products
@@ -39,9 +39,7 @@ SUPPLIER_PACT = Path(__file__).parents[2] / "src/lingtan/data/lca/supplier-ssd-p
 @pytest.fixture
 def acme(server_factory: Callable[..., Server]) -> tuple[Server, TestClient]:
     srv = server_factory(workers=0)
-    add_user(srv.engine, "a@acme.example")
-    c = srv.login("a@acme.example")
-    assert c.post(f"{API}/orgs", json={"slug": "acme", "name": "Acme"}).status_code == 201
+    c = owner_client(srv, "a@acme.example")
     assert write_demo_products(srv.data_dir / "orgs" / "acme") is not None
     return srv, c
 
@@ -197,9 +195,7 @@ def test_roles_and_other_organisations(acme: tuple[Server, TestClient]) -> None:
     assert v.get(f"{P}/LB14-G5/i5-16-512-CN", params=ON).status_code == 200
     r = v.post(f"{P}/pact", json={"document": _pact()})
     assert (r.status_code, r.json()["error"]["code"]) == (403, "forbidden")
-    add_user(srv.engine, "b@bravo.example")
-    b = srv.login("b@bravo.example")
-    assert b.post(f"{API}/orgs", json={"slug": "bravo", "name": "Bravo"}).status_code == 201
+    b = owner_client(srv, "b@bravo.example", "bravo")
     for path in ("", "/LB14-G5/i7-32-1t-GB", "/LB14-G5/i7-32-1t-GB/label.svg", "/pact"):
         r = b.get(P + path)
         assert (r.status_code, r.json()["error"]["code"]) == (404, "not_found"), path

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from serverkit import Server, TestClient, add_user, seed_inventory
+from serverkit import Server, TestClient, add_user, owner_client, seed_inventory
 
 API = "/api/v1"
 
@@ -32,9 +32,7 @@ TARGETS_YAML = (Path(__file__).parent / "targets_s12.yaml").read_text(encoding="
 @pytest.fixture
 def acme(server_factory: Callable[..., Server]) -> tuple[Server, TestClient]:
     srv = server_factory(workers=0)
-    add_user(srv.engine, "a@acme.example")
-    c = srv.login("a@acme.example")
-    assert c.post(f"{API}/orgs", json={"slug": "acme", "name": "Acme"}).status_code == 201
+    c = owner_client(srv, "a@acme.example")
     return srv, c
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from serverkit import ELECTRICITY_CSV, Server, add_user, wait_job
+from serverkit import ELECTRICITY_CSV, Server, owner_client, wait_job
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
@@ -80,9 +80,7 @@ def test_stale_jobs_are_requeued_or_failed(two_orgs: tuple[Engine, int, int]) ->
 def test_a_job_survives_a_restart(server_factory: Callable[..., Server]) -> None:
     # 1. a server without workers accepts an upload: the file is saved, the job queued
     first = server_factory(workers=0)
-    add_user(first.engine, "o@example.org")
-    c = first.login("o@example.org")
-    assert c.post(f"{API}/orgs", json={"slug": "acme", "name": "Acme"}).status_code == 201
+    c = owner_client(first, "o@example.org")
     c.post(
         f"{API}/orgs/acme/sites",
         json={"code": "TJ01", "name": "Tianjin", "entity_code": "MAIN", "region": "CN-TJ"},

@@ -205,6 +205,36 @@ def validate_groups(factors: Iterable[EmissionFactor]) -> None:
             )
 
 
+def search_groups(
+    factors: Iterable[EmissionFactor],
+    query: str,
+    *,
+    region: str | None = None,
+    set_name: str | None = None,
+) -> list[list[EmissionFactor]]:
+    """Factor groups whose type, description, source, set or region contain every word of
+    ``query`` (case-insensitive), optionally of one ``region`` and one set; those matching in
+    the activity type first, then shorter types, by type, region and newest first."""
+    words = [w.lower() for w in query.split()]
+    groups: dict[tuple[str, str, str, str, date], list[EmissionFactor]] = {}
+    for f in factors:
+        if region and f.region != region.upper():
+            continue
+        if set_name and f.set_name != set_name:
+            continue
+        text = f"{f.activity_type} {f.description} {f.source} {f.set_name} {f.region}".lower()
+        if all(w in text for w in words):
+            groups.setdefault(f.group_key, []).append(f)
+
+    def rank(members: list[EmissionFactor]) -> tuple[int, int, str, str, int]:
+        h = members[0]
+        in_type = all(w in h.activity_type.lower() for w in words)
+        at = h.activity_type
+        return (0 if in_type else 1, len(at), at, h.region, -h.valid_from.toordinal())
+
+    return sorted(groups.values(), key=rank)
+
+
 @dataclass(frozen=True)
 class Match:
     """A resolved factor group and how it was reached (recorded in lineage)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from lingtan.core.factors import EmissionFactor, resolve
+from lingtan.core.factors import EmissionFactor, resolve, search_groups
 
 
 def _factors(workspace: Path) -> tuple[list[EmissionFactor], tuple[str, ...]]:
@@ -33,25 +33,8 @@ def search(
     console: Console,
 ) -> None:
     """Print factor groups whose type, description or source contain every word of ``query``."""
-    words = [w.lower() for w in query.split()]
     factors, _ = _factors(workspace)
-    groups: dict[tuple[object, ...], list[EmissionFactor]] = {}
-    for f in factors:
-        if region and f.region != region.upper():
-            continue
-        if set_name and f.set_name != set_name:
-            continue
-        text = f"{f.activity_type} {f.description} {f.source} {f.set_name} {f.region}".lower()
-        if all(w in text for w in words):
-            groups.setdefault(f.group_key, []).append(f)
-
-    def rank(members: list[EmissionFactor]) -> tuple[int, int, str, str, int]:
-        h = members[0]
-        in_type = all(w in h.activity_type.lower() for w in words)
-        at = h.activity_type
-        return (0 if in_type else 1, len(at), at, h.region, -h.valid_from.toordinal())
-
-    ordered = sorted(groups.values(), key=rank)
+    ordered = search_groups(factors, query, region=region, set_name=set_name)
     for members in ordered[:limit]:
         h = members[0]
         gases = ", ".join(f"{m.gas} {m.value:.6g}" for m in sorted(members, key=lambda m: m.gas))
@@ -62,7 +45,7 @@ def search(
             markup=False,
         )
     shown = f" (first {limit} shown; narrow with more words, --region or --set)"
-    console.print(f"{len(groups)} factor groups match" + (shown if len(groups) > limit else ""))
+    console.print(f"{len(ordered)} factor groups match" + (shown if len(ordered) > limit else ""))
 
 
 def list_sets(*, workspace: Path, console: Console) -> None:

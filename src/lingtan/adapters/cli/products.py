@@ -43,6 +43,12 @@ PactOpt = Annotated[
     typer.Option("--pact", help="Supplier PACT footprint file(s) replacing database averages."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the JSON document.")]
+BaseUrlOpt = Annotated[str, typer.Option(help="Base URL of the public evidence pages.")]
+
+#: workflow.DEFAULT_BASE_URL, not imported: the CLI starts without loading the LCA stack
+BASE_URL = "https://example.org/lingtan"
+DEMO_COMPANY = "lingtan demo company"
+DEMO_COMPANY_ID = "urn:uuid:00000000-0000-4000-8000-000000000000"
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -170,9 +176,7 @@ def label(
     database: DatabaseOpt = None,
     gwp: GwpOpt = "AR6",
     on: OnOpt = None,
-    base_url: Annotated[str, typer.Option(help="Base URL of the public evidence pages.")] = (
-        "https://example.org/lingtan"
-    ),
+    base_url: BaseUrlOpt = BASE_URL,
     neutral: Annotated[bool, typer.Option(help="Mark the label carbon neutral.")] = False,
 ) -> None:
     """Write a configuration's label (SVG and PNG) with a QR code to its evidence page."""
@@ -193,10 +197,8 @@ def label(
 @app.command("pact-export")
 def pact_export(
     out_file: Annotated[Path, typer.Option("--out", help="JSON file to write.")],
-    company: Annotated[str, typer.Option(help="Company name.")] = "lingtan demo company",
-    company_id: Annotated[str, typer.Option(help="Company URN.")] = (
-        "urn:uuid:00000000-0000-4000-8000-000000000000"
-    ),
+    company: Annotated[str, typer.Option(help="Company name.")] = DEMO_COMPANY,
+    company_id: Annotated[str, typer.Option(help="Company URN.")] = DEMO_COMPANY_ID,
     product: ProductOpt = None,
     config: ConfigOpt = None,
     family: FamilyOpt = None,
@@ -321,9 +323,7 @@ def demo(
         "products-demo"
     ),
     config: ConfigOpt = None,
-    base_url: Annotated[str, typer.Option(help="Base URL of the public evidence pages.")] = (
-        "https://example.org/lingtan"
-    ),
+    base_url: BaseUrlOpt = BASE_URL,
 ) -> None:
     """The laptop demo: footprint by stage, hot spots, certificate and label in one go."""
     try:
@@ -337,7 +337,7 @@ def run_demo(
     console: Console,
     *,
     config_id: str | None = None,
-    base_url: str = "https://example.org/lingtan",
+    base_url: str = BASE_URL,
     on: date = date(2024, 6, 30),
 ) -> dict[str, Any]:
     """Footprint by stage, hot spots, carbon-neutral claim, PACT export and label of one
@@ -381,11 +381,7 @@ def run_demo(
     pact_out = out_dir / f"pact-{fp.product_id}-{fp.configuration_id}.json"
     pact_out.write_text(
         json.dumps(
-            to_pact(
-                fp,
-                company_name="lingtan demo company",
-                company_ids=["urn:uuid:00000000-0000-4000-8000-000000000000"],
-            ),
+            to_pact(fp, company_name=DEMO_COMPANY, company_ids=[DEMO_COMPANY_ID]),
             indent=2,
         ),
         encoding="utf-8",

@@ -139,26 +139,34 @@ def sync_boundary(db: Session, config: WorkspaceConfig) -> bool:
             changed = True
     db.flush()
     for code, fields in want_e.items():
-        ent: Entity | None = entities.get(code)
-        if ent is None:
-            db.add(Entity(code=code, **fields))
-            changed = True
-        elif any(getattr(ent, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(ent, k, v)
-            changed = True
+        changed |= _put(db, Entity, entities.get(code), code, fields)
     db.flush()
     for code, fields in want_s.items():
         site: Site | None = sites.get(code)
-        if site is None or sa_inspect(site).deleted or sa_inspect(site).was_deleted:
-            db.add(Site(code=code, **fields))
-            changed = True
-        elif any(getattr(site, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(site, k, v)
-            changed = True
+        if site is not None and (sa_inspect(site).deleted or sa_inspect(site).was_deleted):
+            site = None
+        changed |= _put(db, Site, site, code, fields)
     db.flush()
     return changed
+
+
+def _put(
+    db: Session,
+    model: type[Entity] | type[Site],
+    row: Entity | Site | None,
+    code: str,
+    fields: dict[str, Any],
+) -> bool:
+    """Add ``model(code=code, **fields)`` when ``row`` is None, else set the ``fields`` of
+    ``row`` that differ; True when anything changed."""
+    if row is None:
+        db.add(model(code=code, **fields))
+        return True
+    if all(getattr(row, k) == v for k, v in fields.items()):
+        return False
+    for k, v in fields.items():
+        setattr(row, k, v)
+    return True
 
 
 def boundary_document(db: Session) -> dict[str, Any]:

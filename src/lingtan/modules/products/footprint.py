@@ -134,6 +134,15 @@ def _unit(units: Mapping[str, str], proc: str, where: str) -> str:
         raise BomError(f"{where}: unknown LCI process {proc!r}") from None
 
 
+def _in_process_unit(
+    units: Mapping[str, str], proc: str, value: float, unit: str, where: str
+) -> tuple[float, str]:
+    """``value`` [``unit``; empty: already the process's unit] converted to the unit of LCI
+    process ``proc``'s reference product: (amount, that unit)."""
+    target = _unit(units, proc, where)
+    return _to(value, unit or target, target, where), target
+
+
 def _line_mass(line: BomLine, where: str) -> float:
     """Mass of one unit of a BOM line [kg]: its declared materials, a process stated in a
     mass unit (a battery cell in g), and its children."""
@@ -185,15 +194,16 @@ def _bom_lines(
         where,
     )
     if line.process:
-        unit = _unit(units, line.process, where)
-        amount = _to(line.process_amount, line.process_unit or unit, unit, where) * qty
+        amount, unit = _in_process_unit(
+            units, line.process, line.process_amount, line.process_unit, where
+        )
         out.append(
             DemandLine(
                 stage=Stage.MANUFACTURING,
                 component=component,
                 path=path,
                 process=line.process,
-                amount=amount,
+                amount=amount * qty,
                 unit=unit,
                 supplier=line.supplier,
             )
@@ -236,8 +246,9 @@ def expand(
         )
         product_kg += top.quantity * _line_mass(top, where)
     for a in config.assembly:
-        unit = _unit(units, a.process, f"{where0}, assembly {a.label!r}")
-        amount = _to(a.amount, a.unit or unit, unit, f"{where0}, assembly {a.label!r}")
+        amount, unit = _in_process_unit(
+            units, a.process, a.amount, a.unit, f"{where0}, assembly {a.label!r}"
+        )
         lines.append(
             DemandLine(a.stage, "assembly", a.label, process=a.process, amount=amount, unit=unit)
         )
@@ -256,15 +267,15 @@ def expand(
     pack_kg = sum(p.mass_kg for p in pack)
     for leg in config.transport:
         where = f"{where0}, transport {leg.mode}"
-        unit = _unit(units, leg.process, where)
         tkm = (product_kg + pack_kg) / 1000.0 * leg.distance_km
+        amount, unit = _in_process_unit(units, leg.process, tkm, "tkm", where)
         lines.append(
             DemandLine(
                 Stage.DISTRIBUTION,
                 "transport",
                 leg.mode,
                 process=leg.process,
-                amount=_to(tkm, "tkm", unit, where),
+                amount=amount,
                 unit=unit,
                 mass_kg=product_kg + pack_kg,
             )
@@ -291,15 +302,15 @@ def expand(
             raise BomError(f"{where0}: end-of-life shares sum to {total:g}, not 1")
         for r in config.end_of_life:
             where = f"{where0}, end of life {r.route!r}"
-            unit = _unit(units, r.process, where)
             kg = product_kg * r.share
+            amount, unit = _in_process_unit(units, r.process, kg, "kg", where)
             lines.append(
                 DemandLine(
                     Stage.END_OF_LIFE,
                     "end of life",
                     r.route,
                     process=r.process,
-                    amount=_to(kg, "kg", unit, where),
+                    amount=amount,
                     unit=unit,
                     mass_kg=kg,
                 )

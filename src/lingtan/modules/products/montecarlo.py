@@ -437,6 +437,12 @@ class MonteCarlo:
             _matvec(a, v.reshape(-1), out.reshape(-1))
             return out
 
+        def precondition(u: FloatArray, out: FloatArray) -> None:  # out = M⁻¹ u
+            if unit_pivots:
+                out[...] = u
+            else:
+                np.multiply(dinv, u, out=out)
+
         def dot(u: FloatArray, w: FloatArray) -> FloatArray:
             return cast(FloatArray, np.einsum("ij,ij->i", u, w))
 
@@ -463,18 +469,12 @@ class MonteCarlo:
                 np.subtract(p, tmp, out=p)
                 np.multiply(p, beta[:, None], out=p)
                 np.add(p, r, out=p)
-                if unit_pivots:
-                    phat[...] = p
-                else:
-                    np.multiply(dinv, p, out=phat)
+                precondition(p, phat)
                 av(phat, v)
                 alpha = rho / dot(rhat, v)
                 np.multiply(v, alpha[:, None], out=s)  # s = r − α v
                 np.subtract(r, s, out=s)
-                if unit_pivots:
-                    shat[...] = s
-                else:
-                    np.multiply(dinv, s, out=shat)
+                precondition(s, shat)
                 av(shat, t)
                 omega = dot(t, s) / dot(t, t)
                 on = active.astype(np.float64)

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lingtan.adapters.api.errors import conflict, invalid, not_found
-from lingtan.adapters.api.services.context import TenantContext
+from lingtan.adapters.api.errors import conflict, invalid
+from lingtan.adapters.api.services.context import TenantContext, get_or_404
 from lingtan.adapters.store.bootstrap import check_boundary, write_boundary
 from lingtan.adapters.store.models import Entity, Site
 from lingtan.core.errors import WorkspaceError
@@ -52,10 +52,7 @@ def get_entity(db: Session, tenant: TenantContext, entity_id: int) -> Entity:
         ApiError: 404.
     """
     del tenant
-    ent = db.get(Entity, entity_id)
-    if ent is None:
-        raise not_found(f"entity {entity_id}")
-    return ent
+    return get_or_404(db, Entity, entity_id, f"entity {entity_id}")
 
 
 def create_entity(db: Session, tenant: TenantContext, fields: dict[str, Any]) -> Entity:
@@ -111,10 +108,7 @@ def get_site(db: Session, tenant: TenantContext, site_id: int) -> Site:
         ApiError: 404.
     """
     del tenant
-    site = db.get(Site, site_id)
-    if site is None:
-        raise not_found(f"site {site_id}")
-    return site
+    return get_or_404(db, Site, site_id, f"site {site_id}")
 
 
 def _check_entity(db: Session, code: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -23,6 +23,8 @@ from lingtan.adapters.store.workspace import Workspace, org_workspace
 
 if TYPE_CHECKING:
     from lingtan.adapters.api.settings import ServerSettings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,18 @@ def open_tenant(
         settings=settings,
         actor=actor,
     )
+
+
+def get_or_404(db: Session, model: type[T], key: Any, what: str) -> T:
+    """The row of ``model`` with primary key ``key`` in the session's organisation.
+
+    Raises:
+        ApiError: 404 ``{what} not found`` (also for another organisation's row).
+    """
+    row = db.get(model, key)
+    if row is None:
+        raise not_found(what)
+    return row
 
 
 def jsonable(value: Any) -> Any:

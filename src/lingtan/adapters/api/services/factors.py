@@ -16,7 +16,7 @@ from lingtan.adapters.api.errors import invalid
 from lingtan.adapters.api.services.context import TenantContext
 from lingtan.adapters.store.models import FactorSet
 from lingtan.core.errors import FactorError
-from lingtan.core.factors import EmissionFactor
+from lingtan.core.factors import EmissionFactor, search_groups
 
 
 def _factor(f: EmissionFactor) -> dict[str, Any]:
@@ -53,25 +53,8 @@ def search_factors(
     from lingtan.adapters.compute.runner import load_library
 
     del db
-    words = [w.lower() for w in query.split()]
     lib = load_library(tenant.workspace())
-    groups: dict[tuple[object, ...], list[EmissionFactor]] = {}
-    for f in lib.factors:
-        if region and f.region != region.upper():
-            continue
-        if set_name and f.set_name != set_name:
-            continue
-        text = f"{f.activity_type} {f.description} {f.source} {f.set_name} {f.region}".lower()
-        if all(w in text for w in words):
-            groups.setdefault(f.group_key, []).append(f)
-
-    def rank(members: list[EmissionFactor]) -> tuple[int, int, str, str, int]:
-        h = members[0]
-        in_type = all(w in h.activity_type.lower() for w in words)
-        return (0 if in_type else 1, len(h.activity_type), h.activity_type, h.region,
-                -h.valid_from.toordinal())  # fmt: skip
-
-    ordered = sorted(groups.values(), key=rank)
+    ordered = search_groups(lib.factors, query, region=region, set_name=set_name)
     out = []
     for members in ordered[offset : offset + limit]:
         h = members[0]
@@ -85,7 +68,7 @@ def search_factors(
                 "factors": [_factor(m) for m in sorted(members, key=lambda m: m.gas)],
             }
         )
-    return {"total_groups": len(groups), "groups": out}
+    return {"total_groups": len(ordered), "groups": out}
 
 
 def factor_sets(db: Session, tenant: TenantContext) -> list[dict[str, Any]]:

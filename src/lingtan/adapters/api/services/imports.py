@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lingtan.adapters.api.errors import ApiError, invalid, not_found
-from lingtan.adapters.api.services.context import TenantContext
+from lingtan.adapters.api.services.context import TenantContext, get_or_404
 from lingtan.adapters.store import audit
 from lingtan.adapters.store.jobs import Job, enqueue
 from lingtan.adapters.store.models import ImportBatch, QuarantinedRow
@@ -148,10 +148,7 @@ def job_status(db: Session, tenant: TenantContext, job_id: int) -> Job:
         ApiError: 404.
     """
     del tenant
-    job = db.get(Job, job_id)
-    if job is None:
-        raise not_found(f"job {job_id}")
-    return job
+    return get_or_404(db, Job, job_id, f"job {job_id}")
 
 
 def list_jobs(db: Session, tenant: TenantContext, *, limit: int = 50) -> list[Job]:
@@ -178,10 +175,7 @@ def get_batch(db: Session, tenant: TenantContext, batch_id: str) -> ImportBatch:
         ApiError: 404.
     """
     del tenant
-    batch = db.get(ImportBatch, batch_id)
-    if batch is None:
-        raise not_found(f"import batch {batch_id}")
-    return batch
+    return get_or_404(db, ImportBatch, batch_id, f"import batch {batch_id}")
 
 
 def quarantine_rows(

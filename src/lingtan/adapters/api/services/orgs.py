@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lingtan.adapters.api.errors import ApiError, conflict, forbidden, invalid, not_found
-from lingtan.adapters.api.services.context import TenantContext
+from lingtan.adapters.api.services.context import TenantContext, get_or_404
 from lingtan.adapters.api.settings import ServerSettings
 from lingtan.adapters.store import auth
 from lingtan.adapters.store.auth import ApiToken
@@ -147,10 +147,7 @@ def add_member(
 
 
 def _member(db: Session, tenant: TenantContext, user_id: int) -> Membership:
-    m = db.get(Membership, (user_id, tenant.organisation_id))
-    if m is None:
-        raise not_found(f"member {user_id}")
-    return m
+    return get_or_404(db, Membership, (user_id, tenant.organisation_id), f"member {user_id}")
 
 
 def change_member_role(db: Session, tenant: TenantContext, user_id: int, role: Role) -> Membership:

@@ -258,6 +258,13 @@ def _check_known(data: ProductData, product: str, config: str) -> None:
     raise not_found(f"product {product!r} configuration {config!r}")
 
 
+def _known_data(tenant: TenantContext, gwp_set: str, product: str, config: str) -> ProductData:
+    """The organisation's product data, 404 unless it has ``product`` with ``config``."""
+    data = _data(tenant, gwp_set)
+    _check_known(data, product, config)
+    return data
+
+
 def _footprint(data: ProductData, product: str, config: str, on: date, supply_chain: int) -> Any:
     try:
         return replace(data.bench, on=on).footprint(product, config, supply_chain)
@@ -373,8 +380,7 @@ def footprint_view(
             or date.
     """
     del db
-    data = _data(tenant, gwp_set)
-    _check_known(data, product, config)
+    data = _known_data(tenant, gwp_set, product, config)
     when = on or date.today()
     fp = _footprint(data, product, config, when, top)
     spec = data.claim_for(product, config)
@@ -423,8 +429,7 @@ def label_file(
     del db
     if fmt not in LABEL_MEDIA:
         raise invalid(f"label format {fmt!r}: svg or png", "format")
-    data = _data(tenant, gwp_set)
-    _check_known(data, product, config)
+    data = _known_data(tenant, gwp_set, product, config)
     spec = data.claim_for(product, config)
     url = public_url(tenant.settings.base_url, tenant.slug, product, config)
     if spec is not None:
@@ -450,8 +455,7 @@ def pact_export(
     from lingtan.adapters.io.lca.pact import to_pact
 
     del db
-    data = _data(tenant, gwp_set)
-    _check_known(data, product, config)
+    data = _known_data(tenant, gwp_set, product, config)
     fp = _footprint(data, product, config, on or date.today(), 0)
     try:
         doc = to_pact(

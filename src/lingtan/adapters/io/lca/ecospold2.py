@@ -311,26 +311,22 @@ def _files(paths: Iterable[str | Path] | str | Path) -> list[Path]:
 # --------------------------------------------------------------------------------------------
 
 
+#: ecospold2 element and location attribute of the distributions given by location and scale
+_LOC_SCALE = {
+    Distribution.LOGNORMAL: ("lognormal", "mu"),
+    Distribution.NORMAL: ("normal", "meanValue"),
+}
+
+
 def _unc_element(parent: ET.Element, u: Uncertainty) -> None:
     if not u.is_uncertain:
         return
     el = ET.SubElement(parent, f"{{{NS}}}uncertainty")
-    if u.distribution is Distribution.LOGNORMAL:
-        ET.SubElement(
-            el,
-            f"{{{NS}}}lognormal",
-            mu=repr(u.loc),
-            variance=repr(u.scale**2),
-            varianceWithPedigreeUncertainty=repr(u.scale**2),
-        )
-    elif u.distribution is Distribution.NORMAL:
-        ET.SubElement(
-            el,
-            f"{{{NS}}}normal",
-            meanValue=repr(u.loc),
-            variance=repr(u.scale**2),
-            varianceWithPedigreeUncertainty=repr(u.scale**2),
-        )
+    if u.distribution in _LOC_SCALE:
+        tag, loc = _LOC_SCALE[u.distribution]
+        var = repr(u.scale**2)
+        attrs = {loc: repr(u.loc), "variance": var, "varianceWithPedigreeUncertainty": var}
+        ET.SubElement(el, f"{{{NS}}}{tag}", attrs)
     elif u.distribution is Distribution.TRIANGULAR:
         ET.SubElement(
             el,
