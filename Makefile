@@ -34,8 +34,12 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
+## Every test on the default stores (each workspace's SQLite file; the server's tests on SQLite
+## and PostgreSQL), then the workspace tests again with their store on PostgreSQL.
 unit: $(BIN)/.installed browser
 	$(BIN)/pytest -q
+	LINGTAN_TEST_STORE=postgresql $(BIN)/pytest -q tests/adapters tests/cli tests/modules \
+	  --ignore=tests/adapters/compute/test_spark_parity.py
 
 ## Debian's Chromium for the browser tests (tests/web): installed with apt when root.
 browser:

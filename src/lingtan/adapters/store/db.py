@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 
 DATABASE_URL_ENV = "LINGTAN_DATABASE_URL"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -47,18 +48,23 @@ def database_url(url: str | Path | None = None) -> str:
     return s
 
 
-def make_engine(url: str | Path | None = None) -> Engine:
+def make_engine(url: str | Path | None = None, *, pooled: bool = True) -> Engine:
     """An engine for ``url`` (see :func:`database_url`).
 
     SQLite: foreign keys enforced (as on PostgreSQL), a 30 s busy timeout (the server's worker
     threads and requests share the file), connections usable from any thread.
+    PostgreSQL: a connection pool for the server; ``pooled=False`` (an embedded workspace opened
+    by the CLI or the library on a shared database) opens a connection per session and closes it
+    with the session, so a short-lived workspace object never leaves connections open.
     """
     full = database_url(url)
     if full.startswith("sqlite"):
         engine = create_engine(full, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-    else:
+    elif pooled:
         engine = create_engine(full, pool_pre_ping=True)
+    else:
+        engine = create_engine(full, poolclass=NullPool)
     metadata()  # every model mapped before the first session
     return engine
 

@@ -348,7 +348,7 @@ def open_workspace(path: Path | str, *, actor: str | None = None) -> Workspace:
     root = Path(path).resolve()
     config = read_config(root)
     url = store_url(root)
-    engine = make_engine(url)
+    engine = make_engine(url, pooled=False)
     who = actor or cli_actor()
     migrate(
         engine,
