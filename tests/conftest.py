@@ -27,7 +27,6 @@ def _factor_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 STORE_ENV = "LINGTAN_TEST_STORE"
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -37,26 +36,18 @@ def _workspace_store() -> Iterator[None]:
     workspace tests run on PostgreSQL as well as on each folder's SQLite file (STYLE.md habit
     11; ``make test`` runs both). Asked for explicitly, an unreachable server fails the run."""
     import os
-    import secrets
 
-    from sqlalchemy import create_engine, text
+    from pgkit import PostgresUnavailableError, scratch_database
 
     if os.environ.get(STORE_ENV, "sqlite") != "postgresql":
         yield
         return
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    name = f"lingtan_w_{secrets.token_hex(6)}"
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
+        with scratch_database("lingtan_w_") as url:
+            os.environ["LINGTAN_DATABASE_URL"] = url
+            try:
+                yield
+            finally:
+                del os.environ["LINGTAN_DATABASE_URL"]
+    except PostgresUnavailableError as exc:
         pytest.fail(f"{STORE_ENV}=postgresql but PostgreSQL is not reachable: {exc}")
-    os.environ["LINGTAN_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        yield
-    finally:
-        del os.environ["LINGTAN_DATABASE_URL"]
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -11,7 +11,6 @@ must test on PostgreSQL.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from serverkit import Server, TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -34,26 +32,18 @@ def _pg_unavailable(reason: str) -> None:
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """URL of this test session's own PostgreSQL database, migrated (dropped at the end)."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"lingtan_t_{secrets.token_hex(6)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        _pg_unavailable(str(exc).splitlines()[0])
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        from lingtan.adapters.store.db import make_engine, migrate
+    from pgkit import PostgresUnavailableError, scratch_database
 
-        engine = make_engine(url)
-        migrate(engine)
-        engine.dispose()
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    try:
+        with scratch_database("lingtan_t_") as url:
+            from lingtan.adapters.store.db import make_engine, migrate
+
+            engine = make_engine(url)
+            migrate(engine)
+            engine.dispose()
+            yield url
+    except PostgresUnavailableError as exc:
+        _pg_unavailable(str(exc))
 
 
 def _empty_pg(url: str) -> None:

@@ -28,7 +28,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from lingtan.core.periods import FiscalCalendar
 from lingtan.modules.targets.emissions import Coverage, Series, YearEmissions
@@ -361,6 +360,10 @@ class _Problem:
             a = np.vstack([a, *extra_rows])
             lo = np.concatenate([lo, extra_lo])
             hi = np.concatenate([hi, extra_hi])
+        # scipy.optimize is imported here, not at module level: it costs ~0.2 s and every
+        # `lingtan` command imports this package through the CLI
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
         integrality = np.concatenate([np.ones(nx), np.zeros(self.n - nx)])
         cons = [LinearConstraint(a, lo, hi)] if len(a) else []
         credits_t = 0.0
