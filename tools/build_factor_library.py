@@ -75,11 +75,13 @@ class BuildError(Exception):
 
 @dataclass(frozen=True)
 class Input:
-    """One source file: folder under ``--data``, file name, and its expected sha256."""
+    """One source file: folder under ``--data``, file name, and its expected sha256
+    (``recorded``: the folder's SOURCE.md states that sha256 too)."""
 
     folder: str
     file: str
     sha256: str
+    recorded: bool = True
 
 
 INPUTS: dict[str, Input] = {
@@ -118,6 +120,25 @@ INPUTS: dict[str, Input] = {
         "Emission_Factors_for_Cross_Sector_Tools_V2.0_0.xlsx",
         "bb2cb00090aba9f801a90f0851c43b14b0bf4355df18075d22de5b230fcae611",
     ),
+    # The three folders below record no sha256 of their own CSV in SOURCE.md: pinned here only.
+    "cn_mee": Input(
+        "china-mee-grid-factors",
+        "china_grid_co2_factors.csv",
+        "b9da58f8c290910c922ecb8e0b3890627a58868632be9dcb49385875f17f1052",
+        recorded=False,
+    ),
+    "ember": Input(
+        "owid-ember-electricity-intensity",
+        "electricity_carbon_intensity.csv",
+        "6e942df9032b3ac63a0e41b056a619bd40b355b3a1416c834fbe44930b14ed18",
+        recorded=False,
+    ),
+    "coal": Input(
+        "china-energy-conversion",
+        "standard_coal_coefficients.csv",
+        "48a97527839a36d4c0a23b4cea1c72d98ed574644a75cd4071246742278e57ec",
+        recorded=False,
+    ),
 }
 
 
@@ -146,7 +167,7 @@ def verify_inputs(data: Path) -> dict[str, Path]:
         if not source_md.is_file():
             raise BuildError(f"missing {source_md}")
         recorded = set(re.findall(r"\b[0-9a-f]{64}\b", source_md.read_text(encoding="utf-8")))
-        if inp.sha256 not in recorded:
+        if inp.recorded and inp.sha256 not in recorded:
             raise BuildError(f"{source_md} does not record sha256 {inp.sha256} for {inp.file}")
         actual = sha256_of(path)
         if actual != inp.sha256:
@@ -333,9 +354,22 @@ DESNZ_SKIPPED_L1 = {
     "SECR kWh UK electricity for EVs": "energy conversions (kWh per km), not emission factors",
     "Managed assets- vehicles": "same vehicles as 'Business travel- land'; use travel.* types",
     "Managed assets- electricity": "same value as UK electricity; use electricity.grid",
-    "Outside of scopes": "biogenic CO2 memo items, reported outside the scopes (not shipped)",
     "Overseas electricity": "DESNZ no longer publishes overseas electricity factors",
 }
+
+#: DESNZ "Outside of scopes" (biogenic CO2, kg CO2e of CO2 = kg CO2 per unit) is shipped as gas
+#: ``CO2_biogenic`` in the factor group of the matching Scope 1 fuel (GHG Protocol Corporate
+#: Standard ch. 9; ISO 14064-1:2018 §9.3.1). Its Level 2 categories shipped (Scope 1 in 'Fuels'
+#: for the forecourt blends, in 'Bioenergy' for the others), and the one not shipped.
+DESNZ_OUTSIDE_SCOPES = frozenset({"Forecourt fuels containing biofuel", "Biofuel", "Biomass", "Biogas"})
+DESNZ_OUTSIDE_SCOPES_NOT_SHIPPED = "Electricity generated"
+DESNZ_OUTSIDE_SCOPES_SKIPPED = (
+    "'Outside of scopes > Electricity generated' (biogenic CO2 of the biomass share of UK grid"
+    " generation, per kWh): not shipped. It would sit in the Scope 2 electricity.grid (GB) group,"
+    " which the market-based method replaces with contractual instruments and residual mixes,"
+    " so the line would follow one method only, and DESNZ publishes no T&D counterpart; it is"
+    " not biomass burnt by the reporting company"
+)
 
 FUEL_NAMES = {
     "diesel (average biofuel blend)": "diesel",
@@ -550,6 +584,7 @@ class Target:
     note: str = ""
     suffix: str = ""  # added to the factor id for secondary targets of one source value
     total_only: bool = False  # ship the total CO2e even when per-gas values exist (RF)
+    biogenic: bool = False  # DESNZ "Outside of scopes": CO2_biogenic beside the Scope 1 group
 
 
 def read_desnz_flat(path: Path) -> list[DRec]:
@@ -621,6 +656,7 @@ DESNZ_2024_SHEETS = (
     "WTT- delivery vehs & freight",
     "Hotel stay",
     "Homeworking",
+    "Outside of scopes",
 )
 
 
@@ -746,6 +782,7 @@ def desnz_targets(rec: DRec) -> list[Target]:
                     f"{t.note} Same value as {t.activity_type}.".strip(),
                     suffix=f"{t.suffix}/alias".lstrip("/"),
                     total_only=t.total_only,
+                    biogenic=t.biogenic,
                 )
             )
     return out
@@ -764,6 +801,19 @@ def _desnz_targets(rec: DRec) -> list[Target]:
     def fossil_vehicle(fuel: str) -> str:
         return "CH4" if fuel in ("bev", "phev") else CH4_FOSSIL
 
+    if l1 == "Outside of scopes":
+        if l2 == DESNZ_OUTSIDE_SCOPES_NOT_SHIPPED:
+            return []  # see DESNZ_OUTSIDE_SCOPES_SKIPPED (manifest notes)
+        if l2 not in DESNZ_OUTSIDE_SCOPES:
+            raise BuildError(f"DESNZ {rec.ref}: no mapping for {rec.label!r}")
+        # "All outside of scopes energy-based factors are provided on a net CV basis" (DESNZ)
+        unit = {"kWh": "kWh_ncv", "GJ": "GJ_ncv"}.get(unit, unit)
+        note = (
+            glo + " Biogenic CO2 (DESNZ 'Outside of scopes', kg CO2e of CO2 = kg CO2): reported"
+            " on its own line, outside the scopes and every scope total (GHG Protocol Corporate"
+            " Standard ch. 9; ISO 14064-1:2018 9.3.1). Energy units on a net CV basis (DESNZ)."
+        )
+        return [Target(f"fuel.{_fuel_slug(l3)}", "GLO", unit, note=note, biogenic=True)]
     if l1 == "Fuels":
         note = " DESNZ 'Burning oil' (kerosene)." if low3 == "burning oil" else ""
         return [Target(f"fuel.{_fuel_slug(l3)}", "GLO", unit, CH4_FOSSIL, glo + note)]
@@ -998,11 +1048,14 @@ def desnz_rows(
 
     Per-gas groups (CO2, CH4, N2O all present) are shipped per gas (kg gas = kg CO2e of gas ÷
     AR5 GWP) and their sum is checked against DESNZ's total; otherwise the total is shipped as
-    CO2e (AR5). ``id_of(rec, gas, target)`` gives the factor id.
+    CO2e (AR5). "Outside of scopes" values (kg CO2e of CO2 = kg of biogenic CO2, GWP 1) are
+    shipped as gas ``CO2_biogenic`` in the group (activity type, region, unit, validity) of the
+    matching Scope 1 fuel, which must exist. ``id_of(rec, gas, target)`` gives the factor id.
 
     Raises:
-        BuildError: two source rows map to the same (activity type, region, unit), or per-gas
-            values do not add up to the published total.
+        BuildError: two source rows map to the same (activity type, region, unit), per-gas
+            values do not add up to the published total, or a biogenic value has no Scope 1
+            group to join.
     """
     by_src: dict[tuple[str, ...], dict[str, DRec]] = defaultdict(dict)
     for rec in recs:
@@ -1010,7 +1063,7 @@ def desnz_rows(
             raise BuildError(f"DESNZ {rec.ref}: {rec.label} {rec.ghg} appears twice")
         by_src[rec.src_key][rec.ghg] = rec
     out: list[Out] = []
-    claimed: dict[tuple[str, str, str], str] = {}
+    claimed: dict[tuple[str, str, str, bool], str] = {}
     for members in by_src.values():
         first = next(iter(members.values()))
         targets = desnz_targets(first)
@@ -1018,10 +1071,31 @@ def desnz_rows(
         if not targets or not vals:
             continue
         for t in targets:
-            key = (t.activity_type, t.region, t.unit)
+            key = (t.activity_type, t.region, t.unit, t.biogenic)
             if key in claimed:
                 raise BuildError(f"DESNZ: {key} from both {claimed[key]} and {first.label}")
             claimed[key] = first.label
+            if t.biogenic:
+                if set(vals) != {"CO2"}:
+                    raise BuildError(f"DESNZ {first.label}: outside of scopes is not CO2 only")
+                r = vals["CO2"]
+                assert r.value is not None
+                gas = "CO2_biogenic"
+                out.append(
+                    _desnz_out(
+                        edition,
+                        valid_from,
+                        valid_to,
+                        id_of(r, gas, t),
+                        t,
+                        gas,
+                        r.value,
+                        "",
+                        r,
+                        t.note,
+                    )
+                )
+                continue
             per_gas = {"CO2", "CH4", "N2O"} <= vals.keys() and not t.total_only
             if per_gas:
                 total = vals.get("total")
@@ -1079,6 +1153,10 @@ def desnz_rows(
                 )
             else:
                 raise BuildError(f"DESNZ {first.label}: per-gas values without CO2, CH4, N2O")
+    scope1 = {k[:3] for k in claimed if not k[3]}
+    for k, label in claimed.items():
+        if k[3] and k[:3] not in scope1:
+            raise BuildError(f"DESNZ {label}: biogenic CO2 has no Scope 1 group {k[:3]} to join")
     return out
 
 
@@ -1810,57 +1888,421 @@ def useeio_rows(path: Path, co2e_path: Path, ar5: dict[str, float]) -> list[Out]
 
 
 # --------------------------------------------------------------------------------------------
-# China national grid (hand-written, cited)
+# China grid: MEE/NBS average factors (national, regional grids, provinces) and related bases
 # --------------------------------------------------------------------------------------------
 
-CN_GRID = [
-    Out(
-        factor_id="cn-grid/mee-nbs-2021/CO2",
-        activity_type="electricity.grid",
-        region="CN",
-        unit="kWh",
-        gas="CO2",
-        value=0.5568,
-        valid_from="2021-01-01",
-        valid_to="2022-01-01",
-        gwp_set="",
-        publisher="China Ministry of Ecology and Environment (MEE) and National "
-        "Bureau of Statistics (NBS)",
-        dataset="2021 electricity CO2 emission factors (2021年电力二氧化碳排放因子)",
-        edition="2021 data",
-        table="national average electricity CO2 emission factor 2021 (全国电力平均二氧化碳排放因子)"
-        "; as quoted in Lenovo Group 2023/24 Carbon Neutrality Action Report, footnote 8: "
-        "依据2021年全国电力平均碳排因子0.5568 kgCO2/kWh",
-        price_year="",
-        description="China national electricity average CO2 factor for 2021 (MEE/NBS), kg CO2 "
-        "per kWh; CO2 only (no CH4/N2O published). Provincial factors are a known gap.",
-    ),
-    Out(
-        factor_id="cn-grid/mee-2023-02-07/CO2",
-        activity_type="electricity.grid",
-        region="CN",
-        unit="kWh",
-        gas="CO2",
-        value=0.5703,
-        valid_from="2022-01-01",
-        valid_to="",
-        gwp_set="",
-        publisher="China Ministry of Ecology and Environment (MEE)",
-        dataset="Notice on greenhouse gas emission reporting of power generation enterprises "
-        "2023-2025 (national grid average emission factor)",
-        edition="2023-02-07 (factor labelled 2022)",
-        table="national grid average 0.5703 tCO2/MWh; https://www.mee.gov.cn/xxgk2018/xxgk/xxgk06/"
-        "202302/t20230207_1015569.html; as cited in GHG Protocol 'Emission Factors from "
-        "Cross-Sector Tools' V2.0 (2024), sheet 'Electricity CN, TW, BR, TH, UK', Table 1",
-        price_year="",
-        description="China national grid average CO2 factor (MEE notice of 2023-02-07, year "
-        "label 2022), 0.5703 t/MWh = kg/kWh; CO2 only. Provincial factors are a known gap.",
-    ),
-]
+MEE_PUBLISHER = (
+    "China Ministry of Ecology and Environment (MEE) and National Bureau of Statistics (NBS)"
+)
+#: Bases of china_grid_co2_factors.csv shipped, → (lingtan activity type, basis slug in ids).
+#: ``fossil`` and the life-cycle ``footprint*`` series are not shipped (decision 0028).
+CN_BASES = {
+    "average": ("electricity.grid", "average"),
+    "excl_market_nonfossil": ("electricity.residual_mix", "excl-market-nonfossil"),
+    "ets_grid_average": ("electricity.ets_reporting", "ets-reporting"),
+}
+CN_CONFIDENCE = ("confirmed", "corroborated", "single-source")
+CN_UNITS = {"kgCO2/kWh", "tCO2/MWh"}  # equal: 1 t/MWh = 1 kg/kWh
+CN_LEVELS = {"national": "national", "regional": "regional grid", "provincial": "provincial"}
+
+
+def _cn_edition(document: str, year: str) -> str:
+    """Edition text: the notice number and date (the first part of ``document``)."""
+    head = document.split(" http", 1)[0].strip()
+    return f"{year} data; {head}" if head else f"{year} data"
+
+
+def cn_grid_rows(path: Path) -> list[Out]:
+    """Rows of ``cn-grid`` from china_grid_co2_factors.csv (SOURCE.md of that folder).
+
+    - ``average`` → ``electricity.grid`` for CN, the seven ``CN-GRID-*`` regional grids and the
+      provinces: valid for its data year only (``YYYY-01-01`` to the next 1 January); a later date
+      takes the latest year as "earlier_year" and an earlier date the oldest as "later_year"
+      (resolution rules 2 and 3, decision 0006), flagged in lineage.
+    - ``excl_market_nonfossil`` (national only) → ``electricity.residual_mix``: the best available
+      proxy of a residual mix for the market-based method (flagged in every row's description).
+    - ``ets_grid_average`` (0.5703, the ETS reporting value for 2022) → its own activity type
+      ``electricity.ets_reporting``, dated 2022: never the national average of any year.
+    - ``confidence`` is kept in the ``table`` text; ``single-source`` rows (one third-party
+      transcription, not verified against the official annex) carry ``/single-source`` in their
+      factor id, which lowers their reliability score (core.quality), and say so.
+
+    Raises:
+        BuildError: unknown basis, unit, level or confidence, or a value that is not a number.
+    """
+    out: list[Out] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for n, r in enumerate(csv.DictReader(fh), start=2):
+            where = f"{path.name}, row {n}"
+            basis = r["basis"]
+            if basis not in CN_BASES:
+                if basis == "fossil" or basis.startswith("footprint"):
+                    continue
+                raise BuildError(f"{where}: unknown basis {basis!r}")
+            if r["unit"] not in CN_UNITS:
+                raise BuildError(f"{where}: unit {r['unit']!r} is not kg CO2/kWh")
+            conf = r["confidence"]
+            if conf not in CN_CONFIDENCE:
+                raise BuildError(f"{where}: unknown confidence {conf!r}")
+            level = CN_LEVELS.get(r["level"])
+            if level is None:
+                raise BuildError(f"{where}: unknown level {r['level']!r}")
+            try:
+                value = float(Decimal(r["value"]))
+            except ArithmeticError as exc:
+                raise BuildError(f"{where}: value {r['value']!r} is not a number") from exc
+            year = int(r["year"])
+            region = r["region_code"].strip().upper()
+            atype, bslug = CN_BASES[basis]
+            single = conf == "single-source"
+            ets = basis == "ets_grid_average"
+            issuer = "mee" if ets else "mee-nbs"
+            factor_id = f"cn-grid/{issuer}-{year}/{bslug}/{region}" + (
+                "/single-source" if single else ""
+            )
+            flag = (
+                " UNVERIFIED: single-source transcription, not checked against the official"
+                " annex; reliability scored lower."
+                if single
+                else ""
+            )
+            if basis == "average":
+                what = (
+                    f"MEE/NBS {year} {level} average electricity CO2 emission factor"
+                    f" ({r['region_name_zh']}), location-based Scope 2"
+                )
+            elif basis == "excl_market_nonfossil":
+                what = (
+                    f"MEE/NBS {year} national electricity CO2 factor excluding market-traded"
+                    " non-fossil electricity (不包括市场化交易的非化石能源电量): RESIDUAL-MIX PROXY"
+                    " for market-based Scope 2 (China publishes no residual mix)"
+                )
+            else:
+                what = (
+                    f"MEE national grid average emission factor for ETS/enterprise reporting of"
+                    f" {year} emissions (全国电网平均排放因子, ETS basis); NOT the MEE/NBS national"
+                    " average"
+                )
+            out.append(
+                Out(
+                    factor_id=f"{factor_id}/CO2",
+                    activity_type=atype,
+                    region=region,
+                    unit="kWh",
+                    gas="CO2",
+                    value=value,
+                    valid_from=f"{year}-01-01",
+                    valid_to=f"{year + 1}-01-01",
+                    gwp_set="",
+                    publisher="China Ministry of Ecology and Environment (MEE)"
+                    if ets
+                    else MEE_PUBLISHER,
+                    dataset="Electricity CO2 emission factors (电力二氧化碳排放因子)"
+                    if not ets
+                    else "Notice on GHG emission reporting of power-generation enterprises"
+                    " 2023-2025 (全国电网平均排放因子)",
+                    edition=_cn_edition(r["document"], r["year"]),
+                    table=f"basis {basis}; {level} {region} {r['region_name_zh']}; confidence"
+                    f" {conf}",
+                    price_year="",
+                    description=f"{what}; {r['value']} {r['unit']}, kg CO2 per kWh, CO2 only,"
+                    f" data year {year}.{flag}",
+                )
+            )
+    return out
+
+
+def cn_manifest() -> dict[str, Any]:
+    inp = INPUTS["cn_mee"]
+    return {
+        "name": "cn-grid",
+        "title": "China electricity CO2 emission factors (MEE/NBS): national, regional grids,"
+        " provinces; residual-mix proxy; ETS reporting value",
+        "publisher": "China Ministry of Ecology and Environment (MEE) and National Bureau of"
+        " Statistics (NBS)",
+        "dataset": "Electricity CO2 emission factors (电力二氧化碳排放因子) 2021, 2022, 2023",
+        "edition": "2021 (公告2024年第12号), 2022 (公告2024年第33号), 2023 (公告2025年第47号); ETS"
+        " value 0.5703 (MEE notice 2023-02)",
+        "licence": "facts (official government figures; PRC Copyright Law art. 5)",
+        "licence_url": "https://www.mee.gov.cn/xxgk2018/xxgk/xxgk01/202512/t20251231_1139517.html",
+        "attribution": (
+            "China electricity CO2 emission factors 2021-2023: Ministry of Ecology and"
+            " Environment and National Bureau of Statistics of China (MEE/NBS announcements"
+            " 2024 No. 12, 2024 No. 33, 2025 No. 47); ETS grid average 0.5703 t CO2/MWh (MEE"
+            " notice of 2023-02)."
+        ),
+        "source_url": "https://www.mee.gov.cn/xxgk2018/xxgk/xxgk01/202512/t20251231_1139517.html",
+        "source_file": f"{inp.folder}/{inp.file} (0.5703 also confirmed against"
+        f" {INPUTS['ghgp'].folder}/{INPUTS['ghgp'].file})",
+        "source_sha256": inp.sha256,
+        "gwp_basis": "none (CO2 only)",
+        "valid_from": "2021-01-01",
+        "valid_to": "2024-01-01",
+        "notes": _notes(
+            [
+                "Activity types (one per basis): electricity.grid = average factor (national CN,"
+                " the seven regional grids CN-GRID-NORTH, -NORTHEAST, -EAST, -CENTRAL,"
+                " -NORTHWEST, -SOUTH, -SOUTHWEST, and 30 provinces by ISO 3166-2:CN code; no"
+                " Tibet, Hong Kong, Macao or Taiwan row is published); electricity.residual_mix"
+                " = national factor excluding market-traded non-fossil electricity, the best"
+                " available proxy of a residual mix (flagged per row); electricity.ets_reporting"
+                " = the ETS reporting value 0.5703 for 2022, a separate basis that never stands"
+                " in for the national average.",
+                "Validity: each value for its data year only. A later activity date takes the"
+                " latest year as 'earlier_year', an earlier date the oldest as 'later_year'"
+                " (decision 0006); both are shown in lineage and lower the temporal score."
+                " Resolution: province -> regional grid -> CN (core.boundary.region_chain).",
+                "Confidence (SOURCE.md of the input): kept in each row's table text."
+                " single-source rows (all 2021 provinces, five 2021 regional grids, the 2021"
+                " residual-mix proxy) are transcriptions not checked against the official"
+                " annex: their ids end in /single-source, their description says UNVERIFIED and"
+                " their reliability score is lower. Before release, diff against the official"
+                " annex PDFs.",
+                "Not shipped: the fossil-only factor and the life-cycle carbon-footprint"
+                " factors (a different basis, for product footprints). No CH4/N2O is"
+                " published. See docs/china-factors.md.",
+            ]
+        ),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Every country: Ember / Our World in Data generation intensity (proxy tier)
+# --------------------------------------------------------------------------------------------
+
+EMBER_SET = "ember-grid-proxy"
+
+
+#: ISO 3166-1 alpha-3 → alpha-2 for the countries of the Ember/OWID file (from the ISO 3166-1
+#: list of Debian's iso-codes package, /usr/share/iso-codes/json/iso_3166-1.json; written out
+#: here so that the build needs nothing outside ``--data``).
+ISO3_TO_ISO2: dict[str, str] = {
+    "ABW": "AW", "AFG": "AF", "AGO": "AO", "ALB": "AL", "ARE": "AE", "ARG": "AR", "ARM": "AM",
+    "ASM": "AS", "ATG": "AG", "AUS": "AU", "AUT": "AT", "AZE": "AZ", "BDI": "BI", "BEL": "BE",
+    "BEN": "BJ", "BFA": "BF", "BGD": "BD", "BGR": "BG", "BHR": "BH", "BHS": "BS", "BIH": "BA",
+    "BLR": "BY", "BLZ": "BZ", "BMU": "BM", "BOL": "BO", "BRA": "BR", "BRB": "BB", "BRN": "BN",
+    "BTN": "BT", "BWA": "BW", "CAF": "CF", "CAN": "CA", "CHE": "CH", "CHL": "CL", "CHN": "CN",
+    "CIV": "CI", "CMR": "CM", "COD": "CD", "COG": "CG", "COK": "CK", "COL": "CO", "COM": "KM",
+    "CPV": "CV", "CRI": "CR", "CUB": "CU", "CYM": "KY", "CYP": "CY", "CZE": "CZ", "DEU": "DE",
+    "DJI": "DJ", "DMA": "DM", "DNK": "DK", "DOM": "DO", "DZA": "DZ", "ECU": "EC", "EGY": "EG",
+    "ERI": "ER", "ESH": "EH", "ESP": "ES", "EST": "EE", "ETH": "ET", "FIN": "FI", "FJI": "FJ",
+    "FLK": "FK", "FRA": "FR", "FRO": "FO", "GAB": "GA", "GBR": "GB", "GEO": "GE", "GHA": "GH",
+    "GIB": "GI", "GIN": "GN", "GLP": "GP", "GMB": "GM", "GNB": "GW", "GNQ": "GQ", "GRC": "GR",
+    "GRD": "GD", "GRL": "GL", "GTM": "GT", "GUF": "GF", "GUM": "GU", "GUY": "GY", "HKG": "HK",
+    "HND": "HN", "HRV": "HR", "HTI": "HT", "HUN": "HU", "IDN": "ID", "IND": "IN", "IRL": "IE",
+    "IRN": "IR", "IRQ": "IQ", "ISL": "IS", "ISR": "IL", "ITA": "IT", "JAM": "JM", "JOR": "JO",
+    "JPN": "JP", "KAZ": "KZ", "KEN": "KE", "KGZ": "KG", "KHM": "KH", "KIR": "KI", "KNA": "KN",
+    "KOR": "KR", "KWT": "KW", "LAO": "LA", "LBN": "LB", "LBR": "LR", "LBY": "LY", "LCA": "LC",
+    "LKA": "LK", "LSO": "LS", "LTU": "LT", "LUX": "LU", "LVA": "LV", "MAC": "MO", "MAR": "MA",
+    "MDA": "MD", "MDG": "MG", "MDV": "MV", "MEX": "MX", "MKD": "MK", "MLI": "ML", "MLT": "MT",
+    "MMR": "MM", "MNE": "ME", "MNG": "MN", "MOZ": "MZ", "MRT": "MR", "MSR": "MS", "MTQ": "MQ",
+    "MUS": "MU", "MWI": "MW", "MYS": "MY", "NAM": "NA", "NCL": "NC", "NER": "NE", "NGA": "NG",
+    "NIC": "NI", "NLD": "NL", "NOR": "NO", "NPL": "NP", "NRU": "NR", "NZL": "NZ", "OMN": "OM",
+    "PAK": "PK", "PAN": "PA", "PER": "PE", "PHL": "PH", "PNG": "PG", "POL": "PL", "PRI": "PR",
+    "PRK": "KP", "PRT": "PT", "PRY": "PY", "PSE": "PS", "PYF": "PF", "QAT": "QA", "REU": "RE",
+    "ROU": "RO", "RUS": "RU", "RWA": "RW", "SAU": "SA", "SDN": "SD", "SEN": "SN", "SGP": "SG",
+    "SHN": "SH", "SLB": "SB", "SLE": "SL", "SLV": "SV", "SOM": "SO", "SPM": "PM", "SRB": "RS",
+    "SSD": "SS", "STP": "ST", "SUR": "SR", "SVK": "SK", "SVN": "SI", "SWE": "SE", "SWZ": "SZ",
+    "SYC": "SC", "SYR": "SY", "TCA": "TC", "TCD": "TD", "TGO": "TG", "THA": "TH", "TJK": "TJ",
+    "TKM": "TM", "TLS": "TL", "TON": "TO", "TTO": "TT", "TUN": "TN", "TUR": "TR", "TWN": "TW",
+    "TZA": "TZ", "UGA": "UG", "UKR": "UA", "URY": "UY", "USA": "US", "UZB": "UZ", "VCT": "VC",
+    "VEN": "VE", "VGB": "VG", "VIR": "VI", "VNM": "VN", "VUT": "VU", "WSM": "WS", "YEM": "YE",
+    "ZAF": "ZA", "ZMB": "ZM", "ZWE": "ZW",
+}  # fmt: skip
+
+
+def ember_rows(path: Path, iso_map: dict[str, str]) -> list[Out]:
+    """One ``electricity.grid`` CO2e row per country from electricity_carbon_intensity.csv.
+
+    g CO2e/kWh → kg/kWh (÷ 1000, decimal-exact); valid from 1 January of its data year,
+    open-ended (SOURCE.md: applies to later years until a newer edition exists). GWP basis AR5:
+    Ember's life-cycle factors are IPCC AR5 WGIII Annex III values (GWP100 AR5).
+
+    Raises:
+        BuildError: an ISO alpha-3 code with no alpha-2 in :data:`ISO3_TO_ISO2`, or a bad value.
+    """
+    out: list[Out] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for n, r in enumerate(csv.DictReader(fh), start=2):
+            iso3 = r["iso3"].strip()
+            iso2 = iso_map.get(iso3)
+            if iso2 is None:
+                raise BuildError(f"{path.name}, row {n}: no ISO 3166-1 alpha-2 code for {iso3!r}")
+            try:
+                value = float(Decimal(r["carbon_intensity_gco2e_per_kwh"]) / 1000)
+            except ArithmeticError as exc:
+                raise BuildError(f"{path.name}, row {n}: bad intensity") from exc
+            out.append(
+                Out(
+                    factor_id=f"{EMBER_SET}/{iso2}/{r['year']}/CO2e",
+                    activity_type="electricity.grid",
+                    region=iso2,
+                    unit="kWh",
+                    gas="CO2e",
+                    value=value,
+                    valid_from=f"{r['year']}-01-01",
+                    valid_to="",
+                    gwp_set="AR5",
+                    publisher="Ember; Our World in Data",
+                    dataset="Carbon intensity of electricity generation (Ember Yearly Electricity"
+                    " Data, via OWID energy data set)",
+                    edition=f"{r['year']} data (OWID extract in codecarbon 3.3.2)",
+                    table=f"PROXY: generation-based life-cycle intensity, not a consumption-based"
+                    f" grid factor; {r['country']} ({iso3}), {r['carbon_intensity_gco2e_per_kwh']}"
+                    " g CO2e/kWh",
+                    price_year="",
+                    description=f"GENERATION-BASED PROXY for {r['country']}: Ember life-cycle"
+                    " CO2e per kWh generated (no T&D losses, no residual mix), used only where no"
+                    " official grid factor is in the library (ranked below every other set).",
+                )
+            )
+    return out
+
+
+def ember_manifest() -> dict[str, Any]:
+    inp = INPUTS["ember"]
+    return {
+        "name": EMBER_SET,
+        "title": "Electricity generation carbon intensity by country (Ember via Our World in"
+        " Data) - location-based fallback proxy",
+        "publisher": "Ember; Our World in Data",
+        "dataset": "Carbon intensity of electricity generation (carbon_intensity_elec)",
+        "edition": "latest year per country (2021-2023; one 2009), OWID energy data commit"
+        " 873ea63d",
+        "licence": "CC-BY-4.0",
+        "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+        "attribution": "Ember (2025); Our World in Data, energy data set - CC BY 4.0"
+        " (https://ember-energy.org/data/yearly-electricity-data/,"
+        " https://github.com/owid/energy-data). Values converted from g to kg CO2e/kWh.",
+        "source_url": "https://github.com/owid/energy-data",
+        "source_file": f"{inp.folder}/{inp.file}",
+        "source_sha256": inp.sha256,
+        "gwp_basis": "AR5 (Ember life-cycle factors, IPCC AR5 WGIII Annex III)",
+        "valid_from": "2009-01-01",
+        "valid_to": "",
+        "tier": "proxy",
+        "notes": _notes(
+            [
+                "One electricity.grid CO2e value per country or territory (213), region = ISO"
+                " 3166-1 alpha-2, valid from 1 January of its data year, open-ended.",
+                "PROXY: generation-based, life-cycle averages (not the combustion-only,"
+                " consumption-based factors that national authorities publish for Scope 2; no"
+                " T&D losses, no residual mix, no sub-national detail). Ranked below every other"
+                " set whatever the dates (core.factors.PROXY_SETS, decision 0028): used only"
+                " where no other set has a grid factor in the region chain. Flagged in lineage"
+                " (factor id and table text) and in data quality (reliability 4).",
+                "Never a market-based residual mix; in the market-based method it is the grid"
+                " average used where no residual mix exists (type fallback, flagged).",
+            ]
+        ),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# GB/T 2589 standard-coal coefficients (reference data, not a factor set)
+# --------------------------------------------------------------------------------------------
+
+COAL_COLUMNS = (
+    "carrier",
+    "energy_zh",
+    "energy_en",
+    "unit",
+    "kgce_per_unit",
+    "kgce_min",
+    "kgce_max",
+    "low_heat_value",
+    "standard",
+    "confidence",
+    "notes",
+)
+COAL_UNITS = {"kgce/kg": "kg", "kgce/m3": "m**3", "kgce/MJ": "MJ", "kgce/kWh": "kWh"}
+
+
+def coal_rows(path: Path) -> list[list[str]]:
+    """standard_coal_coefficients.csv → ``data/energy/standard_coal.csv`` rows.
+
+    ``carrier`` = slug of the English name (``natural gas (gas-field)`` →
+    ``natural_gas_gas_field``);
+    ``unit`` the pint unit the coefficient is per; ranges keep min and max and leave
+    ``kgce_per_unit`` empty; the electricity equal-value row (no number: computed from the
+    year's thermal coal rate) is not shipped. ``standard`` says whether the row is a GB/T 2589
+    Annex A value (steam grades are not).
+
+    Raises:
+        BuildError: unknown unit, a duplicate carrier, or a coefficient that is not a number.
+    """
+    out: list[list[str]] = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for n, r in enumerate(csv.DictReader(fh), start=2):
+            where = f"{path.name}, row {n}"
+            coef, lo, hi = r["coefficient"].strip(), r["coef_min"].strip(), r["coef_max"].strip()
+            if not coef:
+                continue
+            unit = COAL_UNITS.get(r["unit"].strip())
+            if unit is None:
+                raise BuildError(f"{where}: unknown unit {r['unit']!r}")
+            name = r["energy_en"].lower().replace("<", "below ")
+            carrier = re.sub(r"[^a-z0-9]+", "_", name).strip("_")
+            if carrier in seen:
+                raise BuildError(f"{where}: duplicate carrier {carrier}")
+            seen.add(carrier)
+            single = "" if lo or hi else coef
+            for v in (single, lo, hi):
+                if v:
+                    try:
+                        Decimal(v)
+                    except ArithmeticError as exc:
+                        raise BuildError(f"{where}: {v!r} is not a number") from exc
+            attribution = r["attribution"].strip()
+            standard = (
+                "not GB/T 2589: " + attribution.split(":", 1)[1].strip()
+                if attribution.startswith("NOT GB/T 2589")
+                else "GB/T 2589 Annex A (edition of each row not verified; see SOURCE.md)"
+            )
+            lhv = f"{r['avg_low_heat_value']} {r['lhv_unit']}".strip() if r["lhv_unit"] else ""
+            out.append(
+                [
+                    carrier,
+                    r["energy_zh"],
+                    r["energy_en"],
+                    unit,
+                    single,
+                    lo,
+                    hi,
+                    lhv,
+                    standard,
+                    r["confidence"],
+                    r["notes"],
+                ]
+            )
+    return sorted(out, key=lambda row: row[0])
+
+
+def coal_manifest() -> dict[str, Any]:
+    inp = INPUTS["coal"]
+    return {
+        "name": "gbt-2589-standard-coal",
+        "title": "Standard-coal coefficients (折标准煤系数), GB/T 2589 综合能耗计算通则 Annex A",
+        "standard": "GB/T 2589-2020 (replaces GB/T 2589-2008); published 2020-09-29, in force"
+        " 2021-04-01; SAMR and SAC",
+        "edition": "GB/T 2589 Annex A as reproduced by public pages (2008 table; 2020 revision of"
+        " Annex A not verified row by row)",
+        "unit": "kgce per unit of the carrier (1 kgce = 7 000 kcal = 29.3076 MJ)",
+        "licence": "facts (individual numeric coefficients; PRC Copyright Law art. 5(3)); the"
+        " standard's text is not redistributed",
+        "source_file": f"{inp.folder}/{inp.file}",
+        "source_sha256": inp.sha256,
+        "notes": "Electricity 0.1229 kgce/kWh is the calorific-equivalent value (当量值, 3 600"
+        " kJ/kWh). The equal-value (等价值) coefficient has no fixed number (the year's"
+        " thermal-power coal rate) and is not shipped. Steam grades are NBS values, not GB/T"
+        " 2589. Before release, check each row against GB/T 2589-2020 Annex A.",
+    }
 
 
 def check_cn_sources(ghgp: Path, data: Path) -> None:
-    """Confirm the two Chinese values against the files that cite them.
+    """Confirm the ETS value 0.5703 and the 2021 national average 0.5568 against the files that
+    cite them (besides china_grid_co2_factors.csv, which the rows come from).
 
     Raises:
         BuildError: the GHG Protocol sheet does not show 0.5703 for 2022, or (when the seed
@@ -2053,7 +2495,14 @@ def desnz_manifest(year: int, key: str, valid_to: str) -> dict[str, Any]:
                 " recovery/Combustion = incineration, Open-/Closed-loop = recycling.open_loop /"
                 " recycling.closed_loop, and recycling = closed-loop where published else"
                 " open-loop). See CATALOGUE.md.",
-                f"Not shipped: {skipped}.",
+                "Biogenic CO2: the 'Outside of scopes' values (kg CO2e of CO2 per unit = kg of"
+                " biogenic CO2) are shipped as gas CO2_biogenic in the same factor group as the"
+                " Scope 1 fuel (same activity type, unit, region and validity): forecourt"
+                " diesel and petrol (average biofuel blend), biofuels, biomass, biogas and"
+                " landfill gas. Energy units are net CV (DESNZ). lingtan reports them on their"
+                " own line, outside every scope total (GHG Protocol Corporate Standard ch. 9;"
+                " ISO 14064-1:2018 9.3.1). Empty published values are not shipped.",
+                f"Not shipped: {skipped}; {DESNZ_OUTSIDE_SCOPES_SKIPPED}.",
                 "Why DESNZ for global fuel defaults and not IPCC 2006: the IPCC 2006 Guidelines"
                 " default tables carry IPCC copyright terms that do not allow redistribution in an"
                 " Apache-2.0 package; DESNZ values are under OGL v3.",
@@ -2176,49 +2625,6 @@ def useeio_manifest() -> dict[str, Any]:
     }
 
 
-def cn_manifest() -> dict[str, Any]:
-    inp = INPUTS["ghgp"]
-    return {
-        "name": "cn-grid",
-        "title": "China national grid average electricity CO2 emission factors",
-        "publisher": "China Ministry of Ecology and Environment (MEE); MEE and National Bureau "
-        "of Statistics (NBS)",
-        "dataset": "National average electricity CO2 emission factors",
-        "edition": "2021 (MEE/NBS) and 2022 label (MEE notice of 2023-02-07)",
-        "licence": "facts (official government figures, cited)",
-        "licence_url": "https://www.mee.gov.cn/xxgk2018/xxgk/xxgk06/202302/t20230207_1015569.html",
-        "attribution": (
-            "China national grid average CO2 emission factors: 0.5568 kg CO2/kWh"
-            " (2021, MEE and NBS); 0.5703 t CO2/MWh (MEE notice of 2023-02-07)."
-        ),
-        "source_url": "https://www.mee.gov.cn/xxgk2018/xxgk/xxgk06/202302/t20230207_1015569.html",
-        "source_file": "hand-written in tools/build_factor_library.py (CN_GRID); confirmed"
-        f" against {inp.folder}/{inp.file}",
-        "source_sha256": inp.sha256,
-        "gwp_basis": "none (CO2 only)",
-        "valid_from": "2021-01-01",
-        "valid_to": "",
-        "notes": _notes(
-            [
-                "Two values, activity type electricity.grid, region CN, gas CO2, kg/kWh:",
-                "0.5568, valid 2021-01-01 to 2022-01-01: the 2021 national electricity average CO2"
-                " factor published by MEE and NBS, as quoted in the source report (Lenovo Group"
-                " 2023/24 Carbon Neutrality Action Report, footnote 8: '依据2021年全国电力平均碳排"
-                "因子0.5568 kgCO2/kWh').",
-                "0.5703, valid from 2022-01-01, open-ended: the national grid average emission"
-                " factor in the MEE notice of 2023-02-07 (URL above), labelled 2022 in the GHG"
-                " Protocol 'Emission Factors from Cross-Sector Tools' V2.0 sheet 'Electricity CN,"
-                " TW, BR, TH, UK' (Table 1); the build confirms the value in that sheet.",
-                "These are official government figures cited as facts. Nothing else is taken from"
-                " the GHG Protocol workbook: it states no open licence (IPCC values inside carry"
-                " IPCC terms).",
-                "Known gaps: provincial grid factors (official notices are PDFs only) and the"
-                " residual mix for market-based Scope 2; no CH4/N2O is published.",
-            ]
-        ),
-    }
-
-
 def _notes(paragraphs: Sequence[str]) -> str:
     """Manifest notes: one bullet per paragraph, wrapped at 96 columns."""
     return "\n".join(
@@ -2298,14 +2704,31 @@ def notice(sets: Sequence[FactorSetBuild]) -> str:
                 " States (17 U.S.C. 105). Cited as good practice; EPA does not endorse lingtan.",
                 "",
             ]
+        elif m["licence"] == "CC-BY-4.0":
+            lines += [
+                "Creative Commons Attribution 4.0 International: sharing and adapting are allowed"
+                " with attribution. Changes: values converted from g to kg CO2e per kWh, ISO"
+                " alpha-3 codes replaced by alpha-2, one row per country kept (latest year)."
+                " Ember and Our World in Data do not endorse lingtan.",
+                "",
+            ]
         else:
             lines += [
-                "Official government figures, reproduced as facts with their citation. The GHG"
-                " Protocol workbook that cites the 2022 value was used only to confirm it; none"
-                " of its content is redistributed.",
+                "Official government figures (MEE/NBS announcements: administrative documents of"
+                " state organs, PRC Copyright Law art. 5), reproduced as facts with their"
+                " citation. The GHG Protocol workbook that cites the ETS value 0.5703 was used"
+                " only to confirm it; none of its content is redistributed.",
                 "",
             ]
     lines += [
+        "## energy/standard_coal.csv: standard-coal coefficients (GB/T 2589 Annex A)",
+        "",
+        "- Coefficients to standard coal equivalent (kgce per unit) of GB/T 2589 综合能耗计算通则"
+        " (2020 edition in force; issued by SAMR and SAC), Annex A, as reproduced by public pages"
+        " (see shared/data/china-energy-conversion/SOURCE.md). Individual numeric values are"
+        " shipped as facts; the standard's text is not redistributed. Steam grades are NBS"
+        " values, not GB/T 2589.",
+        "",
         "## gwp/gwp100.csv and gwp/blends.csv",
         "",
         "- GWP100 values (IPCC AR4, AR5, AR6) compiled by openclimatedata/globalwarmingpotentials"
@@ -2317,6 +2740,25 @@ def notice(sets: Sequence[FactorSetBuild]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _region_summary(regions: Sequence[str]) -> str:
+    """Long region lists, shortened: US-EGRID-*, CN-GRID-*, Chinese provinces and other
+    countries counted."""
+    groups = {
+        "US-EGRID-*": [r for r in regions if r.startswith("US-EGRID-")],
+        "CN-GRID-*": [r for r in regions if r.startswith("CN-GRID-")],
+    }
+    grouped = {r for g in groups.values() for r in g}
+    provinces = [r for r in regions if r.startswith("CN-") and r not in grouped]
+    plain = [r for r in regions if r not in grouped and r not in provinces]
+    named = [r for r in plain if r in ("CN", "GB", "US", "GLO")]
+    parts = named + [f"{k} ({len(v)})" for k, v in groups.items() if v]
+    if provinces:
+        parts.append(f"CN provinces ({len(provinces)})")
+    if len(plain) > len(named):
+        parts.append(f"other countries ({len(plain) - len(named)})")
+    return ", ".join(parts)
 
 
 def catalogue(sets: Sequence[FactorSetBuild]) -> str:
@@ -2355,14 +2797,7 @@ def catalogue(sets: Sequence[FactorSetBuild]) -> str:
         for atype in families[fam]:
             d = info[atype]
             regions = sorted(d["regions"])
-            reg = (
-                ", ".join(regions)
-                if len(regions) <= 6
-                else (
-                    ", ".join(r for r in regions if not r.startswith("US-EGRID-"))
-                    + f", US-EGRID-* ({sum(r.startswith('US-EGRID-') for r in regions)})"
-                )
-            )
+            reg = ", ".join(regions) if len(regions) <= 6 else _region_summary(regions)
             row = (
                 f"| `{atype}` | {', '.join(sorted(d['units']))} | {reg} |"
                 f" {', '.join(sorted(d['sets']))} |"
@@ -2461,9 +2896,14 @@ def build(data: Path, out: Path) -> list[str]:
     # China grid
     check_cn_sources(paths["ghgp"], data)
     cn = FactorSetBuild(cn_manifest())
-    cn.rows = list(CN_GRID)
+    cn.rows = cn_grid_rows(paths["cn_mee"])
 
-    sets = [cn, d24, d25, epa, use]
+    # every country: generation-based proxy
+    ember = FactorSetBuild(ember_manifest())
+    ember.rows = ember_rows(paths["ember"], ISO3_TO_ISO2)
+
+    sets = [cn, d24, d25, ember, epa, use]
+    coal = coal_rows(paths["coal"])
     for s in sets:
         s.rows.sort(key=Out.sort_key)
 
@@ -2519,6 +2959,21 @@ def build(data: Path, out: Path) -> list[str]:
         report.append(
             f"{s.name}: {len(s.rows)} rows, {len({r.activity_type for r in s.rows})} activity types"
         )
+    energy_dir = out / "energy"
+    energy_dir.mkdir(parents=True, exist_ok=True)
+    write_csv(energy_dir / "standard_coal.csv", COAL_COLUMNS, coal)
+    write_text(
+        energy_dir / "standard_coal.yaml",
+        yaml.dump(
+            coal_manifest(),
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+            default_flow_style=False,
+        ),
+    )
+    report.append(f"standard coal: {len(coal)} carriers")
     write_text(fac_dir / "CATALOGUE.md", catalogue(sets))
     write_text(out / "NOTICE.md", notice(sets))
     return report

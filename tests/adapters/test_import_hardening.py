@@ -66,7 +66,7 @@ def test_duplicates_are_reported_and_corrections_supersede(ws: Workspace, tmp_pa
     a = import_file(ws, first)
     again = tmp_path / "fuel_copy.csv"
     again.write_text(GOOD + "\n", encoding="utf-8")  # same rows, different bytes
-    b = import_file(ws, again)
+    b = import_file(ws, again, append=True)  # refused without: 100 % repeat (decision 0030)
     assert b.duplicates == [(2, a.batch_id)]
     total_twice = calculate_year(ws, "FY2023/24").total("market", scope=1)
     corrected = tmp_path / "fuel_corrected.csv"

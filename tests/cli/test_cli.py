@@ -63,9 +63,12 @@ def test_import_calc_inventory_json(ws: Path) -> None:
     assert doc["period"] == {"start": "2023-04-01", "end": "2024-03-31"}
     assert set(doc["scope3_by_category_tco2e"]) == {str(i) for i in range(1, 16)}
     t = doc["totals_tco2e"]
-    # China grid 0.5703 kg CO2/kWh (2022 onwards, national average; CN-TJ falls back to CN)
-    assert t["scope2_location"] == pytest.approx(300_000 * 0.5703 / 1000, rel=1e-9)
-    assert t["scope2_market"] == pytest.approx(t["scope2_location"], rel=1e-9)  # no instruments
+    # Tianjin (CN-TJ) 2023 provincial average 0.6796 kg CO2/kWh (MEE/NBS); 2024-01-01 takes the
+    # latest year (2023, nearest earlier): 300,000 kWh × 0.6796 / 1000 = 203.88 t
+    assert t["scope2_location"] == pytest.approx(300_000 * 0.6796 / 1000, rel=1e-9)
+    # no instruments: market = residual-mix proxy (national excl. market-traded non-fossil, 2023
+    # 0.6096): 300,000 × 0.6096 / 1000 = 182.88 t
+    assert t["scope2_market"] == pytest.approx(300_000 * 0.6096 / 1000, rel=1e-9)
     assert t["scope1"] > 2.5  # 1000 L diesel ≈ 2.66 t CO2e (DESNZ) plus natural gas
     assert t["total_market"] == pytest.approx(t["scope1"] + t["scope2_market"] + t["scope3"])
     assert sum(doc["shares_pct"][k] for k in ("scope1", "scope2_market", "scope3")) == (
@@ -83,8 +86,10 @@ def test_certificates_change_market_not_location(ws: Path) -> None:
     code, out = lingtan("calc", "-y", "FY2023/24", "-w", str(ws))
     doc = json.loads(lingtan("inventory", "-y", "FY2023/24", "-w", str(ws), "-f", "json")[1])
     t = doc["totals_tco2e"]
-    assert t["scope2_location"] == pytest.approx(200_000 * 0.5703 / 1000)
-    assert t["scope2_market"] == pytest.approx(50_000 * 0.5703 / 1000)  # 150 of 200 MWh covered
+    # location: 200,000 kWh × Tianjin 2023 0.6796 = 135.92 t; market: 150 of 200 MWh covered,
+    # 50,000 kWh × residual-mix proxy 0.6096 (CN 2023) = 30.48 t
+    assert t["scope2_location"] == pytest.approx(200_000 * 0.6796 / 1000)
+    assert t["scope2_market"] == pytest.approx(50_000 * 0.6096 / 1000)
 
 
 def test_bad_rows_are_quarantined_not_lost(ws: Path) -> None:
@@ -128,11 +133,12 @@ def test_template_and_factor_commands(tmp_path: Path) -> None:
     code, out = lingtan("factors", "search", "diesel", "-w", str(tmp_path))
     assert code == 0, out
     assert "fuel.diesel" in out
-    code, out = lingtan("factors", "resolve", "electricity.grid", "--region", "CN-TJ",
+    # Tibet has no provincial factor: Southwest grid 2021 = 0.2113 (MEE/NBS)
+    code, out = lingtan("factors", "resolve", "electricity.grid", "--region", "CN-XZ",
                         "--date", "2021-06-01", "--unit", "kWh", "-w", str(tmp_path))  # fmt: skip
     assert code == 0, out
-    assert "0.5568" in out
-    assert "region CN-TJ→CN" in out
+    assert "0.2113" in out
+    assert "region CN-XZ→CN-GRID-SOUTHWEST" in out
 
 
 def test_inventory_csv_and_xlsx(ws: Path, tmp_path: Path) -> None:
@@ -144,16 +150,17 @@ def test_inventory_csv_and_xlsx(ws: Path, tmp_path: Path) -> None:
     code, out = lingtan("inventory", "-y", "FY2023/24", "-w", str(ws), "-f", "csv")
     assert code == 0, out
     header = out.strip().splitlines()[0]
-    assert header == "fiscal_year,section,key,basis,tco2e,share_pct"
-    assert "FY2023/24,total,scope2_location,location,5.703," in out
+    # t_gas: tonnes of gas of the kyoto_gas rows (table by gas, docs/output.md §CSV and XLSX)
+    assert header == "fiscal_year,section,key,basis,tco2e,share_pct,t_gas"
+    assert "FY2023/24,total,scope2_location,location,6.796," in out  # 10 MWh × 0.6796 (CN-TJ)
     target = tmp_path / "inv.xlsx"
     code, out = lingtan("inventory", "-y", "FY2023/24", "-w", str(ws), "-f", "xlsx", "-o",
                         str(target))  # fmt: skip
     assert code == 0, out
     wb = load_workbook(target)
-    assert wb.sheetnames == ["Summary", "Detail", "About"]
+    assert wb.sheetnames == ["Summary", "Detail", "Completeness", "Gases", "About"]
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
-    assert summary["Scope 2 (location-based)"] == pytest.approx(5.703)
+    assert summary["Scope 2 (location-based)"] == pytest.approx(6.796)
 
 
 def test_snapshot_is_reused_for_identical_inputs(ws: Path) -> None:

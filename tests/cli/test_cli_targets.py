@@ -63,9 +63,10 @@ def test_plan_commands(example: Path) -> None:
     assert code == 0, out
     rows = json.loads(out)
     pv = next(r for r in rows if r["project"] == "PV" and r["year"] == "FY2024/25")
-    # 1,300 MWh × 0.1229 = 159.77 tce; × 0.5703 kg/kWh (CN-JS → CN) = 741.39 t
+    # 1,300 MWh × 0.1229 = 159.77 tce; FY2024/25 from 2024-04-01: × 0.5827 kg/kWh (MEE/NBS 2023
+    # Jiangsu, the latest year, nearest earlier) = 1,300,000 × 0.5827 / 1000 = 757.51 t
     assert pv["tce"] == pytest.approx(159.77)
-    assert pv["tco2e"] == pytest.approx(741.39)
+    assert pv["tco2e"] == pytest.approx(757.51)
     code, out = lingtan("plan", "macc", str(example), "--year", "FY2026/27", "--json")
     assert code == 0, out
     costs = [e["cost_per_t"] for e in json.loads(out)["entries"]]

@@ -21,11 +21,15 @@ LINES = {
 PRINTED_TOTAL = {"FY2022/23": 18_767_323, "FY2023/24": 15_123_029}
 
 
+OUTPUT: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("demo")
     res = CliRunner().invoke(app, ["demo", str(d / "demo")])
     assert res.exit_code == 0, res.output
+    OUTPUT["demo"] = res.output
     return d / "demo"
 
 
@@ -70,3 +74,18 @@ def test_synthetic_workspace_calculates_every_scope(demo_dir: Path) -> None:
     for cat in ("1", "2", "3", "4", "5", "6", "7", "11", "12"):
         assert doc["scope3_by_category_tco2e"][cat] > 0, cat
     assert doc["completeness"]["unresolved"] == []
+
+
+def test_demo_prints_the_reconciliation_of_the_report(demo_dir: Path) -> None:
+    """The report's errata are found by ``lingtan reconcile`` from the published figures
+    (``published/figures.csv``), not written in demo code (issue 10 item 11)."""
+    out = OUTPUT["demo"]
+    assert "The report's published figures, reconciled" in out
+    assert "APP23-SH-C1 (FY2023/24)" in out
+    assert "published 46.16 %, lingtan 43.03 % → copied" in out  # 6,507,693 / 15,123,029
+    assert "published 2,046.46 1e4 t, lingtan 2,046.45 1e4 t → rounding" in out
+    assert "published 1,512.30 1e4 t, lingtan 1,512.30 1e4 t → rounding" in out  # parts 1,512.31
+    assert "implies 0.6436 kg CO2e/kWh" in out  # 2,510 t / 3.9 GWh
+    assert "implies 0.9851 kg CO2e/kWh" in out  # 660 kt / 670 GWh
+    assert "known erratum" not in out
+    assert (demo_dir / "disclosed" / "published" / "figures.csv").exists()

@@ -126,6 +126,27 @@ def test_groups_never_mix_co2e_and_gases() -> None:
         validate_groups([a, b])
 
 
+def test_a_co2e_group_may_carry_biogenic_co2_only() -> None:
+    # biogenic CO2 is outside the scopes (GHG Protocol ch. 9, ISO 14064-1 §9.3.1): beside a
+    # CO2e total it cannot count twice, so CO2e + CO2_biogenic (normalised CO2biogenic) passes
+    day = date(2020, 1, 1)
+    total = EmissionFactor("1", "s", "x", "GLO", "L", "CO2e", 0.17, day, SRC, gwp_set="AR5")
+    bio = EmissionFactor("2", "s", "x", "GLO", "L", "CO2biogenic", 2.39, day, SRC)
+    validate_groups([total, bio])
+    # … but any other gas beside them still does, and so does a second biogenic row
+    co2 = EmissionFactor("3", "s", "x", "GLO", "L", "CO2", 2.0, day, SRC)
+    with pytest.raises(FactorError, match="counts twice"):
+        validate_groups([total, bio, co2])
+    n2o = EmissionFactor("4", "s", "x", "GLO", "L", "N2O", 0.001, day, SRC)
+    with pytest.raises(FactorError, match="counts twice"):
+        validate_groups([total, bio, n2o])
+    bio2 = EmissionFactor("5", "s", "x", "GLO", "L", "CO2biogenic", 2.0, day, SRC)
+    with pytest.raises(FactorError, match="twice"):
+        validate_groups([total, bio, bio2])
+    # per-gas groups with a biogenic row were already valid (a biofuel blend)
+    validate_groups([co2, n2o, bio])
+
+
 def test_search_groups_ranks_type_matches_first_and_groups_gases() -> None:
     # "grid" is in the type of the electricity.grid groups only; the diesel group matches
     # through its description and comes last. CN-TJ 2020 and CN 2021/2022 are three groups

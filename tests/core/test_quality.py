@@ -104,8 +104,9 @@ def test_given_scores_win_over_defaults() -> None:
 def test_two_row_inventory_by_hand() -> None:
     # A: diesel in GB, GB factor of the same year, tier activity:
     #    temporal 1, geographical 1, technological 2, completeness 3, reliability 2 → 9/5 = 1.8
-    # B: spend in CN with the GLO USEEIO proxy of 2022 (Δ 2 years), tier spend:
-    #    temporal 1, geographical 4, technological 4, completeness 3, reliability 3 → 15/5 = 3.0
+    # B: spend in CN with the GLO USEEIO proxy of 2022 (Δ 2 years), tier spend; USEEIO is the US
+    #    economy, a purchase from CN is a distinctly different area (decision 0029):
+    #    temporal 1, geographical 5, technological 4, completeness 3, reliability 3 → 16/5 = 3.2
     a = group()
     b = group(
         scope=3,
@@ -119,19 +120,24 @@ def test_two_row_inventory_by_hand() -> None:
         co2e_kg=1000.0,
     )
     doc = assess([a, b])
-    # weighted: (3 t × 1.8 + 1 t × 3.0) / 4 t = 8.4 / 4 = 2.1
-    assert doc["overall"]["score"] == pytest.approx(2.1)
+    # weighted: (3 t × 1.8 + 1 t × 3.2) / 4 t = 8.6 / 4 = 2.15
+    assert doc["overall"]["score"] == pytest.approx(2.15)
     assert doc["overall"]["tco2e"] == pytest.approx(4.0)
     assert doc["overall"]["indicators"]["technological"] == pytest.approx((3 * 2 + 1 * 4) / 4)
     assert doc["by_scope"]["1"]["score"] == pytest.approx(1.8)
-    assert doc["by_scope"]["3"]["score"] == pytest.approx(3.0)
+    assert doc["by_scope"]["3"]["score"] == pytest.approx(3.2)
     assert doc["by_scope3_category"] == {"1": doc["by_scope"]["3"]}
-    # improvement potential: A 3 t × 0.8 = 2.4 outranks B 1 t × 2.0 = 2.0
+    # improvement potential: A 3 t × 0.8 = 2.4 outranks B 1 t × 2.2 = 2.2
     worst = doc["worst_contributors"]
     assert [w["activity_type"] for w in worst] == ["fuel.diesel", "spend.naics.111110"]
     assert worst[0]["improvement_potential"] == pytest.approx(2.4)
-    assert worst[1]["improvement_potential"] == pytest.approx(2.0)
-    assert worst[1]["worst_indicator"] == "geographical"  # first of the 4s
+    assert worst[1]["improvement_potential"] == pytest.approx(2.2)
+    assert worst[1]["worst_indicator"] == "geographical"  # the 5
+    assert doc["warnings"] == [
+        "spend-based factors of the US economy applied to purchases from CN: 1.000 t CO2e "
+        "(geographical score 5, a distinctly different economy); use factors for CN (a factor "
+        "set in factors/) or supplier-specific data"
+    ]
     assert worst[0]["share_pct"] == pytest.approx(75.0)
 
 

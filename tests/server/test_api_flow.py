@@ -127,34 +127,35 @@ def test_boundary_import_calculate_explain_download(server: Server) -> None:
     calc = wait_job(c, "acme", r.json()["id"])
     assert calc["status"] == "done", calc
     snap = calc["result"]["snapshot_id"]
-    # Scope 2 location-based: (52,000 + 48,000) kWh × 0.5703 kg CO2/kWh (cn-grid, CN from
-    # 2022; CN-TJ falls back to CN) = 57,030 kg = 57.03 t (GHG Protocol Scope 2 Guidance)
+    # Scope 2 location-based: (52,000 + 48,000) kWh × 0.6796 kg CO2/kWh (cn-grid, MEE/NBS 2023
+    # Tianjin provincial average; 2024 dates take 2023, the nearest earlier year) = 67,960 kg
+    # = 67.96 t (GHG Protocol Scope 2 Guidance)
     view = c.get(f"{API}/orgs/acme/inventories/FY2024-25").json()
-    assert view["totals_tco2e"]["scope2_location"] == pytest.approx(57.03, rel=1e-9)
+    assert view["totals_tco2e"]["scope2_location"] == pytest.approx(67.96, rel=1e-9)
     assert view["fiscal_years"] == ["FY2024/25"]
     assert view["snapshot_id"] == snap
     assert sum(r["tco2e"] for r in view["aggregate_rows"] if r["scope"] == 2 and
-               r["basis"] in ("both", "location")) == pytest.approx(57.03)  # fmt: skip
+               r["basis"] in ("both", "location")) == pytest.approx(67.96)  # fmt: skip
     by_month = c.get(
         f"{API}/orgs/acme/inventories/FY2024-25/breakdown",
         params={"by": "month", "basis": "location"},
     ).json()
     months = {r["key"]: r["tco2e"] for r in by_month["rows"]}
-    assert months["2024-04"] == pytest.approx(52000 * 0.5703 / 1000)  # 29.6556 t
-    assert months["2024-05"] == pytest.approx(48000 * 0.5703 / 1000)  # 27.3744 t
+    assert months["2024-04"] == pytest.approx(52000 * 0.6796 / 1000)  # 35.3392 t
+    assert months["2024-05"] == pytest.approx(48000 * 0.6796 / 1000)  # 32.6208 t
 
     ex = c.get(
         f"{API}/orgs/acme/snapshots/{snap[:12]}/explain",
         params={"scope": 2, "basis": "location", "month": "2024-04"},
     ).json()
     assert ex["matches"] is True
-    assert ex["recomputed_t"] == pytest.approx(29.6556)
+    assert ex["recomputed_t"] == pytest.approx(35.3392)  # 52,000 kWh × 0.6796
     assert ex["total_rows"] >= 1
     assert all(r["site"] == "TJ01" for r in ex["rows"])
     assert "52000 [kWh]" in ex["rows"][0]["arithmetic"]
 
     js = c.get(f"{API}/orgs/acme/inventories/FY2024-25/download", params={"format": "json"})
-    assert json.loads(js.content)["totals_tco2e"]["scope2_location"] == pytest.approx(57.03)
+    assert json.loads(js.content)["totals_tco2e"]["scope2_location"] == pytest.approx(67.96)
     csv = c.get(f"{API}/orgs/acme/inventories/FY2024-25/download", params={"format": "csv"})
     assert csv.text.startswith("fiscal_year,section,key")
     xlsx = c.get(f"{API}/orgs/acme/inventories/FY2024-25/download", params={"format": "xlsx"})

@@ -42,6 +42,10 @@ BODIES: dict[str, dict[str, Any]] = {
     "SiteUpdate": {"name": "Hacked", "region": "GB"},
     "CalculationCreate": {"fiscal_year": "FY2024/25"},
     "TargetsFileUpdate": {"content": "organisation: Taken Over\n"},
+    "FiguresFileUpdate": {
+        "content": "id,fiscal_year,kind,value,unit,decimals,lingtan\n"
+        "EVIL,FY2024/25,inventory_total,1,t,0,total\n"
+    },
     "PactImport": {"document": json.loads(bundled_text("supplier-ssd-pact.json"))},
 }
 #: acme's targets file (docs/targets.md): a target, a project and a plan section
@@ -57,6 +61,8 @@ projects:
      opex_per_year: 1000, life_years: 10, earliest_start: FY2024/25}
 plan: {start_year: FY2024/25, end_year: FY2029/30, discount_rate_pct: 8, currency: CNY}
 """
+#: a valid value for every urlencoded form field of the API (the answer to a pending upload)
+FORM_FIELDS = {"decision": "cancel"}
 FILES = {
     "file": ("electricity_evil.csv", ELECTRICITY_CSV + b"TJ01,2024-07-01,,1,kWh,,\n", "text/csv")
 }
@@ -81,6 +87,12 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     ).json()
     upload = {"file": ("electricity.csv", ELECTRICITY_CSV, "text/csv")}
     job = wait_job(a, "acme", a.post(f"{API}/orgs/acme/imports", files=upload).json()["id"])
+    # the same file again: refused as a repeat (409) and held as a pending upload of acme's
+    repeat = ELECTRICITY_CSV + b"TJ01,2024-08-01,,2,kWh,,\n"
+    again = a.post(
+        f"{API}/orgs/acme/imports", files={"file": ("electricity_again.csv", repeat, "text/csv")}
+    )
+    assert again.status_code == 409, again.text
     calc = a.post(f"{API}/orgs/acme/calculations", json={"fiscal_year": "FY2024/25"}).json()
     calc = wait_job(a, "acme", calc["id"])
     assert calc["status"] == "done", calc
@@ -100,6 +112,7 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
         "user_id": member["user_id"],
         "token_id": a_token["id"],
         "batch_id": job["result"]["batch_id"],
+        "upload_id": again.json()["error"]["upload_id"],
         "job_id": calc["id"],
         "snapshot_id": calc["result"]["snapshot_id"],
         "fiscal_year": "FY2024-25",
@@ -133,6 +146,8 @@ def call(client: TestClient, method: str, path: str, op: dict[str, Any]) -> Any:
         name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
         assert name in BODIES, f"add a valid {name} body to BODIES"
         return client.request(method, path, json=BODIES[name])
+    if "application/x-www-form-urlencoded" in content:
+        return client.request(method, path, data=FORM_FIELDS)
     if "multipart/form-data" in content:
         files = {"file": ("evil.csv", FACTOR_FILE, "text/csv")} if "factor-sets" in path else FILES
         return client.request(method, path, files=files)

@@ -5,8 +5,8 @@ and PostgreSQL, with cross-tenant isolation and roles.
 
 Hand-checked figures (ISO 14067; GHG Protocol Product Standard; illustrative data lingtan/data/lca):
 
-- use stage of LB14-G5 ``i5-16-512-CN`` on 2024-06-30 = 18.5 kWh/yr × 4 yr × 0.5703 kg CO2e/kWh
-  (MEE 2023 national grid factor, CN) = 42.2022 kg CO2e;
+- use stage of LB14-G5 ``i5-16-512-CN`` on 2024-06-30 = 18.5 kWh/yr × 4 yr × 0.5306 kg CO2e/kWh
+  (MEE/NBS 2023 national average, CN; the latest year for a 2024 date) = 39.2644 kg CO2e;
 - distribution of ``i7-32-1t-GB`` (route "sea": lorry 300 km + ship 10,000 km + lorry 500 km)
   = (product mass + 0.55 kg packaging) [t] × (800 × 0.1 + 10,000 × 0.012) kg CO2e/t·km
   = (m + 0.55) × 0.2 kg CO2e; with m = 1.308 kg: 1.858 × 0.2 = 0.3716 kg CO2e;
@@ -53,7 +53,7 @@ def test_list_products_with_stage_totals(acme: tuple[Server, TestClient]) -> Non
     configs = {x["configuration_id"]: x for x in doc["products"][0]["configurations"]}
     assert set(configs) == {"i5-16-512-CN", "i7-32-1t-GB", "i7-32-1t-oled-US"}
     cn = configs["i5-16-512-CN"]
-    assert cn["stages_kg_co2e"]["use"] == pytest.approx(18.5 * 4 * 0.5703)  # 42.2022
+    assert cn["stages_kg_co2e"]["use"] == pytest.approx(18.5 * 4 * 0.5306)  # 39.2644
     assert sum(cn["stages_kg_co2e"].values()) == pytest.approx(cn["total_kg_co2e"])
     assert (cn["claim_id"], cn["public"]) == (None, False)
     gb = configs["i7-32-1t-GB"]

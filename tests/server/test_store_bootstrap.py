@@ -58,8 +58,9 @@ def test_adopting_a_workspace_copies_its_store_rows(
         assert [b.rows_accepted for b in db.scalars(select(ImportBatch))] == [2]
         snaps = list(db.scalars(select(Snapshot)))
         assert [s.fiscal_year for s in snaps] == ["FY2024/25"]
-        # 100,000 kWh × 0.5703 kg/kWh (cn-grid) = 57.03 t, market-based = location-based here
-        assert snaps[0].total_market_t == pytest.approx(57.03)
+        # market-based, no instruments: 100,000 kWh × 0.6096 kg/kWh (cn-grid residual-mix proxy,
+        # CN 2023 excluding market-traded non-fossil; FY2024/25 takes 2023) = 60.96 t
+        assert snaps[0].total_market_t == pytest.approx(60.96)
         assert sorted(s.code for s in db.scalars(select(Site))) == ["TJ01"]
     with system_session(engine) as db:
         o = db.get(Organisation, org_id)

@@ -284,3 +284,46 @@ def test_targets_macc_and_plan(browser: Any, live: tuple[str, Site], password: s
     assert page.get_attribute("#decisions tr[data-project=GREEN]", "data-chosen") == "yes"
     _shot(page, "11-plan")
     assert external == []
+
+
+def test_repeat_upload_asks_and_the_audit_log_names_the_user(
+    browser: Any, live: tuple[str, Site], password: str, tmp_path: Path
+) -> None:
+    """Issue 10 items 7 and 8: a file repeating an earlier upload is not added silently (the
+    page asks: keep both / replace / cancel), and the audit page names the signed-in user for
+    what was done in the browser."""
+    base, site = live
+    external: list[str] = []
+    page = _new_page(browser, base, external, viewport=LAPTOP, locale="en-GB")
+    _login(page, base, site.owner, password)
+    rows = (
+        "site,date,fuel,quantity,unit,use\n"
+        "TJ-FACTORY,2023-11-03,diesel,175,L,stationary\n"
+        "TJ-FACTORY,2023-12-03,diesel,225,L,stationary\n"
+    )
+    first, again = tmp_path / "fuel-audit.csv", tmp_path / "fuel-audit-again.csv"
+    first.write_text(rows, encoding="utf-8")
+    again.write_text(rows + "\n", encoding="utf-8")  # other bytes, the same rows
+    page.goto(f"{base}/o/{site.org}/imports?lang=en")
+    page.set_input_files("#file", str(first))
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("#jobs [data-status=done]")
+    page.set_input_files("#file", str(again))
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("#duplicate-text")
+    text = page.inner_text("#duplicate-text")
+    assert "100 % of the rows of fuel-audit-again.csv (2 of 2)" in text
+    assert "fuel-audit.csv" in text
+    _shot(page, "12-import-repeat")
+    page.click("#decision-append")
+    page.wait_for_function("document.querySelectorAll('#jobs [data-status=done]').length === 2")
+    page.goto(f"{base}/o/{site.org}/audit?lang=en")
+    queued = page.locator("#audit tbody tr", has_text="import.queued")
+    assert queued.count() >= 2
+    for i in range(queued.count()):
+        assert site.owner in queued.nth(i).inner_text()
+    created = page.locator("#audit tbody tr", has_text="import_batch.create")
+    assert site.owner in created.first.inner_text()  # the job's entry: "owner@… (job N)"
+    assert "anonymous" not in page.inner_text("#audit")
+    _shot(page, "13-audit")
+    assert external == []

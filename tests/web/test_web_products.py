@@ -5,8 +5,8 @@ code, in both languages, with the tenant and privacy boundaries.
 The organisation is the synthetic demo with the ILLUSTRATIVE notebook family (lingtan/data/lca)
 as its product data. Hand-checked (ISO 14067; GHG Protocol Product Standard):
 
-- use stage of ``i5-16-512-CN`` on 2024-06-30 = 18.5 kWh/yr × 4 yr × 0.5703 kg CO2e/kWh (MEE
-  2023, CN) = 42.2022 → "42.20" kg CO2e;
+- use stage of ``i5-16-512-CN`` on 2024-06-30 = 18.5 kWh/yr × 4 yr × 0.5306 kg CO2e/kWh (MEE/NBS
+  2023 national average, CN) = 39.2644 → "39.26" kg CO2e;
 - distribution of ``i7-32-1t-GB`` = (1.308 kg + 0.55 kg packaging) × (800 km × 0.1 + 10,000 km
   × 0.012) kg CO2e/t·km / 1000 = 0.3716 kg CO2e;
 - the supplier SSD (PACT): 3,000 kg CO2e/kg × 0.008 kg = 24.00 kg CO2e.
@@ -64,7 +64,7 @@ def test_list_in_both_languages(
     assert f"<h1>{title}</h1>" in html
     row = re.search(r'<tr data-config="i5-16-512-CN">(.*?)</tr>', html, re.S)
     assert row
-    assert "42.20" in row.group(1)
+    assert "39.26" in row.group(1)
     gb = re.search(r'<tr data-config="i7-32-1t-GB">(.*?)</tr>', html, re.S)
     assert gb
     assert neutral in gb.group(1)

@@ -152,16 +152,70 @@ class Boundary:
         raise BoundaryError(f"unknown site {site_id!r}")
 
 
+#: China's regional power grids (电网区域) as used by the MEE/NBS electricity CO2 emission factors.
+#: ISO 3166-2:CN defines no code for them; these codes are lingtan's (decision 0028), the same as
+#: in ``shared/data/china-mee-grid-factors``. Code → (name zh, name en).
+CN_GRIDS: dict[str, tuple[str, str]] = {
+    "CN-GRID-NORTH": ("华北", "North China grid"),
+    "CN-GRID-NORTHEAST": ("东北", "Northeast China grid"),
+    "CN-GRID-EAST": ("华东", "East China grid"),
+    "CN-GRID-CENTRAL": ("华中", "Central China grid"),
+    "CN-GRID-NORTHWEST": ("西北", "Northwest China grid"),
+    "CN-GRID-SOUTH": ("南方", "China Southern grid"),
+    "CN-GRID-SOUTHWEST": ("西南", "Southwest China grid"),
+}
+
+#: Province (ISO 3166-2:CN) → its regional grid, per the MEE/NBS 2021 calculation notes
+#: (annex 2, table 1): 华北 京津冀晋鲁蒙(西); 东北 辽吉黑(蒙东); 华东 沪苏浙皖闽;
+#: 华中 赣豫鄂湘; 南方 粤桂琼黔滇; 西南 渝川; 西北 陕甘青宁新.
+#: Inner Mongolia (CN-NM) is split by prefecture in the notes (Hulunbuir, Hinggan, Tongliao,
+#: Chifeng → Northeast); the province code maps to North (the larger part): a site in the
+#: eastern prefectures states ``CN-GRID-NORTHEAST``. Tibet (CN-XZ) is in no table of the
+#: notice; it maps to the Southwest grid it is interconnected with (川藏联网). Hong Kong, Macao
+#: and Taiwan are not in the mainland grid: their chain goes to their own ISO 3166-1 code.
+CN_PROVINCE_GRID: dict[str, str] = {
+    **dict.fromkeys(("CN-BJ", "CN-TJ", "CN-HE", "CN-SX", "CN-SD", "CN-NM"), "CN-GRID-NORTH"),
+    **dict.fromkeys(("CN-LN", "CN-JL", "CN-HL"), "CN-GRID-NORTHEAST"),
+    **dict.fromkeys(("CN-SH", "CN-JS", "CN-ZJ", "CN-AH", "CN-FJ"), "CN-GRID-EAST"),
+    **dict.fromkeys(("CN-JX", "CN-HA", "CN-HB", "CN-HN"), "CN-GRID-CENTRAL"),
+    **dict.fromkeys(("CN-GD", "CN-GX", "CN-HI", "CN-GZ", "CN-YN"), "CN-GRID-SOUTH"),
+    **dict.fromkeys(("CN-CQ", "CN-SC", "CN-XZ"), "CN-GRID-SOUTHWEST"),
+    **dict.fromkeys(("CN-SN", "CN-GS", "CN-QH", "CN-NX", "CN-XJ"), "CN-GRID-NORTHWEST"),
+}
+
+#: Region → parent where the parent is not the code minus its last ``-`` part.
+REGION_PARENT: dict[str, str] = {
+    **CN_PROVINCE_GRID,
+    **dict.fromkeys(CN_GRIDS, "CN"),
+    "CN-HK": "HK",
+    "CN-MO": "MO",
+    "CN-TW": "TW",
+}
+
+
+def region_parent(region: str) -> str | None:
+    """The next region up (upper case), ``None`` at a country code (whose parent is GLO)."""
+    code = region.strip().upper()
+    if code in REGION_PARENT:
+        return REGION_PARENT[code]
+    return code.rsplit("-", 1)[0] if "-" in code else None
+
+
 def region_chain(region: str) -> list[str]:
     """Regions to try, most specific first, ending with the global region.
 
-    ``CN-TJ`` → ``[CN-TJ, CN, GLO]``; ``US-EGRID-CAMX`` → ``[US-EGRID-CAMX, US-EGRID, US, GLO]``.
+    ``CN-JS`` → ``[CN-JS, CN-GRID-EAST, CN, GLO]`` (province → regional grid → country, per
+    :data:`CN_PROVINCE_GRID`); ``DE-BY`` → ``[DE-BY, DE, GLO]``;
+    ``US-EGRID-CAMX`` → ``[US-EGRID-CAMX, US-EGRID, US, GLO]``; ``CN-HK`` → ``[CN-HK, HK, GLO]``.
     """
     code = region.strip().upper()
     if not code or code == GLOBAL_REGION:
         return [GLOBAL_REGION]
-    parts = code.split("-")
-    chain = ["-".join(parts[:i]) for i in range(len(parts), 0, -1)]
+    chain: list[str] = []
+    current: str | None = code
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = region_parent(current)
     return [*chain, GLOBAL_REGION]
 
 

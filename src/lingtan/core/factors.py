@@ -17,8 +17,11 @@ explicit, recorded fallback (:class:`Match`):
    on every row it touches (``later_year``) and lowers the temporal data-quality score.
 
 Within a level, factor sets earlier in the priority list win, then the latest ``valid_from``,
-then the highest version. The pure :func:`resolve` is the reference; the columnar engine
-(:mod:`lingtan.adapters.compute.resolution`) implements the same rule and is tested against it.
+then the highest version. Above all of this, a *proxy* set (:data:`PROXY_SETS`: a fallback of
+another method basis, e.g. generation-based grid intensities) is used only when no other set has
+a factor for the activity type in the region chain at any date (decision 0028). The pure
+:func:`resolve` is the reference; the columnar engine (:mod:`lingtan.adapters.compute.resolution`)
+implements the same rule and is tested against it.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from enum import StrEnum
 
 from lingtan.core.boundary import region_chain
 from lingtan.core.errors import FactorError, UnitError
-from lingtan.core.gwp import CO2E, normalise_gas
+from lingtan.core.gwp import CO2_BIOGENIC, CO2E, normalise_gas
 from lingtan.core.units import are_compatible, dimension_name, parse_unit
 
 #: Columns of the factor CSV format (bundled sets and user-defined sets alike).
@@ -54,6 +57,18 @@ FACTOR_COLUMNS: dict[str, tuple[bool, str]] = {
     "price_year": (False, "for currency units: the price year of the denominator"),
     "description": (False, "free text shown to users"),
 }
+
+
+#: Bundled fallback sets ranked below every other set whatever their dates (decision 0028):
+#: ``ember-grid-proxy`` holds generation-based, life-cycle grid intensities (Ember via Our World
+#: in Data) standing in for a country's official consumption-based grid factor. Their manifests
+#: say ``tier: proxy``; a test keeps this list and the manifests in step.
+PROXY_SETS: frozenset[str] = frozenset({"ember-grid-proxy"})
+
+
+def set_tier(set_name: str) -> int:
+    """Resolution tier of a factor set: 0 for official and user sets, 1 for a proxy set."""
+    return 1 if set_name in PROXY_SETS else 0
 
 
 class MatchKind(StrEnum):
@@ -184,6 +199,11 @@ def _parse_date(text: str, where: str) -> date:
 def validate_groups(factors: Iterable[EmissionFactor]) -> None:
     """Check that no factor group mixes CO2e with per-gas values, repeats a gas, or repeats an id.
 
+    One exception: a CO2e row beside a ``CO2_biogenic`` row (and nothing else). Biogenic CO2 is
+    reported outside the scopes (GHG Protocol Corporate Standard ch. 9; ISO 14064-1:2018
+    §9.3.1) and never enters the CO2e total, so it cannot count twice; DESNZ publishes bioenergy
+    as a Scope 1 CO2e total plus an "Outside of scopes" kg CO2 per unit.
+
     Raises:
         FactorError: naming the first offending group or id.
     """
@@ -199,7 +219,7 @@ def validate_groups(factors: Iterable[EmissionFactor]) -> None:
             raise FactorError(f"factor group {f.group_key} has gas {f.gas} twice")
         gases.add(f.gas)
     for key, gases in groups.items():
-        if CO2E in gases and len(gases) > 1:
+        if CO2E in gases and not gases <= {CO2E, CO2_BIOGENIC}:
             raise FactorError(
                 f"factor group {key} mixes a CO2e value with per-gas values; that counts twice"
             )
@@ -294,11 +314,12 @@ def resolve(
     if not groups:
         return None
 
-    def sort_key(members: list[EmissionFactor]) -> tuple[int, int, int, str, int, int]:
+    def sort_key(members: list[EmissionFactor]) -> tuple[int, int, int, int, str, int, int]:
         f = members[0]
         level = 0 if f.valid_on(on) else (1 if f.valid_from <= on else 2)
         days = f.valid_from.toordinal()
         return (
+            set_tier(f.set_name),
             level,
             depth[f.region],
             rank.get(f.set_name, len(rank)),

@@ -23,6 +23,8 @@ from lingtan.core.errors import FactorError
 
 CO2 = "CO2"
 CO2E = "CO2e"
+#: Gas key of biogenic CO2 (``CO2_biogenic`` normalised): GWP 1, outside the scopes.
+CO2_BIOGENIC = "CO2biogenic"
 #: Gas keys lingtan treats as methane of a stated origin.
 CH4_FOSSIL = "CH4_fossil"
 CH4_NONFOSSIL = "CH4_nonfossil"
@@ -98,7 +100,7 @@ class GWPSet:
             FactorError: the gas is not in this set and is not a known blend.
         """
         key = normalise_gas(gas)
-        if key == CO2:
+        if key in (CO2, CO2_BIOGENIC):
             return 1.0
         if key in self.values:
             return float(self.values[key])
@@ -109,7 +111,7 @@ class GWPSet:
     def has(self, gas: str) -> bool:
         """True when :meth:`gwp` can answer for ``gas``."""
         key = normalise_gas(gas)
-        return key == CO2 or key in self.values or key in self.blends
+        return key in (CO2, CO2_BIOGENIC) or key in self.values or key in self.blends
 
     def table(self) -> dict[str, float]:
         """Every gas and blend of the set with its GWP, for the engine's join."""

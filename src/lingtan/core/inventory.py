@@ -2,20 +2,32 @@
 
 Standards: GHG Protocol Corporate Standard ch. 9 (reporting: Scopes 1 and 2 separately, Scope 3
 by category); Scope 2 Guidance ch. 7 (dual reporting: location- and market-based side by side);
-ISO 14064-1:2018 §5.2.4 and Annex B (six categories of emissions).
+ISO 14064-1:2018 §5.2.4 and Annex B (six categories of emissions). Completeness (GHG Protocol
+ch. 1; ISO 14064-1 §5.2, §9.3): :mod:`lingtan.core.completeness`.
 
 Every total and share is computed here from the rows; nothing is copied from any report. Shares
 are percent of the market-based total (the basis the source report discloses), rounded to two
 decimals only for display: the exact values are kept.
+
+Biogenic CO2 (gas ``CO2biogenic``, :data:`lingtan.core.gwp.CO2_BIOGENIC`) is carried in the rows
+but excluded from every scope total, breakdown and share: it is reported on its own line,
+outside the scopes (GHG Protocol Corporate Standard ch. 9; ISO 14064-1:2018 §9.3.1 e), by
+:meth:`Inventory.biogenic_co2` [t CO2] and in the table by gas (:mod:`lingtan.core.gas_table`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from lingtan.core.activities import SCOPE3_CATEGORIES
+from lingtan.core.completeness import Completeness, Exclusion, assess
+from lingtan.core.gwp import CO2_BIOGENIC
+
+if TYPE_CHECKING:  # gas_table imports this module
+    from lingtan.core.gas_table import GasTable
 
 KG_PER_T = 1000.0
 
@@ -41,6 +53,14 @@ def _in_basis(row_basis: str, basis: str) -> bool:
     return row_basis == "both" or row_basis == basis
 
 
+def _counted(r: AggregateRow, where: Mapping[str, Any]) -> bool:
+    """Whether ``r`` enters a sum filtered by ``where``: biogenic CO2 only when asked for by
+    gas (it is outside the scopes), every other row when it matches every ``field=value``."""
+    if r.gas == CO2_BIOGENIC and where.get("gas") != CO2_BIOGENIC:
+        return False
+    return all(getattr(r, k) == v for k, v in where.items())
+
+
 @dataclass(frozen=True)
 class Inventory:
     """A computed inventory for one fiscal year. All masses in t CO2e."""
@@ -61,22 +81,62 @@ class Inventory:
     data_quality: Mapping[str, Any] | None = None
     #: uncertainty section (:meth:`lingtan.core.uncertainty.UncertaintyResult.to_dict`)
     uncertainty: Mapping[str, Any] | None = None
+    #: the Scope 3 exclusions register in force when the snapshot was calculated
+    exclusions: tuple[Exclusion, ...] = ()
+    #: emissions by Kyoto gas per scope, biogenic CO2 apart (:func:`lingtan.core.gas_table.
+    #: kyoto_table`, computed once with the snapshot's GWP set); None when it could not be made
+    gas_table: GasTable | None = None
+    #: why :attr:`gas_table` is None (an old snapshot without frozen GWPs, a blend without a
+    #: composition …); "" when there is a table
+    gas_table_note: str = ""
+
+    # -- completeness -------------------------------------------------------------------------
+    @cached_property
+    def completeness(self) -> Completeness:
+        """What was not calculated and what to add (:func:`lingtan.core.completeness.assess`);
+        derived from :attr:`unresolved`, so snapshots stored before it existed get one too."""
+        reported = {r.category for r in self.rows if r.scope == 3}
+        return assess(
+            self.unresolved,
+            self.not_estimated,
+            fiscal_year=self.fiscal_year,
+            scope3_reported=reported,
+            exclusions=self.exclusions,
+        )
+
+    @property
+    def status(self) -> str:
+        """``complete`` or ``incomplete``."""
+        return self.completeness.status
+
+    def split(self, scope: int) -> bool | None:
+        """Whether ``scope`` is known per category: None without rows; False when every row of
+        the scope is a disclosed figure (method ``disclosed``) booked under one category (a
+        disclosed total with no split, docs/completeness.md); else True."""
+        rows = [r for r in self.rows if r.scope == scope]
+        if not rows:
+            return None
+        disclosed = all(r.method == "disclosed" for r in rows)
+        return not (disclosed and len({r.category for r in rows}) == 1)
 
     # -- sums ---------------------------------------------------------------------------------
     def total(self, basis: str = "market", **where: Any) -> float:
-        """Sum [t CO2e] of rows in ``basis`` matching every ``field=value`` in ``where``."""
-        kg = sum(
-            r.co2e_kg
-            for r in self.rows
-            if _in_basis(r.basis, basis) and all(getattr(r, k) == v for k, v in where.items())
-        )
+        """Sum [t CO2e] of rows in ``basis`` matching every ``field=value`` in ``where``.
+        Biogenic CO2 is left out unless ``gas=CO2_BIOGENIC`` is asked for (outside the scopes)."""
+        kg = sum(r.co2e_kg for r in self.rows if _in_basis(r.basis, basis) and _counted(r, where))
         return kg / KG_PER_T
 
+    def biogenic_co2(self, basis: str = "market", **where: Any) -> float:
+        """Biogenic CO2 [t CO2 = t CO2e at GWP 1], reported outside the scopes (GHG Protocol
+        Corporate Standard ch. 9; ISO 14064-1:2018 §9.3.1 e); never part of :meth:`totals`."""
+        return self.total(basis, **{**where, "gas": CO2_BIOGENIC})
+
     def by(self, key: str, basis: str = "market", **where: Any) -> dict[Any, float]:
-        """Totals [t CO2e] grouped by one row field (``category``, ``gas``, ``site`` …)."""
+        """Totals [t CO2e] grouped by one row field (``category``, ``gas``, ``site`` …);
+        biogenic CO2 left out as in :meth:`total`."""
         out: dict[Any, float] = {}
         for r in self.rows:
-            if _in_basis(r.basis, basis) and all(getattr(r, k) == v for k, v in where.items()):
+            if _in_basis(r.basis, basis) and _counted(r, where):
                 k = getattr(r, key)
                 out[k] = out.get(k, 0.0) + r.co2e_kg / KG_PER_T
         return dict(sorted(out.items()))
@@ -89,7 +149,8 @@ class Inventory:
         return not s2 or any(r.basis in ("location", "both") for r in s2)
 
     def totals(self) -> dict[str, float | None]:
-        """Scope totals and grand totals on both Scope 2 bases [t CO2e]."""
+        """Scope totals and grand totals on both Scope 2 bases [t CO2e]; biogenic CO2 is in
+        none of them (:meth:`biogenic_co2`)."""
         s1 = self.total("market", scope=1)
         s3 = self.total("market", scope=3)
         s2m = self.total("market", scope=2)
@@ -153,7 +214,10 @@ class Inventory:
             "gwp_set": self.gwp_set,
             "consolidation": self.consolidation,
             "units": "t CO2e",
-            "totals_tco2e": {k: r(v) for k, v in self.totals().items()},
+            "totals_tco2e": {
+                **{k: r(v) for k, v in self.totals().items()},
+                "biogenic_co2_outside_scopes": r(self.biogenic_co2()),
+            },
             "scope1_by_category_tco2e": rmap(self.by("category", scope=1)),
             "scope2_by_category_tco2e": {
                 "location": rmap(self.by("category", "location", scope=2))
@@ -168,6 +232,8 @@ class Inventory:
             "by_entity_tco2e": rmap(self.by_entity()),
             "by_month_tco2e": rmap(self.by("month")),
             "by_tier_tco2e": rmap(self.by("tier")),
+            "by_kyoto_gas": None if self.gas_table is None else self.gas_table.to_dict(digits),
+            "by_kyoto_gas_note": self.gas_table_note or None,
             "shares_pct": {
                 "scope1": round(sh["scope1"], 4),
                 "scope2_market": round(sh["scope2_market"], 4),
@@ -175,9 +241,11 @@ class Inventory:
                 "scope3_category": {k: round(v, 4) for k, v in sh["scope3_category"].items()},
             },
             "completeness": {
+                **self.completeness.to_dict(),
                 "unresolved": list(self.unresolved),
                 "not_estimated": list(self.not_estimated),
             },
+            "split": {f"scope{s}": self.split(s) for s in (1, 2, 3)},
             "market_based": list(self.market_notes),
             "data_quality": None if self.data_quality is None else dict(self.data_quality),
             "uncertainty": None if self.uncertainty is None else dict(self.uncertainty),

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from lingtan.core.activities import DQ_INDICATORS, SCOPE3_CATEGORIES, Tier
-from lingtan.core.boundary import GLOBAL_REGION, region_chain
+from lingtan.core.boundary import CN_GRIDS, GLOBAL_REGION, region_chain
 
 BEST, WORST = 1, 5
 
@@ -62,6 +62,25 @@ RELIABILITY_BY_TIER: Mapping[str, int] = {
     Tier.SPEND: 3,
     Tier.DISCLOSED: 3,
 }
+
+#: Reliability floor by factor (decision 0028), recognised from the factor key (factor id without
+#: gas): a generation-based life-cycle grid intensity standing in for an official consumption-based
+#: grid factor (set ``ember-grid-proxy``) is a qualified estimate (4); a residual-mix proxy (the
+#: Chinese national factor excluding market-traded non-fossil electricity) and a transcription of
+#: an official value not verified against its source (``/single-source`` in the id) are non-verified
+#: data partly based on qualified estimates (3).
+FACTOR_RELIABILITY_FLOORS: tuple[tuple[str, str, int], ...] = (
+    ("prefix", "ember-grid-proxy/", 4),
+    ("contains", "/excl-market-nonfossil/", 3),
+    ("contains", "/single-source", 3),
+)
+
+#: The economy a spend-based (EEIO) factor set describes, recognised from the factor key (decision
+#: 0029): USEEIO is the US economy, shipped as region GLO for want of any other. Applied to a
+#: purchase from another economy (the row's region: its own ``region`` column, its site's, or the
+#: organisation's) it is "data from a distinctly different area" (Pedigree geographical 5) and the
+#: inventory's quality section warns; applied to a US purchase it is the area under study (1).
+FACTOR_ECONOMIES: tuple[tuple[str, str], ...] = (("useeio-", "US"),)
 
 #: Completeness when not stated: 3 ("not assessed"; the middle of the scale, Pedigree
 #: "completeness" 3 = representative data from an adequate share of sites but from shorter periods).
@@ -103,12 +122,33 @@ def temporal_score(activity_year: int, factor_year: int | None, match: str) -> i
 def region_depth(region_eff: str, factor_region: str) -> int | None:
     """Levels between the activity's region and the factor's: 0 same, 1 parent, 2 grandparent …;
     ``None`` when the factor's region is not in the activity region's chain."""
-    chain = region_chain(region_eff or GLOBAL_REGION)
     fr = (factor_region or "").upper()
+    # A Chinese regional grid between a province and CN is a level only for a grid factor itself.
+    chain = [r for r in region_chain(region_eff or GLOBAL_REGION) if r == fr or r not in CN_GRIDS]
     return chain.index(fr) if fr in chain else None
 
 
-def geographical_score(region_eff: str, factor_region: str, match: str) -> int:
+def factor_economy(factor_key: str) -> str | None:
+    """The economy (ISO 3166-1 alpha-2) a spend factor describes (:data:`FACTOR_ECONOMIES`), or
+    None for factors whose region says where they apply."""
+    key = factor_key or ""
+    return next((eco for prefix, eco in FACTOR_ECONOMIES if key.startswith(prefix)), None)
+
+
+def economy_mismatch(region_eff: str, factor_key: str) -> str | None:
+    """The purchase's country when a spend factor of another economy is applied to it (e.g.
+    ``'CN'`` for a USEEIO factor on a row in ``CN-JS``), else None (also when the row's region is
+    ``GLO`` or empty: nothing known to compare)."""
+    eco = factor_economy(factor_key)
+    country = (region_eff or "").upper().split("-", 1)[0]
+    if eco is None or not country or country in (GLOBAL_REGION, eco):
+        return None
+    return country
+
+
+def geographical_score(
+    region_eff: str, factor_region: str, match: str, economy: str | None = None
+) -> int:
     """Geographical representativeness 1–5 (Table 7.6; Pedigree "geographical correlation").
 
     - factor of the activity's own region (match ``exact`` or ``instrument``) → 1 ("data from the
@@ -117,10 +157,16 @@ def geographical_score(region_eff: str, factor_region: str, match: str) -> int:
       levels up ("average data from a larger area in which the area under study is included");
     - the global proxy ``GLO`` for an activity in a named region → 4 ("data from an area with
       slightly similar conditions");
-    - a factor region outside the activity region's chain → 5 (unknown / different area).
+    - a factor region outside the activity region's chain → 5 (unknown / different area);
+    - a spend factor of a stated ``economy`` (:func:`factor_economy`): 1 for a purchase in that
+      country, 5 for a purchase from another ("distinctly different area": USEEIO on Chinese
+      suppliers).
     """
     if match == "instrument":
         return BEST
+    country = (region_eff or "").upper().split("-", 1)[0]
+    if economy is not None and country and country != GLOBAL_REGION:
+        return BEST if country == economy else WORST
     depth = region_depth(region_eff, factor_region)
     if depth is None:
         return WORST
@@ -142,9 +188,21 @@ def technological_score(tier: str, match: str) -> int:
     return _clamp(base + (1 if match == "type_fallback" else 0))
 
 
-def reliability_score(tier: str) -> int:
-    """Reliability 1–5 by tier (:data:`RELIABILITY_BY_TIER`); unknown tier: 5."""
-    return RELIABILITY_BY_TIER.get(tier, WORST)
+def factor_reliability_floor(factor_key: str) -> int:
+    """The best reliability a factor allows (:data:`FACTOR_RELIABILITY_FLOORS`; 1 = no floor)."""
+    key = factor_key or ""
+    floors = [
+        f
+        for how, text, f in FACTOR_RELIABILITY_FLOORS
+        if (key.startswith(text) if how == "prefix" else text in key)
+    ]
+    return max(floors, default=BEST)
+
+
+def reliability_score(tier: str, floor: int = BEST) -> int:
+    """Reliability 1–5 by tier (:data:`RELIABILITY_BY_TIER`; unknown tier: 5), no better than the
+    factor's ``floor`` (:func:`factor_reliability_floor`)."""
+    return max(RELIABILITY_BY_TIER.get(tier, WORST), floor)
 
 
 def completeness_score() -> int:
@@ -179,10 +237,12 @@ def indicator_scores(g: QualityGroup) -> dict[str, int]:
     """The five indicator scores (1–5) of a group: the given score, else the derived default."""
     derived = {
         "temporal": temporal_score(g.activity_year, g.factor_year, g.match),
-        "geographical": geographical_score(g.region_eff, g.factor_region, g.match),
+        "geographical": geographical_score(
+            g.region_eff, g.factor_region, g.match, factor_economy(g.factor_key)
+        ),
         "technological": technological_score(g.tier, g.match),
         "completeness": completeness_score(),
-        "reliability": reliability_score(g.tier),
+        "reliability": reliability_score(g.tier, factor_reliability_floor(g.factor_key)),
     }
     out: dict[str, int] = {}
     for k in DQ_INDICATORS:
@@ -316,6 +376,7 @@ def assess(groups: Iterable[QualityGroup], n: int = WORST_N) -> dict[str, Any]:
         },
         "overall": overall.summary(),
         "worst_contributors": worst_contributors(gs, n, overall.kg),
+        "warnings": economy_warnings((g.factor_key, g.region_eff, g.co2e_kg) for g in gs),
     }
 
 
@@ -326,15 +387,17 @@ def _derived(
     factor_region: str,
     activity_year: int,
     factor_year: int | None,
+    floor: int = BEST,
+    economy: str | None = None,
 ) -> tuple[int, int, int, int, int]:
     """The derived (default) scores of :func:`indicator_scores`, in :data:`DQ_INDICATORS`
     order."""
     d = {
         "temporal": temporal_score(activity_year, factor_year, match),
-        "geographical": geographical_score(region_eff, factor_region, match),
+        "geographical": geographical_score(region_eff, factor_region, match, economy),
         "technological": technological_score(tier, match),
         "completeness": completeness_score(),
-        "reliability": reliability_score(tier),
+        "reliability": reliability_score(tier, floor),
     }
     s = tuple(d[k] for k in DQ_INDICATORS)
     return s[0], s[1], s[2], s[3], s[4]
@@ -376,7 +439,9 @@ def assess_columns(cols: Mapping[str, Sequence[Any]], n: int = WORST_N) -> dict[
     derived = []
     for key in zip(
         cols["tier"], cols["match"], cols["region_eff"], cols["factor_region"],
-        cols["activity_year"], cols["factor_year"], strict=True,
+        cols["activity_year"], cols["factor_year"],
+        [factor_reliability_floor(str(k or "")) for k in cols["factor_key"]],
+        [factor_economy(str(k or "")) for k in cols["factor_key"]], strict=True,
     ):  # fmt: skip
         d = cache.get(key)
         if d is None:
@@ -409,6 +474,9 @@ def assess_columns(cols: Mapping[str, Sequence[Any]], n: int = WORST_N) -> dict[
         },
         "overall": _summary(total_kg, float(w.sum()), ws.sum(axis=0)),
         "worst_contributors": _worst_columns(cols, kg, w, ws, n, total_kg),
+        "warnings": economy_warnings(
+            zip(cols["factor_key"], cols["region_eff"], kg.tolist(), strict=True)
+        ),
     }
 
 
@@ -483,6 +551,7 @@ __all__ = [
     "assess_columns",
     "combined_score",
     "completeness_score",
+    "factor_reliability_floor",
     "geographical_score",
     "improvement_potential",
     "indicator_scores",
@@ -492,3 +561,24 @@ __all__ = [
     "temporal_score",
     "worst_contributors",
 ]
+
+
+def economy_warnings(groups: Iterable[tuple[str, str, float]]) -> list[str]:
+    """Warnings of the quality section for spend factors applied outside their economy
+    (:func:`economy_mismatch`), one per (economy, purchase country), largest first.
+
+    Args:
+        groups: (factor key, region of the rows, kg CO2e) per group.
+    """
+    kg: dict[tuple[str, str], float] = {}
+    for key, region, co2e in groups:
+        country = economy_mismatch(str(region or ""), str(key or ""))
+        if country is not None:
+            eco = factor_economy(str(key)) or ""
+            kg[(eco, country)] = kg.get((eco, country), 0.0) + float(co2e)
+    return [
+        f"spend-based factors of the {eco} economy applied to purchases from {country}: "
+        f"{v / 1000.0:,.3f} t CO2e (geographical score 5, a distinctly different economy); use "
+        f"factors for {country} (a factor set in factors/) or supplier-specific data"
+        for (eco, country), v in sorted(kg.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
+    ]

@@ -6,6 +6,9 @@ Dimensions beyond SI that carbon accounting needs:
   (GHG Protocol Scope 3 Standard, categories 4, 6, 7, 9);
 - standard coal equivalent ``kgce`` = 29.307 6 MJ and ``tce`` (GB/T 2589-2020 §3.6);
 - countable things: ``item`` (products sold, pallets …) and ``room_night`` (hotel stays);
+- fuel energy on a stated calorific-value basis, ``kWh_gcv`` / ``kWh_ncv`` (gross / net CV), each
+  its own dimension; a fuel quantity in a plain energy unit (``kWh``, ``GJ``, ``mmBtu``, ``therm``)
+  takes the basis of the factor it meets (:func:`conversion_factor_on_basis`, decision 0029);
 - currencies, **each its own dimension** (``[currency_USD]``, ``[currency_CNY]`` …). Exchange rates
   change by year, so pint never converts one currency into another: that is done explicitly, with a
   dated exchange-rate table, by the spend-based method.
@@ -126,7 +129,14 @@ ALIASES: dict[str, str] = {
     "gallon": "gallon",
     "gallons": "gallon",
     "us gal": "gallon",
-    "therm": "therm",
+    # US therm = 100 000 IT Btu = 0.1 mmBtu (EIA; EPA Hub); pint's own therm uses the ISO Btu
+    "therm": "0.1 * mmBtu",
+    "therms": "0.1 * mmBtu",
+    "thm": "0.1 * mmBtu",
+    "mmbtu": "mmBtu",
+    "mm btu": "mmBtu",
+    "million btu": "mmBtu",
+    "mj": "megajoule",
     "short ton": "short_ton",
     "short tons": "short_ton",
     "ton-mile": "short_ton_mile",
@@ -233,3 +243,52 @@ def currency_code(unit: str) -> str | None:
         if power == 1 and name.startswith("[currency_"):
             return str(name)[len("[currency_") : -1]
     return None
+
+
+#: Calorific-value bases of fuel energy: name → the base unit of that basis.
+CV_BASES: dict[str, str] = {"gross": "kWh_gcv", "net": "kWh_ncv"}
+
+
+def cv_basis(unit: str) -> str | None:
+    """``'gross'`` or ``'net'`` when ``unit`` is fuel energy on a stated calorific-value basis
+    (``kWh_gcv``, ``GJ_ncv`` …), else None (also for units that do not parse)."""
+    for name, base in CV_BASES.items():
+        if are_compatible(unit, base):
+            return name
+    return None
+
+
+def is_plain_energy(unit: str) -> bool:
+    """True for an energy unit with no calorific-value basis (``kWh``, ``MWh``, ``MJ``, ``GJ``,
+    ``mmBtu``, ``therm``, ``kgce`` …)."""
+    return are_compatible(unit, "kWh")
+
+
+def conversion_factor_on_basis(from_unit: str, to_unit: str) -> float:
+    """Multiplier m such that ``x [from_unit] = m·x [to_unit]``, where a plain energy quantity
+    (``kWh``, ``mmBtu``, ``therm``, ``GJ`` …) meeting a factor per energy on a stated
+    calorific-value basis (``kWh_gcv``, ``GJ_ncv``) is read on that factor's basis:
+    1 kWh → 1 kWh_gcv.
+
+    This is how fuel quantities are written: UK and EU gas bills state kWh on the gross calorific
+    value (DESNZ 2025 conversion factors, "kWh (Gross CV)"), US quantities in mmBtu or therms are
+    on the higher heating value (= gross CV; US EPA GHG Emission Factors Hub, Table 1). Which basis
+    a plain energy unit meets is decided by the factor chosen (decision 0029); the lineage row
+    shows both units (:func:`basis_note`).
+
+    Raises:
+        UnitError: the units are unknown or of different dimensions otherwise.
+    """
+    basis = cv_basis(to_unit)
+    if basis is not None and is_plain_energy(from_unit):
+        return conversion_factor(from_unit, "kWh") * conversion_factor(CV_BASES[basis], to_unit)
+    return conversion_factor(from_unit, to_unit)
+
+
+def basis_note(unit: str, factor_unit: str) -> str | None:
+    """The lineage note of a plain energy quantity read on a factor's calorific-value basis, e.g.
+    ``'kWh read on the gross calorific value basis of the factor (kWh_gcv)'``; None otherwise."""
+    basis = cv_basis(factor_unit)
+    if basis is None or not is_plain_energy(unit):
+        return None
+    return f"{unit} read on the {basis} calorific value basis of the factor ({factor_unit})"

@@ -21,7 +21,7 @@ from numpy.testing import assert_allclose
 
 from lingtan.adapters.compute.engine import CalcInputs, calculate, calculate_totals
 from lingtan.adapters.compute.runner import aggregate, aggregate_result
-from lingtan.adapters.compute.tables import MoneyTables
+from lingtan.adapters.compute.tables import MoneyTables, with_reference_defaults
 from lingtan.core.activities import ACTIVITY_SCHEMA
 from lingtan.core.factors import make_factor
 from lingtan.core.gwp import build_gwp_set
@@ -96,14 +96,14 @@ def run_case(
         )
         for i in case.get("instruments", [])
     ]
-    money = MoneyTables(
+    money = (with_reference_defaults if case.get("reference_defaults") else MoneyTables)(
         {(int(y), c): float(v) for y, m in case.get("fx", {}).items() for c, v in m.items()},
         {
             (int(y), c): float(v)
             for c, m in case.get("price_index", {}).items()
             for y, v in m.items()
         },
-    )
+    )  # reference_defaults: the case's rows over the series bundled with lingtan
     inputs = CalcInputs(
         activity_files=[path],
         factors=factors,

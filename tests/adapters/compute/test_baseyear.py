@@ -33,21 +33,22 @@ def test_first_review_adopts_version_1(ws: Workspace) -> None:
     r = review_base_year(ws)
     assert r.assessment is None
     (v,) = versions(ws)
-    # 1000 MWh × 0.5703 t/MWh (China grid from 2022) = 570.3 t
-    assert v.total_t == pytest.approx(570.3)
+    # market basis, no instruments: 1000 MWh × 0.5856 t/MWh (CN 2022 residual-mix proxy: MEE/NBS
+    # national factor excluding market-traded non-fossil electricity) = 585.6 t
+    assert v.total_t == pytest.approx(585.6)
 
 
 def test_acquisition_above_threshold_recalculates_and_keeps_both(ws: Workspace) -> None:
     review_base_year(ws)
     record_change(ws, "acquisition", "acquired plant X (no FY2022/23 data)",
-                  date(2024, 1, 1), 57.03)  # fmt: skip
+                  date(2024, 1, 1), 58.56)  # fmt: skip
     r = review_base_year(ws)
     assert r.assessment is not None
-    assert r.assessment.change_pct == pytest.approx(10.0)  # 57.03 / 570.3
+    assert r.assessment.change_pct == pytest.approx(10.0)  # 58.56 / 585.6
     assert r.adopted is not None
     v1, v2 = versions(ws)
-    assert v1.total_t == pytest.approx(570.3)  # the original is kept
-    assert v2.total_t == pytest.approx(627.33)
+    assert v1.total_t == pytest.approx(585.6)  # the original is kept
+    assert v2.total_t == pytest.approx(644.16)  # 585.6 + 58.56
     assert v2.version == 2
     assert "acquisition" in v2.reason
     # the change is applied once: the next review finds nothing new
@@ -66,7 +67,7 @@ def test_error_correction_below_and_above_threshold(ws: Workspace) -> None:
     r = review_base_year(open_workspace(ws.path))
     assert r.assessment is not None
     assert r.assessment.change_pct == pytest.approx(3.0)
-    assert r.assessment.causes_t["data"] == pytest.approx(30 * 0.5703)
+    assert r.assessment.causes_t["data"] == pytest.approx(30 * 0.5856)
     assert not r.assessment.significant
     assert len(versions(ws)) == 1
     fix2 = ws.path / "electricity_fixed2.csv"

@@ -35,11 +35,13 @@ def test_inventory_json_has_data_quality_and_uncertainty(tmp_path: Path) -> None
     doc = json.loads(json.dumps(inv.to_dict()))
     dq, unc = doc["data_quality"], doc["uncertainty"]
     assert set(dq) >= {"by_scope", "by_scope3_category", "overall", "worst_contributors"}
-    # Scope 2, market basis: China grid factor (region CN = site region, edition 2022, activity
-    # 2023, valid on the date) standing in for the missing residual mix (match type_fallback):
-    # temporal 1, geographical 1, technological 2 + 1, completeness 3, reliability 2 → 10/5 = 2.0
+    # Scope 2, market basis: the CN residual-mix proxy (MEE/NBS national factor excluding
+    # market-traded non-fossil electricity, region CN = site region, data year 2023, activity 2023,
+    # match exact): temporal 1, geographical 1, technological 2, completeness 3, reliability 3
+    # (a residual-mix proxy: non-verified, partly estimated; decision 0028) → 10/5 = 2.0
     assert dq["by_scope"]["2"]["score"] == pytest.approx(2.0)
-    assert dq["by_scope"]["2"]["indicators"]["technological"] == 3.0
+    assert dq["by_scope"]["2"]["indicators"]["technological"] == 2.0
+    assert dq["by_scope"]["2"]["indicators"]["reliability"] == 3.0
     # Scope 1 diesel: completeness and reliability given as 1 win over the defaults
     assert dq["by_scope"]["1"]["indicators"]["completeness"] == 1.0
     assert dq["by_scope"]["1"]["indicators"]["reliability"] == 1.0

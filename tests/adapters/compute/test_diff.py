@@ -13,7 +13,10 @@ from lingtan.adapters.store.workspace import Workspace, init_workspace, open_wor
 
 FACTORS = """factor_id,activity_type,region,unit,gas,value,valid_from,publisher,dataset,edition
 co/grid,electricity.grid,CN,kWh,CO2,{value},2020-01-01,Test Co,own grid factor,2024
+co/rm,electricity.residual_mix,CN,kWh,CO2,{value},2020-01-01,Test Co,own grid factor,2024
 """
+# The company's own residual mix (same value) keeps the market basis on the company's factor:
+# without it, the market basis would take cn-grid's residual-mix proxy (decision 0028).
 
 
 def make(tmp_path: Path) -> Workspace:

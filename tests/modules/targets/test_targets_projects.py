@@ -48,20 +48,30 @@ def test_tce_coefficients() -> None:
 
 
 @pytest.mark.parametrize(
-    ("pid", "year", "tce", "tco2"),
+    ("pid", "year", "tce", "tco2", "region", "match"),
     [
-        # Hefei PV 3: 2.8e6 kWh × 0.5703 kg/kWh (MEE 2022, CN-AH → CN) = 1,596.84 t → "1600"
-        ("HF-PV3", 2023, 344.12, 1596.84),
+        # Hefei PV 3, on the report's stated basis (footnote 8: 2021 national average, MEE/NBS):
+        # 2.8e6 kWh × 0.5568 kg/kWh = 1,559.04 t → printed to the hundred "1600"
+        ("HF-PV3", 2023, 344.12, 1559.04, "CN", "exact"),
         # Shenzhen PV: 2.8e6 kWh × 0.5568 kg/kWh (2021 national, report footnote 8) = 1,559.04 t
-        ("SZ-PV", 2023, 344.12, 1559.04),
-        # nitrogen plant: 3.9e6 × 0.5703 = 2,224.17 t (the report prints 2,510: not reproduced)
-        ("HF-N2", 2024, 479.31, 2224.17),
-        # Wuhan cooling water: 3e5 kWh × 0.1229 = 36.87 tce; × 0.5703 = 171.09 t
-        ("WH-CW", 2023, 36.87, 171.09),
+        ("SZ-PV", 2023, 344.12, 1559.04, "CN", "exact"),
+        # nitrogen plant (Hefei, CN-AH), FY2024 from 2024-04-01: Anhui 2023 0.6553 kg/kWh (the
+        # latest year, nearest earlier) × 3.9e6 = 2,555.67 t (the report prints 2,510: not
+        # reproduced; no MEE/NBS factor equals its implied 0.6436)
+        ("HF-N2", 2024, 479.31, 2555.67, "CN-AH", "earlier_year"),
+        # Wuhan cooling water (CN-HB), FY2023 from 2023-04-01: 3e5 kWh × 0.1229 = 36.87 tce;
+        # × Hubei 2023 0.4044 kg/kWh = 121.32 t
+        ("WH-CW", 2023, 36.87, 121.32, "CN-HB", "exact"),
     ],
 )
 def test_report_examples(
-    factors: list[EmissionFactor], pid: str, year: int, tce: float, tco2: float
+    factors: list[EmissionFactor],
+    pid: str,
+    year: int,
+    tce: float,
+    tco2: float,
+    region: str,
+    match: str,
 ) -> None:
     p = next(p for p in report_projects() if p.id == pid)
     ev = evaluate_project(p, [year], factors, AR5, CAL)
@@ -69,8 +79,8 @@ def test_report_examples(
     assert_allclose(imp.tce, tce, atol=5e-3)
     assert_allclose(imp.tco2e, tco2, atol=5e-3)
     assert imp.by_bucket.keys() == {"scope2"}
-    assert imp.factors[0].region == "CN"
-    assert imp.factors[0].match == "region_fallback"
+    assert imp.factors[0].region == region
+    assert imp.factors[0].match == match
     rep = p.reported
     assert rep is not None
     if rep.tce is not None:

@@ -25,6 +25,7 @@ from lingtan.adapters.api.routes import (
     inventories,
     orgs,
     products,
+    reconcile,
     targets,
 )
 from lingtan.adapters.api.settings import ServerSettings
@@ -46,7 +47,8 @@ t CO2e. Errors are `{"error": {"code", "message", "field"}}` with a stable `code
 def api_router() -> APIRouter:
     """Every router of the JSON API (without the ``/api/v1`` prefix)."""
     router = APIRouter()
-    for module in (auth, orgs, boundary, factors, imports, inventories, targets, products, audit):
+    for module in (auth, orgs, boundary, factors, imports, inventories, targets, products, audit,
+                   reconcile):  # fmt: skip
         router.include_router(module.router)
     return router
 

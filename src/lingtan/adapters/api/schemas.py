@@ -356,6 +356,9 @@ class SnapshotPublic(_Out):
     gwp_set: str
     consolidation: str
     total_market_t: float
+    #: completeness (docs/completeness.md): ``incomplete`` when activity rows were not calculated
+    status: Literal["complete", "incomplete"] = "complete"
+    rows_not_calculated: int = 0
 
 
 class InventoryYears(BaseModel):
@@ -383,6 +386,8 @@ class Breakdown(BaseModel):
     unit: str = "t CO2e"
     total_tco2e: float
     rows: list[BreakdownRow]
+    #: completeness of the inventory the breakdown is taken from (docs/completeness.md)
+    status: Literal["complete", "incomplete"] = "complete"
 
 
 class Explanation(BaseModel):

@@ -58,6 +58,7 @@ def run_import(ws: Workspace, params: dict[str, Any], progress: Progress) -> dic
         template=params.get("template"),
         supersedes=params.get("supersedes"),
         fixes=params.get("fixes"),
+        append=bool(params.get("append")),
     )
     progress(0.9, "stored")
     if rep.already_imported:

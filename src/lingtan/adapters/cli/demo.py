@@ -1,7 +1,8 @@
 """``lingtan demo``: build both demo workspaces, import, calculate and print the inventories.
 
 (a) ``disclosed/`` — the source report's disclosed inventory, reproduced: lingtan computes every
-total and share from the disclosed lines and compares them with the report's printed figures.
+total and share from the disclosed lines and reconciles them with the report's printed figures
+(``published/figures.csv``, ``lingtan reconcile``).
 (b) ``synthetic/`` — a fictional manufacturer with activity data for every scope.
 """
 
@@ -13,7 +14,6 @@ from pathlib import Path
 from rich.console import Console
 
 from lingtan.core.errors import WorkspaceError
-from lingtan.core.inventory import Inventory
 
 MARKER = ".lingtan-demo"
 DISCLOSED_YEARS = ("FY2018/19", "FY2022/23", "FY2023/24")
@@ -35,7 +35,7 @@ def _import_all(ws_path: Path, files: list[Path], console: Console) -> int:
 
     ws = open_workspace(ws_path)
     rejected = 0
-    skip = {ws_path / "factors", ws_path / "reference"}
+    skip = {ws_path / "factors", ws_path / "reference", ws_path / "published"}
     data = sorted(f for f in files if f.suffix in (".csv", ".xlsx") and f.parent not in skip)
     for f in data:
         rep = import_file(ws, f)
@@ -68,7 +68,7 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
     ws = open_workspace(a)
     invs = [calculate_year(ws, y) for y in DISCLOSED_YEARS]
     console.print(to_table(invs), highlight=False)
-    code |= _compare_with_report(invs, console)
+    code |= _reconcile_report(a, console)  # issue 10: the report's figures, checked
     code |= show_report_targets(invs, console)  # issue 5: targets, KPIs, §3 projects
 
     console.rule("(b) synthetic manufacturer (fictional; activity data → factors → inventory)")
@@ -104,60 +104,22 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
     return code
 
 
-def _compare_with_report(invs: list[Inventory], console: Console) -> int:
-    """Compare lingtan's computed totals and shares with the figures printed in the report.
+def _reconcile_report(directory: Path, console: Console) -> int:
+    """Reconcile the report's published figures (``published/figures.csv``, written with the
+    workspace) with lingtan's inventories and project figures, and print every difference with
+    its cause (``lingtan reconcile``). Returns 1 when a figure is unexplained or missing (a
+    total lingtan does not reproduce), else 0: the report's own inconsistencies are findings,
+    not failures of the demo."""
+    from lingtan.adapters.api.services.reconcile import reconcile_workspace
+    from lingtan.adapters.cli.reconcile import print_findings
+    from lingtan.core.reconcile import Status
 
-    Totals must agree to the tonne (exit code 1 otherwise). Shares are compared at the report's
-    two decimals; a difference the report's own lines explain (``REPORT_ERRATA``) is shown as
-    a note, and lingtan keeps its computed value.
-    """
-    from lingtan.modules.demo.disclosed import EXPECTED, REPORT_ERRATA
-
-    code = 0
-    errata = {(e.fiscal_year, e.item) for e in REPORT_ERRATA}
+    rep = reconcile_workspace(directory)
     console.print(
-        "\nComparison with the report's printed figures (lingtan computes, never copies):"
+        "\nThe report's published figures, reconciled (lingtan reconcile; lingtan computes, never "
+        "copies):",
+        highlight=False,
     )
-    for inv in invs:
-        exp = EXPECTED.get(inv.fiscal_year)
-        if not exp or exp.get("total_t") is None:
-            continue
-        doc = inv.to_dict()
-        t = doc["totals_tco2e"]
-        pairs = [
-            ("scope1", t["scope1"], exp["scope1_t"]),
-            ("scope2_market", t["scope2_market"], exp["scope2_market_t"]),
-            ("scope3", t["scope3"], exp["scope3_t"]),
-            ("total", t["total_market"], exp["total_t"]),
-        ]
-        bad = [
-            f"{k}: lingtan {got:,.0f} t vs report {want:,.0f} t"
-            for k, got, want in pairs
-            if want is not None and (got is None or round(got) != round(want))
-        ]
-        sh = doc["shares_pct"]
-        share_diffs = []
-        for k, want in exp.get("scope_share_pct", {}).items():
-            got = 100.0 if k == "total" else sh[k]
-            if round(got, 2) != want:
-                share_diffs.append((f"share_pct.{k}", got, want))
-        for cat, want in exp.get("category_share_pct", {}).items():
-            got = sh["scope3_category"][str(cat)]
-            if round(got, 2) != want:
-                share_diffs.append((f"share_pct.s3.c{cat}", got, want))
-        status = "[green]reproduced to the tonne[/]" if not bad else "[red]MISMATCH[/]"
-        console.print(
-            f"  {inv.fiscal_year}: scope totals {status}; "
-            f"{len(share_diffs)} printed share(s) differ from the computed ones"
-        )
-        for line in bad:
-            console.print(f"    {line}", highlight=False)
-            code = 1
-        for item, got, want in share_diffs:
-            known = "known erratum" if (inv.fiscal_year, item) in errata else "differs"
-            console.print(
-                f"    {item}: computed {got:.2f} %, printed {want:.2f} % ({known})", highlight=False
-            )
-    for e in REPORT_ERRATA:
-        console.print(f"  note ({e.fiscal_year}, {e.item}): {e.explanation}", highlight=False)
-    return code
+    print_findings(list(rep.findings), console)
+    bad = {Status.UNEXPLAINED, Status.MISSING}
+    return 1 if any(f.status in bad for f in rep.findings) else 0

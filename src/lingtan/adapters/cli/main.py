@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from lingtan.core.errors import LingtanError
 
@@ -81,9 +82,18 @@ def import_(
         str | None, typer.Option(help="Batch id whose rejected rows this file fixes.")
     ] = None,
     show: Annotated[int, typer.Option(help="How many rejected rows to print per file.")] = 20,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="Keep the file even if its rows largely repeat an earlier batch (keep both).",
+        ),
+    ] = False,
 ) -> None:
-    """Import activity files. Bad rows are kept aside with their reasons (see 'quarantine')."""
-    from lingtan.adapters.io.importer import import_file
+    """Import activity files. Bad rows are kept aside with their reasons (see 'quarantine').
+    A file whose rows largely repeat an earlier batch (50 % or more) is refused unless
+    --append (keep both) or --supersede (replace that batch) says what to do."""
+    from lingtan.adapters.io.importer import DuplicateImportError, import_file
 
     try:
         ws = _open(workspace)
@@ -92,7 +102,21 @@ def import_(
     code = 0
     for f in files:
         try:
-            rep = import_file(ws, f, template=template, supersedes=supersede, fixes=fixes)
+            rep = import_file(
+                ws, f, template=template, supersedes=supersede, fixes=fixes, append=append
+            )
+        except DuplicateImportError as exc:
+            o = exc.overlap
+            err.print(
+                f"[bold red]error:[/] {f}: {o.percent} % of its rows ({o.rows_matching} of "
+                f"{o.rows_new}) repeat batch {o.batch_id[:12]} ({o.file_name}, imported "
+                f"{o.imported_at:%Y-%m-%d %H:%M} UTC). Nothing was imported. Run again with "
+                f"--append to keep both, or --supersede {o.batch_id[:12]} to replace that "
+                "batch.",
+                highlight=False,
+            )
+            code = max(code, 1)
+            continue
         except LingtanError as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False)
             err.print(f"  nothing was imported from {f}")
@@ -207,16 +231,42 @@ def calc(
         inv = calculate_year(ws, year, gwp_set=gwp)
     except LingtanError as exc:
         raise _fail(exc) from exc
+    if not inv.rows and not inv.unresolved:
+        err.print(
+            f"[bold red]nothing to calculate:[/] no activity row is dated in {inv.fiscal_year} "
+            f"({inv.period_start} … {inv.period_end}); import data with 'lingtan import'",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    code = _report_gaps(inv)  # the completeness warning comes before the table
     out.print(to_table([inv]), highlight=False)
     _print_quality(inv)
     out.print(f"\nsnapshot {inv.snapshot_id[:16]} ({inv.gwp_set}, {inv.consolidation})")
-    raise typer.Exit(_report_gaps(inv))
+    _print_exclusions([inv])
+    if code:
+        err.print(
+            f"[bold yellow]{inv.fiscal_year} is INCOMPLETE[/]: the figures above leave out "
+            f"{inv.completeness.rows_not_calculated} activity rows (listed before the table)",
+            highlight=False,
+        )
+    raise typer.Exit(code)
+
+
+def _print_exclusions(invs) -> None:  # type: ignore[no-untyped-def]
+    """The Scope 3 exclusions register and the categories not reported without a reason."""
+    from lingtan.adapters.io.inventory_export import exclusion_lines
+
+    lines = exclusion_lines(invs)
+    if lines:
+        out.print("\nScope 3 exclusions register (GHG Protocol Scope 3 Standard ch. 6):")
+    for line in lines:
+        out.print(f"  {line}", highlight=False, markup=False)
 
 
 def _print_quality(inv) -> None:  # type: ignore[no-untyped-def]
     """One line each: emission-weighted data quality and the Monte Carlo 95 % interval."""
     q, u = inv.data_quality, inv.uncertainty
-    if q and q.get("overall"):
+    if q and q.get("overall") and q["overall"].get("score") is not None:
         ov = q["overall"]
         worst = q["worst_contributors"][0] if q.get("worst_contributors") else None
         line = f"\ndata quality (1 best … 5 worst, emission-weighted): {ov['score']:.2f}"
@@ -227,8 +277,11 @@ def _print_quality(inv) -> None:  # type: ignore[no-untyped-def]
                 f"({worst['share_pct']:.1f} % of the total, score {worst['score']:.1f})"
             )
         out.print(line, highlight=False)
-    if u and u.get("ci95_tco2e"):
-        lo, hi = u["ci95_tco2e"]["total_market"]
+    for warning in (q or {}).get("warnings") or ():  # e.g. a spend factor of another economy
+        out.print(f"[yellow]data quality warning:[/] {warning}", highlight=False)
+    ci = (u.get("ci95_tco2e") or {}).get("total_market") if u else None
+    if u and ci and None not in ci:
+        lo, hi = ci
         out.print(
             f"uncertainty: total (market) 95 % interval {lo:,.0f} – {hi:,.0f} t CO2e "
             f"({u['iterations']:,} Monte Carlo iterations, seed {u['seed']})",
@@ -237,15 +290,30 @@ def _print_quality(inv) -> None:  # type: ignore[no-untyped-def]
 
 
 def _report_gaps(inv) -> int:  # type: ignore[no-untyped-def]
-    code = 0
-    for g in inv.unresolved:
+    """The completeness warning (docs/completeness.md): 2 when the inventory is incomplete."""
+    c = inv.completeness
+    code = 0 if c.complete else 2
+    if not c.complete:
         err.print(
-            f"[yellow]not calculated:[/] {g['rows']} rows of {g['lookup']} in "
-            f"{g['region_eff']} ({g['unit']}): "
-            + ("no factor" if g["no_factor"] else "no unit/currency conversion"),
+            f"[bold yellow]INCOMPLETE {inv.fiscal_year}:[/] "
+            f"{c.rows_not_calculated} activity rows were not calculated; the totals leave them "
+            "out (GHG Protocol completeness principle)",
             highlight=False,
         )
-        code = 2
+    for g in c.groups:
+        how = "no factor" if g.cause == "no_factor" else "no unit/currency conversion"
+        if g.reason and g.reason.get("text"):  # currency, year and series; units; regions
+            how = f"{how} ({g.reason['text']})"
+        note = " — category excluded in lingtan.yaml, does not count" if g.excluded else ""
+        err.print(
+            "[yellow]not calculated:[/] "
+            + escape(
+                f"{g.rows} rows of {g.activity_type} in {g.region} ({g.unit}), "
+                f"{g.quantity:,.6g} {g.unit}: {how}{note}"
+            ),
+            highlight=False,
+        )
+        err.print(f"  add: {g.what_to_add}", highlight=False, markup=False)
     if inv.not_estimated:
         kinds = sorted({f"{g['lookup']} ({g['region_eff']})" for g in inv.not_estimated})
         err.print(
@@ -292,7 +360,25 @@ def inventory(
             to_csv(i) if n == 0 else to_csv(i).split("\n", 1)[1] for n, i in enumerate(invs)
         )
     elif fmt == "table":
-        text = to_table(invs)
+        from lingtan.adapters.io.inventory_export import exclusion_lines, status_lines
+
+        text = "\n".join(f"completeness {line}" for line in status_lines(invs))
+        text += "\n" + to_table(invs)
+        if any(not i.completeness.complete for i in invs):
+            text += "\n\nNot calculated (what to add):"
+            for i in invs:
+                for g in i.completeness.counted():
+                    text += (
+                        f"\n  {i.fiscal_year}: {g.rows} rows of {g.activity_type} in {g.region}"
+                        f", {g.quantity:,.6g} {g.unit} — add {g.what_to_add}"
+                    )
+        excl = exclusion_lines(invs)
+        if excl:
+            text += "\n\nScope 3 exclusions register (GHG Protocol Scope 3 Standard ch. 6):"
+            text += "".join(f"\n  {line}" for line in excl)
+        from lingtan.adapters.cli.kyoto import kyoto_text
+
+        text += kyoto_text(invs)  # the seven Kyoto gases per scope, biogenic CO2 apart
     else:
         raise _fail(ValueError(f"unknown format {format!r}: use table, json, csv or xlsx"))
     if output:
@@ -313,10 +399,22 @@ def snapshots(
         label = ws.config.period(year).label if year else None
     except LingtanError as exc:
         raise _fail(exc) from exc
-    for s in ws.snapshots(label):
+    from lingtan.adapters.compute.runner import snapshot_completeness
+
+    snaps = ws.snapshots(label)
+    if not snaps:
+        out.print(f"No snapshots{' of ' + label if label else ''}; run 'lingtan calc --year …'.")
+    for s in snaps:
+        c = snapshot_completeness(s)
+        mark = (
+            "complete"
+            if c.complete
+            else f"INCOMPLETE ({c.rows_not_calculated} activity rows not calculated)"
+        )
         out.print(
             f"{s.id[:16]}  {s.fiscal_year}  {s.created_at:%Y-%m-%d %H:%M}  {s.gwp_set}  "
-            f"{s.total_market_t:,.0f} t CO2e (market)"
+            f"{s.total_market_t:,.0f} t CO2e (market)  {mark}",
+            highlight=False,
         )
 
 
@@ -442,6 +540,8 @@ def explain_cmd(
         highlight=False,
     )
     out.print(f"{ex.rows.num_rows} emission rows; methods: {', '.join(ex.methods)}")
+    for line in ex.reference_series:  # exchange rates and price indices used (decision 0029)
+        out.print(f"reference series: {line}", highlight=False, markup=False)
     out.print("\nFactors used:")
     for f in ex.factors[:limit]:
         out.print(
@@ -648,3 +748,7 @@ app.add_typer(plan_app, name="plan")
 from lingtan.adapters.cli.products import app as products_app  # noqa: E402  (issue 6)
 
 app.add_typer(products_app, name="products")
+
+from lingtan.adapters.cli.reconcile import reconcile_app  # noqa: E402  (issue 10: reconcile)
+
+app.add_typer(reconcile_app)

@@ -245,7 +245,8 @@ def _target_line(p: Any, cal: FiscalCalendar, latest_year: int | None) -> str:
     else:
         body = "no year to compare"
     report = f"  [report: {t.reported_status}]" if t.reported_status else ""
-    return f"{head}\n    {body} → {p.status.text.upper()}{report}"
+    flag = f"  [INCOMPLETE: {p.completeness_note}]" if p.on_incomplete_inventory else ""
+    return f"{head}\n    {body} → {p.status.text.upper()}{report}{flag}"
 
 
 def print_overview(ov: Overview, console: Console) -> None:
@@ -273,14 +274,48 @@ def print_overview(ov: Overview, console: Console) -> None:
         )  # fmt: skip
 
 
+def _with_inventory_completeness(prog: Programme, workspace: Path | None) -> Programme:
+    """Organisation claims get the completeness of the workspace's newest snapshot of the
+    fiscal year their period starts in (docs/completeness.md); a claim on an incomplete
+    inventory then fails its ``completeness`` check."""
+    if workspace is None:
+        return prog
+    from dataclasses import replace
+
+    from lingtan.adapters.compute.runner import latest_inventory
+    from lingtan.adapters.store.workspace import open_workspace
+    from lingtan.modules.targets.credits import SubjectType
+
+    ws = open_workspace(workspace)
+    claims = []
+    for c in prog.claims:
+        if c.subject_type is SubjectType.ORGANISATION:
+            label = ws.config.calendar.of(c.period_start).label
+            try:
+                inv = latest_inventory(ws, label)
+            except LingtanError:
+                claims.append(c)  # no inventory of that year: nothing to say
+                continue
+            comp = inv.completeness
+            c = replace(
+                c,
+                inventory_status=comp.status,
+                inventory_rows_not_calculated=comp.rows_not_calculated,
+                inventory_snapshot=inv.snapshot_id,
+            )
+        claims.append(c)
+    return replace(prog, claims=tuple(claims))
+
+
 @targets_app.command("claims")
-def claims_cmd(file: FileArg, as_json: JsonOpt = False) -> None:
-    """Credit holdings and the evidence check of every carbon-neutrality claim. Exit 3 when a
-    claim fails a check."""
+def claims_cmd(file: FileArg, as_json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
+    """Credit holdings and the evidence check of every carbon-neutrality claim (with
+    ``--workspace``, an organisation claim is checked against the completeness of that year's
+    inventory). Exit 3 when a claim fails a check."""
     from lingtan.modules.targets.programme import check_claims
 
     try:
-        prog = _load(file)
+        prog = _with_inventory_completeness(_load(file), workspace)
         results = check_claims(prog)
     except LingtanError as exc:
         raise _fail(exc) from exc

@@ -92,10 +92,15 @@ def diff_snapshots(ws: Workspace, a: Snapshot, b: Snapshot) -> SnapshotDiff:
     stages.append(("data", s, _data_details(ws, da, db)))
     s = replace(s, factors=ib.factors, set_priority=ib.set_priority, money=ib.money)
     stages.append(("factors", s, _factor_details(da, db, ia.factors, ib.factors)))
-    s = replace(s, gwp=ib.gwp)
+    s = replace(s, gwp=ib.gwp, market_method_version=ib.market_method_version)
     method = (
         [f"GWP set {da['gwp_set']} → {db['gwp_set']}"] if da["gwp_set"] != db["gwp_set"] else []
     )
+    if ia.market_method_version != ib.market_method_version:
+        method.append(
+            f"Scope 2 market-based method version {ia.market_method_version} → "
+            f"{ib.market_method_version}"
+        )
     for k in ("engine_version", "lingtan_version"):
         if da.get(k) != db.get(k):
             method.append(f"{k} {da.get(k)} → {db.get(k)}")

@@ -50,6 +50,7 @@ from lingtan.adapters.compute.tables import (
     FactorTables,
     MoneyTables,
     builtin_factors,
+    conversion_gap,
     conversion_rows,
     factor_tables,
     gwp_table,
@@ -62,10 +63,20 @@ from lingtan.core.activities import ACTIVITY_SCHEMA, DQ_INDICATORS, KEY_COLUMNS,
 from lingtan.core.errors import FactorError, UnitError
 from lingtan.core.factors import EmissionFactor
 from lingtan.core.gwp import GWPSet
-from lingtan.core.methods.scope2_market import Instrument, MarketResult, allocate
+from lingtan.core.methods.scope2_market import (
+    LEVEL_GRID,
+    LEVEL_NO_FACTOR,
+    LEVEL_RESIDUAL,
+    METHOD_VERSION,
+    Instrument,
+    MarketResult,
+    Uncovered,
+    allocator,
+)
 from lingtan.core.periods import FiscalCalendar, Period
 
-ENGINE_VERSION = 3  # 3: integer month buckets; compact rows, gases joined last (sums re-ordered)
+ENGINE_VERSION = 4  # 3: integer month buckets; compact rows, gases joined last (sums re-ordered)
+# 4: Scope 2 market-based instruments by hierarchy level (s2.market.hierarchy v2, decision 0027)
 
 #: Columns of an emission row (the lineage record). Units: quantity [unit], kg_gas [kg],
 #: co2e_kg [kg CO2e]; conversion [factor unit / activity unit]; share [0–1].
@@ -121,6 +132,8 @@ COMPACT_COLUMNS = (
     "fallback",
     "optional",
     "no_factor",
+    "gap_py",
+    "gap_fpy",
 )
 
 #: Extra columns of :func:`calculate_totals` rows: activity rows summed into the row [count],
@@ -146,6 +159,8 @@ class CalcInputs:
     #: :func:`engine_factor_tables` of ``factors``, ``gwp`` and ``set_priority`` when already at
     #: hand (the runner keeps them in the on-disk cache); computed when ``None``.
     tables: FactorTables | None = None
+    #: version of :mod:`lingtan.core.methods.scope2_market` (a snapshot's own, when recomputed)
+    market_method_version: int = METHOD_VERSION
 
 
 @dataclass(frozen=True)
@@ -457,12 +472,12 @@ def _calculate(
     gwp_t, missing = gwp_table(inputs.gwp, used_gases)
     if missing:
         raise FactorError(f"gases without a GWP in set {inputs.gwp.name}: {', '.join(missing)}")
-    units_t, _bad_units = unit_table(u for u in distinct_units if u)
+    units_t, bad_units = unit_table(u for u in distinct_units if u)
     streams = s.table("lt_streams", stream_table(types))
     groups = s.table("lt_groups", ft.groups)
     chain = s.table("lt_chain", region_table(regions))
     units = s.table("lt_units", units_t)
-    conv_t, _failed = conversion_rows(_candidate_combos(unit_years, ft.groups), inputs.money)
+    conv_t, failed = conversion_rows(_candidate_combos(unit_years, ft.groups), inputs.money)
     conv = s.table("lt_conv", conv_t)
 
     # -- 2. market-based coverage (Scope 2 Guidance ch. 6) -----------------------------------
@@ -509,9 +524,11 @@ def _calculate(
 
     # -- 7. what could not be computed -------------------------------------------------------
     gaps = s.fetch(_gaps, compact, weighted=weighted)
+    gaps = _explain_gaps(gaps, failed, bad_units, ft.groups, inputs.money)
     opt = gaps.column("optional").to_pylist()
     unresolved = gaps.filter(pa.array([not o for o in opt], pa.bool_()))
     not_estimated = gaps.filter(pa.array(opt, pa.bool_()))
+    market = replace(market, uncovered=_uncovered(s.fetch(_market_levels, compact), market))
     return CalcResult(
         compact=compact,
         gases=s.table("lt_gases", gases),
@@ -632,7 +649,7 @@ def _resolve(
     c = c.mutate(age=ibis.cases((c.level == 2, c.vf_days), else_=-c.vf_days))
     w = ibis.window(
         group_by=["lookup", "fallback", "region_eff", "r_day", "unit"],
-        order_by=[c.prio, c.level, c.depth, c.set_rank, c.age, ibis.desc(c.version)],
+        order_by=[c.prio, c.tier, c.level, c.depth, c.set_rank, c.age, ibis.desc(c.version)],
     )
     c = c.mutate(rn=ibis.row_number().over(w))
     resolved = c.filter(c.rn == 0).select(
@@ -784,9 +801,13 @@ def _compact(
         ),
     )
     found = y.group_id.notnull() & y.conversion.notnull()
+    # a failed currency conversion is keyed by its price years (conversion_rows' reasons)
+    unconverted = y.group_id.notnull() & y.conversion.isnull() & y.unit.isin(list(money_units))
     rows = y.mutate(
         no_factor=y.group_id.isnull(),
         group_id=ibis.cases((found, y.group_id), else_=ibis.null("int32")),
+        gap_py=ibis.cases((unconverted, y.price_year_eff), else_=ibis.null("int32")),
+        gap_fpy=ibis.cases((unconverted, y.factor_price_year), else_=ibis.null("int32")),
     )
     # the covered rows need no factor: taken from the stream rows, not the resolved ones
     covered = x.join(cov, x.site == cov.c_site).drop("c_site")
@@ -810,6 +831,8 @@ def _compact(
         group_id=covered.c_group_id,
         optional=ibis.literal(False),
         no_factor=ibis.literal(False),
+        gap_py=ibis.null("int32"),
+        gap_fpy=ibis.null("int32"),
     )
     extra = ("rows", "quantity_sq") if weighted else ()
     cols = [c for c in COMPACT_COLUMNS if c not in ("iso_category", "mult", "base")]
@@ -821,16 +844,101 @@ def _compact(
     ).select(*COMPACT_COLUMNS, *extra)
 
 
+#: Keys of the gap rows (:func:`_gaps`) besides the price years of a failed conversion.
+_GAP_KEYS = (
+    "lookup",
+    "fallback",
+    "region_eff",
+    "unit",
+    "scope",
+    "category",
+    "optional",
+    "factor_unit",
+)
+
+
 def _gaps(compact: ir.Table, *, weighted: bool) -> ir.Table:
-    """Stage: the compact rows with no factor or no conversion, by lookup key."""
+    """Stage: the compact rows with no factor or no conversion, by lookup key (and, for a
+    failed conversion, the factor unit and the price years: :func:`_explain_gaps`)."""
     m = compact.filter(compact.group_id.isnull())
-    return m.group_by(
-        ["lookup", "fallback", "region_eff", "unit", "scope", "category", "optional"]
-    ).aggregate(
+    return m.group_by([*_GAP_KEYS, "gap_py", "gap_fpy"]).aggregate(
         rows=m["rows"].sum() if weighted else m.count(),
         quantity=m.quantity.sum(),
         no_factor=m.no_factor.any(),
     )
+
+
+#: Type of the gap rows' ``reason`` (:func:`_explain_gaps`;
+#: :func:`~lingtan.adapters.compute.tables.conversion_gap` for the keys).
+REASON_TYPE = pa.struct(
+    [
+        ("kind", pa.string()),
+        ("text", pa.string()),
+        ("currency", pa.string()),
+        ("year", pa.int32()),
+        ("series", pa.list_(pa.struct([("name", pa.string()), ("years", pa.string())]))),
+        ("from_unit", pa.string()),
+        ("to_unit", pa.string()),
+        ("region_chain", pa.list_(pa.string())),
+    ]
+)
+
+
+def _explain_gaps(
+    gaps: pa.Table,
+    failed: dict[tuple[str, str, int | None, int | None], str],
+    bad_units: dict[str, str],
+    groups: pa.Table,
+    money: MoneyTables,
+) -> pa.Table:
+    """The gap rows of :func:`_gaps` with a ``reason`` each (:data:`REASON_TYPE`), sorted; the
+    price-year keys dropped (the reason names the year).
+
+    ``kind`` of a row with no factor: ``bad_unit`` (its unit is not understood), ``unit`` (factors
+    for the lookup exist in the region chain, in units of another dimension: ``to_unit`` lists
+    them) or ``factor`` (no factor for the lookup anywhere in the region chain,
+    :func:`lingtan.core.boundary.region_chain`, the chain :func:`_resolve` searches). A row whose
+    conversion failed: :func:`~lingtan.adapters.compute.tables.conversion_gap`."""
+    from lingtan.core.boundary import region_chain
+
+    units_by: dict[tuple[str, str], set[str]] = {}
+    for at, reg, fu in zip(
+        *(groups.column(c).to_pylist() for c in ("activity_type", "f_region", "factor_unit")),
+        strict=True,
+    ):
+        units_by.setdefault((at, str(reg).upper()), set()).add(fu)
+    reasons: list[dict[str, Any]] = []
+    rows = gaps.to_pylist()
+    for r in rows:
+        unit, region = r["unit"] or "", r["region_eff"] or ""
+        chain = list(region_chain(region)) if region else ["GLO"]
+        base: dict[str, Any] = {"kind": "factor", "text": "", "currency": None, "year": None,
+                                "series": [], "from_unit": unit, "to_unit": None,
+                                "region_chain": chain}  # fmt: skip
+        if not r["no_factor"]:
+            combo = (unit, r["factor_unit"], r["gap_py"], r["gap_fpy"])
+            msg = failed.get(combo, f"no conversion from {unit} to {r['factor_unit']}")
+            reasons.append({**conversion_gap(combo, money, msg), "region_chain": chain})
+            continue
+        if unit in bad_units:
+            reasons.append({**base, "kind": "bad_unit", "text": bad_units[unit]})
+            continue
+        lookups = [x for x in (r["lookup"], r["fallback"]) if x]
+        funits = sorted({u for at in lookups for reg in chain for u in units_by.get((at, reg), ())})
+        if funits:
+            to = ", ".join(funits)
+            text = f"{unit} does not convert to {to} (the unit of the factors for {r['lookup']})"
+            reasons.append({**base, "kind": "unit", "text": text, "to_unit": to})
+        else:
+            text = f"no emission factor for {r['lookup']} in {' → '.join(chain)}"
+            reasons.append({**base, "text": text})
+    out = gaps.drop_columns(["gap_py", "gap_fpy"])
+    out = out.append_column("reason", pa.array(reasons, REASON_TYPE))
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: tuple(str(rows[i][k]) for k in (*_GAP_KEYS, "gap_py", "gap_fpy")),
+    )
+    return out.take(pa.array(order, pa.int64()))
 
 
 def per_gas(compact: ir.Table, gases: ir.Table, *, weighted: bool) -> ir.Table:
@@ -939,12 +1047,53 @@ def _market(inputs: CalcInputs, per: pa.Table) -> MarketResult:
             key = (site, label)
             consumption[key] = consumption.get(key, 0.0) + q * conversion_factor(unit, "kWh")
     instruments = [i for i in inputs.instruments if inputs.period.contains(i.vintage_start)]
-    return allocate(
+    return allocator(inputs.market_method_version)(
         instruments,
         consumption,
         inputs.site_regions,
         lambda d: inputs.calendar.of(d).label,
+        site_shares=inputs.site_shares,
     )
+
+
+def _market_levels(compact: ir.Table) -> ir.Table:
+    """Stage: grid electricity not covered by instruments, per site and unit, by the level of the
+    Scope 2 hierarchy its factor came from (Guidance Table 6.3): the residual mix, the grid
+    average where none exists (``match`` = ``type_fallback``) or no factor at all. Units: the
+    activity unit (× the uncovered share × the consolidation share)."""
+    m = compact.filter((compact.stream == "market") & (compact.activity_type == GRID))
+    level = ibis.cases(
+        (m.group_id.isnull(), LEVEL_NO_FACTOR),
+        (m.match == "type_fallback", LEVEL_GRID),
+        else_=LEVEL_RESIDUAL,
+    ).name("level")
+    g = m.group_by([ibis.coalesce(m.site, "").name("site"), m.unit, level])
+    return g.aggregate(q=(m.quantity * m.cover_multiplier * m.share).sum())
+
+
+def _uncovered(levels: pa.Table, market: MarketResult) -> tuple[Uncovered, ...]:
+    """:func:`_market_levels` in kWh, one :class:`Uncovered` per site and level, sorted.
+
+    A site of the allocation splits exactly its uncovered consumption (consumption − covered),
+    in proportion to the levels' sums: a site that met one level only gets that figure exactly,
+    whatever order the backend summed its rows in."""
+    from lingtan.core.units import are_compatible, conversion_factor
+
+    sums: dict[str, dict[str, float]] = {}
+    cols = [levels.column(c).to_pylist() for c in ("site", "unit", "level", "q")]
+    for site, unit, level, q in zip(*cols, strict=True):
+        if unit and q and are_compatible(unit, "kWh"):
+            got = sums.setdefault(str(site), {})
+            got[str(level)] = got.get(str(level), 0.0) + q * conversion_factor(unit, "kWh")
+    rest = {c.site: c.consumption_kwh - c.covered_kwh for c in market.coverage}
+    out = []
+    for site, got in sorted(sums.items()):
+        total = sum(got.values())
+        for level, kwh in sorted(got.items()):
+            if site in rest and total > 0:
+                kwh = rest[site] if len(got) == 1 else rest[site] * kwh / total
+            out.append(Uncovered(site, level, kwh))
+    return tuple(out)
 
 
 def _empty_activities() -> pa.Table:

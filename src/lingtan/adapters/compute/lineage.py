@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -19,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lingtan.adapters.compute.engine import CalcInputs, calculate
+from lingtan.adapters.compute.quality import in_scopes
 from lingtan.adapters.compute.runner import (
     SNAPSHOT_FACTORS,
     SNAPSHOT_GWP,
@@ -27,12 +29,13 @@ from lingtan.adapters.compute.runner import (
     instruments_from_files,
     inventory_from_snapshot,
 )
-from lingtan.adapters.compute.tables import MoneyTables
+from lingtan.adapters.compute.tables import with_reference_defaults
 from lingtan.adapters.store.config import WorkspaceConfig, parse_config
 from lingtan.adapters.store.models import Snapshot
 from lingtan.adapters.store.workspace import Workspace
-from lingtan.core.errors import WorkspaceError
+from lingtan.core.errors import UnitError, WorkspaceError
 from lingtan.core.gwp import GWPSet
+from lingtan.core.units import basis_note, currency_code
 
 #: Relative tolerance of the recomputation check (floating-point summation order only).
 RECOMPUTE_RTOL = 1e-9
@@ -73,6 +76,8 @@ class Explanation:
     reported_t: float
     factors: list[dict[str, Any]] = field(default_factory=list)
     methods: list[str] = field(default_factory=list)
+    #: which exchange-rate and price-index series converted the rows' currencies (decision 0029)
+    reference_series: list[str] = field(default_factory=list)
 
     @property
     def matches(self) -> bool:
@@ -127,11 +132,21 @@ def snapshot_inputs(ws: Workspace, snap: Snapshot) -> CalcInputs:
         default_region=cfg.region,
         set_priority=cfg.factor_sets,
         instruments=instruments,
-        money=MoneyTables(
+        market_method_version=_market_method_version(folder),
+        money=with_reference_defaults(
             _read_ref(folder / "reference-fx_rates.csv", "per_usd"),
             _read_ref(folder / "reference-price_index.csv", "index"),
         ),
     )
+
+
+def _market_method_version(folder: Path) -> int:
+    """The Scope 2 market-based method version a snapshot used (``market.json``); snapshots
+    written before versions were recorded used version 1."""
+    path = folder / "market.json"
+    if not path.exists():
+        return 1
+    return int(json.loads(path.read_text(encoding="utf-8")).get("method_version", 1))
 
 
 def find_snapshot(ws: Workspace, *, snapshot: str | None, fiscal_year: str | None) -> Snapshot:
@@ -178,6 +193,8 @@ def _explain_one(
         pred &= e.site == selection.site
     if selection.gas is not None:
         pred &= e.gas == selection.gas
+    else:  # biogenic CO2 is outside the scopes: in no figure but its own (Inventory.total)
+        pred &= in_scopes(e)
     if selection.month is not None:
         pred &= e.date.strftime("%Y-%m") == selection.month
     rows = e.filter(pred).order_by(["scope", "category", "row_id", "stream", "gas"]).to_pyarrow()
@@ -193,7 +210,22 @@ def _explain_one(
         reported_t=reported,
         factors=_factors_used(rows, inputs),
         methods=sorted({str(m) for m in rows.column("method").to_pylist()}),
+        reference_series=inputs.money.describe(_currencies(rows)),
     )
+
+
+def _currencies(rows: pa.Table) -> set[str]:
+    """ISO codes of the currencies the rows convert between (activity and factor units)."""
+    out = set()
+    for col in ("unit", "factor_unit"):
+        for u in {str(u) for u in rows.column(col).to_pylist() if u}:
+            try:
+                code = currency_code(u)
+            except UnitError:
+                code = None
+            if code:
+                out.add(code)
+    return out
 
 
 def _factors_used(rows: pa.Table, inputs: CalcInputs) -> list[dict[str, Any]]:
@@ -219,6 +251,9 @@ def arithmetic(row: dict[str, Any]) -> str:
         covered = row["stream"] == "market_instruments"
         what = "share covered by instruments" if covered else "share not covered by instruments"
         parts.append(f"{row['cover_multiplier']:.6g} [{what}]")
+    note = basis_note(str(row["unit"]), str(row["factor_unit"])) if row["factor_unit"] else None
+    if note:  # a plain energy quantity read on the factor's calorific-value basis
+        parts[-1] += f" ({note})"
     parts.append(f"{row['factor_value']:.6g} [kg {row['gas']}/{row['factor_unit']}]")
     if row["gwp"] != 1.0:
         parts.append(f"GWP {row['gwp']:.6g}")

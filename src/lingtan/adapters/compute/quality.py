@@ -7,6 +7,9 @@ basis). :func:`quality_inputs` and :func:`uncertainty_inputs` read emission rows
 activity row, stream and gas: the definition); :func:`quality_table` and
 :func:`uncertainty_table` give the same results from a calculation's compact rows, summing before
 the factor's gases are joined (what :func:`assess_emissions` runs; a test checks they agree).
+
+Biogenic CO2 (:data:`lingtan.core.gwp.CO2_BIOGENIC`) is outside the scopes (GHG Protocol
+Corporate Standard ch. 9; ISO 14064-1:2018 §9.3.1): it weighs in no score and no uncertainty.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pyarrow as pa
 from lingtan.adapters.compute.engine import CalcResult
 from lingtan.adapters.compute.stages import numbered
 from lingtan.core.activities import DQ_INDICATORS
+from lingtan.core.gwp import CO2_BIOGENIC
 from lingtan.core.quality import QualityGroup, assess_columns
 from lingtan.core.uncertainty import (
     DEFAULT_ITERATIONS,
@@ -46,6 +50,11 @@ QUALITY_KEYS = (
 UNCERTAINTY_KEYS = ("factor_id", "tier", "scope", "category", "basis")
 
 
+def in_scopes(t: ir.Table) -> ir.BooleanValue:
+    """Rows that count in the scopes: every gas but biogenic CO2 (a row without a gas counts)."""
+    return (t.gas != CO2_BIOGENIC).fill_null(True)
+
+
 def factor_group_key(t: ir.Table, keep: Sequence[str] = ()) -> ir.StringValue:
     """The factor id without its gas suffix (``…/CO2`` → ``…``: the factor group whose gases share
     source, region, edition and match), except for the ids in ``keep``."""
@@ -63,7 +72,7 @@ def quality_inputs(emissions: ir.Table) -> pa.Table:
     group merged (``factor_key``: the factor id without its gas suffix, ``desnz-2024/…/CO2`` →
     ``desnz-2024/…``; the gases share every score): ``co2e_kg`` = Σ E and ``gross_kg`` = Σ |E|
     over the per-gas groups. Two group-bys in one query."""
-    t = emissions.filter(emissions.basis.isin(["both", "market"]))
+    t = emissions.filter(emissions.basis.isin(["both", "market"]) & in_scopes(emissions))
     g = t.group_by(
         [
             *QUALITY_KEYS,
@@ -116,7 +125,8 @@ def uncertainty_inputs(emissions: ir.Table, keep_ids: Sequence[str] = ()) -> pa.
     month: a summed row of c = Σ ``co2e_per_unit`` [kg CO2e / unit] has Σ e² = c² · Σ q², exact,
     from its ``quantity_sq``).
     """
-    t = emissions.mutate(factor_id=factor_group_key(emissions, keep_ids))
+    t = emissions.filter(in_scopes(emissions))
+    t = t.mutate(factor_id=factor_group_key(t, keep_ids))
     keys = ["row_id", *UNCERTAINTY_KEYS]
     if "quantity_sq" in t.columns:
         per = t.group_by(keys).aggregate(
@@ -154,7 +164,7 @@ def _quality_compact(compact: ir.Table, gases: ir.Table) -> ir.Table:
     )
     g = t.group_by([*keys, "group_id"]).aggregate(base=t.base.sum())
     g, ids = numbered(g, keys, "q_id")
-    j = g.join(gases, "group_id")
+    j = g.join(gases.filter(in_scopes(gases)), "group_id")
     j = j.mutate(co2e_kg=j.base * j.factor_value * j.gwp)
     per_gas = j.group_by(["q_id", "factor_id", "gas"]).aggregate(co2e_kg=j.co2e_kg.sum())
     per_gas = per_gas.mutate(factor_key=factor_group_key(per_gas))
@@ -187,7 +197,8 @@ def _uncertainty_compact(
     """Stage: each factor group's CO2e per factor unit, Σ value × GWP over the gases that share a
     :func:`factor_group_key` [kg CO2e / factor unit]; e = base × that, and per summed row
     c = mult × that [kg CO2e / activity unit]; then as :func:`uncertainty_inputs`."""
-    g = gases.mutate(fkey=factor_group_key(gases, keep_ids))
+    g = gases.filter(in_scopes(gases))
+    g = g.mutate(fkey=factor_group_key(g, keep_ids))
     per_unit = g.group_by(["group_id", "fkey"]).aggregate(cu=(g.factor_value * g.gwp).sum())
     j = compact.join(per_unit, "group_id")
     j = j.mutate(factor_id=j.fkey, e=j.base * j.cu, c=j.mult * j.cu)

@@ -36,16 +36,25 @@ from lingtan.adapters.compute.engine import (
     calculate_totals,
     engine_factor_tables,
 )
+from lingtan.adapters.compute.gases import derived_gas_table, gas_table_for
 from lingtan.adapters.compute.quality import assess_emissions
 from lingtan.adapters.compute.stages import numbered
-from lingtan.adapters.compute.tables import FactorTables, MoneyTables
+from lingtan.adapters.compute.tables import FactorTables, MoneyTables, with_reference_defaults
+from lingtan.adapters.io.reference_series import bundled_digest
 from lingtan.adapters.store.models import Snapshot
 from lingtan.adapters.store.workspace import Workspace
+from lingtan.core.completeness import Completeness
 from lingtan.core.errors import InputFileError, WorkspaceError
 from lingtan.core.factors import EmissionFactor, FactorSource
 from lingtan.core.gwp import GWPSet
 from lingtan.core.inventory import AggregateRow, Inventory, build_inventory
-from lingtan.core.methods.scope2_market import Instrument, MarketResult
+from lingtan.core.methods.scope2_market import (
+    LEVEL_GRID,
+    LEVELS,
+    METHOD_ID,
+    Instrument,
+    MarketResult,
+)
 
 
 @dataclass(frozen=True)
@@ -185,14 +194,15 @@ def _user_set(
 
 
 def load_money(ws: Workspace) -> MoneyTables:
-    """Exchange rates and price indices from ``reference/`` (empty when absent).
+    """Exchange rates and price indices: the workspace's ``reference/`` files (optional) over
+    the series bundled with lingtan (:func:`.tables.with_reference_defaults`).
 
     Raises:
         InputFileError: a file is malformed (naming file, row and column).
     """
     per_usd = _read_ref(ws.reference_dir / "fx_rates.csv", "per_usd")
     index = _read_ref(ws.reference_dir / "price_index.csv", "index")
-    return MoneyTables(per_usd, index)
+    return with_reference_defaults(per_usd, index)
 
 
 def _read_ref(path: Path, value_col: str) -> dict[tuple[int, str], float]:
@@ -260,6 +270,7 @@ def inputs_description(
         }
         if ws.reference_dir.is_dir()
         else {},
+        "reference_series": bundled_digest(),  # the bundled money series (decision 0029)
         "engine_version": ENGINE_VERSION,
         "lingtan_version": __version__,
     }
@@ -305,16 +316,19 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
     if gwp_name not in lib.gwp_sets:
         raise WorkspaceError(f"unknown GWP set {gwp_name}; known: {', '.join(lib.gwp_sets)}")
     desc = inputs_description(ws, fiscal_year, gwp_name, lib)
+    if cfg.exclusions:  # the register is stored with the snapshot: a change is a new snapshot
+        desc["scope3_exclusions"] = [e.to_dict() for e in cfg.exclusions]
     snap_id = hashlib.sha256(json.dumps(desc, sort_keys=True, default=str).encode()).hexdigest()
     existing = [s for s in ws.snapshots(period.label) if s.id == snap_id]
     if existing and (ws.snapshots_dir / snap_id / SNAPSHOT_FACTORS).exists():
-        return inventory_from_snapshot(existing[0])
+        return inventory_from_snapshot(existing[0], ws.snapshots_dir)
 
     inputs = workspace_inputs(ws, fiscal_year, gwp_name, lib)
     con = duckdb_connection()
     result = calculate_totals(inputs, con)  # summed per key and month; lineage: calculate()
     rows = aggregate_result(result)
     data_quality, uncertainty = assess_emissions(result, snap_id)
+    gas_table, gas_note = gas_table_for(rows, inputs.gwp.table(), gwp_name)  # by Kyoto gas
     inv = build_inventory(
         rows,
         organisation=cfg.organisation,
@@ -330,6 +344,9 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
         snapshot_id=snap_id,
         data_quality=data_quality,
         uncertainty=uncertainty,
+        exclusions=cfg.exclusions,
+        gas_table=gas_table,
+        gas_table_note=gas_note,
     )
     _write_snapshot_folder(ws, snap_id, desc, lib, result.market, inputs.gwp)
     with ws.session() as s:
@@ -535,31 +552,58 @@ def _write_factors(lib: Library, path: Path) -> None:
 
 
 def _allocations(market: MarketResult) -> dict[str, Any]:
+    """``market.json`` of a snapshot: the method version (lineage recomputes with it), the
+    allocations and the unallocated instruments."""
     return {
+        "method": METHOD_ID,
+        "method_version": market.method_version,
         "allocations": [a.__dict__ for a in market.allocations],
         "unallocated": [list(u) for u in market.unallocated],
     }
 
 
 def _gap_rows(table: Any) -> list[dict[str, Any]]:
+    """The engine's gap rows as stored on the snapshot, each with its ``reason`` (currency, year
+    and series of a failed conversion; units; region chain: engine ``_explain_gaps``)."""
     keep = ("lookup", "region_eff", "unit", "scope", "category", "rows", "quantity", "no_factor")
     out = []
     for r in table.to_pylist():
-        out.append({k: r[k] for k in keep})
-    return sorted(out, key=lambda r: (r["scope"], r["category"], r["lookup"], r["region_eff"]))
+        out.append({**{k: r[k] for k in keep}, "reason": r.get("reason")})
+    return sorted(
+        out,
+        key=lambda r: (r["scope"], r["category"], r["lookup"], r["region_eff"],
+                       str(r["reason"] or "")),
+    )  # fmt: skip
 
 
 def _market_notes(market: Any) -> list[dict[str, Any]]:
-    notes: list[dict[str, Any]] = [
-        {
+    """Per site: consumption, covered kWh, the instruments' rate and the kWh of each level of the
+    Scope 2 hierarchy (``levels_kwh``; ``grid_average_used`` flags the grid-average fallback,
+    Guidance Table 6.3); then the unallocated instruments."""
+    uncovered: dict[str, dict[str, float]] = {}
+    for u in market.uncovered:
+        uncovered.setdefault(u.site, {})[u.level] = u.kwh
+    method = f"{METHOD_ID} v{market.method_version}"
+    notes: list[dict[str, Any]] = []
+    for c in market.coverage:
+        levels = {**dict(c.by_level), **uncovered.pop(c.site, {})}
+        notes.append({
             "site": c.site,
             "consumption_kwh": c.consumption_kwh,
             "covered_kwh": c.covered_kwh,
             "covered_pct": 100.0 * c.covered_fraction,
             "instrument_rate_kg_per_kwh": c.weighted_rate,
-        }
-        for c in market.coverage
-    ]
+            "levels_kwh": {k: levels[k] for k in LEVELS if k in levels},
+            "grid_average_used": LEVEL_GRID in levels,
+            "method": method,
+        })  # fmt: skip
+    for site, levels in sorted(uncovered.items()):  # grid use of no site, or of unknown sites
+        notes.append({
+            "site": site,
+            "levels_kwh": {k: levels[k] for k in LEVELS if k in levels},
+            "grid_average_used": LEVEL_GRID in levels,
+            "method": method,
+        })  # fmt: skip
     notes.extend(
         {"instrument_id": i, "unallocated_kwh": kwh, "reason": why}
         for i, kwh, why in market.unallocated
@@ -585,14 +629,33 @@ def _inventory_state(inv: Inventory) -> dict[str, Any]:
         "market_notes": list(inv.market_notes),
         "data_quality": None if inv.data_quality is None else dict(inv.data_quality),
         "uncertainty": None if inv.uncertainty is None else dict(inv.uncertainty),
+        "exclusions": [e.to_dict() for e in inv.exclusions],
+        "by_kyoto_gas": None if inv.gas_table is None else inv.gas_table.to_state(),
+        "by_kyoto_gas_note": inv.gas_table_note,
+        # stored for readers of the snapshot table; rebuilt from the above on load
+        "completeness": inv.completeness.to_dict(),
     }
 
 
-def inventory_from_snapshot(snap: Snapshot) -> Inventory:
-    """Rebuild the :class:`Inventory` stored with a snapshot (no recalculation)."""
+def inventory_from_snapshot(snap: Snapshot, snapshots_dir: Path | None = None) -> Inventory:
+    """Rebuild the :class:`Inventory` stored with a snapshot (no recalculation). Snapshots
+    stored before the exclusions register existed have none; their completeness is derived from
+    their ``unresolved`` list (:attr:`Inventory.completeness`). Snapshots stored before the
+    table by gas existed get one derived from their frozen GWP values
+    (``snapshots_dir/<id>/gwp.json``), else none and a note."""
+    from lingtan.core.completeness import exclusions_from_dicts
+    from lingtan.core.gas_table import GasTable
+
     st: dict[str, Any] = dict(snap.inventory)
     meta: dict[str, Any] = dict(st["meta"])
     rows = [AggregateRow(**r) for r in st["rows"]]
+    if "by_kyoto_gas" in st:
+        state = st["by_kyoto_gas"]
+        gas_table = None if state is None else GasTable.from_state(state)
+        gas_note = str(st.get("by_kyoto_gas_note") or "")
+    else:
+        frozen = None if snapshots_dir is None else snapshots_dir / snap.id / SNAPSHOT_GWP
+        gas_table, gas_note = derived_gas_table(rows, str(meta.get("gwp_set", "")), frozen)
     return build_inventory(
         rows,
         unresolved=tuple(st["unresolved"]),
@@ -600,8 +663,17 @@ def inventory_from_snapshot(snap: Snapshot) -> Inventory:
         market_notes=tuple(st["market_notes"]),
         data_quality=st.get("data_quality"),
         uncertainty=st.get("uncertainty"),
+        exclusions=exclusions_from_dicts(st.get("exclusions") or ()),
+        gas_table=gas_table,
+        gas_table_note=gas_note,
         **meta,
     )
+
+
+def snapshot_completeness(snap: Snapshot) -> Completeness:
+    """The completeness assessment of a stored snapshot (derived for snapshots stored before
+    the assessment existed)."""
+    return inventory_from_snapshot(snap).completeness
 
 
 def latest_inventory(ws: Workspace, fiscal_year: str) -> Inventory:
@@ -614,7 +686,7 @@ def latest_inventory(ws: Workspace, fiscal_year: str) -> Inventory:
     snaps = ws.snapshots(label)
     if not snaps:
         raise WorkspaceError(f"no inventory for {label}; run 'lingtan calc --year {label}'")
-    return inventory_from_snapshot(snaps[0])
+    return inventory_from_snapshot(snaps[0], ws.snapshots_dir)
 
 
 def _today() -> date:

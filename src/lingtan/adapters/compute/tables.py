@@ -18,9 +18,16 @@ import pyarrow as pa
 from lingtan.core.activities import STREAMS
 from lingtan.core.boundary import region_chain
 from lingtan.core.errors import UnitError
-from lingtan.core.factors import EmissionFactor
+from lingtan.core.factors import EmissionFactor, set_tier
 from lingtan.core.gwp import CO2E, GWPSet
-from lingtan.core.units import conversion_factor, currency_code, dimension_name
+from lingtan.core.money import PIVOT, Layered, Series, fx_rate, layer, price_ratio
+from lingtan.core.units import (
+    conversion_factor_on_basis,
+    currency_code,
+    cv_basis,
+    dimension_name,
+    is_plain_energy,
+)
 
 CURRENCY_DIM = "[currency]"
 
@@ -54,7 +61,8 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
     """Number factor groups and lay them out for the resolution join.
 
     ``set_rank`` orders sets: those named in ``set_priority`` first, in that order, then the
-    rest by name (the rule of :func:`lingtan.core.factors.resolve`).
+    rest by name; ``tier`` (:func:`lingtan.core.factors.set_tier`: 1 = proxy set) ranks before
+    everything else (the rule of :func:`lingtan.core.factors.resolve`).
     """
     rank = {name: i for i, name in enumerate(set_priority)}
     others = sorted({f.set_name for f in factors} - set(rank))
@@ -78,6 +86,7 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
             "factor_unit",
             "factor_price_year",
             "factor_set",
+            "tier",
         )
     }
     v_cols: dict[str, list[Any]] = {
@@ -91,23 +100,12 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
             "factor_version",
         )
     }
-    for gid, members in enumerate(groups.values()):
+    takes_plain = plain_energy_groups(groups)
+    for gid, (gkey, members) in enumerate(groups.items()):
         head = members[0]
-        for k, v in (
-            ("group_id", gid),
-            ("activity_type", head.activity_type),
-            ("f_region", head.region),
-            ("dim", unit_dim(head.unit)),
-            ("valid_from", head.valid_from),
-            ("valid_to", head.valid_to),
-            ("set_rank", rank[head.set_name]),
-            ("vf_days", head.valid_from.toordinal()),
-            ("version", max(m.version for m in members)),
-            ("factor_unit", head.unit),
-            ("factor_price_year", head.price_year),
-            ("factor_set", head.set_name),
-        ):
-            g_cols[k].append(v)
+        # a CV-basis group that also takes plain energy units gets a second row (decision 0029)
+        for dim in (unit_dim(head.unit), *([PLAIN_ENERGY_DIM] if gkey in takes_plain else [])):
+            _group_row(g_cols, gid, dim, head, members, rank)
         for m in members:
             for vk, vv in (
                 ("group_id", gid),
@@ -132,6 +130,7 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
             ("factor_unit", pa.string()),
             ("factor_price_year", pa.int32()),
             ("factor_set", pa.string()),
+            ("tier", pa.int8()),
         ]
     )
     v_schema = pa.schema(
@@ -150,6 +149,88 @@ def factor_tables(factors: Sequence[EmissionFactor], set_priority: Sequence[str]
     return FactorTables(
         pa.table(g_cols, schema=g_schema), pa.table(v_cols, schema=v_schema), tuple(sorted(bounds))
     )
+
+
+def _group_row(
+    cols: dict[str, list[Any]],
+    gid: int,
+    dim: str,
+    head: EmissionFactor,
+    members: Sequence[EmissionFactor],
+    rank: Mapping[str, int],
+) -> None:
+    for k, v in (
+        ("group_id", gid),
+        ("activity_type", head.activity_type),
+        ("f_region", head.region),
+        ("dim", dim),
+        ("valid_from", head.valid_from),
+        ("valid_to", head.valid_to),
+        ("set_rank", rank[head.set_name]),
+        ("vf_days", head.valid_from.toordinal()),
+        ("version", max(m.version for m in members)),
+        ("factor_unit", head.unit),
+        ("factor_price_year", head.price_year),
+        ("factor_set", head.set_name),
+        ("tier", set_tier(head.set_name)),
+    ):
+        cols[k].append(v)
+
+
+#: Dimension key of plain energy units (kWh, MJ, GJ, mmBtu, therm …).
+PLAIN_ENERGY_DIM = dimension_name("kWh")
+
+
+def plain_energy_groups(
+    groups: Mapping[tuple[object, ...], Sequence[EmissionFactor]],
+) -> set[tuple[object, ...]]:
+    """The factor groups (keys ``(set, activity type, region, unit, valid_from)``) that a fuel
+    quantity in a *plain* energy unit (``kWh``, ``GJ``, ``mmBtu``, ``therm`` …) resolves to.
+
+    Per set, activity type, region and validity: none when the set has a factor per plain energy
+    (it matches directly); else the factor on the **gross** calorific value (the basis of energy
+    bills and of US heat contents: DESNZ "kWh (Gross CV)", EPA per mmBtu HHV); else the one on
+    the **net** calorific value (sources that publish only net, e.g. IPCC 2006 Vol. 2 ch. 1
+    defaults per TJ NCV). One group at most, so the choice is deterministic (decision 0029).
+    """
+    by_family: dict[tuple[object, ...], list[tuple[str, str]]] = {}
+    for key in groups:
+        set_name, activity_type, region, unit_obj, valid_from = key
+        unit = str(unit_obj)
+        try:
+            kind = "plain" if is_plain_energy(unit) else cv_basis(unit)
+        except UnitError:
+            kind = None
+        if kind is not None:
+            by_family.setdefault((set_name, activity_type, region, valid_from), []).append(
+                (kind, unit)
+            )
+    out: set[tuple[object, ...]] = set()
+    for (set_name, activity_type, region, valid_from), kinds in by_family.items():
+        if any(k == "plain" for k, _ in kinds):
+            continue
+        for basis in ("gross", "net"):
+            units = sorted(u for k, u in kinds if k == basis)
+            if units:
+                out.add((set_name, activity_type, region, units[0], valid_from))
+                break
+    return out
+
+
+def factor_dims(factors: Iterable[EmissionFactor]) -> dict[str, set[str]]:
+    """Activity type → the unit dimensions (:func:`unit_dim`) its factors take, plain energy
+    included where a factor is per energy on a calorific-value basis (:func:`plain_energy_groups`).
+    A quantity whose unit has none of these dimensions can never be calculated."""
+    out: dict[str, set[str]] = {}
+    for f in factors:
+        dims = out.setdefault(f.activity_type, set())
+        try:
+            dims.add(unit_dim(f.unit))
+            if cv_basis(f.unit) is not None:
+                dims.add(PLAIN_ENERGY_DIM)
+        except UnitError:
+            continue
+    return out
 
 
 def builtin_factors(gases: Iterable[str]) -> list[EmissionFactor]:
@@ -256,10 +337,79 @@ def unit_table(units: Iterable[str]) -> tuple[pa.Table, dict[str, str]]:
 
 @dataclass(frozen=True)
 class MoneyTables:
-    """Exchange rates (units of currency per USD, annual average) and price indices."""
+    """Exchange rates (units of currency per USD, annual average) and price indices, with the
+    series each value came from (:mod:`lingtan.core.money`; decision 0029).
+
+    ``per_usd`` / ``index`` alone (no layers) are read as one series each, named after the
+    workspace files ``reference/fx_rates.csv`` and ``reference/price_index.csv``."""
 
     per_usd: Mapping[tuple[int, str], float]
     index: Mapping[tuple[int, str], float]
+    fx_layers: Layered | None = None
+    index_layers: Layered | None = None
+
+    @property
+    def fx(self) -> Layered:
+        """The exchange-rate series, in priority order."""
+        return self.fx_layers or layer([Series(USER_FX_FILE, self.per_usd)])
+
+    @property
+    def prices(self) -> Layered:
+        """The price-index series, in priority order."""
+        return self.index_layers or layer([Series(USER_INDEX_FILE, self.index)])
+
+    def describe(self, currencies: Iterable[str]) -> list[str]:
+        """Which series supplied the rates and indices of ``currencies`` (lineage), e.g.
+        ``'CNY per USD: ECB euro reference rates … (2015–2025); reference/fx_rates.csv (2023)'``."""
+        out = []
+        for cur in sorted(set(currencies)):
+            for what, layers in (("per USD", self.fx), ("price index", self.prices)):
+                used = layers.years_by_source(cur) if (cur, what) != (PIVOT, "per USD") else {}
+                if used:
+                    parts = [f"{_years(ys)} from {name}" for name, ys in used.items()]
+                    out.append(f"{cur} {what}: " + "; ".join(parts))
+        return out
+
+
+#: The workspace's own reference files (they override the bundled series, year by year).
+USER_FX_FILE = "reference/fx_rates.csv"
+USER_INDEX_FILE = "reference/price_index.csv"
+
+
+def money_tables(fx: Layered, prices: Layered) -> MoneyTables:
+    """:class:`MoneyTables` of layered series (:func:`lingtan.core.money.layer`)."""
+    return MoneyTables(dict(fx.values), dict(prices.values), fx, prices)
+
+
+def with_reference_defaults(
+    per_usd: Mapping[tuple[int, str], float], index: Mapping[tuple[int, str], float]
+) -> MoneyTables:
+    """The workspace's own rates and indices (``reference/``) over the series bundled with
+    lingtan (ECB euro reference rates; US BEA GDP deflator; docs/reference-series.md).
+
+    An exchange rate of the user wins for its year and currency (each rate stands alone). A price
+    index of the user replaces the bundled index of that currency for every year: indices of
+    different series (base years) cannot be mixed in one ratio."""
+    from lingtan.adapters.io.reference_series import bundled_fx, bundled_price_index
+
+    mine = {cur for _, cur in index}
+    bundled = bundled_price_index()
+    kept = {k: v for k, v in bundled.values.items() if k[1] not in mine}
+    return money_tables(
+        layer([Series(USER_FX_FILE, per_usd), bundled_fx()]),
+        layer([Series(USER_INDEX_FILE, index), Series(bundled.name, kept)]),
+    )
+
+
+def _years(years: Sequence[int]) -> str:
+    """``[2005, 2006, 2007, 2009]`` → ``'2005–2007, 2009'``."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def conversion_rows(
@@ -303,28 +453,74 @@ def conversion_rows(
 def _convert(unit: str, funit: str, year: int | None, fyear: int | None, m: MoneyTables) -> float:
     src_cur, dst_cur = currency_code(unit), currency_code(funit)
     if src_cur is None or dst_cur is None:
-        return conversion_factor(unit, funit)
+        return conversion_factor_on_basis(unit, funit)
     # scale of the unit itself (万元 = 10 000 CNY)
-    scale = conversion_factor(unit, src_cur) * conversion_factor(dst_cur, funit)
+    scale = conversion_factor_on_basis(unit, src_cur) * conversion_factor_on_basis(dst_cur, funit)
     if year is None:
-        raise UnitError(f"{unit}: a currency amount needs a price year")
-    if src_cur != dst_cur:
-        try:
-            fx = m.per_usd[(year, dst_cur)] / m.per_usd[(year, src_cur)]
-        except KeyError as exc:
-            raise UnitError(
-                f"no exchange rate for {exc.args[0][1]} in {year} (reference/fx_rates.csv)"
-            ) from exc
-        scale *= fx
-    if fyear is not None and fyear != year:
-        try:
-            scale *= m.index[(fyear, dst_cur)] / m.index[(year, dst_cur)]
-        except KeyError as exc:
-            raise UnitError(
-                f"no price index for {exc.args[0][1]} in {exc.args[0][0]} "
-                "(reference/price_index.csv)"
-            ) from exc
+        raise UnitError(f"no conversion: {unit}: a currency amount needs a price year")
+    scale *= fx_rate(m.fx, year, src_cur, dst_cur)
+    if fyear is not None:
+        scale *= price_ratio(m.prices, dst_cur, year, fyear)
     return scale
+
+
+def conversion_gap(
+    combo: tuple[str, str, int | None, int | None], money: MoneyTables, message: str
+) -> dict[str, Any]:
+    """Why a combination of :func:`conversion_rows` failed, as structured fields (the gap rows'
+    ``reason``; :mod:`lingtan.core.completeness` words "what to add" from them). The values a
+    spend amount needs are those of the GHG Protocol Scope 3 Technical Guidance, cat. 1
+    spend-based method (:mod:`lingtan.core.money`): per-USD rates of the price year [currency /
+    USD] and the factor currency's price index [dimensionless, any base year].
+
+    Keys: ``kind`` — ``fx`` (an exchange rate is missing), ``price_index`` (a price-index value is
+    missing), ``price_year`` (a currency amount without a price year) or ``unit`` (the units do
+    not convert); ``text`` (``message``, the conversion's own words); ``currency`` and ``year`` of
+    the missing value; ``series``: every series consulted, in priority order, with the years it
+    holds for that currency (``{"name", "years"}``, ``years`` ``""`` when it has none);
+    ``from_unit`` / ``to_unit``: the activity and factor units. The checks follow the order of
+    :func:`_convert` (:func:`lingtan.core.money.fx_rate`: the factor's currency first; then
+    :func:`~lingtan.core.money.price_ratio`: the factor's price year first), so the fields name
+    the value ``message`` names.
+    """
+    unit, funit, year, fyear = combo
+    out: dict[str, Any] = {
+        "kind": "unit",
+        "text": message,
+        "currency": None,
+        "year": None,
+        "series": [],
+        "from_unit": unit,
+        "to_unit": funit,
+        "region_chain": [],
+    }
+    try:
+        src, dst = currency_code(unit), currency_code(funit)
+    except UnitError:
+        return out
+    if src is None or dst is None:
+        return out
+    if year is None:
+        return {**out, "kind": "price_year", "currency": src}
+    if src != dst:
+        for cur in (dst, src):
+            if cur != PIVOT and (year, cur) not in money.fx.values:
+                return {**out, "kind": "fx", "currency": cur, "year": year,
+                        "series": _coverage(money.fx, cur)}  # fmt: skip
+    if fyear is not None and fyear != year:
+        for y in (fyear, year):
+            if (y, dst) not in money.prices.values:
+                return {**out, "kind": "price_index", "currency": dst, "year": y,
+                        "series": _coverage(money.prices, dst)}  # fmt: skip
+    return out
+
+
+def _coverage(layers: Layered, currency: str) -> list[dict[str, str]]:
+    """Each series of ``layers`` with the years it holds for ``currency`` (``'1999–2025'``)."""
+    return [
+        {"name": s.name, "years": _years([y for y, c in s.values if c == currency])}
+        for s in layers.series
+    ]
 
 
 def stream_table(activity_types: Iterable[str], grid_market: bool = True) -> pa.Table:

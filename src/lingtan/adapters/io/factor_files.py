@@ -67,6 +67,7 @@ MANIFEST_KEYS: tuple[str, ...] = (
     "price_year",
     "valid_from",
     "valid_to",
+    "tier",
     "notes",
 )
 _MANIFEST_TEXT: tuple[str, ...] = tuple(k for k in MANIFEST_KEYS if k != "price_year")
@@ -83,6 +84,8 @@ class FactorSet:
         factors: the factors, each with value [kg gas (or kg CO2e) / unit].
         path: file the set was read from ("" for bundled sets read from package data).
         price_year: for spend-based sets, the price year of the currency unit.
+        tier: ``proxy`` for a fallback set ranked below every other set in resolution
+            (:data:`lingtan.core.factors.PROXY_SETS`, decision 0028); empty otherwise.
     """
 
     name: str
@@ -101,6 +104,7 @@ class FactorSet:
     price_year: int | None = None
     valid_from: str = ""
     valid_to: str = ""
+    tier: str = ""
     notes: str = ""
     path: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -218,6 +222,7 @@ def _make_set(
         price_year=price_year,
         valid_from=text["valid_from"],
         valid_to=text["valid_to"],
+        tier=text["tier"],
         notes=text["notes"],
         path=path,
         extra=extra,

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lingtan.adapters.store.workspace import Workspace
-from lingtan.core.errors import InputFileError, RowIssue
+from lingtan.core.errors import InputFileError, RowIssue, WorkspaceError
+
+if TYPE_CHECKING:
+    from lingtan.adapters.io.intake import IntakeResult
+    from lingtan.core.templates import NormaliseContext
 
 
 @dataclass(frozen=True)
@@ -51,12 +57,16 @@ def import_file(
     template: str | None = None,
     supersedes: str | None = None,
     fixes: str | None = None,
+    append: bool = False,
 ) -> ImportReport:
     """Import ``path`` (CSV or XLSX of one template) into ``ws``.
 
     Args:
         supersedes: id (or unique prefix) of a batch this file corrects and replaces.
         fixes: id (or prefix) of a batch whose rejected rows this file holds, corrected.
+        append: keep the file even when it largely repeats an earlier batch
+            (:func:`find_overlap`); without it (and without ``supersedes``) such a file is
+            refused with :class:`DuplicateImportError`.
 
     Rows identical to rows of another active batch (same site, date, scope, category, activity
     type, quantity and unit) are imported but reported as possible duplicates: the same
@@ -65,10 +75,9 @@ def import_file(
     Raises:
         InputFileError: the file is missing or cannot be read as a template at all.
         WorkspaceError: ``supersedes`` or ``fixes`` names no batch.
+        DuplicateImportError: the file's rows largely repeat an active batch (nothing stored).
     """
-    from lingtan.adapters.compute.runner import load_library
     from lingtan.adapters.io.intake import read_activity_file
-    from lingtan.core.templates import NormaliseContext
 
     p = Path(path)
     if not p.is_file():
@@ -76,17 +85,15 @@ def import_file(
     sha = file_sha256(p)
     if ws.has_batch(sha):
         return ImportReport(sha, "", 0, 0, 0, [], already_imported=True)
-    cfg = ws.config
-    ctx = NormaliseContext(
-        source=p.name,
-        sites=cfg.site_regions(),
-        default_region=cfg.region,
-        calendar=cfg.calendar,
-        known_activity_types=load_library(ws).activity_types(),
-    )
+    ctx = _context(ws, p)
     sup = ws.batch(supersedes).id if supersedes else None
     fix = ws.batch(fixes).id if fixes else None
     res = read_activity_file(p, template=template, context=ctx)
+    res = _check_units(ws, res)
+    if not append and sup is None:
+        overlap = find_overlap(ws, res.activities)
+        if overlap is not None:
+            raise DuplicateImportError(p.name, overlap)
     issues = list(res.issues)
     instruments = res.instruments
     if instruments is not None and instruments.num_rows:
@@ -116,7 +123,161 @@ def import_file(
     )
 
 
+def _check_units(ws: Workspace, res: IntakeResult) -> IntakeResult:
+    """Reject rows whose unit no factor of their activity type in the workspace's library can
+    ever take (:func:`lingtan.adapters.io.unit_check.reject_unconvertible`, decision 0029)."""
+    from lingtan.adapters.compute.runner import load_library
+    from lingtan.adapters.io.unit_check import reject_unconvertible
+
+    return reject_unconvertible(res, load_library(ws).factors)
+
+
+def _context(ws: Workspace, p: Path) -> NormaliseContext:
+    """What the template normalisers need to know about the workspace."""
+    from lingtan.adapters.compute.runner import load_library
+    from lingtan.core.templates import NormaliseContext
+
+    cfg = ws.config
+    return NormaliseContext(
+        source=p.name,
+        sites=cfg.site_regions(),
+        default_region=cfg.region,
+        calendar=cfg.calendar,
+        known_activity_types=load_library(ws).activity_types(),
+    )
+
+
+def file_overlap(ws: Workspace, path: Path | str, *, template: str | None = None) -> Overlap | None:
+    """:func:`find_overlap` of a file not yet imported (read and validated as
+    :func:`import_file` reads it; nothing stored). None when the file was imported before
+    (same sha256: importing it again is a no-op anyway).
+
+    Raises:
+        InputFileError: the file is missing or cannot be read as a template at all.
+    """
+    from lingtan.adapters.io.intake import read_activity_file
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(str(p), "no such file")
+    if ws.has_batch(file_sha256(p)):
+        return None
+    res = read_activity_file(p, template=template, context=_context(ws, p))
+    return find_overlap(ws, res.activities)
+
+
 _DUP_KEYS = ("site", "date", "scope", "category", "activity_type", "quantity", "unit")
+
+#: the calculation-relevant content compared by :func:`find_overlap`
+OVERLAP_KEYS = ("activity_type", "site", "date", "period_end", "quantity", "unit")
+#: share of a new file's rows repeating one earlier batch at which the import is refused
+OVERLAP_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """How much of a new file repeats one earlier, active batch.
+
+    Attributes:
+        rows_matching: the new file's accepted rows whose :data:`OVERLAP_KEYS` equal a row of
+            the batch (each new row counted once, however often it occurs there).
+        rows_new: the new file's accepted activity rows.
+    """
+
+    batch_id: str
+    file_name: str
+    imported_at: datetime
+    rows_matching: int
+    rows_new: int
+
+    @property
+    def share(self) -> float:
+        """rows_matching / rows_new (0 … 1)."""
+        return self.rows_matching / self.rows_new if self.rows_new else 0.0
+
+    @property
+    def percent(self) -> int:
+        """The share in whole per cent, rounded down (99.6 % shows as 99, never 100 %)."""
+        return int(100 * self.rows_matching // self.rows_new) if self.rows_new else 0
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON form (API conflict body, web confirmation)."""
+        return {
+            "batch_id": self.batch_id,
+            "file_name": self.file_name,
+            "imported_at": self.imported_at.isoformat(timespec="seconds"),
+            "rows_matching": self.rows_matching,
+            "rows_new": self.rows_new,
+            "overlap_pct": self.percent,
+        }
+
+
+class DuplicateImportError(WorkspaceError):
+    """A file whose rows largely repeat an earlier batch, imported without saying whether to
+    keep both (append) or replace that batch (supersede). Nothing was stored."""
+
+    def __init__(self, source: str, overlap: Overlap) -> None:
+        o = overlap
+        super().__init__(
+            f"{source}: {o.percent} % of its rows ({o.rows_matching} of {o.rows_new}) repeat "
+            f"batch {o.batch_id[:12]} ({o.file_name}, imported "
+            f"{o.imported_at:%Y-%m-%d %H:%M} UTC); nothing was imported: keep both (append) "
+            f"or replace that batch (supersede)"
+        )
+        self.source = source
+        self.overlap = overlap
+
+
+def find_overlap(
+    ws: Workspace,
+    new: pa.Table | None,
+    *,
+    threshold: float = OVERLAP_THRESHOLD,
+    exclude: frozenset[str] = frozenset(),
+) -> Overlap | None:
+    """The active batch that the new rows largely repeat, or None.
+
+    For every active batch B: share(B) = |{new rows r : some row of B has r's
+    :data:`OVERLAP_KEYS` (activity type, site, start date, end date, quantity, unit)}| / |new
+    rows|. The batch with the largest share is returned when share ≥ ``threshold`` (default
+    :data:`OVERLAP_THRESHOLD`); ties go to the earlier batch. Rows are compared by a 64-bit
+    hash of those columns, computed and joined in DuckDB (no Python loop over rows); a false
+    match needs a hash collision (≈ n·m / 2⁶⁴, negligible next to the threshold).
+
+    The same delivery legitimately occurring twice is kept (rows of one file are never
+    compared with each other); a file re-exported with most rows equal is the double count of
+    GHG Protocol Corporate Standard ch. 7 (data management: avoid double counting).
+    """
+    if new is None or not new.num_rows:
+        return None
+    batches = {b.id: b for b in ws.batches() if b.activities_file and b.id not in exclude}
+    if not batches:
+        return None
+    files = [str(ws.batches_dir / b.activities_file) for b in batches.values() if b.activities_file]
+    import duckdb
+
+    keys = ", ".join(OVERLAP_KEYS)
+    con = duckdb.connect()
+    try:
+        con.register("new_rows", new.select(list(OVERLAP_KEYS)))
+        row = con.execute(
+            f"WITH n AS (SELECT hash({keys}) AS h FROM new_rows), "
+            f"e AS (SELECT DISTINCT batch_id, hash({keys}) AS h "
+            "FROM read_parquet(?, union_by_name = true)) "
+            "SELECT e.batch_id, count(*) AS k FROM n JOIN e USING (h) "
+            "GROUP BY 1",
+            [files],
+        ).fetchall()
+    finally:
+        con.close()
+    order = {b: i for i, b in enumerate(batches)}
+    best = sorted(((-int(k), order[str(b)], str(b)) for b, k in row), key=lambda t: t[:2])
+    if not best:
+        return None
+    k, _, batch_id = best[0]
+    b = batches[batch_id]
+    found = Overlap(batch_id, b.file_name, b.imported_at, -k, new.num_rows)
+    return found if found.share >= threshold else None
 
 
 def _duplicates(ws: Workspace, new: pa.Table | None, exclude: set[str]) -> list[tuple[int, str]]:

@@ -1,5 +1,18 @@
 """Writing an inventory out: JSON (the stable document), CSV (long format), XLSX (one sheet per
-breakdown) and a plain-text table in the layout of a disclosure's GHG appendix."""
+breakdown) and a plain-text table in the layout of a disclosure's GHG appendix.
+
+Every format carries the completeness assessment (docs/completeness.md; GHG Protocol ch. 1,
+ISO 14064-1 §9.3): the JSON ``completeness`` section; the CSV's first data rows (section
+``completeness`` and ``scope3_exclusions``); the XLSX ``Completeness`` sheet and a status line
+on ``Summary``; the table's status line. An excluded Scope 3 category prints its reason, a scope
+disclosed without a split prints "not split", never 0.
+
+Every format carries the table by Kyoto gas (GHG Protocol Corporate Standard ch. 9;
+ISO 14064-1:2018 §9.3.1; :attr:`Inventory.gas_table`) and biogenic CO2 apart, outside the
+scopes, with no share of the total: the JSON ``by_kyoto_gas`` and
+``totals_tco2e.biogenic_co2_outside_scopes``; the CSV section ``kyoto_gas`` (t CO2e, and t of
+gas in the ``t_gas`` column); the XLSX ``Gases`` sheet and a Summary line.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from lingtan.core.activities import SCOPE1_CATEGORIES, SCOPE2_CATEGORIES, SCOPE3_CATEGORIES
+from lingtan.core.gas_table import COLUMNS, KYOTO_GROUPS, SCOPES
 from lingtan.core.inventory import Inventory
+
+NOT_SPLIT = "not split"
+#: a Scope 3 category with no data and no exclusion reason (not a measured zero)
+NOT_REPORTED = "—"
+#: a Scope 3 category whose only rows were not calculated
+NOT_CALCULATED = "not calculated"
+#: key of biogenic CO2 in ``totals_tco2e`` [t CO2]: outside the scopes, no share of the total
+BIOGENIC_KEY = "biogenic_co2_outside_scopes"
 
 
 def to_json(inv: Inventory) -> str:
@@ -24,8 +46,16 @@ def long_rows(inv: Inventory) -> list[dict[str, Any]]:
     grand = doc["totals_tco2e"]["total_market"] or 0.0
     out: list[dict[str, Any]] = []
 
-    def add(section: str, key: str, value: float | None, basis: str = "market") -> None:
-        share = "" if value is None or not grand else round(100.0 * value / grand, 4)
+    def add(
+        section: str,
+        key: str,
+        value: float | None,
+        basis: str = "market",
+        *,
+        share: bool = True,
+        t_gas: float | None = None,
+    ) -> None:
+        pct = "" if value is None or not grand or not share else round(100.0 * value / grand, 4)
         out.append(
             {
                 "fiscal_year": inv.fiscal_year,
@@ -33,12 +63,22 @@ def long_rows(inv: Inventory) -> list[dict[str, Any]]:
                 "key": key,
                 "basis": basis,
                 "tco2e": "" if value is None else value,
-                "share_pct": share,
+                "share_pct": pct,
+                "t_gas": "" if t_gas is None else t_gas,
             }
         )
 
+    for key in completeness_lines(inv):
+        out.append({**_blank(inv), "section": "completeness", "key": key})
+    for e in inv.exclusions:
+        key = f"category {e.category}: excluded, {e.text}"
+        out.append({**_blank(inv), "section": "scope3_exclusions", "key": key})
     for k, v in doc["totals_tco2e"].items():
-        add("total", k, v, "location" if "location" in k else "market")
+        add("total", k, v, "location" if "location" in k else "market", share=k != BIOGENIC_KEY)
+    for scope in (1, 2, 3):
+        if inv.split(scope) is False:
+            add(f"scope{scope}_by_category", NOT_SPLIT, inv.total("market", scope=scope))
+    excluded = {str(e.category) for e in inv.exclusions}
     for section in (
         "scope1_by_category_tco2e",
         "scope3_by_category_tco2e",
@@ -49,12 +89,70 @@ def long_rows(inv: Inventory) -> list[dict[str, Any]]:
         "by_month_tco2e",
         "by_tier_tco2e",
     ):
+        name = section.removesuffix("_tco2e")
+        if (
+            name in ("scope1_by_category", "scope3_by_category")
+            and inv.split(int(name[5])) is False
+        ):
+            continue  # the scope's total is on its "not split" row
         for k, v in doc[section].items():
-            add(section.removesuffix("_tco2e"), k, v)
-    for basis, cats in doc["scope2_by_category_tco2e"].items():
-        for k, v in (cats or {}).items():
-            add("scope2_by_category", k, v, basis)
+            if name == "scope3_by_category" and k in excluded and not v:
+                continue  # excluded: the reason is in scope3_exclusions, not a 0
+            add(name, k, v)
+    if inv.split(2) is not False:
+        for basis, cats in doc["scope2_by_category_tco2e"].items():
+            for k, v in (cats or {}).items():
+                add("scope2_by_category", k, v, basis)
+    gases = doc["by_kyoto_gas"]
+    if gases is None:
+        out.append(
+            {**_blank(inv), "section": "kyoto_gas", "key": f"not available: {inv.gas_table_note}"}
+        )
+        return out
+    for scope, cols in gases["scopes"].items():
+        basis = "location" if scope == "scope2_location" else "market"
+        for col in COLUMNS:
+            cell = cols[col]
+            if col in KYOTO_GROUPS or cell["t_co2e"]:
+                add("kyoto_gas", f"{scope}.{col}", cell["t_co2e"], basis, t_gas=cell["t_gas"])
+    for scope, t in gases["biogenic_co2_t_outside_scopes"].items():
+        basis = "location" if scope == "scope2_location" else "market"
+        add("kyoto_gas", f"{scope}.{BIOGENIC_KEY}", t, basis, share=False, t_gas=t)
     return out
+
+
+def _blank(inv: Inventory) -> dict[str, Any]:
+    return {
+        "fiscal_year": inv.fiscal_year,
+        "section": "",
+        "key": "",
+        "basis": "",
+        "tco2e": "",
+        "share_pct": "",
+        "t_gas": "",
+    }
+
+
+def completeness_lines(inv: Inventory) -> list[str]:
+    """The completeness assessment as readable lines: status first, then each group of rows
+    not calculated with its tonnage basis and what to add, then the open items."""
+    c = inv.completeness
+    lines = [f"status: {c.summary()}"]
+    for g in c.groups:
+        where = f" in {g.region}" if g.region else ""
+        tail = " (category excluded: does not count)" if g.excluded else ""
+        lines.append(
+            f"not calculated: {g.rows} rows of {g.activity_type}{where}, {g.quantity:,.6g} "
+            f"{g.unit} (Scope {g.scope} category {g.category}; {g.to_dict()['cause_text']})"
+            f"{tail}; add {g.what_to_add}"
+        )
+    for g in c.not_estimated:
+        lines.append(
+            f"not estimated (optional stream): {g.activity_type} in {g.region}, "
+            f"{g.quantity:,.6g} {g.unit}"
+        )
+    lines.extend(f"open: {item}" for item in c.open_items)
+    return lines
 
 
 def to_csv(inv: Inventory) -> str:
@@ -81,6 +179,8 @@ def write_xlsx(invs: list[Inventory], path: Path) -> Path:
         cell.font = Font(bold=True)
     for label, values in summary_lines(invs):
         ws.append([label, *values])
+    ws.append([])
+    ws.append(["Completeness (see the Completeness sheet)", *[i.status for i in invs]])
     for row in ws.iter_rows(min_row=2, min_col=2):
         for cell in row:
             cell.number_format = "#,##0" if cell.column <= len(invs) + 1 else "0.00"
@@ -91,6 +191,17 @@ def write_xlsx(invs: list[Inventory], path: Path) -> Path:
         detail.append(list(rows[0]))
         for r in rows:
             detail.append(list(r.values()))
+    comp = wb.create_sheet("Completeness")
+    comp.append(["fiscal_year", "completeness"])
+    for cell in comp[1]:
+        cell.font = Font(bold=True)
+    for inv in invs:
+        for line in completeness_lines(inv):
+            comp.append([inv.fiscal_year, line])
+        for e in inv.exclusions:
+            comp.append([inv.fiscal_year, f"Scope 3 category {e.category} excluded: {e.text}"])
+    comp.column_dimensions["B"].width = 120
+    _gases_sheet(wb.create_sheet("Gases"), invs)
     meta = wb.create_sheet("About")
     for inv in invs:
         meta.append(
@@ -103,43 +214,127 @@ def write_xlsx(invs: list[Inventory], path: Path) -> Path:
                 inv.gwp_set,
                 "consolidation",
                 inv.consolidation,
+                "completeness",
+                inv.status,
             ]
         )
     wb.save(path)
     return path
 
 
+#: Row labels of the scopes of the table by gas.
+SCOPE_LABELS = {
+    "scope1": "Scope 1",
+    "scope2_location": "Scope 2 (location-based)",
+    "scope2_market": "Scope 2 (market-based)",
+    "scope3": "Scope 3",
+}
+
+
+def gas_rows(inv: Inventory) -> list[list[Any]]:
+    """The table by Kyoto gas as rows (scope, gas, t CO2e, t of gas, note): the seven gases of
+    each scope, the other columns where used, then biogenic CO2 outside the scopes [t CO2]."""
+    t = inv.gas_table
+    if t is None:
+        return [["", "", None, None, f"not available: {inv.gas_table_note}"]]
+    rows: list[list[Any]] = []
+    for scope in SCOPES:
+        for col in COLUMNS:
+            c = t.scopes[scope][col]
+            if col in KYOTO_GROUPS or c.t_co2e:
+                rows.append([SCOPE_LABELS[scope], col, c.t_co2e, c.t_gas, ""])
+        rows.append([SCOPE_LABELS[scope], "total", t.total(scope), None, ""])
+    for scope, v in t.biogenic_co2_t.items():
+        rows.append([SCOPE_LABELS[scope], "CO2_biogenic", v, v, "outside of scopes (t CO2)"])
+    return rows
+
+
+def _gases_sheet(sheet: Any, invs: list[Inventory]) -> None:
+    """The XLSX ``Gases`` sheet: :func:`gas_rows` of every year (GHG Protocol ch. 9)."""
+    from openpyxl.styles import Font
+
+    sheet.append(["fiscal_year", "gwp_set", "scope", "gas", "t CO2e", "t of gas", "note"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for inv in invs:
+        for r in gas_rows(inv):
+            sheet.append([inv.fiscal_year, inv.gwp_set, *r])
+    for row in sheet.iter_rows(min_row=2, min_col=5, max_col=6):
+        for cell in row:
+            cell.number_format = "#,##0.000" if cell.column == 5 else "#,##0.000000"
+    sheet.column_dimensions["C"].width = 26
+    sheet.column_dimensions["G"].width = 40
+
+
 def summary_lines(invs: list[Inventory]) -> list[tuple[str, list[Any]]]:
     """Appendix-style lines (scope totals, Scope 3 by category, totals) with values per year,
-    then shares (percent of market-based total) per year."""
+    then shares (percent of market-based total) per year.
+
+    A value is a number [t CO2e], None (not available), or text: :data:`NOT_SPLIT` for the
+    categories of a scope disclosed without a split, ``excluded: <reason>`` for a Scope 3
+    category in the exclusions register with nothing reported, :data:`NOT_REPORTED` for one with
+    no data and no reason."""
     lines: list[tuple[str, list[Any]]] = []
     docs = [i.to_dict() for i in invs]
+    excl = [{e.category: e.reason for e in i.exclusions} for i in invs]
 
-    def line(label: str, get: Any) -> None:
+    def line(label: str, get: Any, share: bool = True) -> None:
         vals = [get(d) for d in docs]
         totals = [d["totals_tco2e"]["total_market"] or 0.0 for d in docs]
         # shares are of the market-based total; a location-based line has none
         shares = [
-            None if v is None or not t or "location" in label else 100.0 * v / t
+            None
+            if not isinstance(v, int | float) or not t or "location" in label or not share
+            else 100.0 * v / t
             for v, t in zip(vals, totals, strict=True)
         ]
         lines.append((label, [*vals, *shares]))
 
+    def cat(scope: int, key: str, get: Any) -> Any:
+        def f(d: dict[str, Any]) -> Any:
+            j = docs.index(d)
+            if invs[j].split(scope) is False:
+                return NOT_SPLIT
+            v = get(d)
+            reason = excl[j].get(int(key)) if scope == 3 else None
+            if reason and not v:
+                return f"excluded: {reason.replace('_', ' ')}"
+            state = invs[j].completeness.scope3.get(key) if scope == 3 else None
+            if state == "not_reported":
+                return NOT_REPORTED
+            if state == "not_calculated" and not v:
+                return NOT_CALCULATED
+            return v
+
+        return f
+
     line("Scope 1", lambda d: d["totals_tco2e"]["scope1"])
     for c, name in SCOPE1_CATEGORIES.items():
-        line(f"  S1 {name}", lambda d, c=c: d["scope1_by_category_tco2e"].get(str(c), 0.0))
+        line(
+            f"  S1 {name}",
+            cat(1, str(c), lambda d, c=c: d["scope1_by_category_tco2e"].get(str(c), 0.0)),
+        )
     line("Scope 2 (location-based)", lambda d: d["totals_tco2e"]["scope2_location"])
     line("Scope 2 (market-based)", lambda d: d["totals_tco2e"]["scope2_market"])
     for c, name in SCOPE2_CATEGORIES.items():
         line(
             f"  S2 {name} (market)",
-            lambda d, c=c: d["scope2_by_category_tco2e"]["market"].get(str(c), 0.0),
+            cat(2, str(c), lambda d, c=c: d["scope2_by_category_tco2e"]["market"].get(str(c), 0.0)),
         )
     line("Scope 3", lambda d: d["totals_tco2e"]["scope3"])
     for c, name in SCOPE3_CATEGORIES.items():
-        line(f"  Category {c}: {name}", lambda d, c=c: d["scope3_by_category_tco2e"][str(c)])
+        line(
+            f"  Category {c}: {name}",
+            cat(3, str(c), lambda d, c=c: d["scope3_by_category_tco2e"][str(c)]),
+        )
     line("Total (market-based)", lambda d: d["totals_tco2e"]["total_market"])
     line("Total (location-based)", lambda d: d["totals_tco2e"]["total_location"])
+    if any(d["totals_tco2e"][BIOGENIC_KEY] for d in docs):  # outside the scopes: no share
+        line(
+            "Biogenic CO2, outside of scopes (t CO2)",
+            lambda d: d["totals_tco2e"][BIOGENIC_KEY],
+            False,
+        )
     return lines
 
 
@@ -153,6 +348,8 @@ def to_table(invs: list[Inventory]) -> str:
         for j, v in enumerate(vals):
             if v is None:
                 cells.append("n/a" if j < n else "")
+            elif isinstance(v, str):
+                cells.append(v)
             elif j < n:
                 cells.append(f"{v:,.0f}")
             else:
@@ -164,3 +361,32 @@ def to_table(invs: list[Inventory]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines.extend("  ".join(f.format(c) for f, c in zip(fmt, r, strict=True)) for r in body)
     return "\n".join(lines)
+
+
+def status_lines(invs: list[Inventory]) -> list[str]:
+    """One line per inventory: ``FY2023/24: INCOMPLETE — 3 activity rows not calculated (…)``
+    or ``FY2023/24: complete``."""
+    out = []
+    for inv in invs:
+        c = inv.completeness
+        if c.complete:
+            out.append(f"{inv.fiscal_year}: complete")
+        else:
+            out.append(f"{inv.fiscal_year}: INCOMPLETE — {c.summary().split(': ', 1)[1]}")
+    return out
+
+
+def exclusion_lines(invs: list[Inventory]) -> list[str]:
+    """The Scope 3 exclusions register and the categories with no data and no reason."""
+    out = []
+    for inv in invs:
+        c = inv.completeness
+        for e in inv.exclusions:
+            out.append(f"{inv.fiscal_year}: Scope 3 category {e.category} excluded — {e.text}")
+        missing = [k for k, v in c.scope3.items() if v == "not_reported"]
+        if missing:
+            out.append(
+                f"{inv.fiscal_year}: Scope 3 categories not reported, no reason: "
+                + ", ".join(missing)
+            )
+    return out

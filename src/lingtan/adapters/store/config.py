@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from lingtan.core.boundary import Boundary, Consolidation, LegalEntity, Site
+from lingtan.core.completeness import EXCLUSION_REASONS, Exclusion
 from lingtan.core.errors import BoundaryError, PeriodError, WorkspaceError
 from lingtan.core.periods import FiscalCalendar, Period
 
@@ -31,6 +32,8 @@ class WorkspaceConfig:
     gwp_set: str = "AR5"
     base_year: str | None = None
     factor_sets: tuple[str, ...] = ()
+    #: Scope 3 exclusions register (``exclusions:``; docs/completeness.md)
+    exclusions: tuple[Exclusion, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -133,8 +136,58 @@ def parse_config(data: Any, source: str = CONFIG_FILE) -> WorkspaceConfig:
         gwp_set=gwp,
         base_year=str(base_year) if base_year else None,
         factor_sets=tuple(str(s) for s in sets),
+        exclusions=parse_exclusions(data.get("exclusions"), source),
         raw=data,
     )
+
+
+def parse_exclusions(data: Any, source: str = CONFIG_FILE) -> tuple[Exclusion, ...]:
+    """The Scope 3 exclusions register of ``lingtan.yaml``::
+
+        exclusions:
+          - category: 8
+            reason: size            # a relevance test of the Scope 3 Standard ch. 6
+            note: no leased assets  # free text; required with reason ``other``
+
+    Raises:
+        WorkspaceError: naming the file, the entry and the field, e.g.
+            ``lingtan.yaml, exclusions[1].reason: 'cheap' is not one of size, influence, …``.
+    """
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise WorkspaceError(
+            f"{source}, exclusions: expected a list of entries with category, reason and note"
+        )
+    out: list[Exclusion] = []
+    seen: set[int] = set()
+    for i, e in enumerate(data):
+        where = f"{source}, exclusions[{i}]"
+        if not isinstance(e, dict):
+            raise WorkspaceError(f"{where}: expected a mapping with category, reason and note")
+        unknown = sorted(set(map(str, e)) - {"category", "reason", "note"})
+        if unknown:
+            raise WorkspaceError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        cat = e.get("category")
+        if isinstance(cat, bool) or not isinstance(cat, int) or not 1 <= cat <= 15:
+            raise WorkspaceError(f"{where}.category: {cat!r} is not a Scope 3 category 1–15")
+        if cat in seen:
+            raise WorkspaceError(f"{where}.category: category {cat} is listed twice")
+        seen.add(cat)
+        reason = str(_req(e, "reason", where)).strip().lower().replace(" ", "_")
+        if reason not in EXCLUSION_REASONS:
+            raise WorkspaceError(
+                f"{where}.reason: {e['reason']!r} is not one of {', '.join(EXCLUSION_REASONS)} "
+                "(relevance tests, GHG Protocol Scope 3 Standard ch. 6)"
+            )
+        note = e.get("note")
+        if note is not None and not isinstance(note, str):
+            raise WorkspaceError(f"{where}.note: expected text")
+        try:
+            out.append(Exclusion(cat, reason, (note or "").strip()))
+        except ValueError as exc:
+            raise WorkspaceError(f"{where}.note: {exc}") from exc
+    return tuple(out)
 
 
 def read_config(workspace: Path) -> WorkspaceConfig:

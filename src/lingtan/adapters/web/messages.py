@@ -1,9 +1,10 @@
 """The web app's message catalogues (zh-CN, en) and the choice of language for a request.
 
-Every visible string of the pages goes through a catalogue key: ``i18n/<locale>.json`` holds a
-flat mapping ``key → text``; a text may name parameters in ``str.format`` style
-(``"{n} rows rejected"``). Both catalogues have the same keys (a test checks this and that every
-key a template uses exists).
+Every visible string of the pages goes through a catalogue key: ``i18n/<locale>.json`` and any
+``i18n/<area>.<locale>.json`` (one file per capability, so that modules own their messages) hold
+flat mappings ``key → text``, merged, a key defined twice being an error; a text may name
+parameters in ``str.format`` style (``"{n} rows rejected"``). Both catalogues have the same keys
+(a test checks this and that every key a template uses exists).
 
 Language choice, first that applies: ``?lang=`` in the URL (then remembered in the
 ``lingtan_lang`` cookie), the cookie, the browser's ``Accept-Language`` (any ``zh`` → zh-CN),
@@ -34,13 +35,19 @@ def catalogue(locale: str) -> Mapping[str, str]:
     """
     if locale not in LOCALES:
         raise ValueError(f"unknown locale {locale!r}; known: {', '.join(LOCALES)}")
-    path = CATALOGUE_DIR / f"{locale}.json"
-    data: Any = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-    ):
-        raise ValueError(f"{path}: a catalogue is a flat JSON object of strings")
-    return data
+    merged: dict[str, str] = {}
+    paths = [CATALOGUE_DIR / f"{locale}.json", *sorted(CATALOGUE_DIR.glob(f"*.{locale}.json"))]
+    for path in paths:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+        ):
+            raise ValueError(f"{path}: a catalogue is a flat JSON object of strings")
+        twice = sorted(set(data) & set(merged))
+        if twice:
+            raise ValueError(f"{path}: keys already defined in another file: {', '.join(twice)}")
+        merged.update(data)
+    return merged
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 ``factors/demo-company.csv`` (factor CSV format, :data:`lingtan.core.factors.FACTOR_COLUMNS`)
 fills what the open data lacks for China: purchased steam and district cooling, the upstream
 (well-to-tank) and transmission-loss streams of grid electricity, a residual mix (China publishes
-none), a Hong Kong grid factor and one supplier-specific product factor.
+none; the bundled ``cn-grid`` has only a proxy, which this set overrides), a Hong Kong grid factor
+(the bundled library has only Ember's generation-based proxy) and one supplier-specific product
+factor.
 ``reference/fx_rates.csv`` and ``reference/price_index.csv`` serve the spend-based method. None
 of these numbers is an official or measured value: they are plausible magnitudes chosen for the
 demo.
@@ -54,11 +56,14 @@ FACTORS: Final[tuple[DemoFactor, ...]] = (
                "Upstream (fuel extraction and transport) of grid electricity generation, per "
                "kWh consumed. ILLUSTRATIVE."),
     DemoFactor("electricity.residual_mix", "CN", "kWh", 0.610, "2018-04-01",
-               "Residual mix for the market-based method. China publishes no residual mix; this "
-               "is an ILLUSTRATIVE value (grid average with tracked renewables removed)."),
+               "Residual mix for the market-based method. China publishes no residual mix (cn-grid "
+               "ships the MEE/NBS national factor excluding market-traded non-fossil electricity "
+               "as a proxy); this is an ILLUSTRATIVE value (grid average with tracked renewables "
+               "removed)."),
     DemoFactor("electricity.grid", "HK", "kWh", 0.39, "2018-04-01",
-               "Hong Kong grid electricity: the bundled library has no Hong Kong factor; value "
-               "of the order of the local utilities' published rates. ILLUSTRATIVE."),
+               "Hong Kong grid electricity: the bundled library has only a generation-based proxy "
+               "(Ember) for Hong Kong; value of the order of the local utilities' published "
+               "rates. ILLUSTRATIVE."),
     DemoFactor(SUPPLIER_PANEL, "GLO", "item", 41.2, "2018-04-01",
                "Cradle-to-gate footprint of one 14-inch notebook LCD panel reported by the "
                "fictional supplier ACME Displays, FY2022/23 data. ILLUSTRATIVE.",

@@ -7,8 +7,10 @@ chapter 4.0 "测量并报告年度排放". Scope 2 is disclosed market-based onl
 
 Every figure below is entered **as published**; lingtan must compute every total and share from
 the lines itself. :data:`EXPECTED` holds the report's printed totals and shares, so a test can
-compare lingtan's computed numbers with them; :data:`REPORT_ERRATA` lists where the printed
-numbers disagree with their own lines and why.
+compare lingtan's computed numbers with them. Where the printed numbers disagree with their own
+lines is not written down here: ``lingtan reconcile`` finds it from the report's published
+figures, which the workspace carries as data (``published/figures.csv``,
+:mod:`lingtan.modules.demo.published`; docs/reconcile.md).
 """
 
 from __future__ import annotations
@@ -126,8 +128,8 @@ class PublishedYear(TypedDict):
     summary_1e4_t: dict[str, float]
 
 
-#: The report's published totals and shares, as printed (including its errors; see
-#: :data:`REPORT_ERRATA`). Keys of ``scope_share_pct`` and ``summary_1e4_t``: ``scope1``,
+#: The report's published totals and shares, as printed (including its errors, which
+#: ``lingtan reconcile`` lists). Keys of ``scope_share_pct`` and ``summary_1e4_t``: ``scope1``,
 #: ``scope2_market``, ``scope3``, ``total``.
 EXPECTED: Final[dict[str, PublishedYear]] = {
     "FY2018/19": {
@@ -164,66 +166,6 @@ EXPECTED: Final[dict[str, PublishedYear]] = {
     },
 }  # fmt: skip
 
-
-@dataclass(frozen=True)
-class Erratum:
-    """A printed number that disagrees with the report's own lines.
-
-    Attributes:
-        fiscal_year: the year concerned.
-        item: what the number is (``"share_pct.s3.c1"`` …).
-        printed: the value as printed (None for a labelling issue).
-        computed: the value computed from the report's lines, same unit and rounding (None for
-            a labelling issue).
-        explanation: why they differ and which value lingtan reports.
-    """
-
-    fiscal_year: str
-    item: str
-    printed: float | None
-    computed: float | None
-    explanation: str
-
-
-#: Where the printed report disagrees with its own lines. lingtan always reports the computed
-#: value; tests compare computed shares with :data:`EXPECTED` except for these items.
-REPORT_ERRATA: Final[tuple[Erratum, ...]] = (
-    Erratum(
-        "FY2023/24",
-        "share_pct.s3.c1",
-        46.16,
-        43.03,
-        "Category 1 share printed 46.16 %, but 6,507,693 / 15,123,029 = 43.03 %. 46.16 % is the "
-        "FY2022/23 share (8,662,378 / 18,767,323), an apparent copy error; with it the printed "
-        "FY2023/24 category shares add up to 102.96 % against a printed Scope 3 share of 99.85 %.",
-    ),
-    Erratum(
-        "FY2022/23",
-        "share_pct.scope2_market",
-        0.11,
-        0.10,
-        "Scope 2 share printed 0.11 %, but 19,540 / 18,767,323 = 0.104 % → 0.10 %. Apparently "
-        "rounded up so that the printed scope shares (0.03 + 0.11 + 99.86) add up to 100 %.",
-    ),
-    Erratum(
-        "FY2018/19",
-        "summary_1e4_t.total",
-        2046.46,
-        2046.45,
-        "Base-year summary: 0.60 + 2.60 + 2043.25 = 2046.45 × 10⁴ t, printed total 2046.46 "
-        "(components rounded to 10⁴ t). The entered lines sum to 20,464,500 t.",
-    ),
-    Erratum(
-        "FY2022/23",
-        "unit_label",
-        None,
-        None,
-        "Both appendix tables label amounts '排放量（吨CO2）' (t CO2) while the inventory covers "
-        "all Kyoto gases under ISO 14064-1 and the GHG Protocol; the figures are entered as "
-        "t CO2e. "
-        "Applies to FY2023/24 too. The report does not name its GWP set.",
-    ),
-)
 
 _YAML = f"""\
 # Demo workspace (a): the source report's disclosed GHG inventory (ISO 14064-1 / GHG Protocol).
@@ -263,19 +205,25 @@ DISCLOSED_HEADER: Final = ("site", "date", "scope", "category", "co2e", "unit", 
 def write_disclosed_workspace(directory: Path) -> list[Path]:
     """Write workspace (a), the source report's disclosed inventory, into ``directory``.
 
-    Files: ``lingtan.yaml`` and ``disclosed_inventory.csv`` (``disclosed`` template, one row per
-    reported line, ``co2e`` in t CO2e, ``date`` = first day of the fiscal year).
+    Files: ``lingtan.yaml``, ``disclosed_inventory.csv`` (``disclosed`` template, one row per
+    reported line, ``co2e`` in t CO2e, ``date`` = first day of the fiscal year) and
+    ``published/figures.csv`` (the report's printed figures, for ``lingtan reconcile``).
 
     Returns:
-        The paths written, in writing order.
+        The configuration and import files written, in writing order (not the published
+        figures, which are not an activity file).
     """
+    from lingtan.modules.demo.published import write_published_figures
+
     directory.mkdir(parents=True, exist_ok=True)
     rows = [
         (SITE_ID, FY_START[ln.fiscal_year], ln.scope, ln.category, ln.co2e_t, "t",
          ln.basis if ln.scope == 2 else None, ln.source_note)
         for ln in disclosed_lines()
     ]  # fmt: skip
-    return [
+    written = [
         write_text(directory / "lingtan.yaml", _YAML),
         write_text(directory / "disclosed_inventory.csv", csv_text(DISCLOSED_HEADER, rows)),
     ]
+    write_published_figures(directory)
+    return written

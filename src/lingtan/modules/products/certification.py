@@ -292,3 +292,64 @@ def _register_checks(
     rules = reg.ClaimRules(require_verification=False)
     result = reg.check_claim(claim, credits, rules)
     return [dict(c.to_dict()) for c in result.checks]
+
+
+# -- issued claims: the public evidence, frozen ------------------------------------------------
+
+#: format tag of an issued-claim record
+ISSUED_FORMAT = "lingtan.issued-claim/1"
+
+
+def issued_record(
+    page: dict[str, Any],
+    *,
+    version: int,
+    previous: str | None,
+    issued_at: str,
+    issued_by: str,
+    inputs: dict[str, Any],
+    public: bool,
+    url: str | None = None,
+) -> dict[str, Any]:
+    """The immutable record of an issued claim (decision 0030): ``page`` is everything its
+    public page shows (footprint per unit [kg CO2e] and by stage, the claim with credits,
+    retirements and checks, method, database, GWP set), frozen when issued, so the page never
+    moves when factors change later (ISO 14068-1:2023 §11: the claim's public disclosure
+    documents the footprint and offsets *as claimed*; ISO 14067:2018 §7.3 requires a
+    footprint's date and data basis to be stated). ``inputs`` names what it was computed from
+    (file hashes, grid factor with its source, assessment date, software version);
+    ``previous`` is the sha256 of the version it replaces (None for version 1)."""
+    return {
+        "format": ISSUED_FORMAT,
+        "claim_id": page["claim"]["claim_id"],
+        "product_id": page["product_id"],
+        "configuration_id": page["configuration_id"],
+        "version": int(version),
+        "previous": previous,
+        "issued_at": issued_at,
+        "issued_by": issued_by,
+        "public": bool(public),
+        "url": url,
+        "page": page,
+        "inputs": inputs,
+    }
+
+
+def record_bytes(record: dict[str, Any]) -> bytes:
+    """Canonical JSON (sorted keys, no blanks, UTF-8, no NaN) of a record: its file's bytes."""
+    return json.dumps(
+        record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def record_sha256(record: dict[str, Any]) -> str:
+    """sha256 of :func:`record_bytes`: the record's name."""
+    return hashlib.sha256(record_bytes(record)).hexdigest()
+
+
+def same_evidence(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """True when two records publish the same page (a reissue changing nothing the page
+    shows — footprint, stages, credits, checks — is no new version)."""
+    return record_bytes(a["page"]) == record_bytes(b["page"]) and bool(a["public"]) == bool(
+        b["public"]
+    )

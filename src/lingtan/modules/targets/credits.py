@@ -307,6 +307,12 @@ class Claim:
         reductions_t: reductions achieved and evidenced for the subject [t CO2e].
         reduction_evidence: documents (project reports, meter data, audit) for them.
         net_zero: a net-zero claim (only removals neutralise).
+        inventory_status: completeness of the inventory snapshot the footprint rests on
+            (``complete`` | ``incomplete``; None: not built on a snapshot). An incomplete
+            inventory fails the ``completeness`` check (GHG Protocol ch. 1; ISO 14068-1 requires
+            the footprint of the whole subject).
+        inventory_rows_not_calculated: activity rows that snapshot did not calculate.
+        inventory_snapshot: the snapshot id.
     """
 
     id: str
@@ -320,6 +326,9 @@ class Claim:
     reductions_t: float = 0.0
     reduction_evidence: tuple[str, ...] = ()
     net_zero: bool = False
+    inventory_status: str | None = None
+    inventory_rows_not_calculated: int = 0
+    inventory_snapshot: str = ""
 
 
 @dataclass(frozen=True)
@@ -378,6 +387,8 @@ class ClaimResult:
             "period": {"start": c.period_start.isoformat(), "end": c.period_end.isoformat()},
             "net_zero": c.net_zero,
             "valid": self.valid,
+            "inventory_status": c.inventory_status,
+            "inventory_rows_not_calculated": c.inventory_rows_not_calculated,
             "footprint_t": c.footprint_t,
             "reductions_t": c.reductions_t,
             "residual_t": self.residual_t,
@@ -421,6 +432,15 @@ def check_claim(
             "reductions", ok,
             f"{claim.reductions_t:,.3f} t evidenced by {len(claim.reduction_evidence)} document(s)"
             if ok else "no evidenced reduction: reduce before compensating (ISO 14068-1)",
+        ))  # fmt: skip
+    if claim.inventory_status is not None:
+        complete = claim.inventory_status == "complete"
+        snap = f"snapshot {claim.inventory_snapshot[:16]}" if claim.inventory_snapshot else "the"
+        checks.append(ClaimCheck(
+            "completeness", complete,
+            f"built on {snap} inventory, complete" if complete else
+            f"built on an INCOMPLETE inventory ({snap}: {claim.inventory_rows_not_calculated} "
+            "activity rows not calculated): the footprint is understated",
         ))  # fmt: skip
     residual = claim.footprint_t
     cover = retired >= residual - 1e-9

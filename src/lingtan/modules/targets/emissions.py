@@ -37,6 +37,8 @@ class YearEmissions:
         scope3_total: Scope 3 total when no category split is known (e.g. a base year
             disclosed only in total); must equal the category sum when both are given.
         source: where the figures come from (snapshot id, report table …).
+        incomplete_rows: activity rows the inventory could not calculate (0: complete;
+            docs/completeness.md, GHG Protocol ch. 1 completeness): a status built on it says so.
     """
 
     year: int
@@ -46,6 +48,12 @@ class YearEmissions:
     scope3_by_category: Mapping[int, float] = field(default_factory=dict)
     scope3_total: float | None = None
     source: str = ""
+    incomplete_rows: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """False when the inventory behind these figures left activity rows out."""
+        return self.incomplete_rows == 0
 
     def __post_init__(self) -> None:
         for name in ("scope1", "scope2_market"):
@@ -117,6 +125,7 @@ def year_emissions_from_inventory(
         scope3_by_category=by_cat if scope3_split else {},
         scope3_total=None if scope3_split else s3,
         source=f"inventory {inv.fiscal_year}, snapshot {inv.snapshot_id[:16]}".rstrip(", "),
+        incomplete_rows=inv.completeness.rows_not_calculated,
     )
 
 

@@ -131,11 +131,15 @@ def report_projects() -> list[Project]:
     return [
         Project(
             "HF-PV3", "Hefei (LCFC) rooftop PV phase 3, 3 MW (光伏三期)",
-            ProjectType.RENEWABLE_ONSITE, region="CN-AH", site="LCFC Hefei",
+            ProjectType.RENEWABLE_ONSITE, region="CN", site="LCFC Hefei",
             savings=(Saving("electricity", 2.8, "GWh"),), life_years=25, start_year=2023,
+            factor_as_of=date(2021, 7, 1),
             source=f"{hefei}: 每年节能量280万度/年，减少能耗344.12吨标煤/年，减少二氧化碳1600吨",
             reported=ReportedFigures(344.12, 1600.0, -2,
-                "t CO2 printed to the hundred; no factor named"),
+                "t CO2 printed to the hundred; no factor named: reproduced with the report's "
+                "stated basis (footnote 8, 2021 national 0.5568 → 1 559 t)"),
+            note="the report's basis (footnote 8): the 2021 national average, not Anhui's "
+            "provincial factor (2023: 0.6553 → 1 835 t)",
         ),
         Project(
             "HF-N2", "Hefei cryogenic nitrogen plant, 2000 m³/h (深冷制氮)",
@@ -144,20 +148,21 @@ def report_projects() -> list[Project]:
             source=f"{hefei}: 每年节电量390万度/年，减少能耗479.31吨标煤/年，减少二氧化碳2510吨",
             reported=ReportedFigures(479.31, 2510.0, 0,
                 "2 510 t implies 0.6436 kg CO2/kWh (2 510 / 3.9 GWh), a factor the report does "
-                "not name and that is not in the bundled library (MEE 2022 national 0.5703 → "
-                "2 224 t); not reproduced"),
+                "not name and that no MEE/NBS table publishes (Anhui 2023 0.6553 → 2 556 t; "
+                "2021 national 0.5568 → 2 172 t); not reproduced"),
             note="in operation from end of March 2024",
         ),
         Project(
             "SZ-PV", "Shenzhen (South smart manufacturing base) PV (基地光伏发电项目)",
-            ProjectType.RENEWABLE_ONSITE, region="CN-GD", site="Shenzhen",
+            ProjectType.RENEWABLE_ONSITE, region="CN", site="Shenzhen",
             savings=(Saving("electricity", 2.8, "GWh"),), life_years=25, start_year=2023,
             factor_as_of=date(2021, 7, 1),
             source=f"{REPORT}, 5.0 联想南方智能制造基地: 年发电量280万度，"
             "可减少二氧化碳排放量1559吨; "
             "footnote 8: 依据2021年全国电力平均碳排因子0.5568 kgCO2/kWh",
             reported=ReportedFigures(None, 1559.0, 0, "factor as footnote 8: 2021 national"),
-            note="grid-connected June 2023; the report uses the 2021 national factor",
+            note="grid-connected June 2023; the report uses the 2021 national factor (region CN: "
+            "not Guangdong's provincial factor)",
         ),
         Project(
             "WH-CW", "Wuhan cooling-water retrofit (冷却水改造)", ProjectType.EFFICIENCY,

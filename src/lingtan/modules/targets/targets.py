@@ -209,11 +209,15 @@ class ProgressPoint:
     gap_t: float | None
     status: Status
     note: str = ""
+    #: activity rows the year's inventory did not calculate (0: complete)
+    incomplete_rows: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {
             "year": self.label,
+            "inventory_complete": self.incomplete_rows == 0,
+            "incomplete_rows": self.incomplete_rows,
             "pathway_pct_of_base": self.pathway_pct_of_base,
             "pathway": self.pathway,
             "actual": self.actual,
@@ -242,6 +246,24 @@ class TargetProgress:
     latest_year: str | None
     rule: str = STATUS_RULE
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: years whose inventory is incomplete among the base year and the status year
+    incomplete_years: tuple[str, ...] = ()
+
+    @property
+    def on_incomplete_inventory(self) -> bool:
+        """True when the status or its base rests on an incomplete inventory."""
+        return bool(self.incomplete_years)
+
+    @property
+    def completeness_note(self) -> str:
+        """Empty, or a sentence naming the incomplete inventories the status rests on."""
+        if not self.incomplete_years:
+            return ""
+        rows = {p.label: p.incomplete_rows for p in self.points}
+        parts = ", ".join(
+            f"{y} ({rows.get(y, 0)} activity rows not calculated)" for y in self.incomplete_years
+        )
+        return f"built on an incomplete inventory: {parts}"
 
     def to_dict(self, calendar: FiscalCalendar) -> dict[str, Any]:
         """JSON form."""
@@ -251,6 +273,9 @@ class TargetProgress:
             "base_value": self.base_value,
             "target_value": self.target_value,
             "status": self.status.value,
+            "inventory_complete": not self.incomplete_years,
+            "incomplete_years": list(self.incomplete_years),
+            "completeness_note": self.completeness_note,
             "latest_year": self.latest_year,
             "reported_status": self.target.reported_status,
             "rule": self.rule,
@@ -338,6 +363,7 @@ def track_target(
                 gap_t=gap,
                 status=status,
                 note="" if actual is not None or y not in emissions else note,
+                incomplete_rows=_incomplete_rows(emissions.get(y)),
             )
         )
     measured = [p for p in points if p.actual is not None and p.year > target.base_year]
@@ -346,6 +372,9 @@ def track_target(
     if latest is None:
         later = [p.note for p in points if p.note and p.year > target.base_year]
         notes.extend(r for r in dict.fromkeys(later) if r not in notes)
+    # completeness (GHG Protocol ch. 1): a status on an incomplete inventory says so
+    used = [p for p in points if p.year == target.base_year or p is latest]
+    incomplete = tuple(p.label for p in used if p.incomplete_rows)
     return TargetProgress(
         target=target,
         unit=unit,
@@ -355,7 +384,12 @@ def track_target(
         status=status,
         latest_year=None if latest is None else latest.label,
         notes=tuple(notes),
+        incomplete_years=incomplete,
     )
+
+
+def _incomplete_rows(e: YearEmissions | None) -> int:
+    return 0 if e is None else e.incomplete_rows
 
 
 def required_reduction_pct(target: Target, year: int) -> float:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from lingtan.adapters.api import services
 from lingtan.adapters.api.deps import CurrentUser, DbDep, Editor, Reader
@@ -24,6 +24,7 @@ from lingtan.adapters.api.schemas import (
     QuarantinedRowPublic,
     TemplatePublic,
 )
+from lingtan.adapters.api.services.imports import DuplicateUploadError, resolve_pending
 
 router = APIRouter(tags=["imports"])
 BatchRef = Annotated[str | None, Form(pattern=r"^[0-9a-f]{64}$")]
@@ -51,10 +52,26 @@ def download_template(
     return file_response(*services.template_file(name, format))
 
 
+_DUPLICATE_409: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "The file's rows largely repeat an earlier batch (≥ 50 %): nothing was "
+        "queued. `error.batch` names it (id, file name, imported at, overlap %); send the file "
+        "again with `on_duplicate` = `append` or `supersede`, or answer "
+        "`POST /orgs/{org}/imports/pending/{error.upload_id}`.",
+        "content": {"application/json": {}},
+    }
+}
+
+
+def _conflict(exc: DuplicateUploadError) -> JSONResponse:
+    return JSONResponse({"error": exc.to_dict()}, status_code=409)
+
+
 @router.post(
     "/orgs/{org}/imports",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=errors(401, 403, 404, 413, 422),
+    responses={**errors(401, 403, 404, 413, 422), **_DUPLICATE_409},
+    response_model=JobPublic,
 )
 def upload(
     request: Request,
@@ -64,22 +81,52 @@ def upload(
     template: Annotated[str | None, Form(max_length=50, pattern=r"^[a-z0-9_]+$")] = None,
     supersedes: BatchRef = None,
     fixes: BatchRef = None,
-) -> JobPublic:
+    on_duplicate: Annotated[
+        Literal["append", "supersede"] | None,
+        Form(description="What to do when the file repeats an earlier batch (see 409)"),
+    ] = None,
+) -> JobPublic | JSONResponse:
     """Upload an activity file: it is saved and imported by a background job (poll
-    ``/orgs/{org}/jobs/{id}``; the result lists the rejected rows)."""
+    ``/orgs/{org}/jobs/{id}``; the result lists the rejected rows). A file whose rows largely
+    repeat an earlier batch answers 409 unless ``on_duplicate`` (or ``supersedes``) says
+    what to do."""
     limit = tenant.settings.max_upload_mb * 1024 * 1024
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise ApiError(413, "too_large", f"larger than {tenant.settings.max_upload_mb} MB")
-    job = services.start_import(
-        db,
-        tenant,
-        file_name=file.filename or "upload.csv",
-        data=data,
-        template=template,
-        supersedes=supersedes,
-        fixes=fixes,
-    )
+    try:
+        job = services.start_import(
+            db,
+            tenant,
+            file_name=file.filename or "upload.csv",
+            data=data,
+            template=template,
+            supersedes=supersedes,
+            fixes=fixes,
+            on_duplicate=on_duplicate,
+        )
+    except DuplicateUploadError as exc:
+        return _conflict(exc)
+    _wake(request)
+    return JobPublic.model_validate(job)
+
+
+@router.post(
+    "/orgs/{org}/imports/pending/{upload_id}",
+    responses=errors(401, 403, 404, 422),
+)
+def answer_pending(
+    request: Request,
+    upload_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")],
+    decision: Annotated[Literal["append", "supersede", "cancel"], Form()],
+    db: DbDep,
+    tenant: Editor,
+) -> JobPublic | None:
+    """Answer a 409 of an upload: ``append`` (keep both) or ``supersede`` (replace the batch
+    it repeats) queues its import (the job); ``cancel`` discards the file (null)."""
+    job = resolve_pending(db, tenant, upload_id, decision)
+    if job is None:
+        return None
     _wake(request)
     return JobPublic.model_validate(job)
 

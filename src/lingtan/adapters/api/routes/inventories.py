@@ -49,9 +49,12 @@ def list_snapshots(
         str | None, Query(max_length=20, pattern=r"^(?:FY|CY|fy|cy)?\d{4}(?:[-/]\d{2,4})?$")
     ] = None,
 ) -> list[SnapshotPublic]:
-    """Stored calculations, newest first."""
+    """Stored calculations, newest first, each with its completeness ``status``."""
+    from lingtan.adapters.api.services.inventories import snapshot_summary
+
     return [
-        SnapshotPublic.model_validate(s) for s in services.list_snapshots(db, tenant, fiscal_year)
+        SnapshotPublic.model_validate(snapshot_summary(s))
+        for s in services.list_snapshots(db, tenant, fiscal_year)
     ]
 
 
@@ -64,7 +67,8 @@ def inventory_years(db: DbDep, tenant: Reader) -> InventoryYears:
 @router.get("/inventories/{fiscal_year}", responses=READ_ERRORS)
 def inventory(fiscal_year: FiscalYearPath, db: DbDep, tenant: Reader) -> dict[str, Any]:
     """The inventory of a fiscal year (newest snapshot): the document of docs/output.md
-    plus ``fiscal_years``, ``base_year``, ``trend`` and ``aggregate_rows``."""
+    (with its ``completeness`` section and ``status``) plus ``fiscal_years``, ``base_year``,
+    ``trend`` and ``aggregate_rows``."""
     return services.inventory_view(db, tenant, fiscal_year)
 
 

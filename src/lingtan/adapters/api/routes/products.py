@@ -302,3 +302,47 @@ def get_pact(
 ) -> dict[str, Any]:
     """The configuration's cradle-to-gate footprint as a PACT v2 ``ProductFootprint``."""
     return svc.pact_export(db, tenant, product, config, gwp_set=gwp, on=on)
+
+
+class ClaimVersionOut(BaseModel):
+    """One issued version of a claim (decision 0030)."""
+
+    version: int
+    sha256: str
+    issued_at: str
+    issued_by: str
+    footprint_kg_co2e_per_unit: float
+    retired_t_co2e: float
+    public_url: str | None
+
+
+class IssuedOut(BaseModel):
+    """The result of issuing a claim: the version in force (new or unchanged) and all."""
+
+    version: int
+    sha256: str
+    created: bool
+    public_url: str | None
+    versions: list[ClaimVersionOut]
+
+
+@router.get("/{product}/{config}/claim/versions", responses=READ_ERRORS)
+def get_claim_versions(
+    product: ProductPath, config: ConfigPath, db: DbDep, tenant: Reader
+) -> list[ClaimVersionOut]:
+    """Every issued version of the configuration's claim, oldest first, with its public page
+    (``/p/{org}/{product}/{config}/v/{n}``)."""
+    return [
+        ClaimVersionOut.model_validate(v) for v in svc.claim_versions(db, tenant, product, config)
+    ]
+
+
+@router.post("/{product}/{config}/claim/issue", responses={**WRITE_ERRORS, **errors(409)})
+def post_issue_claim(
+    product: ProductPath, config: ConfigPath, db: DbDep, tenant: Editor
+) -> IssuedOut:
+    """Issue (or reissue) the configuration's claim: the footprint, stages, credits and checks
+    its public page shows are frozen as a new immutable version when they changed since the
+    last one (``created``); otherwise the last version stands. 409 when the claim does not
+    hold. Audited (``products.claim_issue``)."""
+    return IssuedOut.model_validate(svc.issue_claim(db, tenant, product, config))

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from lingtan.adapters.api.errors import ApiError, forbidden, not_found
-from lingtan.adapters.store.scoping import set_tenant
+from lingtan.adapters.store.scoping import ACTOR_KEY, set_tenant
 from lingtan.adapters.store.tenancy import (
     Action,
     Organisation,
@@ -98,6 +98,9 @@ def open_tenant(
     if m is None:
         raise not_found(f"organisation {slug!r}")
     set_tenant(db, organisation.id)
+    # the one place the caller becomes the audit actor of every change the request makes
+    # (API routes and web pages alike; jobs inherit it through the job's created_by)
+    db.info[ACTOR_KEY] = actor
     return TenantContext(
         organisation=organisation,
         role=Role(m.role),

@@ -9,13 +9,14 @@ is removed when the job ends.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +41,47 @@ def safe_file_name(name: str) -> str:
     return f"{stem[:150]}{suffix.lower()}"
 
 
+class DuplicateUploadError(ApiError):
+    """409: the uploaded file's rows largely repeat an earlier batch
+    (:func:`lingtan.adapters.io.importer.find_overlap`); nothing was queued. The file is kept
+    as a pending upload (``upload_id``) that :func:`resolve_pending` imports (append or
+    supersede) or discards; the same file may also be sent again with ``on_duplicate``."""
+
+    def __init__(self, overlap: Any, upload_id: str, file_name: str) -> None:
+        o = overlap
+        super().__init__(
+            409,
+            "duplicate_import",
+            f"{file_name}: {o.percent} % of its rows ({o.rows_matching} of {o.rows_new}) "
+            f"repeat batch {o.batch_id[:12]} ({o.file_name}, imported "
+            f"{o.imported_at:%Y-%m-%d %H:%M} UTC); send it again with on_duplicate=append "
+            f"(keep both) or on_duplicate=supersede (replace that batch)",
+            "file",
+        )
+        self.overlap = overlap
+        self.upload_id = upload_id
+        self.file_name = file_name
+
+    def to_dict(self) -> dict[str, Any]:
+        """The 409 body's ``error`` object: code, message, field and the batch repeated."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "field": self.field,
+            "batch": self.overlap.to_dict(),
+            "upload_id": self.upload_id,
+            "resubmit": {
+                "append": {"on_duplicate": "append"},
+                "supersede": {"on_duplicate": "supersede", "supersedes": self.overlap.batch_id},
+            },
+        }
+
+
+OnDuplicate = Literal["append", "supersede"]
+PENDING_FILE = ".pending.json"
+_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
 def start_import(
     db: Session,
     tenant: TenantContext,
@@ -49,12 +91,20 @@ def start_import(
     template: str | None = None,
     supersedes: str | None = None,
     fixes: str | None = None,
+    on_duplicate: OnDuplicate | None = None,
 ) -> Job:
     """Save an uploaded activity file and queue its import.
 
+    Unless ``on_duplicate`` or ``supersedes`` says what to do with a repeat, the file is read
+    once here and compared with the active batches: when its rows largely repeat one
+    (:func:`lingtan.adapters.io.importer.find_overlap`, ≥ 50 %), nothing is queued and
+    :class:`DuplicateUploadError` (409) names that batch. ``on_duplicate="append"`` keeps both;
+    ``"supersede"`` replaces the batch the file repeats (found the same way).
+
     Raises:
         ApiError: 422 not a CSV / XLSX file, empty, unknown template, or ``supersedes`` /
-            ``fixes`` naming no batch; 413 too large.
+            ``fixes`` naming no batch, or the file cannot be read; 413 too large; 409
+            (:class:`DuplicateUploadError`) the file repeats an earlier batch.
     """
     from lingtan.core.templates import TEMPLATES
 
@@ -85,7 +135,72 @@ def start_import(
         "template": template,
         "supersedes": supersedes,
         "fixes": fixes,
+        "append": on_duplicate == "append",
     }
+    if supersedes is None and on_duplicate != "append":
+        overlap = _overlap(tenant, path, template)
+        if overlap is not None and on_duplicate is None:
+            (folder / PENDING_FILE).write_text(
+                json.dumps({**params, "supersede_batch": overlap.batch_id}), encoding="utf-8"
+            )
+            raise DuplicateUploadError(overlap, folder.name, name)
+        if on_duplicate == "supersede":
+            if overlap is None:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise invalid(
+                    f"{name}: no earlier batch shares 50 % of its rows; nothing to supersede "
+                    "(import it without on_duplicate, or name the batch in supersedes)",
+                    "on_duplicate",
+                )
+            params["supersedes"] = overlap.batch_id
+    return _queue_import(db, tenant, params, folder, len(data))
+
+
+def _overlap(tenant: TenantContext, path: Path, template: str | None) -> Any:
+    """The batch the saved upload largely repeats, or None (also when the file cannot be read:
+    its job then reports why, as for any upload)."""
+    from lingtan.adapters.io.importer import file_overlap
+
+    try:
+        return file_overlap(tenant.workspace(), path, template=template)
+    except LingtanError:
+        return None
+
+
+def resolve_pending(
+    db: Session, tenant: TenantContext, upload_id: str, decision: str
+) -> Job | None:
+    """Answer a :class:`DuplicateUploadError`: ``append`` (keep both) or ``supersede`` (replace the
+    batch it repeats) queues the pending upload's import; ``cancel`` discards it (None).
+
+    Raises:
+        ApiError: 404 no such pending upload; 422 an unknown decision.
+    """
+    if decision not in ("append", "supersede", "cancel"):
+        raise invalid(f"decision {decision!r}: append, supersede or cancel", "decision")
+    if not _UPLOAD_ID.match(upload_id):
+        raise not_found(f"pending upload {upload_id}")
+    folder = tenant.workspace().path / "uploads" / upload_id
+    try:
+        params = json.loads((folder / PENDING_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise not_found(f"pending upload {upload_id}") from None
+    if decision == "cancel":
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    batch = str(params.pop("supersede_batch"))
+    if decision == "append":
+        params["append"] = True
+    else:
+        params["supersedes"] = batch
+    (folder / PENDING_FILE).unlink()
+    return _queue_import(db, tenant, params, folder, Path(str(params["path"])).stat().st_size)
+
+
+def _queue_import(
+    db: Session, tenant: TenantContext, params: dict[str, Any], folder: Path, size: int
+) -> Job:
+    """Queue the import job of a saved upload (audited ``import.queued``)."""
     try:
         job = enqueue(db, "import", params, created_by=tenant.actor)
         audit.record(
@@ -93,7 +208,13 @@ def start_import(
             organisation_id=tenant.organisation_id,
             action="import.queued",
             target=f"job:{job.id}",
-            after={"file_name": name, "sha256": sha, "bytes": len(data)},
+            after={
+                "file_name": params["file_name"],
+                "sha256": params["sha256"],
+                "bytes": size,
+                **({"append": True} if params.get("append") else {}),
+                **({"supersedes": params["supersedes"]} if params.get("supersedes") else {}),
+            },
         )
         db.commit()
     except BaseException:

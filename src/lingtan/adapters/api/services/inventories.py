@@ -14,11 +14,12 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lingtan.adapters.api.errors import invalid, not_found
+from lingtan.adapters.api.errors import ApiError, invalid, not_found
 from lingtan.adapters.api.services.context import TenantContext, jsonable
 from lingtan.adapters.api.services.imports import fiscal_year_label
 from lingtan.adapters.store.models import Snapshot
 from lingtan.core.errors import LingtanError
+from lingtan.core.gwp import CO2_BIOGENIC
 from lingtan.core.inventory import Inventory
 
 BREAKDOWNS = ("scope", "category", "site", "entity", "month", "gas", "iso_category", "tier")
@@ -33,6 +34,23 @@ def list_snapshots(
     if fiscal_year:
         q = q.where(Snapshot.fiscal_year == fiscal_year_label(tenant, fiscal_year))
     return list(db.scalars(q))
+
+
+def snapshot_summary(snap: Snapshot) -> dict[str, Any]:
+    """A stored snapshot with its completeness status (``SnapshotPublic``)."""
+    from lingtan.adapters.compute.runner import snapshot_completeness
+
+    c = snapshot_completeness(snap)
+    return {
+        "id": snap.id,
+        "fiscal_year": snap.fiscal_year,
+        "created_at": snap.created_at,
+        "gwp_set": snap.gwp_set,
+        "consolidation": snap.consolidation,
+        "total_market_t": snap.total_market_t,
+        "status": c.status,
+        "rows_not_calculated": c.rows_not_calculated,
+    }
 
 
 def _latest(db: Session, tenant: TenantContext, fiscal_year: str) -> Snapshot:
@@ -56,7 +74,17 @@ def latest_inventory(db: Session, tenant: TenantContext, fiscal_year: str) -> In
     """
     from lingtan.adapters.compute.runner import inventory_from_snapshot
 
-    return inventory_from_snapshot(_latest(db, tenant, fiscal_year))
+    snap = _latest(db, tenant, fiscal_year)
+    return inventory_from_snapshot(snap, _snapshots_dir(tenant))
+
+
+def _snapshots_dir(tenant: TenantContext) -> Path | None:
+    """The organisation's snapshot folder (frozen GWP values, for the table by gas of a
+    snapshot stored before it existed), None when it has no workspace folder."""
+    try:
+        return tenant.workspace().snapshots_dir
+    except (ApiError, LingtanError):
+        return None
 
 
 def inventory_years(db: Session, tenant: TenantContext) -> dict[str, Any]:
@@ -70,8 +98,15 @@ def inventory_years(db: Session, tenant: TenantContext) -> dict[str, Any]:
     years = sorted(newest)
     trend = []
     for fy in years:
-        totals = inventory_from_snapshot(newest[fy]).totals()
-        trend.append({"fiscal_year": fy, "snapshot_id": newest[fy].id, **jsonable(totals)})
+        inv = inventory_from_snapshot(newest[fy])
+        trend.append(
+            {
+                "fiscal_year": fy,
+                "snapshot_id": newest[fy].id,
+                **jsonable(inv.totals()),
+                "status": inv.status,
+            }
+        )
     try:
         cfg = tenant.workspace().config
         base = cfg.period(cfg.base_year).label if cfg.base_year else None
@@ -83,7 +118,8 @@ def inventory_years(db: Session, tenant: TenantContext) -> dict[str, Any]:
 def inventory_view(db: Session, tenant: TenantContext, fiscal_year: str) -> dict[str, Any]:
     """Everything a dashboard or inventory page shows for one fiscal year: the inventory
     document (``Inventory.to_dict``: totals, breakdowns, shares, completeness, data quality,
-    uncertainty), plus ``fiscal_years``, ``base_year``, ``trend`` and ``aggregate_rows``
+    uncertainty), ``status`` (``complete`` | ``incomplete``), plus ``fiscal_years``,
+    ``base_year``, ``trend`` and ``aggregate_rows``
     (scope × category × site × month × gas rows [t CO2e] for tables and drill-down).
 
     Raises:
@@ -91,6 +127,7 @@ def inventory_view(db: Session, tenant: TenantContext, fiscal_year: str) -> dict
     """
     inv = latest_inventory(db, tenant, fiscal_year)
     doc = jsonable(inv.to_dict())
+    doc["status"] = inv.status  # complete | incomplete (the details: doc["completeness"])
     doc.update(inventory_years(db, tenant))
     doc["aggregate_rows"] = [
         {
@@ -129,7 +166,7 @@ def breakdown(
         values = {str(k): v for k, v in inv.by_entity(basis).items()}
     elif by == "category":
         for r in inv.rows:
-            if r.basis in ("both", basis):
+            if r.basis in ("both", basis) and r.gas != CO2_BIOGENIC:  # outside the scopes
                 key = f"{r.scope}.{r.category}"
                 values[key] = values.get(key, 0.0) + r.co2e_kg / 1000.0
     else:
@@ -150,6 +187,7 @@ def breakdown(
         "unit": "t CO2e",
         "total_tco2e": round(total, 6),
         "rows": rows,
+        "status": inv.status,
     }
 
 

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ PRODUCTS_DIR = "products"
 FAMILY_FILE = "family.yaml"
 CLAIMS_FILE = "claims.yaml"
 PACT_DIR = "pact"
+#: issued claims, one immutable ``<sha256>.json`` per version (decision 0030)
+ISSUED_DIR = "issued"
 #: largest PACT document accepted [bytes of JSON]
 MAX_PACT_BYTES = 1024 * 1024
 GWP_SETS = ("AR4", "AR5", "AR6")
@@ -122,7 +125,11 @@ def public_url(base_url: str, org: str, product: str, config: str) -> str:
 
 
 def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and not _is_issued(folder, p)
+    )
     out = []
     for p in files:
         st = p.stat()
@@ -131,6 +138,8 @@ def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 _lock = threading.Lock()
+_issue_lock = threading.Lock()
+_log = logging.getLogger("lingtan.products")
 _benches: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
@@ -562,45 +571,26 @@ def import_pact(db: Session, tenant: TenantContext, document: Any) -> dict[str, 
     return {"file": name, "footprints": [dict(jsonable(d)) for d in docs]}
 
 
-# -- public evidence page --------------------------------------------------------------------------
+# -- issued claims and the public evidence page ----------------------------------------------------
 
 
-def public_evidence(
-    db: Session, base_url: str, org: str, product: str, config: str
-) -> dict[str, Any]:
-    """What the public evidence page of a configuration shows (no login): the organisation's
-    name, the product and configuration names, the claimed footprint per product by stage
-    with shares, the method, and the claim's evidence (period, units, reductions, retirements,
-    checks). Only for a configuration whose claim is ``public: true``.
+def _is_issued(folder: Path, path: Path) -> bool:
+    rel = path.relative_to(folder).parts
+    return bool(rel) and rel[0] == ISSUED_DIR
 
-    Raises:
-        ApiError: 404 otherwise (unknown organisation, product, or not published).
-    """
-    from lingtan.adapters.store.tenancy import organisation_by_slug
 
-    organisation = organisation_by_slug(db, org)
-    gone = not_found(f"evidence page {org}/{product}/{config}")
-    if organisation is None or not organisation.workspace_path:
-        raise gone
-    try:
-        data = _load(products_folder(organisation.workspace_path), "AR6")
-    except ApiError:
-        raise gone from None
-    spec = None if data is None else data.claim_for(product, config)
-    if data is None or spec is None or not spec.public:
-        raise gone
-    try:
-        _check_known(data, product, config)
-        claim = _claim(data, spec, base_url, org)
-    except ApiError:
-        raise gone from None
+def _page(organisation: str, claim: Any, spec: ClaimSpec) -> dict[str, Any]:
+    """What a claim's public page shows: never the bill of materials, suppliers, materials or
+    hot spots (the claim's own evidence references are published)."""
     fp = claim.footprint
     total = fp.total
     stages = fp.by_stage()
+    claim_doc = claim.to_dict()
+    claim_doc.pop("evidence_url", None)  # the page's own address, not part of the evidence
     return dict(
         jsonable(
             {
-                "organisation": str(organisation.name),
+                "organisation": organisation,
                 "product_id": fp.product_id,
                 "product_name": fp.product_name,
                 "configuration_id": fp.configuration_id,
@@ -613,10 +603,278 @@ def public_evidence(
                 "method": fp.method,
                 "database": fp.database,
                 "system_boundary": "cradle-to-grave; cut-off (recycled content) approach",
-                "claim": claim.to_dict(),
+                "assessed_on": spec.period_end.isoformat(),
+                "claim": claim_doc,
             }
         )
     )
+
+
+def _inputs(data: ProductData, spec: ClaimSpec) -> dict[str, Any]:
+    """What an issued claim was computed from: every product file's sha256, the use-phase
+    grid factor (value, region, factor ids) as of the assessment date, the software."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    folder = data.folder
+    files = {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".") and not _is_issued(folder, p)
+    }
+    grid: dict[str, Any] | None = None
+    try:
+        product = replace(data.bench, on=spec.period_end).product(spec.product)
+        cfg = next(c for c in product.configurations if c.config_id == spec.configuration)
+        g = cfg.use.grid if cfg.use is not None else None
+        if g is not None:
+            grid = {"kg_co2e_per_kwh": g.kg_co2e_per_kwh, "region": g.region,
+                    "source": g.source, "gwp_set": g.gwp_set}  # fmt: skip
+    except (LingtanError, StopIteration):
+        grid = None
+    try:
+        software = f"lingtan {version('lingtan')}"
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        software = "lingtan"
+    return dict(
+        jsonable(
+            {
+                "assessed_on": spec.period_end.isoformat(),
+                "gwp_set": data.bench.gwp_set,
+                "database": data.bench.db.name,
+                "supplier_footprints": list(data.bench.replaced),
+                "use_phase_grid": grid,
+                "files_sha256": files,
+                "software": software,
+            }
+        )
+    )
+
+
+def issued_versions(folder: Path, product: str, config: str) -> list[tuple[str, dict[str, Any]]]:
+    """The issued records of a configuration's claim, ``(sha256, record)`` by version. A file
+    whose bytes do not match its name (edited after issue) is left out and logged.
+
+    The records are ``products/issued/<sha256>.json``, written once (decision 0030)."""
+    from lingtan.modules.products.certification import ISSUED_FORMAT
+
+    out: list[tuple[str, dict[str, Any]]] = []
+    where = folder / ISSUED_DIR
+    for path in sorted(where.glob("*.json")) if where.is_dir() else []:
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if sha != path.stem:
+            _log.error("%s: content does not match its name (changed after issue)", path)
+            continue
+        try:
+            rec = json.loads(data)
+        except ValueError:  # pragma: no cover - the hash matched: written by us
+            continue
+        if (
+            isinstance(rec, dict)
+            and rec.get("format") == ISSUED_FORMAT
+            and (rec.get("product_id"), rec.get("configuration_id")) == (product, config)
+        ):
+            out.append((sha, rec))
+    return sorted(out, key=lambda x: int(x[1]["version"]))
+
+
+def issue_record(
+    folder: Path,
+    product: str,
+    config: str,
+    *,
+    organisation: str,
+    issued_by: str,
+    base_url: str,
+    slug: str | None,
+) -> tuple[str, dict[str, Any], bool]:
+    """Issue the claim of a configuration: assess it now (footprint as of its period end)
+    and freeze its public page as ``products/issued/<sha256>.json`` (decision 0030). When the
+    latest issued version publishes the same page, nothing is written. Returns ``(sha256,
+    record, created)``.
+
+    Raises:
+        ApiError: 404 no product data, configuration or claim; 409 the claim does not hold
+            (a failed check is named), or another issue of it is being written.
+    """
+    from lingtan.modules.products.certification import (
+        issued_record,
+        record_bytes,
+        record_sha256,
+        same_evidence,
+    )
+
+    data = _load(folder, "AR6")
+    if data is None:
+        raise not_found("product data")
+    _check_known(data, product, config)
+    spec = data.claim_for(product, config)
+    if spec is None:
+        raise not_found(f"claim of {product}/{config}")
+    claim = _claim(data, spec, base_url, slug or "-")
+    if not claim.valid:
+        failed = "; ".join(f"{c.check}: {c.detail}" for c in claim.checks if not c.ok)
+        raise ApiError(409, "conflict", f"claim {spec.id} does not hold, not issued: {failed}")
+    page = json.loads(record_bytes({"page": _page(organisation, claim, spec)}))["page"]
+    with _issue_lock:
+        versions = issued_versions(folder, product, config)
+        if versions and same_evidence(versions[-1][1], {"page": page, "public": spec.public}):
+            return versions[-1][0], versions[-1][1], False
+        n = int(versions[-1][1]["version"]) + 1 if versions else 1
+        path_url = f"/p/{slug}/{product}/{config}/v/{n}" if slug else None
+        record = issued_record(
+            page,
+            version=n,
+            previous=versions[-1][0] if versions else None,
+            issued_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            issued_by=issued_by,
+            inputs=_inputs(data, spec),
+            public=spec.public,
+            url=None if path_url is None else f"{base_url.rstrip('/')}{path_url}",
+        )
+        sha = record_sha256(record)
+        where = folder / ISSUED_DIR
+        where.mkdir(parents=True, exist_ok=True)
+        key = hashlib.sha256(f"{product}\0{config}".encode()).hexdigest()[:16]
+        try:  # a version number is taken once, also across processes
+            os.close(os.open(where / f".{key}.v{n}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            raise ApiError(
+                409, "conflict", f"claim {spec.id}: version {n} is being issued; try again"
+            ) from None
+        tmp = where / f".{sha}.tmp"
+        tmp.write_bytes(record_bytes(record))
+        os.replace(tmp, where / f"{sha}.json")
+    return sha, record, True
+
+
+def issue_claim(db: Session, tenant: TenantContext, product: str, config: str) -> dict[str, Any]:
+    """Issue (or reissue) a configuration's claim (:func:`issue_record`); audited
+    (``products.claim_issue``) when a new version is written. Returns the version, its sha256,
+    its public page, whether it is new, and every version.
+
+    Raises:
+        ApiError: 404 no such claim; 409 the claim does not hold.
+    """
+    folder = _tenant_folder(tenant)
+    sha, rec, created = issue_record(
+        folder,
+        product,
+        config,
+        organisation=str(tenant.organisation.name),
+        issued_by=tenant.actor,
+        base_url=tenant.settings.base_url,
+        slug=tenant.slug,
+    )
+    if created:
+        try:
+            audit.record(
+                db,
+                organisation_id=tenant.organisation_id,
+                action="products.claim_issue",
+                target=f"{PRODUCTS_DIR}/{ISSUED_DIR}/{sha}.json",
+                after={
+                    "claim_id": rec["claim_id"],
+                    "version": rec["version"],
+                    "previous": rec["previous"],
+                    "sha256": sha,
+                    "footprint_kg_co2e_per_unit": rec["page"]["total_kg_co2e"],
+                    "retired_t_co2e": rec["page"]["claim"]["retired_t_co2e"],
+                },
+            )
+            db.commit()
+        except BaseException:
+            db.rollback()
+            (folder / ISSUED_DIR / f"{sha}.json").unlink(missing_ok=True)
+            raise
+    return {
+        "version": rec["version"],
+        "sha256": sha,
+        "created": created,
+        "public_url": _version_url(tenant.settings.base_url, tenant.slug, rec),
+        "versions": claim_versions(db, tenant, product, config),
+    }
+
+
+def _version_url(base_url: str, org: str, rec: dict[str, Any]) -> str | None:
+    if not rec.get("public"):
+        return None
+    path = f"/p/{org}/{rec['product_id']}/{rec['configuration_id']}/v/{rec['version']}"
+    return f"{base_url.rstrip('/')}{path}"
+
+
+def claim_versions(
+    db: Session, tenant: TenantContext, product: str, config: str
+) -> list[dict[str, Any]]:
+    """Every issued version of a configuration's claim, oldest first: version, sha256, when,
+    by whom, footprint per unit [kg CO2e], credits retired [t], public page (if public).
+
+    Raises:
+        ApiError: 404 when nothing was issued and the organisation has no such configuration.
+    """
+    del db
+    versions = issued_versions(_tenant_folder(tenant), product, config)
+    if not versions:
+        _known_data(tenant, "AR6", product, config)  # 404 for a configuration it does not have
+    return [
+        {
+            "version": r["version"],
+            "sha256": sha,
+            "issued_at": r["issued_at"],
+            "issued_by": r["issued_by"],
+            "footprint_kg_co2e_per_unit": r["page"]["total_kg_co2e"],
+            "retired_t_co2e": r["page"]["claim"]["retired_t_co2e"],
+            "public_url": _version_url(tenant.settings.base_url, tenant.slug, r),
+        }
+        for sha, r in versions
+    ]
+
+
+def public_evidence(
+    db: Session, org: str, product: str, config: str, version: int | None = None
+) -> dict[str, Any]:
+    """The public evidence page of a configuration (no login): the issued record of its claim
+    (the latest version, or ``version``) exactly as issued — nothing is recomputed — with the
+    list of public versions (``version``, ``issued_at``, ``path``). Only public records.
+
+    Raises:
+        ApiError: 404 otherwise (unknown organisation or product, never issued publicly, no
+            such version).
+    """
+    from lingtan.adapters.store.tenancy import organisation_by_slug
+
+    organisation = organisation_by_slug(db, org)
+    gone = not_found(f"evidence page {org}/{product}/{config}")
+    if organisation is None or not organisation.workspace_path:
+        raise gone
+    folder = products_folder(organisation.workspace_path)
+    public = [(sha, r) for sha, r in issued_versions(folder, product, config) if r.get("public")]
+    if not public:
+        raise gone
+    latest = int(public[-1][1]["version"])
+    pick = latest if version is None else version
+    found = next(((sha, r) for sha, r in public if int(r["version"]) == pick), None)
+    if found is None:
+        raise gone
+    sha, rec = found
+    base = f"/p/{org}/{product}/{config}"
+    return {
+        "page": rec["page"],
+        "version": pick,
+        "latest": latest,
+        "sha256": sha,
+        "issued_at": rec["issued_at"],
+        "latest_path": base,
+        "versions": [
+            {
+                "version": int(r["version"]),
+                "issued_at": r["issued_at"],
+                "sha256": s,
+                "path": f"{base}/v/{r['version']}",
+            }
+            for s, r in public
+        ],
+    }
 
 
 # -- the demo --------------------------------------------------------------------------------------
@@ -627,8 +885,8 @@ def write_demo_products(workspace: Path, *, units: int = 10_000) -> Path | None:
     (``products/``: family, inventory, the supplier's PACT SSD footprint) with one public,
     carbon-neutral claim of configuration ``i7-32-1t-GB`` in FY2024/25: fictional credits
     (VCS, improved cookstoves, vintage 2023) retired for the residual, rounded up to whole
-    tonnes — as ``lingtan products demo`` does. Kept when ``products/`` exists; returns the
-    folder written, else None."""
+    tonnes — as ``lingtan products demo`` does — issued at once (its public page frozen,
+    decision 0030). Kept when ``products/`` exists; returns the folder written, else None."""
     from lingtan.adapters.io.lca.native import bundled_text
 
     folder = products_folder(workspace)
@@ -680,4 +938,23 @@ def write_demo_products(workspace: Path, *, units: int = 10_000) -> Path | None:
         header + yaml.safe_dump(claims, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
     os.replace(tmp, folder)
+    issue_record(
+        folder,
+        product,
+        config,
+        organisation=_organisation_name(workspace),
+        issued_by="lingtan demo",
+        base_url="https://example.org/lingtan",
+        slug=None,
+    )  # issued when written: its public page shows these credits from now on
     return folder
+
+
+def _organisation_name(workspace: Path) -> str:
+    """The organisation named by a workspace's ``lingtan.yaml`` (the folder name without)."""
+    from lingtan.adapters.store.config import read_config
+
+    try:
+        return str(read_config(workspace).organisation)
+    except LingtanError:
+        return workspace.name

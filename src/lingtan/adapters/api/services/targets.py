@@ -216,6 +216,8 @@ def _emissions_rows(prog: Programme) -> list[dict[str, Any]]:
             "scope3": e.scope3,
             "scope3_by_category": {str(k): v for k, v in sorted(e.scope3_by_category.items())},
             "source": e.source,
+            "status": "complete" if e.complete else "incomplete",
+            "rows_not_calculated": e.incomplete_rows,
         }
         for y, e in sorted(prog.emissions.items())
     ]

@@ -8,11 +8,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from lingtan.adapters.web import csrf
-from lingtan.adapters.web.pages import admin, auth, imports, inventory, products, reference, targets
+from lingtan.adapters.web.pages import (
+    admin,
+    auth,
+    imports,
+    inventory,
+    products,
+    reconcile,  # issue 10: published figures, reconciled
+    reference,
+    targets,
+)
 
 #: every POST to a page must carry the session's CSRF token (403 otherwise)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.check)])
-for _module in (auth, inventory, targets, products, imports, reference, admin):
+for _module in (auth, inventory, targets, products, imports, reference, admin, reconcile):
     router.include_router(_module.router)
 
 __all__ = ["router"]

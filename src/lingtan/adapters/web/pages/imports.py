@@ -7,11 +7,17 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import escape
 
 from lingtan.adapters.api.errors import ApiError
+from lingtan.adapters.api.services.imports import DuplicateUploadError
+from lingtan.adapters.api.services.imports import resolve_pending as resolve_upload
 from lingtan.adapters.web import backend
 from lingtan.adapters.web.pages._common import org_render
+from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.session import OrgDep, OrgPage, bad_request, not_found, org_page
 
 router = APIRouter()
@@ -66,13 +72,63 @@ async def upload(
         raise bad_request("no file")
     limit = op.tenant.settings.max_upload_mb * 1024 * 1024  # [bytes]
     data = await file.read(limit + 1)  # the service refuses what is larger
-    try:
-        job = backend.start_import(
-            op.db, op.tenant, name, data, template=template or None, fixes=fixes or None
+    try:  # in a thread: the file is read once here to compare it with earlier batches
+        job = await run_in_threadpool(
+            backend.start_import,
+            op.db,
+            op.tenant,
+            name,
+            data,
+            template=template or None,
+            fixes=fixes or None,
         )
+    except DuplicateUploadError as exc:
+        return _confirm(request, op, exc)
     except ApiError as exc:
         raise bad_request(exc.message) from exc
     return _job_response(request, op, job)
+
+
+def _confirm(request: Request, op: OrgPage, exc: DuplicateUploadError) -> Response:
+    """Ask what to do with an upload that repeats an earlier batch (append, supersede or
+    cancel): the partial for HTMX, else a page of its own (409: nothing imported yet)."""
+    pending = {
+        "upload_id": exc.upload_id,
+        "file_name": exc.file_name,
+        "batch": exc.overlap.to_dict(),
+    }
+    if request.headers.get("hx-request"):
+        return org_render(request, op, "_import_confirm.html", "imports", pending=pending)
+    response = org_render(request, op, "import_confirm.html", "imports", pending=pending)
+    response.status_code = 409
+    return response
+
+
+@router.post("/o/{org}/imports/pending/{upload_id}", response_model=None)
+def resolve_pending(
+    request: Request,
+    op: OrgDep,
+    upload_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")],
+    decision: Annotated[Literal["append", "supersede", "cancel"], Form()],
+) -> Response:
+    """The user's answer to a repeated upload: keep both, replace the earlier batch, or
+    cancel (the saved file is removed)."""
+    op.require("edit_data")
+    try:
+        job = resolve_upload(op.db, op.tenant, upload_id, decision)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise not_found(upload_id) from exc
+        raise bad_request(exc.message) from exc
+    if job is None:
+        if request.headers.get("hx-request"):
+            t = translator(request)
+            return HTMLResponse(f'<p class="muted">{escape(t("imports.duplicate_cancelled"))}</p>')
+        return RedirectResponse(f"/o/{op.org.slug}/imports", status_code=303)
+    view = backend.job_status(op.db, op.tenant, str(job.id))
+    if view is None:  # pragma: no cover - the job was just queued
+        raise not_found(str(job.id))
+    return _job_response(request, op, view)
 
 
 @router.post("/o/{org}/calculate", response_model=None)

@@ -1,7 +1,11 @@
 """Dashboard, inventory tables and lineage: from the total down to the activity rows.
 
 Three clicks from the dashboard's total to the rows behind a figure: total → inventory table
-(every figure a link) → lineage (rows, factors, arithmetic, recomputed and checked).
+(every figure a link) → lineage (rows, factors, arithmetic, recomputed and checked). An
+incomplete inventory (docs/completeness.md) carries a banner on both pages that links to the
+inventory page's "not calculated" section (``#not-calculated``). The inventory page ends with
+the table by greenhouse gas (ISO 14064-1:2018 §9.3.1; GHG Protocol Corporate Standard ch. 9),
+biogenic CO2 on its own line outside the scopes (:func:`gas_rows`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from lingtan.adapters.web.pages._common import fy_label, fy_slug, org_render
 from lingtan.adapters.web.rendering import query_string, translator
 from lingtan.adapters.web.session import OrgDep, OrgPage, bad_request, not_found
 from lingtan.adapters.web.tables import breakdown_rows, scope_category_rows
+from lingtan.core.gas_table import COLUMNS, KYOTO_GROUPS, SCOPES
 
 router = APIRouter()
 
@@ -53,6 +58,59 @@ def describe(sel: Mapping[str, Any], basis: str, t: Translator) -> str:
     if not parts:
         parts.append(t("kpi.total"))
     return " · ".join(parts) + f" ({t('basis.' + basis)})"
+
+
+def gas_rows(inv: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the table by greenhouse gas from the inventory document's ``by_kyoto_gas``
+    (docs/output.md): the seven Kyoto gases, the other columns where used, the scope totals
+    [t CO2e; t of gas per cell], then biogenic CO2 outside the scopes [t CO2]. Empty when the
+    inventory has no table (its ``by_kyoto_gas_note`` says why)."""
+    table = inv.get("by_kyoto_gas")
+    if not table:
+        return []
+    scopes = table["scopes"]
+    rows: list[dict[str, Any]] = []
+    for col in COLUMNS:
+        cells = [scopes[s][col] for s in SCOPES]
+        if col in KYOTO_GROUPS or any(c["t_co2e"] for c in cells):
+            rows.append({"kind": "gas", "key": col, "cells": cells})
+    totals = [{"t_co2e": scopes[s]["total_t_co2e"], "t_gas": None} for s in SCOPES]
+    rows.append({"kind": "total", "key": "total", "cells": totals})
+    bio = table["biogenic_co2_t_outside_scopes"]
+    cells = [{"t_co2e": bio.get(s, 0.0), "t_gas": bio.get(s, 0.0)} for s in SCOPES]
+    rows.append({"kind": "biogenic", "key": "biogenic", "cells": cells})
+    return rows
+
+
+def cell_states(
+    inv: Mapping[str, Any], t: Translator
+) -> tuple[Callable[[str, str], str], Callable[[str, str], str]]:
+    """What a category cell shows instead of a number (docs/completeness.md): ``not_split``
+    (a scope disclosed without a split), ``excluded`` (Scope 3 category in the exclusions
+    register), ``not_reported`` (Scope 3, no data and no reason), ``not_calculated`` (its rows
+    failed); "" for a number. Returns (state of scope and category, its text)."""
+    comp = inv.get("completeness") or {}
+    split = inv.get("split") or {}
+    scope3 = comp.get("scope3_categories") or {}
+    reasons = {str(e["category"]): e["reason"] for e in comp.get("exclusions") or []}
+
+    def state(scope: str, category: str) -> str:
+        if split.get(f"scope{scope}") is False:
+            return "not_split"
+        if scope != "3":
+            return ""
+        s3 = scope3.get(category, "")
+        return s3 if s3 in ("excluded", "not_reported", "not_calculated") else ""
+
+    def text(state: str, category: str) -> str:
+        if state == "excluded":
+            reason = t("completeness.reason." + reasons.get(category, "other"))
+            return f"{t('completeness.excluded')}: {reason}"
+        if state == "not_reported":
+            return "—"
+        return t("completeness." + state)
+
+    return state, text
 
 
 @router.get("/o/{org}/dashboard", response_class=HTMLResponse)
@@ -118,6 +176,7 @@ def inventory(request: Request, op: OrgDep, fy: str) -> Response:
     inv = view.inventory
     if inv is None:
         raise not_found(fy_label(fy))
+    cell_state, state_text = cell_states(inv, translator(request))
     return org_render(
         request,
         op,
@@ -130,6 +189,10 @@ def inventory(request: Request, op: OrgDep, fy: str) -> Response:
         scope_rows=scope_category_rows(inv),
         breakdowns={d: breakdown_rows(inv, d) for d in ("site", "month", "gas", "entity")},
         lineage_url=lineage_linker(op, inv["snapshot_id"]),
+        cell_state=cell_state,
+        state_text=state_text,
+        gas_scopes=list(SCOPES),
+        gas_rows=gas_rows(inv),
     )
 
 

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lingtan.adapters.api.errors import ApiError
 from lingtan.adapters.api.services import products as svc
@@ -119,6 +119,7 @@ def product_page(
         raise _page_error(exc) from exc
     t = translator(request)
     api = f"/api/v1/orgs/{op.org.slug}/products/{product}/{config}"
+    versions = svc.claim_versions(op.db, op.tenant, product, config) if fp["claim"] else []
     q = query_string({"gwp": gwp, "on": fp["on"]})
     return org_render(
         request,
@@ -133,7 +134,25 @@ def product_page(
         label_png=f"{api}/label.png?{q}",
         pact_url=f"{api}/pact?{q}",
         list_url=f"/o/{op.org.slug}/products",
+        issued_versions=versions,
+        issue_url=(
+            f"/o/{op.org.slug}/products/{product}/{config}/issue"
+            if fp["claim"] and op.org.can("edit_data")
+            else None
+        ),
     )
+
+
+@router.post("/o/{org}/products/{product}/{config}/issue", response_model=None)
+def issue(op: OrgDep, product: IdPath, config: IdPath) -> Response:
+    """Issue (or reissue) the configuration's claim: its public page is frozen as a new
+    version when what it shows changed (decision 0030); back to the configuration's page."""
+    op.require("edit_data")
+    try:
+        svc.issue_claim(op.db, op.tenant, product, config)
+    except ApiError as exc:
+        raise _page_error(exc) from exc
+    return RedirectResponse(f"/o/{op.org.slug}/products/{product}/{config}#claim", status_code=303)
 
 
 @router.get("/p/{org}/{product}/{config}", response_class=HTMLResponse)
@@ -144,18 +163,43 @@ def public_evidence(
     product: IdPath,
     config: IdPath,
 ) -> HTMLResponse:
-    """The public evidence page of a published claim (no login): footprint by stage and the
-    claim's evidence; never the bill of materials, suppliers or hot spots."""
-    base_url = request.app.state.settings.base_url
+    """The public evidence page of an issued claim (no login), its latest version: footprint
+    by stage and the claim's evidence exactly as issued (decision 0030); never the bill of
+    materials, suppliers or hot spots."""
+    return _public_page(request, db, org, product, config, None)
+
+
+@router.get("/p/{org}/{product}/{config}/v/{version}", response_class=HTMLResponse)
+def public_evidence_version(
+    request: Request,
+    db: backend.DbDep,
+    org: Annotated[str, Path(pattern=SLUG_PATTERN)],
+    product: IdPath,
+    config: IdPath,
+    version: Annotated[int, Path(ge=1, le=100_000)],
+) -> HTMLResponse:
+    """One issued version of a claim's public evidence page (it stays reachable when the
+    claim is reissued)."""
+    return _public_page(request, db, org, product, config, version)
+
+
+def _public_page(
+    request: Request, db: Any, org: str, product: str, config: str, version: int | None
+) -> HTMLResponse:
+    """Render an issued record: nothing recomputed, no per-visitor content (no user, no CSRF
+    token), so the bytes depend only on the record, the versions and the language."""
     try:
-        doc = svc.public_evidence(db, base_url, org, product, config)
+        ev = svc.public_evidence(db, org, product, config, version)
     except ApiError as exc:
         raise not_found() from exc
     t = translator(request)
+    doc = ev["page"]
     return render(
         request,
         "product_public.html",
         doc=doc,
+        ev=ev,
         stages=STAGES,
         chart=stage_chart(doc["stages_kg_co2e"], t),
+        csrf_token="",
     )

@@ -1,0 +1,209 @@
+"""Every change made through the web app names the signed-in user in the audit log (issue 10
+item 8): the test walks EVERY web POST route, enumerated from the app (a new route without a
+case here fails the test, so none is forgotten), performs each action as the owner and checks
+that every audit entry it (and the background job it started) wrote names that user.
+
+The actor is set once, where the request's store session is scoped to the organisation
+(``services.context.open_tenant``): pages, API routes and jobs (their ``created_by``) alike.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+from webkit import PASSWORD, TestClient, create_site_app, csrf_token, login
+
+from lingtan.adapters.api.services.products import write_demo_products
+from lingtan.adapters.api.worker import run_pending
+from lingtan.adapters.store.audit import AuditEntry
+from lingtan.adapters.store.scoping import system_session
+
+Site = Any  # tests/web/conftest.py: Site
+TARGETS_YAML = (Path(__file__).parents[1] / "server" / "targets_s12.yaml").read_text(
+    encoding="utf-8"
+)
+NEW_MEMBER = "audited@lingtan.invalid"
+
+
+@dataclass
+class Walk:
+    """What the cases share: the client (signed in as the owner), the site, ids found."""
+
+    c: TestClient
+    site: Site
+    found: dict[str, str] = field(default_factory=dict)
+
+    def token(self, page: str = "") -> str:
+        return csrf_token(self.c, page or f"/o/{self.site.org}/imports")
+
+    def post(self, path: str, **kw: Any) -> Any:
+        data = {"csrf_token": self.token(), **kw.pop("data", {})}
+        r = self.c.post(path, data=data, **kw)
+        assert r.status_code < 400, (path, r.status_code, r.text[:2000])
+        return r
+
+
+def _fuel_rows(site: Site, n: int) -> bytes:
+    """The first ``n`` rows of the organisation's own FY2023/24 fuel file (imported)."""
+    lines = (site.root / "orgs" / site.org / "activity" / "fy2023-24" / "fuel.csv").read_bytes()
+    return b"".join(lines.splitlines(keepends=True)[: n + 1])
+
+
+# each case performs the route's action; returns the audit actions it must have written
+def _login(w: Walk) -> set[str]:
+    login(w.c, w.site.owner)  # through the form, with its CSRF token
+    return set()  # signing in changes no organisation's data
+
+
+def _logout(w: Walk) -> set[str]:
+    w.post("/logout")
+    login(w.c, w.site.owner)
+    return set()
+
+
+def _add_member(w: Walk) -> set[str]:
+    form = {"email": NEW_MEMBER, "role": "viewer", "name": "A", "password": PASSWORD}
+    w.post(f"/o/{w.site.org}/users", data=form)
+    html = w.c.get(f"/o/{w.site.org}/users").text
+    m = re.search(rf'<tr data-email="{re.escape(NEW_MEMBER)}">.*?/users/(\d+)/role', html, re.S)
+    assert m
+    w.found["user_id"] = m.group(1)
+    return {"membership.create"}
+
+
+def _change_role(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/users/{w.found['user_id']}/role", data={"role": "analyst"})
+    return {"membership.update"}
+
+
+def _remove_member(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/users/{w.found['user_id']}/remove")
+    return {"membership.delete"}
+
+
+def _upload(w: Walk) -> set[str]:
+    new = b"site,date,fuel,quantity,unit\nTJ-FACTORY,2023-06-15,diesel,12.5,L\n"
+    w.post(f"/o/{w.site.org}/imports", files={"file": ("fuel_extra.csv", new, "text/csv")})
+    return {"import.queued", "import_batch.create"}
+
+
+def _pending(w: Walk) -> set[str]:
+    r = w.c.post(f"/o/{w.site.org}/imports", data={"csrf_token": w.token()},
+                 files={"file": ("fuel_again.csv", _fuel_rows(w.site, 3), "text/csv")})  # fmt: skip
+    assert r.status_code == 409  # nothing imported yet: the page asks
+    m = re.search(r"/imports/pending/([0-9a-f]{32})", r.text)
+    assert m, r.text[:2000]  # the confirmation step, not a job
+    w.post(f"/o/{w.site.org}/imports/pending/{m.group(1)}", data={"decision": "append"})
+    return {"import.queued", "import_batch.create"}
+
+
+def _calculate(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/calculate", data={"fiscal_year": "FY2023/24"})
+    return {"calculation.queued", "snapshot.create"}
+
+
+def _targets_edit(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/targets/edit", data={"content": TARGETS_YAML})
+    return {"targets.update"}
+
+
+def _targets_plan(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/targets/plan")
+    return {"targets.plan"}
+
+
+def _issue(w: Walk) -> set[str]:
+    folder = w.site.root / "orgs" / w.site.org
+    write_demo_products(folder)
+    shutil.rmtree(folder / "products" / "issued")  # issued by the demo: issue it here instead
+    w.post(f"/o/{w.site.org}/products/LB14-G5/i7-32-1t-GB/issue")
+    return {"products.claim_issue"}
+
+
+#: route path → its case, in the order they run (later cases need earlier ones)
+CASES: dict[str, Callable[[Walk], set[str]]] = {
+    "/login": _login,
+    "/o/{org}/users": _add_member,
+    "/o/{org}/users/{user_id}/role": _change_role,
+    "/o/{org}/users/{user_id}/remove": _remove_member,
+    "/o/{org}/imports": _upload,
+    "/o/{org}/imports/pending/{upload_id}": _pending,
+    "/o/{org}/calculate": _calculate,
+    "/o/{org}/targets/edit": _targets_edit,
+    "/o/{org}/targets/plan": _targets_plan,
+    "/o/{org}/products/{product}/{config}/issue": _issue,
+    "/logout": _logout,
+}
+
+
+@pytest.fixture
+def walk(site_factory: Callable[[Path], Site], tmp_path: Path) -> Iterator[Walk]:
+    site = site_factory(tmp_path)
+    with TestClient(create_site_app(site, workers=0), follow_redirects=False) as c:
+        yield Walk(c, site)
+
+
+def _routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
+    """(path, methods) of every route, also inside included routers (FastAPI ≥ 0.16x keeps
+    an included router as one ``_IncludedRouter`` route holding the original router)."""
+    for r in routes:
+        inner = getattr(r, "original_router", None)
+        if inner is not None:
+            yield from _routes(inner.routes, prefix + r.include_context.prefix)
+        elif isinstance(r, APIRoute):
+            yield prefix + r.path, set(r.methods)
+
+
+def _post_routes(app: Any) -> set[str]:
+    """Every POST route of the web app (the JSON API under /api has its own test)."""
+    return {
+        path
+        for path, methods in _routes(app.routes)
+        if "POST" in methods and not path.startswith("/api/")
+    }
+
+
+def _entries_after(engine: Any, last: int) -> list[AuditEntry]:
+    with system_session(engine) as db:
+        q = select(AuditEntry).where(AuditEntry.id > last).order_by(AuditEntry.id)
+        return list(db.scalars(q.execution_options(tenant_bypass=True)))
+
+
+def test_every_web_change_names_the_signed_in_user(walk: Walk) -> None:
+    routes = _post_routes(walk.c.app)
+    missing = sorted(routes - set(CASES))
+    assert not missing, f"web POST routes without a case in {__file__}: {missing}"
+    assert sorted(set(CASES) - routes) == [], "cases of routes that no longer exist"
+    engine = walk.c.app.state.engine
+    login(walk.c, walk.site.owner)
+    last = max((e.id for e in _entries_after(engine, 0)), default=0)
+    for path, case in CASES.items():
+        expected = case(walk)
+        run_pending(engine)  # the jobs the action started (imports, calculations)
+        new = _entries_after(engine, last)
+        last = max([last, *(e.id for e in new)])
+        actions = {e.action for e in new}
+        assert expected <= actions, (path, expected - actions)
+        for e in new:  # the request's own entries, and its job's: "owner@… (job N)"
+            assert e.actor == walk.site.owner or e.actor.startswith(f"{walk.site.owner} (job "), (
+                path,
+                e.action,
+                e.actor,
+            )
+
+
+def test_the_audit_page_shows_the_user(walk: Walk) -> None:
+    login(walk.c, walk.site.owner)
+    _targets_edit(walk)
+    html = walk.c.get(f"/o/{walk.site.org}/audit?lang=en").text
+    row = next(r for r in re.findall(r"<tr.*?</tr>", html, re.S) if "targets.update" in r)
+    assert walk.site.owner in row
+    assert "anonymous" not in html
