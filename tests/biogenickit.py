@@ -19,6 +19,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from appkit import OWNER as OWNER  # re-exported for the tests
+from appkit import PASSWORD as PASSWORD
+from appkit import single_org_app
+
 FOSSIL = (
     "factor_id,activity_type,region,unit,gas,value,valid_from,publisher,dataset,edition\n"
     "bio/b30/CO2,fuel.b30_biodiesel,CN,L,CO2,2.0,2020-01-01,Test Co,own fuel factors,2024\n"
@@ -34,8 +38,6 @@ YEAR = "FY2023/24"
 SCOPE1_T = 2.0081  # hand calculation above
 BIOGENIC_T = 0.5
 ORG = "bio"
-OWNER = "owner@lingtan.invalid"
-PASSWORD = "correct horse battery staple"
 
 
 def build_bio_workspace(folder: Path, *, biogenic: bool = True) -> Path:
@@ -63,28 +65,4 @@ def build_bio_workspace(folder: Path, *, biogenic: bool = True) -> Path:
 def bio_server_app(root: Path) -> Any:
     """A server (SQLite under ``root``, no worker threads) whose organisation ``bio`` adopts
     :func:`build_bio_workspace`; user :data:`OWNER` owns it."""
-    from lingtan.adapters.api.app import create_app
-    from lingtan.adapters.api.settings import ServerSettings
-    from lingtan.adapters.store.bootstrap import adopt_workspace, create_user
-    from lingtan.adapters.store.db import make_engine, migrate
-    from lingtan.adapters.store.scoping import system_session
-
-    folder = build_bio_workspace(root / "orgs" / ORG)
-    url = f"sqlite:///{root / 'server.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    with system_session(engine, actor="tests") as db:
-        adopt_workspace(db, folder, slug=ORG)
-    with system_session(engine, actor="tests") as db:
-        create_user(db, OWNER, PASSWORD, "Owner", memberships={ORG: "owner"})
-    engine.dispose()
-    return create_app(
-        ServerSettings(
-            database_url=url,
-            data_dir=root,
-            workers=0,
-            secret="test-secret",
-            base_url="http://testserver",
-            poll_interval_s=0.05,
-        )
-    )
+    return single_org_app(root, build_bio_workspace(root / "orgs" / ORG), ORG)

@@ -15,6 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from appkit import OWNER as OWNER  # re-exported for the tests
+from appkit import PASSWORD as PASSWORD
+from appkit import single_org_app
+
 FACTORS = (
     "factor_id,activity_type,region,unit,gas,value,valid_from,publisher,dataset,edition\n"
     "xo/widget,material.widget,CN,t,CO2,1000,2020-01-01,Test Co,own factors,2024\n"
@@ -64,36 +68,12 @@ def build_incomplete_workspace(folder: Path, exclusions: str = "") -> Path:
     return folder
 
 
-OWNER = "owner@lingtan.invalid"
-PASSWORD = "correct horse battery staple"
 ORG = "incomplete"
 
 
 def incomplete_server_app(root: Path, exclusions: str = "") -> Any:
     """A server (``create_app``, SQLite under ``root``, no worker threads) whose organisation
     ``incomplete`` adopts :func:`build_incomplete_workspace`; user :data:`OWNER` owns it."""
-    from lingtan.adapters.api.app import create_app
-    from lingtan.adapters.api.settings import ServerSettings
-    from lingtan.adapters.store.bootstrap import adopt_workspace, create_user
-    from lingtan.adapters.store.db import make_engine, migrate
-    from lingtan.adapters.store.scoping import system_session
-
-    folder = build_incomplete_workspace(root / "orgs" / ORG, exclusions=exclusions)
-    url = f"sqlite:///{root / 'server.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    with system_session(engine, actor="tests") as db:
-        adopt_workspace(db, folder, slug=ORG)
-    with system_session(engine, actor="tests") as db:
-        create_user(db, OWNER, PASSWORD, "Owner", memberships={ORG: "owner"})
-    engine.dispose()
-    return create_app(
-        ServerSettings(
-            database_url=url,
-            data_dir=root,
-            workers=0,
-            secret="test-secret",
-            base_url="http://testserver",
-            poll_interval_s=0.05,
-        )
+    return single_org_app(
+        root, build_incomplete_workspace(root / "orgs" / ORG, exclusions=exclusions), ORG
     )

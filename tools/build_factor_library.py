@@ -55,6 +55,7 @@ import yaml
 from lingtan.adapters.io.factor_files import MANIFEST_KEYS, gwp_sets_from_files
 from lingtan.core.factors import FACTOR_COLUMNS, make_factor, validate_groups
 from lingtan.core.gwp import CH4_FOSSIL, CH4_NONFOSSIL, CO2E, METHANE_BY_ORIGIN, normalise_gas
+from lingtan.core.standard_coal import COAL_COLUMNS
 
 # --------------------------------------------------------------------------------------------
 # constants
@@ -361,7 +362,9 @@ DESNZ_SKIPPED_L1 = {
 #: ``CO2_biogenic`` in the factor group of the matching Scope 1 fuel (GHG Protocol Corporate
 #: Standard ch. 9; ISO 14064-1:2018 §9.3.1). Its Level 2 categories shipped (Scope 1 in 'Fuels'
 #: for the forecourt blends, in 'Bioenergy' for the others), and the one not shipped.
-DESNZ_OUTSIDE_SCOPES = frozenset({"Forecourt fuels containing biofuel", "Biofuel", "Biomass", "Biogas"})
+DESNZ_OUTSIDE_SCOPES = frozenset(
+    {"Forecourt fuels containing biofuel", "Biofuel", "Biomass", "Biogas"}
+)
 DESNZ_OUTSIDE_SCOPES_NOT_SHIPPED = "Electricity generated"
 DESNZ_OUTSIDE_SCOPES_SKIPPED = (
     "'Outside of scopes > Electricity generated' (biogenic CO2 of the biomass share of UK grid"
@@ -2202,19 +2205,6 @@ def ember_manifest() -> dict[str, Any]:
 # GB/T 2589 standard-coal coefficients (reference data, not a factor set)
 # --------------------------------------------------------------------------------------------
 
-COAL_COLUMNS = (
-    "carrier",
-    "energy_zh",
-    "energy_en",
-    "unit",
-    "kgce_per_unit",
-    "kgce_min",
-    "kgce_max",
-    "low_heat_value",
-    "standard",
-    "confidence",
-    "notes",
-)
 COAL_UNITS = {"kgce/kg": "kg", "kgce/m3": "m**3", "kgce/MJ": "MJ", "kgce/kWh": "kWh"}
 
 

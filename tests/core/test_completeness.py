@@ -201,6 +201,24 @@ def test_split_of_a_disclosed_scope() -> None:
     assert build_inventory([row(1, 1, 1.0)], **meta).split(1) is True  # calculated rows
 
 
+def test_scope3_disclosed_without_split_is_not_split_not_unreported() -> None:
+    meta: dict[str, Any] = {
+        "organisation": "T", "fiscal_year": "FY2018/19", "period_start": "2018-04-01",
+        "period_end": "2019-03-31", "gwp_set": "AR5", "consolidation": "operational_control",
+    }  # fmt: skip
+    inv = build_inventory([row(3, 1, 20_432_500.0, "disclosed")], **meta)
+    c = inv.completeness
+    assert c.status == COMPLETE
+    assert c.scope3["1"] == "reported"
+    assert {c.scope3[str(k)] for k in range(2, 16)} == {"not_split"}
+    assert not any("not reported" in item for item in c.open_items)
+    assert any("not split by category" in item for item in c.open_items)
+    split = build_inventory(
+        [row(3, 1, 1.0, "disclosed"), row(3, 6, 1.0, "disclosed")], **meta
+    ).completeness
+    assert split.scope3["2"] == "not_reported"  # split, and category 2 has nothing: say so
+
+
 def test_snapshot_stored_before_completeness_still_loads() -> None:
     """An inventory state written before the completeness fields existed (no ``exclusions``,
     no ``completeness``): its status is derived from its ``unresolved`` list."""

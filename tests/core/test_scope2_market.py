@@ -254,3 +254,20 @@ def test_pooled_certificates_only_cover_consumption_inside_the_boundary() -> Non
     ((iid, left, why),) = r.unallocated
     assert (iid, why) == ("P", "exceeds consumption in CN")
     assert left == pytest.approx(7e4)
+
+
+def test_a_site_instrument_is_consolidated_like_its_site() -> None:
+    # SH at a 30 % equity share consumes 1 000 000 kWh and holds certificates for 300 000 kWh
+    # (30 % of its power). Consolidated: consumption 0.3 × 1e6 = 300 000 kWh, certificates
+    # 0.3 × 3e5 = 90 000 kWh → covered fraction 90 000 / 300 000 = 0.3, as before consolidation.
+    # With a residual mix of 0.5 kg/kWh the reported market-based figure is
+    # (300 000 − 90 000) × 0.5 = 105 000 kg = 0.3 × (1e6 − 3e5) × 0.5, the site's own × 30 %.
+    cons = {("SH", FY): 1e6}
+    r = allocate([typed("S", "gec", 3e5, "SH")], cons, {"SH": "CN-SH"}, lambda d: CAL.of(d).label,
+                 site_shares={"SH": 0.3})  # fmt: skip
+    (cov,) = r.coverage
+    assert cov.consumption_kwh == pytest.approx(3e5)
+    assert cov.covered_kwh == pytest.approx(9e4)
+    assert cov.covered_fraction == pytest.approx(0.3)
+    assert (cov.consumption_kwh - cov.covered_kwh) * 0.5 == pytest.approx(105_000)
+    assert r.unallocated == ()

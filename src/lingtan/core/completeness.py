@@ -155,7 +155,8 @@ class Completeness:
         not_estimated: optional streams with no factor (do not count).
         exclusions: the Scope 3 exclusions register.
         scope3: per Scope 3 category ("1" … "15"): ``reported`` | ``excluded`` |
-            ``not_reported`` (no data, no reason) | ``not_calculated`` (rows failed).
+            ``not_reported`` (no data, no reason) | ``not_calculated`` (rows failed) |
+            ``not_split`` (inside a Scope 3 figure disclosed without a split).
         open_items: sentences naming what is open (not-reported categories, conflicts).
     """
 
@@ -336,6 +337,7 @@ def assess(
     fiscal_year: str = "",
     scope3_reported: Iterable[int] = (),
     exclusions: Iterable[Exclusion] = (),
+    scope3_split: bool = True,
 ) -> Completeness:
     """Assess completeness from the engine's gap rows.
 
@@ -345,6 +347,8 @@ def assess(
         fiscal_year: label used in "what to add".
         scope3_reported: Scope 3 categories with at least one calculated row.
         exclusions: the Scope 3 exclusions register.
+        scope3_split: False when Scope 3 is one disclosed figure booked under one category:
+            the other categories are then ``not_split`` (inside that figure), not unreported.
     """
     excl = tuple(sorted(exclusions, key=lambda e: e.category))
     excluded = frozenset(e.category for e in excl)
@@ -368,8 +372,15 @@ def assess(
                 )
         elif c in excluded:
             status[str(c)] = "excluded"
+        elif not scope3_split:
+            status[str(c)] = "not_split"
         else:
             status[str(c)] = "not_reported"
+    if not scope3_split:
+        items.append(
+            "Scope 3 is one disclosed figure, not split by category: split it to report the "
+            "categories (GHG Protocol Scope 3 Standard ch. 11 reports each category separately)"
+        )
     silent = [k for k, v in status.items() if v == "not_reported"]
     if silent:
         items.append(

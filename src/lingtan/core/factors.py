@@ -4,7 +4,8 @@ A factor says how much of one gas (or of CO2e, with a stated GWP set) is emitted
 activity type, in a region, over a validity period, according to a publisher's dataset. Factors
 with the same ``(set, activity_type, region, unit, valid_from)`` form one *factor group*: either
 per-gas rows (CO2, CH4, N2O …, GWP applied by the engine) or a single CO2e row, never both (that
-would count twice); :func:`validate_groups` enforces it.
+would count twice) — except that either may carry a biogenic CO2 row, which is reported outside
+the scopes (GHG Protocol ch. 9) and so never counts twice; :func:`validate_groups` enforces it.
 
 Resolution "as of" the activity date (OpenFisca-style parameters keyed by start date), with an
 explicit, recorded fallback (:class:`Match`):
@@ -34,7 +35,7 @@ from enum import StrEnum
 
 from lingtan.core.boundary import region_chain
 from lingtan.core.errors import FactorError, UnitError
-from lingtan.core.gwp import CO2_BIOGENIC, CO2E, normalise_gas
+from lingtan.core.gwp import CO2_BIOGENIC, CO2E, GWPSet, normalise_gas
 from lingtan.core.units import are_compatible, dimension_name, parse_unit
 
 #: Columns of the factor CSV format (bundled sets and user-defined sets alike).
@@ -352,6 +353,17 @@ def _unit_fits(factor_unit: str, activity_dim: str) -> bool:
         return True
     return activity_dim.startswith("[currency_") and dimension_name(factor_unit).startswith(
         "[currency_"
+    )
+
+
+def co2e_per_unit(members: Iterable[EmissionFactor], gwp: GWPSet) -> float:
+    """The CO2e of one factor group [kg CO2e per unit of its factors]: a CO2e row as given,
+    each gas × its GWP in ``gwp``; biogenic CO2 left out (outside the scopes, GHG Protocol
+    Corporate Standard ch. 9; ISO 14064-1:2018 §9.3.1)."""
+    return math.fsum(
+        f.value if f.gas == CO2E else f.value * gwp.gwp(f.gas)
+        for f in members
+        if f.gas != CO2_BIOGENIC
     )
 
 

@@ -102,6 +102,7 @@ class Inventory:
             fiscal_year=self.fiscal_year,
             scope3_reported=reported,
             exclusions=self.exclusions,
+            scope3_split=self.split(3) is not False,
         )
 
     @property

@@ -8,58 +8,18 @@ by type): the method step is 429.696 − 436.654 = −6.958 t."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import ibis
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-import yaml
 
 from lingtan.adapters.compute import diff
 from lingtan.adapters.compute.engine import CalcInputs, calculate_totals
 from lingtan.adapters.compute.runner import _inventory_state, aggregate_result
-from lingtan.core.activities import ACTIVITY_SCHEMA
-from lingtan.core.factors import make_factor
-from lingtan.core.gwp import build_gwp_set
 from lingtan.core.inventory import build_inventory
-from lingtan.core.methods.scope2_market import Instrument
-from lingtan.core.periods import FiscalCalendar
-
-CASE = Path(__file__).parents[2] / "cases" / "scope2_hierarchy_by_type.yaml"
-
-
-def _inputs(tmp: Path, version: int) -> CalcInputs:
-    case: dict[str, Any] = yaml.safe_load(CASE.read_text(encoding="utf-8"))
-    cal = FiscalCalendar(4)
-    rows = [
-        {"row_id": i, "batch_id": "case", "source_row": i, "template": "case",
-         "site": r["site"], "region": None, "date": date.fromisoformat(str(r["date"])),
-         "scope": 2, "category": 1, "activity_type": r["activity_type"],
-         "quantity": float(r["quantity"]), "unit": r["unit"], "price_year": None,
-         "method": "case", "basis": "both", "tier": "activity", "description": None}
-        for i, r in enumerate(case["activities"], start=1)
-    ]  # fmt: skip
-    pq.write_table(pa.Table.from_pylist(rows, schema=ACTIVITY_SCHEMA), tmp / "a.parquet")
-    meta = {"publisher": "case", "dataset": "case", "edition": "1"}
-    factors = [make_factor("case", {**meta, **{k: str(v) for k, v in f.items()}})
-               for f in case["factors"]]  # fmt: skip
-    instruments = [
-        Instrument(i["id"], i["type"], float(i["kwh"]), float(i.get("rate", 0.0)),
-                   i.get("region", "CN"), i.get("site"), date.fromisoformat(str(i["start"])),
-                   date.fromisoformat(str(i["end"])))
-        for i in case["instruments"]
-    ]  # fmt: skip
-    return CalcInputs(
-        activity_files=[tmp / "a.parquet"], factors=factors,
-        gwp=build_gwp_set("AR5", {"CH4": 28, "N2O": 265}, "case"),
-        period=cal.parse(case["period"]), calendar=cal,
-        site_regions={s: v["region"] for s, v in case["sites"].items()}, site_shares={},
-        default_region="CN", instruments=instruments, market_method_version=version,
-    )  # fmt: skip
+from scope2kit import hierarchy_case_inputs
 
 
 def _snapshot(snap_id: str, inputs: CalcInputs) -> Any:
@@ -74,7 +34,10 @@ def _snapshot(snap_id: str, inputs: CalcInputs) -> Any:
 def test_market_method_version_change_is_attributed_to_method(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    v1, v2 = _inputs(tmp_path, 1), replace(_inputs(tmp_path, 1), market_method_version=2)
+    v1, v2 = (
+        hierarchy_case_inputs(tmp_path, 1),
+        replace(hierarchy_case_inputs(tmp_path, 1), market_method_version=2),
+    )
     a, b = _snapshot("a", v1), _snapshot("b", v2)
     monkeypatch.setattr(diff, "snapshot_inputs", lambda ws, s: v1 if s.id == "a" else v2)
     ws = SimpleNamespace(batches=lambda active_only=False: [])

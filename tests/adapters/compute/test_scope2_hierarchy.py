@@ -7,61 +7,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import ibis
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-import yaml
 
-from lingtan.adapters.compute.engine import CalcInputs, CalcResult, calculate, calculate_totals
+from lingtan.adapters.compute.engine import CalcResult, calculate, calculate_totals
 from lingtan.adapters.compute.lineage import _market_method_version
 from lingtan.adapters.compute.runner import _allocations, _market_notes, aggregate_result
-from lingtan.core.activities import ACTIVITY_SCHEMA
-from lingtan.core.factors import make_factor
-from lingtan.core.gwp import build_gwp_set
 from lingtan.core.inventory import build_inventory
-from lingtan.core.methods.scope2_market import Instrument
-from lingtan.core.periods import FiscalCalendar
-
-CASE = Path(__file__).parents[2] / "cases" / "scope2_hierarchy_by_type.yaml"
-
-
-def _inputs(tmp: Path) -> CalcInputs:
-    case: dict[str, Any] = yaml.safe_load(CASE.read_text(encoding="utf-8"))
-    cal = FiscalCalendar(4)
-    rows = [
-        {"row_id": i, "batch_id": "case", "source_row": i + 1, "template": "case",
-         "site": r["site"], "region": None, "date": date.fromisoformat(str(r["date"])),
-         "scope": 2, "category": 1, "activity_type": r["activity_type"],
-         "quantity": float(r["quantity"]), "unit": r["unit"], "price_year": None,
-         "method": "case", "basis": "both", "tier": "activity", "description": None}
-        for i, r in enumerate(case["activities"], start=1)
-    ]  # fmt: skip
-    pq.write_table(pa.Table.from_pylist(rows, schema=ACTIVITY_SCHEMA), tmp / "a.parquet")
-    meta = {"publisher": "case", "dataset": "case", "edition": "1"}
-    factors = [make_factor("case", {**meta, **{k: str(v) for k, v in f.items()}})
-               for f in case["factors"]]  # fmt: skip
-    instruments = [
-        Instrument(i["id"], i["type"], float(i["kwh"]), float(i.get("rate", 0.0)),
-                   i.get("region", "CN"), i.get("site"), date.fromisoformat(str(i["start"])),
-                   date.fromisoformat(str(i["end"])))
-        for i in case["instruments"]
-    ]  # fmt: skip
-    return CalcInputs(
-        activity_files=[tmp / "a.parquet"],
-        factors=factors,
-        gwp=build_gwp_set("AR5", {"CH4": 28, "N2O": 265}, "case"),
-        period=cal.parse(case["period"]),
-        calendar=cal,
-        site_regions={s: v["region"] for s, v in case["sites"].items()},
-        site_shares={},
-        default_region="CN",
-        instruments=instruments,
-    )
+from scope2kit import hierarchy_case_inputs
 
 
 def _market_t(res: CalcResult) -> float:
@@ -75,7 +30,7 @@ def _market_t(res: CalcResult) -> float:
 @pytest.mark.parametrize("totals", [False, True], ids=["rows", "totals"])
 def test_each_kwh_states_its_level(tmp_path: Path, totals: bool) -> None:
     # hand calculation: tests/cases/scope2_hierarchy_by_type.yaml
-    inputs = _inputs(tmp_path)
+    inputs = hierarchy_case_inputs(tmp_path)
     res = (calculate_totals if totals else calculate)(inputs, ibis.duckdb.connect())
     m = res.market
     assert m.method_version == 2
@@ -97,7 +52,7 @@ def test_each_kwh_states_its_level(tmp_path: Path, totals: bool) -> None:
 
 
 def test_ids_and_order_never_change_the_engine_result(tmp_path: Path) -> None:
-    inputs = _inputs(tmp_path)
+    inputs = hierarchy_case_inputs(tmp_path)
     base = _market_t(calculate_totals(inputs, ibis.duckdb.connect()))
     names = {"A-SUPPLIER-TJ": "ZZZ-1", "Z-GEC-TJ": "AAA-2", "M-GEC-POOL-CN": "000-POOL"}
     renamed = [replace(i, instrument_id=names[i.instrument_id])
@@ -108,7 +63,7 @@ def test_ids_and_order_never_change_the_engine_result(tmp_path: Path) -> None:
 
 def test_version_1_stays_computable_for_old_snapshots(tmp_path: Path) -> None:
     # version 1 (greedy in id order; see the case file): 436.654 t
-    inputs = replace(_inputs(tmp_path), market_method_version=1)
+    inputs = replace(hierarchy_case_inputs(tmp_path), market_method_version=1)
     res = calculate_totals(inputs, ibis.duckdb.connect())
     assert res.market.method_version == 1
     assert _market_t(res) == pytest.approx(436.654, rel=1e-12)

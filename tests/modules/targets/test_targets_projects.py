@@ -20,6 +20,7 @@ from lingtan.modules.targets import (
     crf,
     evaluate_project,
     macc,
+    resolve_factor,
     to_tce,
 )
 from lingtan.modules.targets.report import report_projects
@@ -142,3 +143,11 @@ def test_project_input_errors() -> None:
     p = Project("X", "x", ProjectType.EFFICIENCY, savings=(Saving("electricity", 1, "kWh"),))
     with pytest.raises(ProjectError, match="no emission factor"):
         evaluate_project(p, [2025], [], AR5, CAL)
+
+
+def test_fuel_factor_of_a_project_leaves_biogenic_co2_out(factors: list[EmissionFactor]) -> None:
+    # DESNZ 2025, Diesel (average biofuel blend), litres (flat file rows 1_101_1011_8_1…4):
+    # 2.53763 CO2 + 0.00029 CH4 + 0.03290 N2O (kg CO2e, AR5) = 2.57082 kg CO2e/L, the file's own
+    # total; the 0.14 kg/L biogenic CO2 of the blend (99_604_1011_8_2) is outside the scopes.
+    got = resolve_factor(factors, "fuel.diesel", "GB", date(2025, 6, 1), "L", AR5, ["desnz-2025"])
+    assert_allclose(got.kg_co2e_per_unit, 2.57082, rtol=1e-4)

@@ -36,20 +36,23 @@ def render(inv: Inventory, table: GasTable) -> str:
     """Fixed-width text: one line per gas / group, per scope ``t CO2e (t of gas)`` (1 kg CO2e,
     1 g of gas)."""
     head = [f"{inv.fiscal_year} by gas", *(_SCOPE_LABELS[s] for s in SCOPES)]
+    empty = {s: _empty_cell(inv, table, s) for s in SCOPES}
     body = []
     for col in COLUMNS:
         cells = [table.scopes[s][col] for s in SCOPES]
         if col not in KYOTO_GROUPS and not any(c.t_co2e for c in cells):
             continue  # the seven gases always shown; the other columns only when used
         row = [_LABELS.get(col, col)]
-        for c in cells:
+        for s, c in zip(SCOPES, cells, strict=True):
             if not c.t_co2e:
-                row.append("0")
+                row.append(empty[s])
                 continue
             mass = "" if c.t_gas is None else f" ({c.t_gas:,.6f} t)"  # 1 g
             row.append(f"{c.t_co2e:,.3f}{mass}")
         body.append(row)
-    body.append(["total", *(f"{table.total(s):,.3f}" for s in SCOPES)])
+    body.append(
+        ["total", *("n/a" if empty[s] == "n/a" else f"{table.total(s):,.3f}" for s in SCOPES)]
+    )
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
     fmt = [f"{{:<{widths[0]}}}", *[f"{{:>{w}}}" for w in widths[1:]]]
     lines = ["  ".join(f.format(c) for f, c in zip(fmt, head, strict=True))]
@@ -62,6 +65,20 @@ def render(inv: Inventory, table: GasTable) -> str:
     else:
         lines.append("biogenic CO2, outside the scopes: none reported")
     return "\n".join(lines)
+
+
+def _empty_cell(inv: Inventory, table: GasTable, scope: str) -> str:
+    """What a gas with nothing in ``scope`` shows: ``n/a`` (location-based Scope 2 not
+    available), ``—`` (nothing reported in the scope), ``not split`` (the scope was reported as
+    CO2e only, so a gas's share is unknown, not zero), else ``0``."""
+    if scope == "scope2_location" and not inv.has_location_basis:
+        return "n/a"
+    total = table.total(scope)
+    if not total:
+        return "—"
+    if table.scopes[scope][NOT_SPLIT].t_co2e == total:
+        return "not split"
+    return "0"
 
 
 def kyoto_text(invs: Sequence[Inventory]) -> str:

@@ -389,4 +389,6 @@ def exclusion_lines(invs: list[Inventory]) -> list[str]:
                 f"{inv.fiscal_year}: Scope 3 categories not reported, no reason: "
                 + ", ".join(missing)
             )
+        if any(v == "not_split" for v in c.scope3.values()):
+            out.append(f"{inv.fiscal_year}: Scope 3 disclosed as one figure, not split by category")
     return out

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
 
@@ -261,7 +261,11 @@ def allocate_v2(
     Instruments cover consumption **inside the inventory boundary** only: a site's consumption
     counts × its consolidation share (GHG Protocol Corporate Standard ch. 3), so a site outside
     operational control (share 0) takes no pooled certificate, and a 30 % equity-share site at
-    most 30 % of its consumption. ``Coverage.consumption_kwh`` is that consolidated consumption.
+    most 30 % of its consumption. An instrument held for one site is consolidated like the site:
+    its volume counts × the site's share, so the site's covered fraction is the same before and
+    after consolidation (a 30 % site with certificates for 30 % of its power reports 30 % of its
+    consumption, 30 % of that covered). ``Coverage.consumption_kwh`` is the consolidated
+    consumption; allocations and leftovers of site instruments are in consolidated kWh.
 
     Args:
         instruments: the instruments of the workspace.
@@ -320,6 +324,9 @@ def allocate_v2(
                     (i.instrument_id, i.quantity_kwh, f"unknown site {site}") for i in group
                 )
                 continue
+            if shares.get(site, 1.0) != 1.0:  # the site's own instruments count × its share too
+                part = shares.get(site, 1.0)
+                group = [replace(i, quantity_kwh=i.quantity_kwh * part) for i in group]
             share(group, [(site, fy)], level, "exceeds the site's consumption")
         # most specific market first; markets equally specific cover disjoint sets of sites
         for (market, fy), group in sorted(

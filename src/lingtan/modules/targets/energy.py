@@ -22,8 +22,8 @@ from datetime import date
 from typing import Any
 
 from lingtan.core.errors import UnitError
-from lingtan.core.factors import EmissionFactor, resolve
-from lingtan.core.gwp import CO2E, GWPSet
+from lingtan.core.factors import EmissionFactor, co2e_per_unit, resolve
+from lingtan.core.gwp import GWPSet
 from lingtan.core.units import conversion_factor
 from lingtan.modules.targets.errors import ProjectError
 
@@ -145,9 +145,7 @@ def resolve_factor(
             f"no emission factor for {activity_type} in {region} (or its parent regions) "
             f"with a unit like {unit!r}"
         )
-    kg = 0.0
-    for f in m.factors:
-        kg += f.value if f.gas == CO2E else f.value * gwp.gwp(f.gas)
+    kg = co2e_per_unit(m.factors, gwp)  # biogenic CO2 is outside the scopes
     head = m.factors[0]
     return ResolvedFactor(
         activity_type=activity_type,

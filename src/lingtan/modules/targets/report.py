@@ -136,10 +136,11 @@ def report_projects() -> list[Project]:
             factor_as_of=date(2021, 7, 1),
             source=f"{hefei}: 每年节能量280万度/年，减少能耗344.12吨标煤/年，减少二氧化碳1600吨",
             reported=ReportedFigures(344.12, 1600.0, -2,
-                "t CO2 printed to the hundred; no factor named: reproduced with the report's "
-                "stated basis (footnote 8, 2021 national 0.5568 → 1 559 t)"),
-            note="the report's basis (footnote 8): the 2021 national average, not Anhui's "
-            "provincial factor (2023: 0.6553 → 1 835 t)",
+                "t CO2 printed to the hundred; the report names no factor for it: the basis its "
+                "footnote 8 states for the Shenzhen PV (2021 national average) rounds to it; "
+                "lingtan reconcile shows the implied factor"),
+            note="assumed basis: the 2021 national average of footnote 8 (stated for the "
+            "Shenzhen PV), not Anhui's provincial factor",
         ),
         Project(
             "HF-N2", "Hefei cryogenic nitrogen plant, 2000 m³/h (深冷制氮)",
@@ -147,9 +148,8 @@ def report_projects() -> list[Project]:
             savings=(Saving("electricity", 3.9, "GWh"),), life_years=15, start_year=2024,
             source=f"{hefei}: 每年节电量390万度/年，减少能耗479.31吨标煤/年，减少二氧化碳2510吨",
             reported=ReportedFigures(479.31, 2510.0, 0,
-                "2 510 t implies 0.6436 kg CO2/kWh (2 510 / 3.9 GWh), a factor the report does "
-                "not name and that no MEE/NBS table publishes (Anhui 2023 0.6553 → 2 556 t; "
-                "2021 national 0.5568 → 2 172 t); not reproduced"),
+                "the report names no factor; not reproduced: lingtan reconcile computes the "
+                "implied factor and the nearest one in the library"),
             note="in operation from end of March 2024",
         ),
         Project(

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from lingtan.adapters.api.errors import ApiError, invalid, not_found
 from lingtan.adapters.api.services.context import TenantContext
+from lingtan.adapters.api.services.stored_files import store_with_audit
 from lingtan.adapters.io.published_figures import (
     FIGURES_PATH,
     MAX_BYTES,
@@ -45,8 +45,8 @@ from lingtan.adapters.store import audit
 from lingtan.adapters.store.config import WorkspaceConfig
 from lingtan.core.boundary import region_chain
 from lingtan.core.errors import InputFileError, LingtanError, PeriodError
-from lingtan.core.factors import EmissionFactor
-from lingtan.core.gwp import CO2E, GWPSet
+from lingtan.core.factors import EmissionFactor, co2e_per_unit
+from lingtan.core.gwp import GWPSet
 from lingtan.core.inventory import Inventory
 from lingtan.core.reconcile import (
     DEFAULT_TOLERANCE,
@@ -157,11 +157,7 @@ def _quantities(inv: Inventory) -> dict[str, float | None]:
 
 
 def _kg_per_kwh(members: Sequence[EmissionFactor], gwp: GWPSet) -> float:
-    kg = 0.0
-    for f in members:
-        per = f.value * conversion_factor("kWh", f.unit)
-        kg += per if f.gas == CO2E else per * gwp.gwp(f.gas)
-    return kg
+    return co2e_per_unit(members, gwp) * conversion_factor("kWh", members[0].unit)
 
 
 def grid_candidates(
@@ -400,13 +396,6 @@ def reconcile_report(
 # -- the file in the server ----------------------------------------------------------------------
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def figures_file(db: Session, tenant: TenantContext) -> tuple[str, bytes]:
     """The organisation's published figures file as stored: (file name, bytes).
 
@@ -447,16 +436,7 @@ def replace_figures(db: Session, tenant: TenantContext, content: str) -> dict[st
         before=None if old is None else {"sha256": _sha256(old), "bytes": len(old)},
         after={"sha256": _sha256(data), "bytes": len(data), "figures": len(figures)},
     )
-    try:
-        _write_atomically(path, data)
-        db.commit()
-    except BaseException:
-        db.rollback()
-        if old is None:
-            path.unlink(missing_ok=True)
-        else:
-            _write_atomically(path, old)
-        raise
+    store_with_audit(db, path, data, old)
     return reconcile_report(db, tenant)
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from sqlalchemy.orm import Session
 from lingtan.adapters.api.errors import ApiError, invalid, not_found
 from lingtan.adapters.api.services.context import TenantContext, jsonable
 from lingtan.adapters.api.services.inventories import inventory_years, latest_inventory
+from lingtan.adapters.api.services.stored_files import store_with_audit
 from lingtan.adapters.store import audit
 from lingtan.core.errors import InputFileError, LingtanError, PeriodError
 from lingtan.modules.targets.emissions import YearEmissions, year_emissions_from_inventory
@@ -112,27 +112,6 @@ def targets_file(db: Session, tenant: TenantContext) -> tuple[str, bytes]:
     return TARGETS_FILE, _read_file(tenant)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def _store(db: Session, path: Path, data: bytes, old: bytes | None) -> None:
-    """Write ``path`` and commit the audit entry already recorded in ``db``: both or neither
-    (the previous content ``old`` is put back when the commit fails)."""
-    try:
-        _write_atomically(path, data)
-        db.commit()
-    except BaseException:
-        db.rollback()
-        if old is None:
-            path.unlink(missing_ok=True)
-        else:
-            _write_atomically(path, old)
-        raise
-
-
 def replace_targets(db: Session, tenant: TenantContext, content: str) -> dict[str, Any]:
     """Check a new targets file and, when it is valid, store it (audited); the new overview.
 
@@ -161,7 +140,7 @@ def replace_targets(db: Session, tenant: TenantContext, content: str) -> dict[st
             "projects": [p.id for p in prog.projects],
         },
     )
-    _store(db, path, data, old)
+    store_with_audit(db, path, data, old)
     return targets_overview(db, tenant)
 
 
@@ -339,7 +318,7 @@ def compute_plan(db: Session, tenant: TenantContext, *, explain: bool = True) ->
     )
     path = _plan_path(tenant)
     old = path.read_bytes() if path.exists() else None
-    _store(db, path, json.dumps(doc, ensure_ascii=False, allow_nan=False).encode(), old)
+    store_with_audit(db, path, json.dumps(doc, ensure_ascii=False, allow_nan=False).encode(), old)
     return {**doc, "stale": False}
 
 

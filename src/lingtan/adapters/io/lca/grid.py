@@ -13,8 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from lingtan.adapters.io.factor_files import bundled_factor_sets, read_gwp_sets
-from lingtan.core.factors import EmissionFactor, resolve
-from lingtan.core.gwp import CO2E
+from lingtan.core.factors import EmissionFactor, co2e_per_unit, resolve
 from lingtan.modules.products.errors import BomError
 from lingtan.modules.products.model import GridFactor
 
@@ -38,9 +37,7 @@ def grid_factor(
     if m is None:
         raise BomError(f"no electricity.grid factor for market {region!r} on {on}")
     gwp = read_gwp_sets()[gwp_set]
-    total = 0.0
-    for f in m.factors:
-        total += f.value if f.gas == CO2E else f.value * gwp.gwp(f.gas)
+    total = co2e_per_unit(m.factors, gwp)
     ids = ", ".join(f.factor_id for f in m.factors)
     note = f" ({m.note})" if m.note else ""
     return GridFactor(total, m.region, f"{ids}{note}", gwp_set)
