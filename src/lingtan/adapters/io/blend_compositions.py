@@ -8,38 +8,13 @@ GHG Emission Factors Hub 2025, Table 12).
 
 from __future__ import annotations
 
-import csv
-import io
 from functools import lru_cache
 from importlib import resources
 
-from lingtan.core.errors import FactorError
-from lingtan.core.gwp import normalise_gas
+from lingtan.adapters.io.factor_files import parse_blend_compositions
 
-COLUMNS = ("blend", "component", "mass_fraction", "source")
-
-
-def parse_compositions(text: str, name: str = "blends.csv") -> dict[str, dict[str, float]]:
-    """Blend key → component key → mass fraction (0–1), from ``blends.csv`` text.
-
-    Raises:
-        FactorError: wrong columns, a fraction that is not a number, a repeated component.
-    """
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
-        raise FactorError(f"{name}, row 1: expected columns {', '.join(COLUMNS)}")
-    out: dict[str, dict[str, float]] = {}
-    for n, row in enumerate(reader, start=2):
-        try:
-            frac = float(row["mass_fraction"])
-        except ValueError as exc:
-            raise FactorError(f"{name}, row {n}, column 'mass_fraction': not a number") from exc
-        comp = out.setdefault(normalise_gas(row["blend"]), {})
-        key = normalise_gas(row["component"])
-        if key in comp:
-            raise FactorError(f"{name}, row {n}, column 'component': {key} repeated")
-        comp[key] = frac
-    return out
+#: one reader of ``blends.csv`` for the GWP sets and the gas table (the factor library's)
+parse_compositions = parse_blend_compositions
 
 
 @lru_cache(maxsize=1)

@@ -433,20 +433,9 @@ def gwp_sets_from_files(
                     values[s][gas] = float(raw)
                 except ValueError as exc:
                     raise FactorError(f"{gwp_name}, row {n}, column '{s}': not a number") from exc
-    blends: dict[str, dict[str, float]] = {}
     blend_name = _name_of(blends_csv)
-    for n, row in _csv_rows(blends_csv, ("blend", "component", "mass_fraction", "source")):
-        try:
-            frac = float(row["mass_fraction"])
-        except ValueError as exc:
-            raise FactorError(
-                f"{blend_name}, row {n}, column 'mass_fraction': not a number"
-            ) from exc
-        comp = blends.setdefault(normalise_gas(row["blend"]), {})
-        key = normalise_gas(row["component"])
-        if key in comp:
-            raise FactorError(f"{blend_name}, row {n}: component {key} repeated")
-        comp[key] = frac
+    src = Path(blends_csv) if isinstance(blends_csv, str) else blends_csv
+    blends = parse_blend_compositions(src.read_text(encoding="utf-8"), blend_name)
     out: dict[str, GWPSet] = {}
     for s in GWP_SET_NAMES:
         base = build_gwp_set(s, values[s], GWP_SOURCES[s])
@@ -470,6 +459,34 @@ def gwp_sets_from_files(
             name=s, values=merged, source=base.source, blends={**base.blends, **computed}
         )
         out[s].table()  # every blend must be computable in every set: fail here, not later
+    return out
+
+
+BLEND_COLUMNS = ("blend", "component", "mass_fraction", "source")
+
+
+def parse_blend_compositions(text: str, name: str = "blends.csv") -> dict[str, dict[str, float]]:
+    """Blend key → component key → mass fraction (0–1), every component (Kyoto gases, HCFCs,
+    hydrocarbons), from the text of a ``blends.csv`` (blend, component, mass_fraction, source).
+
+    Raises:
+        FactorError: wrong columns, a fraction that is not a number, a repeated component
+            (naming ``name``, row and column).
+    """
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if tuple(reader.fieldnames or ()) != BLEND_COLUMNS:
+        raise FactorError(f"{name}, row 1: expected columns {', '.join(BLEND_COLUMNS)}")
+    out: dict[str, dict[str, float]] = {}
+    for n, row in enumerate(reader, start=2):
+        try:
+            frac = float(row["mass_fraction"])
+        except ValueError as exc:
+            raise FactorError(f"{name}, row {n}, column 'mass_fraction': not a number") from exc
+        comp = out.setdefault(normalise_gas(row["blend"]), {})
+        key = normalise_gas(row["component"])
+        if key in comp:
+            raise FactorError(f"{name}, row {n}, column 'component': {key} repeated")
+        comp[key] = frac
     return out
 
 

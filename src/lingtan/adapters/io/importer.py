@@ -23,7 +23,6 @@ from lingtan.adapters.store.workspace import Workspace
 from lingtan.core.errors import InputFileError, RowIssue, WorkspaceError
 
 if TYPE_CHECKING:
-    from lingtan.adapters.io.intake import IntakeResult
     from lingtan.core.templates import NormaliseContext
 
 
@@ -85,11 +84,16 @@ def import_file(
     sha = file_sha256(p)
     if ws.has_batch(sha):
         return ImportReport(sha, "", 0, 0, 0, [], already_imported=True)
-    ctx = _context(ws, p)
+    from lingtan.adapters.compute.runner import load_library
+    from lingtan.adapters.io.unit_check import reject_unconvertible
+
+    lib = load_library(ws)  # once: the activity types the intake knows, the units it can take
+    ctx = _context(ws, p, lib.activity_types())
     sup = ws.batch(supersedes).id if supersedes else None
     fix = ws.batch(fixes).id if fixes else None
     res = read_activity_file(p, template=template, context=ctx)
-    res = _check_units(ws, res)
+    # rows whose unit no factor of their type can ever take are rejected now (decision 0029)
+    res = reject_unconvertible(res, lib.factors)
     if not append and sup is None:
         overlap = find_overlap(ws, res.activities)
         if overlap is not None:
@@ -123,18 +127,8 @@ def import_file(
     )
 
 
-def _check_units(ws: Workspace, res: IntakeResult) -> IntakeResult:
-    """Reject rows whose unit no factor of their activity type in the workspace's library can
-    ever take (:func:`lingtan.adapters.io.unit_check.reject_unconvertible`, decision 0029)."""
-    from lingtan.adapters.compute.runner import load_library
-    from lingtan.adapters.io.unit_check import reject_unconvertible
-
-    return reject_unconvertible(res, load_library(ws).factors)
-
-
-def _context(ws: Workspace, p: Path) -> NormaliseContext:
+def _context(ws: Workspace, p: Path, known_types: frozenset[str]) -> NormaliseContext:
     """What the template normalisers need to know about the workspace."""
-    from lingtan.adapters.compute.runner import load_library
     from lingtan.core.templates import NormaliseContext
 
     cfg = ws.config
@@ -143,7 +137,7 @@ def _context(ws: Workspace, p: Path) -> NormaliseContext:
         sites=cfg.site_regions(),
         default_region=cfg.region,
         calendar=cfg.calendar,
-        known_activity_types=load_library(ws).activity_types(),
+        known_activity_types=known_types,
     )
 
 
@@ -162,7 +156,10 @@ def file_overlap(ws: Workspace, path: Path | str, *, template: str | None = None
         raise InputFileError(str(p), "no such file")
     if ws.has_batch(file_sha256(p)):
         return None
-    res = read_activity_file(p, template=template, context=_context(ws, p))
+    from lingtan.adapters.compute.runner import load_library
+
+    ctx = _context(ws, p, load_library(ws).activity_types())
+    res = read_activity_file(p, template=template, context=ctx)
     return find_overlap(ws, res.activities)
 
 

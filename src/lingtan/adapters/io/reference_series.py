@@ -41,8 +41,10 @@ def _data(name: str) -> bytes:
     return resources.files("lingtan").joinpath("data", "reference", name).read_bytes()
 
 
+@lru_cache(maxsize=1)
 def bundled_digest() -> str:
-    """sha256 over the bundled series files (part of a snapshot's inputs)."""
+    """sha256 over the bundled series files (part of a snapshot's inputs; read once a process:
+    they are installed with lingtan and do not change while it runs)."""
     h = hashlib.sha256()
     for name in (ECB_FILE, BEA_FILE):
         h.update(name.encode())

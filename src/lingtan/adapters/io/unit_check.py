@@ -73,19 +73,23 @@ def reject_unconvertible(result: IntakeResult, factors: Iterable[EmissionFactor]
     acts = result.activities
     if acts is None or not isinstance(acts, pa.Table) or not acts.num_rows:
         return result
-    types = acts.column("activity_type").to_pylist()
-    units = acts.column("unit").to_pylist()
-    bad = unconvertible({(t, u) for t, u in zip(types, units, strict=True) if t and u}, factors)
+    pairs = acts.select(["activity_type", "unit"]).group_by(["activity_type", "unit"]).aggregate([])
+    distinct = zip(pairs.column(0).to_pylist(), pairs.column(1).to_pylist(), strict=True)
+    bad = unconvertible({(t, u) for t, u in distinct if t and u}, factors)
     if not bad:
-        return result
-    rows = acts.column("source_row").to_pylist()
+        return result  # the usual case: only the distinct pairs were looked at, no row
+    drop = pa.array([False] * acts.num_rows, pa.bool_())
+    for t, u in bad:
+        hit = pc.and_(pc.equal(acts.column("activity_type"), t), pc.equal(acts.column("unit"), u))
+        drop = pc.or_(drop, pc.fill_null(hit, False))
     field = unit_field(result.template)
     issues: dict[int, RowIssue] = {}
-    for t, u, r in zip(types, units, rows, strict=True):
-        reason = bad.get((t, u))
-        if reason is not None and int(r) not in issues:
-            issues[int(r)] = RowIssue(result.source, int(r), field, reason, str(u))
-    drop = pa.array([int(r) in issues for r in rows], pa.bool_())
+    rejected = acts.filter(drop).select(["activity_type", "unit", "source_row"]).to_pylist()
+    for r in rejected:
+        row = int(r["source_row"])
+        if row not in issues:
+            issues[row] = RowIssue(result.source, row, field, bad[(r["activity_type"], r["unit"])],
+                                   str(r["unit"]))  # fmt: skip
     kept = acts.filter(pc.invert(drop))
     return dataclasses.replace(
         result,

@@ -124,14 +124,18 @@ def public_url(base_url: str, org: str, product: str, config: str) -> str:
 # -- reading (cached while the files are unchanged) -----------------------------------------------
 
 
-def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    files = sorted(
+def _product_files(folder: Path) -> list[Path]:
+    """The organisation's product input files, sorted: hidden files and issued records apart."""
+    return sorted(
         p
         for p in folder.rglob("*")
         if p.is_file() and not p.name.startswith(".") and not _is_issued(folder, p)
     )
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     out = []
-    for p in files:
+    for p in _product_files(folder):
         st = p.stat()
         out.append((str(p.relative_to(folder)), st.st_mtime_ns, st.st_size))
     return tuple(out)
@@ -618,8 +622,7 @@ def _inputs(data: ProductData, spec: ClaimSpec) -> dict[str, Any]:
     folder = data.folder
     files = {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith(".") and not _is_issued(folder, p)
+        for p in _product_files(folder)
     }
     grid: dict[str, Any] | None = None
     try:
