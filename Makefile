@@ -36,10 +36,13 @@ typecheck: $(BIN)/.installed
 
 ## Every test on the default stores (each workspace's SQLite file; the server's tests on SQLite
 ## and PostgreSQL), then the workspace tests again with their store on PostgreSQL.
+## Tests run on every core (pytest-xdist; one test module per worker, so module fixtures such
+## as the browser's server stay whole); each worker has its own databases and folders.
+PYTEST_PAR ?= -n auto --dist loadfile
 unit: $(BIN)/.installed browser
-	$(BIN)/pytest -q
-	LINGTAN_TEST_STORE=postgresql $(BIN)/pytest -q tests/adapters tests/cli tests/modules \
-	  --ignore=tests/adapters/compute/test_spark_parity.py
+	$(BIN)/pytest -q $(PYTEST_PAR)
+	LINGTAN_TEST_STORE=postgresql $(BIN)/pytest -q $(PYTEST_PAR) tests/adapters tests/cli \
+	  tests/modules --ignore=tests/adapters/compute/test_spark_parity.py
 
 ## Debian's Chromium for the browser tests (tests/web): installed with apt when root.
 browser:
@@ -51,9 +54,11 @@ browser:
 factors: $(BIN)/.installed
 	$(BIN)/python tools/build_factor_library.py --data $(SHARED) --out src/lingtan/data
 
-## Engine benchmark: DuckDB SQL vs lingtan vs pandas at 1 M and 10 M rows (docs/benchmarks.md).
+## Engine benchmark: DuckDB SQL vs lingtan vs pandas at 1 M and 10 M rows, then the server
+## load benchmark (loopback, SQLite and PostgreSQL, 1/10/50 clients; docs/benchmarks.md).
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.load
 
 ## Product LCA benchmark vs bw2calc: synthetic 20,000-process database (docs/benchmarks.md).
 bench-lca: $(BIN)/.installed

@@ -51,3 +51,55 @@ def _workspace_store() -> Iterator[None]:
                 del os.environ["LINGTAN_DATABASE_URL"]
     except PostgresUnavailableError as exc:
         pytest.fail(f"{STORE_ENV}=postgresql but PostgreSQL is not reachable: {exc}")
+
+
+# -- the terminal stays writable ------------------------------------------------------------------
+
+
+def _blocking_stdio() -> None:
+    """Put stdout and stderr back in blocking mode, saying so once.
+
+    A CI run after issue 10 ended with exit code 120 although every test passed: Python could
+    not flush stdout at exit. One way to get there is a child process that leaves the shared
+    pipe non-blocking (Node.js does so while it runs), so a write to a full pipe fails instead
+    of waiting; whether that was the cause is not established (decision 0041). Called before
+    pytest reports each test and before it exits; the note tells the next reader if it ever
+    happens."""
+    import os
+
+    for fd in (1, 2):
+        try:
+            if not os.get_blocking(fd):
+                os.set_blocking(fd, True)
+                if fd not in _NOTED:
+                    _NOTED.add(fd)
+                    os.write(2, f"\nnote: fd {fd} was non-blocking; set back\n".encode())
+        except OSError:  # not a file descriptor we can change (closed, or a capture)
+            pass
+
+
+_NOTED: set[int] = set()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Before a test's result is printed: the terminal is blocking again."""
+    _blocking_stdio()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_terminal_summary() -> None:
+    """Before the summary is printed: the terminal is blocking again."""
+    _blocking_stdio()
+
+
+def pytest_unconfigure() -> None:
+    """At the end of the run: blocking again, and everything written out while pytest can
+    still report a failure (not at interpreter exit, where a failing flush means exit 120)."""
+    import contextlib
+    import sys
+
+    _blocking_stdio()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            stream.flush()

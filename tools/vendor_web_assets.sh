@@ -15,6 +15,9 @@ ECHARTS_VERSION=6.1.0
 ECHARTS_INTEGRITY=sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA==
 HTMX_VERSION=2.0.11
 HTMX_INTEGRITY=sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
+# Swagger UI for /api/v1/docs, served by the server itself (no CDN; decision 0035)
+SWAGGER_VERSION=5.35.0
+SWAGGER_INTEGRITY=sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/src/lingtan/adapters/web/static/vendor"
@@ -30,10 +33,13 @@ check() {  # tarball expected-integrity
 }
 
 cd "$TMP"
-npm pack --silent "echarts@$ECHARTS_VERSION" "htmx.org@$HTMX_VERSION" >/dev/null
+npm pack --silent "echarts@$ECHARTS_VERSION" "htmx.org@$HTMX_VERSION" \
+    "swagger-ui-dist@$SWAGGER_VERSION" >/dev/null
 check "echarts-$ECHARTS_VERSION.tgz" "$ECHARTS_INTEGRITY"
 check "htmx.org-$HTMX_VERSION.tgz" "$HTMX_INTEGRITY"
-mkdir echarts htmx
+check "swagger-ui-dist-$SWAGGER_VERSION.tgz" "$SWAGGER_INTEGRITY"
+mkdir echarts htmx swagger
+tar xzf "swagger-ui-dist-$SWAGGER_VERSION.tgz" -C swagger
 tar xzf "echarts-$ECHARTS_VERSION.tgz" -C echarts
 tar xzf "htmx.org-$HTMX_VERSION.tgz" -C htmx
 
@@ -44,8 +50,16 @@ cp echarts/package/NOTICE "$OUT/NOTICE-echarts.txt"
 cp echarts/package/licenses/LICENSE-d3 "$OUT/LICENSE-echarts-d3.txt"
 cp htmx/package/dist/htmx.min.js "$OUT/htmx.min.js"
 cp htmx/package/LICENSE "$OUT/LICENSE-htmx.txt"
+mkdir -p "$OUT/swagger-ui"
+# the source-map comments name files that are not shipped
+sed 's|//# sourceMappingURL=.*||' swagger/package/swagger-ui-bundle.js \
+    > "$OUT/swagger-ui/swagger-ui-bundle.js"
+sed 's|/\*# sourceMappingURL=.*\*/||' swagger/package/swagger-ui.css > "$OUT/swagger-ui/swagger-ui.css"
+cp swagger/package/LICENSE "$OUT/swagger-ui/LICENSE-swagger-ui.txt"
+cp swagger/package/NOTICE "$OUT/swagger-ui/NOTICE-swagger-ui.txt"
 cat > "$OUT/VERSIONS.txt" <<VERSIONS
 echarts $ECHARTS_VERSION Apache-2.0 $ECHARTS_INTEGRITY
 htmx.org $HTMX_VERSION 0BSD $HTMX_INTEGRITY
+swagger-ui-dist $SWAGGER_VERSION Apache-2.0 $SWAGGER_INTEGRITY
 VERSIONS
 echo "vendored echarts $ECHARTS_VERSION and htmx.org $HTMX_VERSION into $OUT"

@@ -31,6 +31,7 @@ class Server:
         c = TestClient(self.app)
         r = c.post("/api/v1/auth/login", json={"email": email, "password": password})
         assert r.status_code == 200, r.text
+        c.headers["X-CSRF-Token"] = r.headers["x-csrf-token"]  # cookie changes need it (0035)
         return c
 
     def bearer(self, token: str) -> TestClient:

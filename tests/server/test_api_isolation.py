@@ -27,6 +27,7 @@ from lingtan.adapters.api.services.products import write_demo_products
 from lingtan.adapters.io.lca.native import bundled_text
 
 API = "/api/v1"
+DOCS_PAGE = f"{API}/docs"  # the Swagger UI page (static, no organisation data; decision 0035)
 
 #: a valid body of every request schema of the API (a new schema must be added here)
 BODIES: dict[str, dict[str, Any]] = {
@@ -34,6 +35,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "OrganisationCreate": {"slug": "newco", "name": "New Co"},
     "OrganisationUpdate": {"name": "Taken Over"},
     "MemberCreate": {"email": "b@bravo.example", "role": "owner"},
+    "InvitationCreate": {"email": "b@bravo.example", "role": "owner"},
     "MemberUpdate": {"role": "viewer"},
     "TokenCreate": {"name": "stolen"},
     "EntityCreate": {"code": "EVIL", "name": "Evil", "ownership_pct": 100},
@@ -47,6 +49,14 @@ BODIES: dict[str, dict[str, Any]] = {
         "EVIL,FY2024/25,inventory_total,1,t,0,total\n"
     },
     "PactImport": {"document": json.loads(bundled_text("supplier-ssd-pact.json"))},
+    "DeletionCreate": {"confirm": "acme"},  # A's slug: refused on A (404) and on B (422)
+    # OpenID Connect (decision 0040): a loopback issuer, refused on B (422) without setup
+    "IdentityProviderUpdate": {
+        "issuer": "https://127.0.0.1:9/realms/evil",
+        "client_id": "evil",
+        "client_secret": "evil-secret",
+        "display_name": "Evil SSO",
+    },
 }
 #: acme's targets file (docs/targets.md): a target, a project and a plan section
 ACME_TARGETS = """\
@@ -96,9 +106,18 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     calc = a.post(f"{API}/orgs/acme/calculations", json={"fiscal_year": "FY2024/25"}).json()
     calc = wait_job(a, "acme", calc["id"])
     assert calc["status"] == "done", calc
-    member = a.post(
-        f"{API}/orgs/acme/members",
-        json={"email": "v@acme.example", "role": "viewer", "password": "viewer-password"},
+    # a member joins by invitation (decision 0034); a second invitation stays pending
+    link = a.post(
+        f"{API}/orgs/acme/invitations", json={"email": "v@acme.example", "role": "viewer"}
+    ).json()["accept_url"]
+    joined = TestClient(srv.app).post(
+        f"{API}/auth/invitations/accept",
+        json={"token": link.rsplit("/", 1)[-1], "password": "viewer-password"},
+    )
+    assert joined.status_code == 200, joined.text
+    member = {"user_id": joined.json()["user"]["id"]}
+    pending = a.post(
+        f"{API}/orgs/acme/invitations", json={"email": "p@acme.example", "role": "analyst"}
     ).json()
     r = a.put(f"{API}/orgs/acme/targets", json={"content": ACME_TARGETS})
     assert r.status_code == 200, r.text
@@ -106,11 +125,13 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     assert write_demo_products(srv.data_dir / "orgs" / "acme")  # the notebook family (issue 6)
     a_token = a.post(f"{API}/orgs/acme/tokens", json={"name": "a-ci"}).json()
     b_token = b.post(f"{API}/orgs/bravo/tokens", json={"name": "b-ci"}).json()
+    _acme_identity_provider(srv.engine)
     ids = {
         "entity_id": entity["id"],
         "site_id": site["id"],
         "user_id": member["user_id"],
         "token_id": a_token["id"],
+        "invitation_id": pending["id"],
         "batch_id": job["result"]["batch_id"],
         "upload_id": again.json()["error"]["upload_id"],
         "job_id": calc["id"],
@@ -121,6 +142,21 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
         "config": "i7-32-1t-GB",
     }
     return {"srv": srv, "a": a, "b": b, "ids": ids, "a_token": a_token, "b_token": b_token}
+
+
+def _acme_identity_provider(engine: Engine) -> None:
+    """acme's OpenID Connect provider, stored directly (its issuer is not reachable here)."""
+    from lingtan.adapters.store.federation import IdentityProvider
+    from lingtan.adapters.store.scoping import tenant_session
+
+    with tenant_session(engine, _org_id(engine, "acme")) as s:
+        s.add(
+            IdentityProvider(
+                issuer="https://sso.acme.example", client_id="acme-lingtan",
+                client_secret="acme-secret", display_name="Acme SSO",
+            )
+        )  # fmt: skip
+        s.commit()
 
 
 def operations(app: Any) -> list[tuple[str, str, dict[str, Any]]]:
@@ -134,7 +170,7 @@ def operations(app: Any) -> list[tuple[str, str, dict[str, Any]]]:
     ]
     documented = {(m, p) for m, p, _ in ops}
     for route in app.routes:
-        if isinstance(route, APIRoute) and route.path.startswith(API):
+        if isinstance(route, APIRoute) and route.path.startswith(API) and route.path != DOCS_PAGE:
             for m in route.methods - {"HEAD", "OPTIONS"}:
                 assert (m, route.path) in documented, f"{m} {route.path} not in OpenAPI"
     return ops
@@ -213,6 +249,8 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
         "Acme Targets Co",
         "ACME-PV",
         "LB14-G5",
+        "p@acme.example",  # acme's pending invitation
+        "Acme SSO",  # acme's identity provider (decision 0040)
     ]
     checked = 0
     for method, path, op in operations(srv.app):
@@ -287,7 +325,7 @@ def test_analyst_edits_data_not_members(world: dict[str, Any]) -> None:
     c = srv.login("an@acme.example")
     r = c.post(f"{API}/orgs/acme/entities", json={"code": "NEW", "name": "New"})
     assert r.status_code == 201
-    r = c.post(f"{API}/orgs/acme/members", json={"email": "x@acme.example", "role": "viewer"})
+    r = c.post(f"{API}/orgs/acme/invitations", json={"email": "x@acme.example", "role": "viewer"})
     assert r.status_code == 403
     assert c.patch(f"{API}/orgs/acme", json={"name": "x"}).status_code == 403
     assert c.get(f"{API}/orgs/acme/audit").status_code == 403

@@ -40,6 +40,8 @@ class Walk:
     c: TestClient
     site: Site
     found: dict[str, str] = field(default_factory=dict)
+    #: who the current case's entries name when not the owner (an invitee accepting)
+    actor: str | None = None
 
     def token(self, page: str = "") -> str:
         return csrf_token(self.c, page or f"/o/{self.site.org}/imports")
@@ -69,14 +71,70 @@ def _logout(w: Walk) -> set[str]:
     return set()
 
 
-def _add_member(w: Walk) -> set[str]:
-    form = {"email": NEW_MEMBER, "role": "viewer", "name": "A", "password": PASSWORD}
-    w.post(f"/o/{w.site.org}/users", data=form)
+def _link(html: str) -> str:
+    m = re.search(r'id="users-link-url" type="text" readonly value="http://testserver([^"]+)"',
+                  html)  # fmt: skip
+    assert m, html[:2000]
+    return m.group(1)
+
+
+def _add_member(w: Walk) -> set[str]:  # an invitation (decision 0034)
+    r = w.post(f"/o/{w.site.org}/users", data={"email": NEW_MEMBER, "role": "viewer"})
+    w.found["invitation"] = _link(r.text)
+    return {"invitation.create"}
+
+
+def _accept(w: Walk) -> set[str]:  # the invitee's entries name the invitee
+    w.actor = NEW_MEMBER
+    new = TestClient(w.c.app, follow_redirects=False)
+    page = w.found["invitation"]
+    form = {"name": "A", "password": PASSWORD, "password2": PASSWORD}
+    r = new.post(page, data={**form, "csrf_token": csrf_token(new, page)})
+    assert r.status_code == 303, r.text[:2000]
     html = w.c.get(f"/o/{w.site.org}/users").text
     m = re.search(rf'<tr data-email="{re.escape(NEW_MEMBER)}">.*?/users/(\d+)/role', html, re.S)
     assert m
     w.found["user_id"] = m.group(1)
-    return {"membership.create"}
+    return {"membership.create", "invitation.update"}
+
+
+def _reset_link(w: Walk) -> set[str]:
+    r = w.post(f"/o/{w.site.org}/users/{w.found['user_id']}/reset-link")
+    w.found["reset"] = _link(r.text)
+    return {"user_account.reset_link"}
+
+
+def _reset(w: Walk) -> set[str]:
+    new = TestClient(w.c.app, follow_redirects=False)
+    page = w.found["reset"]
+    form = {"new_password": "chosen by the member", "new_password2": "chosen by the member"}
+    r = new.post(page, data={**form, "csrf_token": csrf_token(new, page)})
+    assert r.status_code == 303, r.text[:2000]
+    return set()  # the member's own account: no organisation's data
+
+
+def _revoke_invitation(w: Walk) -> set[str]:
+    r = w.post(f"/o/{w.site.org}/users", data={"email": "later@lingtan.invalid", "role": "viewer"})
+    assert "later@lingtan.invalid" in r.text
+    html = w.c.get(f"/o/{w.site.org}/users").text
+    m = re.search(r'/invitations/(\d+)/revoke', html)
+    assert m
+    w.post(f"/o/{w.site.org}/invitations/{m.group(1)}/revoke")
+    return {"invitation.create", "invitation.update"}
+
+
+def _change_password(w: Walk) -> set[str]:
+    for old, new in ((PASSWORD, "a temporary passphrase"), ("a temporary passphrase", PASSWORD)):
+        data = {"current_password": old, "new_password": new, "new_password2": new}
+        r = w.c.post("/account/password", data={**data, "csrf_token": w.token("/account")})
+        assert r.status_code == 303, r.text[:2000]
+    return set()  # one's own account
+
+
+def _logout_all(w: Walk) -> set[str]:
+    w.post("/account/logout-all")
+    login(w.c, w.site.owner)
+    return set()
 
 
 def _change_role(w: Walk) -> set[str]:
@@ -132,7 +190,13 @@ def _issue(w: Walk) -> set[str]:
 CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/login": _login,
     "/o/{org}/users": _add_member,
+    "/invitations/{secret}": _accept,
     "/o/{org}/users/{user_id}/role": _change_role,
+    "/o/{org}/users/{user_id}/reset-link": _reset_link,
+    "/reset/{secret}": _reset,
+    "/o/{org}/invitations/{invitation_id}/revoke": _revoke_invitation,
+    "/account/password": _change_password,
+    "/account/logout-all": _logout_all,
     "/o/{org}/users/{user_id}/remove": _remove_member,
     "/o/{org}/imports": _upload,
     "/o/{org}/imports/pending/{upload_id}": _pending,
@@ -192,8 +256,9 @@ def test_every_web_change_names_the_signed_in_user(walk: Walk) -> None:
         last = max([last, *(e.id for e in new)])
         actions = {e.action for e in new}
         assert expected <= actions, (path, expected - actions)
+        who, walk.actor = walk.actor or walk.site.owner, None
         for e in new:  # the request's own entries, and its job's: "owner@… (job N)"
-            assert e.actor == walk.site.owner or e.actor.startswith(f"{walk.site.owner} (job "), (
+            assert e.actor == who or e.actor.startswith(f"{walk.site.owner} (job "), (
                 path,
                 e.action,
                 e.actor,

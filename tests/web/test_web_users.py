@@ -1,5 +1,6 @@
-"""The users page's forms (add member, change role, remove member: owners and admins only,
-through the API's member services, audited) and the CSRF protection of every POST form."""
+"""The users page's forms (invite a member, change role, remove member: owners and admins
+only, through the API's member services, audited) and the CSRF protection of every POST
+form. A member joins by accepting the invitation link (decision 0034)."""
 
 from __future__ import annotations
 
@@ -42,21 +43,35 @@ def _user_id(c: TestClient, org: str, email: str) -> str:
     return m.group(1)
 
 
+_LINK = re.compile(r'id="users-link-url" type="text" readonly value="http://testserver([^"]+)"')
+
+
+def _join(c: TestClient, org: str, email: str, role: str) -> TestClient:
+    """``c`` (an owner or admin) invites ``email``; the invitee accepts in their own browser,
+    choosing the password :data:`PASSWORD`; returns that browser, logged in."""
+    page = f"/o/{org}/users"
+    r = c.post(page, data={"email": email, "role": role, "csrf_token": csrf_token(c, page)})
+    assert r.status_code == 200, r.text
+    assert r.headers["cache-control"] == "no-store"
+    m = _LINK.search(r.text)
+    assert m, r.text
+    new = TestClient(c.app, follow_redirects=False)
+    token = csrf_token(new, m.group(1))
+    r = new.post(m.group(1), data={"name": "New", "password": PASSWORD, "password2": PASSWORD,
+                                   "csrf_token": token})  # fmt: skip
+    assert r.status_code == 303, r.text
+    return new
+
+
 def test_owner_adds_changes_and_removes_a_member(site_client: tuple[TestClient, Site]) -> None:
     c, site = site_client
     login(c, site.owner)
     page = f"/o/{site.org}/users"
-    token = csrf_token(c, page)
-    r = c.post(
-        page,
-        data={"email": "new@lingtan.invalid", "role": "analyst", "name": "New",
-              "password": PASSWORD, "csrf_token": token},
-    )  # fmt: skip
-    assert (r.status_code, r.headers["location"]) == (303, f"{page}?done=added")
+    new = _join(c, site.org, "new@lingtan.invalid", "analyst")
     assert _roles(c, site.org)["new@lingtan.invalid"] == "analyst"
-    new = TestClient(c.app, follow_redirects=False)
-    login(new, "new@lingtan.invalid")  # the new user logs in with the password given
     assert new.get(f"/o/{site.org}/dashboard").status_code == 200
+    login(new, "new@lingtan.invalid")  # the password the new member chose
+    token = csrf_token(c, page)
 
     uid = _user_id(c, site.org, "new@lingtan.invalid")
     r = c.post(f"{page}/{uid}/role", data={"role": "viewer", "csrf_token": token})
@@ -79,16 +94,13 @@ def test_errors_are_shown_and_change_nothing(site_client: tuple[TestClient, Site
     login(c, site.owner)
     page = f"/o/{site.org}/users"
     token = csrf_token(c, page)
-    r = c.post(page + "?lang=en", data={"email": "x@lingtan.invalid", "role": "viewer",
+    r = c.post(page + "?lang=en", data={"email": "not an address", "role": "viewer",
                                         "csrf_token": token})  # fmt: skip
-    assert r.status_code == 422  # a new user needs a password
-    assert 'id="users-error"' in r.text
-    assert "password" in r.text
-    assert "x@lingtan.invalid" not in _roles(c, site.org)
-    r = c.post(page, data={"email": "y@lingtan.invalid", "role": "viewer", "password": "short",
-                           "csrf_token": token})  # fmt: skip
     assert r.status_code == 422
-    assert "password" in r.text
+    assert 'id="users-error"' in r.text
+    r = c.post(page, data={"email": site.viewer, "role": "viewer", "csrf_token": token})
+    assert r.status_code == 409  # a member already
+    assert 'id="users-link"' not in r.text
     owner_id = _user_id(c, site.org, site.owner)
     r = c.post(f"{page}/{owner_id}/remove", data={"csrf_token": token})
     assert r.status_code == 409  # the organisation keeps an owner
@@ -101,8 +113,7 @@ def test_admin_cannot_grant_owner_viewer_sees_no_forms(
     c, site = site_client
     login(c, site.owner)
     page = f"/o/{site.org}/users"
-    c.post(page, data={"email": "admin@lingtan.invalid", "role": "admin", "password": PASSWORD,
-                       "csrf_token": csrf_token(c, page)})  # fmt: skip
+    _join(c, site.org, "admin@lingtan.invalid", "admin")
     login(c, "admin@lingtan.invalid")
     html = c.get(page).text
     form = html[html.index('id="add-member"') :]
@@ -120,8 +131,7 @@ def test_admin_cannot_grant_owner_viewer_sees_no_forms(
     assert 'id="add-member"' not in html
     assert "/remove" not in html
     token = csrf_token(c, f"/o/{site.org}/imports")
-    r = c.post(page, data={"email": "z@lingtan.invalid", "role": "viewer",
-                           "password": PASSWORD, "csrf_token": token})  # fmt: skip
+    r = c.post(page, data={"email": "z@lingtan.invalid", "role": "viewer", "csrf_token": token})
     assert r.status_code == 403
 
 
@@ -129,7 +139,7 @@ def test_post_without_the_sessions_token_is_refused(site_client: tuple[TestClien
     c, site = site_client
     login(c, site.owner)
     page = f"/o/{site.org}/users"
-    data = {"email": "csrf@lingtan.invalid", "role": "viewer", "password": PASSWORD}
+    data = {"email": "csrf@lingtan.invalid", "role": "viewer"}
     assert c.post(page, data=data).status_code == 403  # no token
     assert c.post(page, data={**data, "csrf_token": "0" * 64}).status_code == 403  # wrong
     other = TestClient(c.app, follow_redirects=False)
@@ -143,7 +153,7 @@ def test_post_without_the_sessions_token_is_refused(site_client: tuple[TestClien
     # the token is HMAC-SHA256(server secret, session cookie): the right one is accepted
     good = sign(SECRET, c.cookies["lingtan_session"])
     assert good == csrf_token(c, page)
-    assert c.post(page, data={**data, "csrf_token": good}).status_code == 303
+    assert c.post(page, data={**data, "csrf_token": good}).status_code == 200  # invited
     # the HTMX header works as well as the form field
     r = c.post("/logout", headers={"X-CSRF-Token": good})
     assert (r.status_code, r.headers["location"]) == (303, "/login")

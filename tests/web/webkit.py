@@ -54,3 +54,6 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> None:
     )
     assert r.status_code == 303, r.text
     assert "lingtan_session" in r.cookies
+    # the session's token, as the pages' HTMX requests send it: cookie-authenticated API
+    # changes need it too (decision 0035)
+    client.headers["X-CSRF-Token"] = csrf_token(client, "/")

@@ -19,10 +19,18 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from lingtan.adapters.api.csrf_api import check_cookie_request
 from lingtan.adapters.api.errors import ApiError, forbidden
 from lingtan.adapters.api.services import TenantContext, open_tenant
 from lingtan.adapters.api.settings import ServerSettings
-from lingtan.adapters.store.auth import SESSION_COOKIE, user_for_token, user_for_web_session
+from lingtan.adapters.api.store_slots import store_slot
+from lingtan.adapters.store.auth import (
+    SCOPES,
+    SESSION_COOKIE,
+    TOKEN_SCOPE_KEY,
+    token_grant,
+    user_for_web_session,
+)
 from lingtan.adapters.store.bootstrap import SLUG_PATTERN
 from lingtan.adapters.store.scoping import ACTOR_KEY, request_session
 from lingtan.adapters.store.tenancy import Action, User, can
@@ -49,9 +57,12 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
 
 
-def get_db(engine: EngineDep) -> Iterator[Session]:
-    """A store session for one request (services commit what they change)."""
-    with request_session(engine) as db:
+def get_db(_slot: Annotated[None, Depends(store_slot)], engine: EngineDep) -> Iterator[Session]:
+    """A store session for one request (services commit what they change), on the request's
+    one connection: every store access of the request (its workspace's sessions, bookkeeping
+    writes) uses it, and the request holds a slot (:mod:`.store_slots`) while it does, so that
+    no request waits for a second connection (decision 0038)."""
+    with engine.connect() as conn, request_session(conn) as db:
         yield db
 
 
@@ -71,16 +82,18 @@ def get_current_user(
     """
     request.state.token_organisation_id = None
     if bearer is not None:
-        found = user_for_token(db, bearer.credentials)
+        found = token_grant(db, bearer.credentials)
         if found is None:
-            raise ApiError(401, "unauthorized", "invalid or revoked API token")
-        user, org = found
+            raise ApiError(401, "unauthorized", "invalid, expired or revoked API token")
+        user, org, scope = found
+        db.info[TOKEN_SCOPE_KEY] = scope  # ASVS V3.5: the lesser of scope and role (require)
         request.state.token_organisation_id = org.id
         db.info[ACTOR_KEY] = f"{user.email} (token)"
         return user
     if cookie:
         user_or_none = user_for_web_session(db, cookie)
         if user_or_none is not None:
+            check_cookie_request(request, cookie)  # CSRF, ASVS V4.2.2 (decision 0035)
             db.info[ACTOR_KEY] = user_or_none.email
             return user_or_none
     raise ApiError(401, "unauthorized", "log in (session cookie) or send a bearer token")
@@ -118,12 +131,19 @@ def get_tenant(
 Tenant = Annotated[TenantContext, Depends(get_tenant)]
 
 
-def require(action: Action) -> Callable[[TenantContext], TenantContext]:
+def require(action: Action) -> Callable[[TenantContext, Session], TenantContext]:
     """A dependency giving the tenant when the caller's role allows ``action`` (403 if not)."""
 
-    def check(tenant: Tenant) -> TenantContext:
+    def check(tenant: Tenant, db: DbDep) -> TenantContext:
         if not can(tenant.role, action):
             raise forbidden(f"role {tenant.role.value} may not {action.replace('_', ' ')}")
+        scope = db.info.get(TOKEN_SCOPE_KEY)
+        if scope is not None and action not in SCOPES[scope]:
+            raise forbidden(f"a {scope} token may not {action.replace('_', ' ')}")
+        if action in ("edit_data", "manage_members"):  # read-only while deletion is pending
+            from lingtan.adapters.api.services.lifecycle import refuse_if_pending
+
+            refuse_if_pending(db, tenant.organisation_id)
         return tenant
 
     check.__name__ = f"require_{action}"

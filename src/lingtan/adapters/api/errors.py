@@ -8,15 +8,29 @@ forbidden          403     the role does not allow the action
 not_found          404     no such object *in this organisation* (also: another's)
 conflict           409     the change contradicts stored data (duplicate, in use)
 invalid            422     a field is invalid (``field`` names it)
-too_large          413     upload above ``LINGTAN_MAX_UPLOAD_MB``
+too_large          413     body above ``LINGTAN_MAX_UPLOAD_MB`` (uploads) or
+                           ``LINGTAN_MAX_BODY_KB`` (other routes), refused unread
+too_many_requests  429     the client address sent too many requests (``Retry-After``)
+bad_request        400     a malformed request (e.g. too many multipart files or fields)
+workspace_busy     423     another writer holds the workspace lock; retry (``Retry-After``)
+workspace_incons…  409     ``workspace_inconsistent``: a batch's files are missing (doctor)
 method_not_allowed 405     wrong HTTP method
-internal           500     a bug: reported, never expected
+internal           500     a bug: logged with a reference id, never expected
 =================  ======  ==========================================================
+
+No message names a path of the server's file system or shows a stack trace (ASVS 4.0.3
+V7.4.1): :func:`redact_paths` replaces a path under the data directory by its last part (the
+file name the user knows), and a 500 says only its reference id, which the log holds with the
+details.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,7 +40,9 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lingtan.adapters.store.locks import WorkspaceBusyError
 from lingtan.adapters.store.scoping import TenancyError
+from lingtan.adapters.store.workspace import WorkspaceInconsistentError
 from lingtan.core.errors import LingtanError
 
 log = logging.getLogger("lingtan.api")
@@ -99,6 +115,28 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def redact_paths(message: str, roots: Iterable[Path | str]) -> str:
+    """``message`` with every path under one of ``roots`` replaced by its last part
+    (``/srv/lingtan-data/orgs/acme/uploads/3f…/fuel.csv`` → ``fuel.csv``): errors shown to a
+    client never reveal the server's file system (ASVS V7.4.1)."""
+    for root in roots:
+        for form in {str(root), str(Path(root).resolve())}:
+            if not form or form == ".":
+                continue
+            pattern = re.escape(form.rstrip("/\\")) + r"(?:[/\\][^\s'\"]*)?"
+            message = re.sub(
+                pattern,
+                lambda m: re.split(r"[/\\]", m.group(0).rstrip("/\\"))[-1] or "…",
+                message,
+            )
+    return message
+
+
+def _data_dirs(request: Request) -> list[Path]:
+    settings = getattr(request.app.state, "settings", None)
+    return [settings.data_dir] if settings is not None else []
+
+
 def _field(loc: Any) -> str | None:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie", "form")]
     return ".".join(parts) or None
@@ -126,7 +164,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        response = error_response(exc.status_code, code, str(exc.detail))
+        response.headers.update(exc.headers or {})  # 405's Allow (RFC 9110 §15.5.6, ASVS V13.2.1)
+        return response
 
     @app.exception_handler(TenancyError)
     async def _tenancy(_: Request, exc: TenancyError) -> JSONResponse:
@@ -143,11 +183,24 @@ def install(app: FastAPI) -> None:
         log.warning("database unavailable: %s", exc.orig)
         return error_response(503, "unavailable", "the database is busy; try again")
 
+    @app.exception_handler(WorkspaceBusyError)
+    async def _busy(_: Request, __: WorkspaceBusyError) -> JSONResponse:
+        msg = "the workspace is busy (another import or calculation is writing); try again"
+        res = error_response(423, "workspace_busy", msg)
+        res.headers["Retry-After"] = "5"  # decision 0036
+        return res
+
+    @app.exception_handler(WorkspaceInconsistentError)
+    async def _inconsistent(request: Request, exc: WorkspaceInconsistentError) -> JSONResponse:
+        msg = redact_paths(str(exc), _data_dirs(request))
+        return error_response(409, "workspace_inconsistent", msg)
+
     @app.exception_handler(LingtanError)
-    async def _lingtan(_: Request, exc: LingtanError) -> JSONResponse:
-        return error_response(422, "invalid", str(exc))
+    async def _lingtan(request: Request, exc: LingtanError) -> JSONResponse:
+        return error_response(422, "invalid", redact_paths(str(exc), _data_dirs(request)))
 
     @app.exception_handler(Exception)
-    async def _internal(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("internal error", exc_info=exc)
-        return error_response(500, "internal", "internal error; it has been logged")
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        ref = uuid.uuid4().hex[:12]
+        log.error("internal error %s on %s %s", ref, request.method, request.url.path, exc_info=exc)
+        return error_response(500, "internal", f"internal error; reference {ref} (logged)")

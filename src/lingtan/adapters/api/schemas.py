@@ -6,7 +6,7 @@ SQLite nor PostgreSQL can store them): invalid input is a 422 naming the field, 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -25,13 +25,21 @@ def _clean(value: str) -> str:
     return value
 
 
+#: one line of text without control characters (C0, DEL, C1) or the non-characters U+FFFE/FFFF:
+#: names end up in YAML and CSV files and page titles (ASVS V5.1.3; the document says so,
+#: V13.1: decision 0038)
+LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\ufffe\uffff]*$"
 Name = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
+    StringConstraints(
+        min_length=1, max_length=200, strip_whitespace=True, pattern=LINE_PATTERN
+    ),
     AfterValidator(_clean),
 ]
 OptionalName = Annotated[
-    str, StringConstraints(max_length=200, strip_whitespace=True), AfterValidator(_clean)
+    str,
+    StringConstraints(max_length=200, strip_whitespace=True, pattern=LINE_PATTERN),
+    AfterValidator(_clean),
 ]
 Code = Annotated[
     str, StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -43,7 +51,11 @@ Region = Annotated[
 ]
 Email = Annotated[
     str,
-    StringConstraints(min_length=3, max_length=254, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$"),
+    StringConstraints(
+        min_length=3,
+        max_length=254,
+        pattern=r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+$",
+    ),
     AfterValidator(_clean),
 ]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=200), AfterValidator(_clean)]
@@ -51,6 +63,16 @@ FiscalYear = Annotated[
     str,
     StringConstraints(max_length=20, pattern=r"^(?:FY|CY|fy|cy)?\d{4}(?:[-/]\d{2}(?:\d{2})?)?$"),
 ]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: a time as RFC 3339 ``date-time`` with its offset (``…Z``): the store keeps naive UTC times,
+#: and a time without an offset is not a ``date-time`` (ASVS V13.1: responses match the
+#: OpenAPI document; decision 0038)
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class _Out(BaseModel):
@@ -61,12 +83,14 @@ class _Out(BaseModel):
 
 
 class LoginIn(BaseModel):
-    """E-mail and password."""
+    """E-mail and password; ``otp``: the current code of the second factor, when the account
+    has one (decision 0034)."""
 
     email: Email
     password: Annotated[
         str, StringConstraints(min_length=1, max_length=200), AfterValidator(_clean)
     ]
+    otp: Annotated[str, StringConstraints(max_length=12, pattern=r"^[0-9 ]*$")] | None = None
 
 
 class UserPublic(_Out):
@@ -84,7 +108,7 @@ class OrganisationPublic(_Out):
     id: int
     slug: str
     name: str
-    created_at: datetime
+    created_at: UtcDateTime
     role: Role | None = None
 
 
@@ -96,9 +120,13 @@ class MePublic(BaseModel):
 
 
 class TokenCreate(BaseModel):
-    """A new API token (belongs to the caller, in one organisation)."""
+    """A new API token (belongs to the caller, in one organisation). It grants the lesser of
+    its ``scope`` and the caller's role (decision 0034); ``expires_in_days`` (optional) ends
+    it."""
 
     name: Name
+    scope: Literal["read", "write", "admin"] = "admin"
+    expires_in_days: Annotated[int, Field(ge=1, le=3650)] | None = None
 
 
 class TokenPublic(_Out):
@@ -108,9 +136,11 @@ class TokenPublic(_Out):
     name: str
     prefix: str
     user_id: int
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None
+    revoked_at: UtcDateTime | None
+    scope: str
+    expires_at: UtcDateTime | None
 
 
 class TokenCreated(TokenPublic):
@@ -301,9 +331,9 @@ class JobPublic(_Out):
     result: dict[str, Any] | None
     error: str | None
     created_by: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
 
 
 class BatchPublic(_Out):
@@ -316,7 +346,7 @@ class BatchPublic(_Out):
     rows_read: int
     rows_accepted: int
     rows_rejected: int
-    imported_at: datetime
+    imported_at: UtcDateTime
     superseded_by: str | None
 
 
@@ -352,7 +382,7 @@ class SnapshotPublic(_Out):
 
     id: str
     fiscal_year: str
-    created_at: datetime
+    created_at: UtcDateTime
     gwp_set: str
     consolidation: str
     total_market_t: float
@@ -415,7 +445,7 @@ class AuditEntryPublic(_Out):
     """One audit-log entry."""
 
     id: int
-    at: datetime
+    at: UtcDateTime
     actor: str
     action: str
     target: str
@@ -433,3 +463,20 @@ class AuditVerificationPublic(BaseModel):
     first_bad_id: int | None
     reason: str
     head: str | None
+
+
+# -- data lifecycle (issue 11, decision 0039) ---------------------------------------------------
+
+
+class DeletionCreate(BaseModel):
+    """Ask for the organisation's deletion: ``confirm`` is its slug, typed again."""
+
+    confirm: Annotated[str, StringConstraints(max_length=60)]
+
+
+class DeletionPublic(_Out):
+    """A pending deletion: who asked, when, and when the data is purged (ASVS V8.3.2)."""
+
+    requested_by: str
+    requested_at: UtcDateTime
+    due_at: UtcDateTime

@@ -15,12 +15,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from lingtan.adapters.api.errors import redact_paths
 from lingtan.adapters.store.jobs import Claimed
 from lingtan.adapters.store.models import QuarantinedRow
 from lingtan.adapters.store.scoping import system_session
 from lingtan.adapters.store.tenancy import Organisation
 from lingtan.adapters.store.workspace import Workspace, org_workspace
-from lingtan.core.errors import LingtanError, WorkspaceError
+from lingtan.core.errors import InputFileError, LingtanError, WorkspaceError
 
 Progress = Callable[[float, str], None]
 #: rejected rows listed in an import job's result (all are in the quarantine)
@@ -52,14 +53,22 @@ def run_import(ws: Workspace, params: dict[str, Any], progress: Progress) -> dic
             return _batch_result(ws, sha, already=True)
         raise WorkspaceError(f"{params.get('file_name')}: the uploaded file is gone; upload again")
     progress(0.1, "reading and checking rows")
-    rep = import_file(
-        ws,
-        path,
-        template=params.get("template"),
-        supersedes=params.get("supersedes"),
-        fixes=params.get("fixes"),
-        append=bool(params.get("append")),
-    )
+    try:
+        rep = import_file(
+            ws,
+            path,
+            template=params.get("template"),
+            supersedes=params.get("supersedes"),
+            fixes=params.get("fixes"),
+            append=bool(params.get("append")),
+            checkpoint=lambda: progress(0.5, "storing"),  # the time budget is checked here too
+        )
+    except InputFileError as exc:
+        # a file that cannot be read never will be: nothing of it is kept, and the error names
+        # the user's file name, never the server's path (ASVS V7.4.1, V12.1; decision 0037)
+        shutil.rmtree(path.parent, ignore_errors=True)
+        name = str(params.get("file_name") or path.name)
+        raise InputFileError(name, redact_paths(exc.reason, [ws.path])) from None
     progress(0.9, "stored")
     if rep.already_imported:
         result = _batch_result(ws, rep.batch_id, already=True)

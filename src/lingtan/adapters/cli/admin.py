@@ -1,4 +1,6 @@
-"""``lingtan users …`` and ``lingtan orgs …``: administration of a server's store.
+"""``lingtan users …`` (``users reset-password`` included) and ``lingtan orgs …``: administration
+of a server's store by its operator (decision 0034: organisations invite; only the operator
+creates accounts directly and resets any account's password).
 
 The store is ``--database`` (a SQLAlchemy URL), else ``LINGTAN_DATABASE_URL``, else the
 server's default SQLite file ``<LINGTAN_DATA_DIR>/lingtan.db``; ``--workspace DIR`` names an
@@ -70,23 +72,95 @@ def users_add(
     database: DatabaseOpt = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Create a user (or update their password) with a role in an organisation. The password
-    comes from LINGTAN_PASSWORD or is asked for."""
+    """Give a user a role in an organisation (the operator's bootstrap path, e.g. the first
+    owner). A new user's password comes from LINGTAN_PASSWORD or is asked for; an existing
+    account keeps its password (reset it with 'lingtan users reset-password')."""
     from lingtan.adapters.store.bootstrap import create_user
     from lingtan.adapters.store.scoping import system_session
+    from lingtan.adapters.store.tenancy import user_by_email
 
-    password = os.environ.get(PASSWORD_ENV) or typer.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
-    )
     engine = store_engine(database, workspace)
     try:
         with system_session(engine, actor="lingtan users add") as db:
+            exists = user_by_email(db, email) is not None
+            password = None
+            if not exists:
+                password = os.environ.get(PASSWORD_ENV) or typer.prompt(
+                    "Password", hide_input=True, confirmation_prompt=True
+                )
             user = create_user(db, email, password, name, {org: role})
     except LingtanError as exc:
         raise _fail(str(exc)) from exc
     finally:
         engine.dispose()
-    out.print(f"{user.email}: {role} of {org}", highlight=False)
+    kept = " (existing account: password unchanged)" if exists else ""
+    out.print(f"{user.email}: {role} of {org}{kept}", highlight=False)
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    email: Annotated[str, typer.Argument(help="E-mail address of the account.")],
+    set_password: Annotated[
+        bool,
+        typer.Option(
+            "--set", help="Set the password here (LINGTAN_PASSWORD or asked) instead of a link."
+        ),
+    ] = False,
+    minutes: Annotated[int, typer.Option(help="How long the link works [min].")] = 60,
+    remove_second_factor: Annotated[
+        bool, typer.Option("--remove-second-factor", help="Also remove the account's TOTP.")
+    ] = False,
+    base_url: Annotated[
+        str, typer.Option(envvar="LINGTAN_BASE_URL", help="Public address of the server.")
+    ] = "http://127.0.0.1:8000",
+    database: DatabaseOpt = None,
+) -> None:
+    """Reset an account's password on the server's store (the operator's path, for any
+    account): print a single-use link for its owner, or --set the password. Either way every
+    web session of the account ends and every API token of it is revoked."""
+    from lingtan.adapters.store import auth, passwords
+    from lingtan.adapters.store.scoping import system_session
+    from lingtan.adapters.store.tenancy import user_by_email
+
+    new = None
+    if set_password:
+        new = os.environ.get(PASSWORD_ENV) or typer.prompt(
+            "New password", hide_input=True, confirmation_prompt=True
+        )
+        problem = passwords.password_problem(new, email)
+        if problem:
+            raise _fail(f"password: {problem}")
+    engine = store_engine(database, None)
+    try:
+        with system_session(engine, actor="lingtan users reset-password") as db:
+            user = user_by_email(db, email)
+            if user is None:
+                raise _fail(f"no account {email!r}")
+            if remove_second_factor and user.totp_enabled:
+                user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
+                db.commit()
+                out.print(f"{user.email}: second factor removed", highlight=False)
+            if new is not None:
+                auth.set_password(db, user, new)
+                ended = auth.end_all_sessions(db, user.id)
+                revoked = auth.revoke_all_tokens(db, user.id)
+                out.print(
+                    f"{user.email}: password set; {ended} sessions ended, {revoked} API tokens "
+                    "revoked",
+                    highlight=False,
+                )
+                return
+            secret = passwords.new_reset(
+                db, user.id, issued_by="lingtan users reset-password", minutes=minutes
+            )
+            db.commit()
+    finally:
+        engine.dispose()
+    out.print(
+        f"One-time link for {user.email} (valid {minutes} min; pass it on to them):",
+        highlight=False,
+    )
+    out.print(f"{base_url.rstrip('/')}/reset/{secret}", highlight=False, markup=False)
 
 
 @orgs_app.command("list")

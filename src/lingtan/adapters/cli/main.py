@@ -46,7 +46,14 @@ def _fail(exc: Exception, code: int = 1) -> typer.Exit:
 def _open(path: Path):  # type: ignore[no-untyped-def]
     from lingtan.adapters.store.workspace import open_workspace
 
-    return open_workspace(path)
+    ws = open_workspace(path)
+    for problem in ws.problems:  # missing files, named with their fix (decision 0036)
+        err.print(f"[bold yellow]warning:[/] {escape(str(problem))}", highlight=False)
+    return ws
+
+
+#: sysexits EX_TEMPFAIL: the workspace was busy (another writer); nothing changed, try again
+EXIT_BUSY = 75
 
 
 @app.command()
@@ -120,7 +127,14 @@ def import_(
         except LingtanError as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False)
             err.print(f"  nothing was imported from {f}")
-            code = max(code, 1)
+            busy = type(exc).__name__ == "WorkspaceBusyError"
+            code = EXIT_BUSY if busy else max(code, 1)
+            continue
+        if rep.already_imported and rep.repaired:
+            out.print(
+                f"{f}: already imported (batch {rep.batch_id[:12]}); its missing files were "
+                f"written again: {', '.join(rep.repaired)}"
+            )
             continue
         if rep.already_imported:
             out.print(f"{f}: already imported (batch {rep.batch_id[:12]}); nothing to do")
@@ -185,20 +199,24 @@ def quarantine(
     if output:
         import csv
 
+        from lingtan.adapters.io.cell_safety import safe_row
+
         with output.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(["file", "batch", "row", "column", "reason", "value", "fixed_by"])
             for q in rows:
                 w.writerow(
-                    [
-                        names.get(q.batch_id, ""),
-                        q.batch_id,
-                        q.row,
-                        q.field,
-                        q.reason,
-                        q.value,
-                        q.resolved_by or "",
-                    ]
+                    safe_row(  # OWASP CSV injection (decision 0035)
+                        [
+                            names.get(q.batch_id, ""),
+                            q.batch_id,
+                            q.row,
+                            q.field,
+                            q.reason,
+                            q.value,
+                            q.resolved_by or "",
+                        ]
+                    )
                 )
         out.print(f"{len(rows)} rejected rows written to {output}")
         return
@@ -230,7 +248,8 @@ def calc(
         ws = _open(workspace)
         inv = calculate_year(ws, year, gwp_set=gwp)
     except LingtanError as exc:
-        raise _fail(exc) from exc
+        busy = type(exc).__name__ == "WorkspaceBusyError"
+        raise _fail(exc, EXIT_BUSY if busy else 1) from exc
     if not inv.rows and not inv.unresolved:
         err.print(
             f"[bold red]nothing to calculate:[/] no activity row is dated in {inv.fiscal_year} "
@@ -566,7 +585,9 @@ def explain_cmd(
     if output:
         import pyarrow.csv as pacsv
 
-        pacsv.write_csv(ex.rows, output)
+        from lingtan.adapters.io.cell_safety import safe_table
+
+        pacsv.write_csv(safe_table(ex.rows), output)  # OWASP CSV injection (decision 0035)
         out.print(f"\nall rows written to {output}")
     ok = "equals" if ex.matches else "DOES NOT EQUAL"
     out.print(
@@ -752,3 +773,11 @@ app.add_typer(products_app, name="products")
 from lingtan.adapters.cli.reconcile import reconcile_app  # noqa: E402  (issue 10: reconcile)
 
 app.add_typer(reconcile_app)
+
+from lingtan.adapters.cli.lifecycle import lifecycle_app  # noqa: E402  (issue 11: data lifecycle)
+
+app.add_typer(lifecycle_app)
+
+from lingtan.adapters.cli.doctor import doctor_app  # noqa: E402  (issue 11: concurrent writers)
+
+app.add_typer(doctor_app)

@@ -348,22 +348,23 @@ def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = Non
         gas_table=gas_table,
         gas_table_note=gas_note,
     )
-    _write_snapshot_folder(ws, snap_id, desc, lib, result.market, inputs.gwp)
-    with ws.session() as s:
-        s.merge(
-            Snapshot(
-                id=snap_id,
-                fiscal_year=period.label,
-                created_at=datetime.now(UTC).replace(tzinfo=None),
-                gwp_set=gwp_name,
-                consolidation=cfg.consolidation.value,
-                # = inv.totals()["total_market"] (same sums, same order), without the location pass
-                total_market_t=sum(inv.total("market", scope=k) for k in (1, 2, 3)),
-                inputs=desc,
-                inventory=_inventory_state(inv),
-                emissions_file=f"{snap_id}/{SNAPSHOT_FACTORS}",
+    with ws.write_lock():  # one snapshot writer at a time (decision 0036)
+        _write_snapshot_folder(ws, snap_id, desc, lib, result.market, inputs.gwp)
+        with ws.session() as s:
+            s.merge(
+                Snapshot(
+                    id=snap_id,
+                    fiscal_year=period.label,
+                    created_at=datetime.now(UTC).replace(tzinfo=None),
+                    gwp_set=gwp_name,
+                    consolidation=cfg.consolidation.value,
+                    # = inv.totals()["total_market"] (same sums, same order), no location pass
+                    total_market_t=sum(inv.total("market", scope=k) for k in (1, 2, 3)),
+                    inputs=desc,
+                    inventory=_inventory_state(inv),
+                    emissions_file=f"{snap_id}/{SNAPSHOT_FACTORS}",
+                )
             )
-        )
     return inv
 
 

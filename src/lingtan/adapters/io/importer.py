@@ -3,13 +3,22 @@
 Nothing the user gave is silently dropped: every row becomes activities or a quarantined issue
 (file, row, column, reason). A file that cannot be read at all raises
 :class:`~lingtan.core.errors.InputFileError` and changes nothing. A file whose bytes were imported
-before (same sha256) is a no-op. A certificate id already imported in another batch is rejected
-(GHG Protocol Scope 2 Guidance, Quality Criterion 2: an instrument is claimed once).
+before (same sha256) is a no-op — unless that batch's files are missing (a crash, or the
+concurrent-import defect of issue 11), when the import rewrites them (a repair). A certificate id
+already imported in another batch is rejected (GHG Protocol Scope 2 Guidance, Quality Criterion
+2: an instrument is claimed once).
+
+Concurrent imports (decision 0036): the file is read and validated without the lock; the checks
+against stored batches (already imported, overlap, claimed instruments) and the write run under
+the workspace write lock, so of two processes importing one file, one stores it and the other
+answers "already imported"; a writer that waits too long gets
+:class:`~lingtan.adapters.store.locks.WorkspaceBusyError` (OWASP ASVS 4.0.3 V11.1.6).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from lingtan.adapters.store.workspace import Workspace
+from lingtan.adapters.store.models import ImportBatch
+from lingtan.adapters.store.workspace import Workspace, batch_problem
 from lingtan.core.errors import InputFileError, RowIssue, WorkspaceError
 
 if TYPE_CHECKING:
@@ -38,6 +48,8 @@ class ImportReport:
     issues: list[RowIssue] = field(default_factory=list)
     already_imported: bool = False
     duplicates: list[tuple[int, str]] = field(default_factory=list)  # (row, other batch id)
+    #: files of the already-imported batch that were missing and have been written again
+    repaired: list[str] = field(default_factory=list)
 
 
 def file_sha256(path: Path) -> str:
@@ -57,6 +69,7 @@ def import_file(
     supersedes: str | None = None,
     fixes: str | None = None,
     append: bool = False,
+    checkpoint: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Import ``path`` (CSV or XLSX of one template) into ``ws``.
 
@@ -66,6 +79,8 @@ def import_file(
         append: keep the file even when it largely repeats an earlier batch
             (:func:`find_overlap`); without it (and without ``supersedes``) such a file is
             refused with :class:`DuplicateImportError`.
+        checkpoint: called after the file is read and checked, before the write lock is taken
+            and anything is written; a job's budget check raises there to stop the import.
 
     Rows identical to rows of another active batch (same site, date, scope, category, activity
     type, quantity and unit) are imported but reported as possible duplicates: the same
@@ -75,6 +90,9 @@ def import_file(
         InputFileError: the file is missing or cannot be read as a template at all.
         WorkspaceError: ``supersedes`` or ``fixes`` names no batch.
         DuplicateImportError: the file's rows largely repeat an active batch (nothing stored).
+        WorkspaceBusyError: another writer held the workspace lock too long (nothing stored).
+        WorkspaceInconsistentError: another active batch's files are missing (named; nothing
+            stored). The file's own batch with missing files is repaired instead.
     """
     from lingtan.adapters.io.intake import read_activity_file
 
@@ -82,40 +100,46 @@ def import_file(
     if not p.is_file():
         raise InputFileError(str(p), "no such file")
     sha = file_sha256(p)
-    if ws.has_batch(sha):
+    if ws.has_batch(sha) and batch_problem(ws, ws.batch(sha)) is None:  # fast path, no lock
         return ImportReport(sha, "", 0, 0, 0, [], already_imported=True)
     from lingtan.adapters.compute.runner import load_library
     from lingtan.adapters.io.unit_check import reject_unconvertible
 
     lib = load_library(ws)  # once: the activity types the intake knows, the units it can take
     ctx = _context(ws, p, lib.activity_types())
-    sup = ws.batch(supersedes).id if supersedes else None
-    fix = ws.batch(fixes).id if fixes else None
     res = read_activity_file(p, template=template, context=ctx)
     # rows whose unit no factor of their type can ever take are rejected now (decision 0029)
     res = reject_unconvertible(res, lib.factors)
-    if not append and sup is None:
-        overlap = find_overlap(ws, res.activities)
-        if overlap is not None:
-            raise DuplicateImportError(p.name, overlap)
-    issues = list(res.issues)
-    instruments = res.instruments
-    if instruments is not None and instruments.num_rows:
-        instruments, dup_issues = _reject_claimed(ws, instruments, p.name)
-        issues.extend(dup_issues)
-    batch = ws.record_batch(
-        sha256=sha,
-        file_name=p.name,
-        template=res.template,
-        rows_read=res.rows_read,
-        activities=res.activities,
-        instruments=instruments,
-        issues=sorted(issues, key=lambda i: (i.row, i.field)),
-        source=p,
-        supersedes=sup,
-        fixes=fix,
-    )
-    duplicates = _duplicates(ws, res.activities, exclude={sha, *(x for x in [sup] if x)})
+    if checkpoint is not None:
+        checkpoint()
+    with ws.write_lock():  # every check against stored batches, and the write, as one unit
+        if ws.has_batch(sha):
+            return _repair(ws, ws.batch(sha), res.activities, res.instruments, p)
+        ws.activity_files()  # a damaged batch is named (with its fix) before it is compared
+        sup = ws.batch(supersedes).id if supersedes else None
+        fix = ws.batch(fixes).id if fixes else None
+        if not append and sup is None:
+            overlap = find_overlap(ws, res.activities)
+            if overlap is not None:
+                raise DuplicateImportError(p.name, overlap)
+        issues = list(res.issues)
+        instruments = res.instruments
+        if instruments is not None and instruments.num_rows:
+            instruments, dup_issues = _reject_claimed(ws, instruments, p.name)
+            issues.extend(dup_issues)
+        batch = ws.record_batch(
+            sha256=sha,
+            file_name=p.name,
+            template=res.template,
+            rows_read=res.rows_read,
+            activities=res.activities,
+            instruments=instruments,
+            issues=sorted(issues, key=lambda i: (i.row, i.field)),
+            source=p,
+            supersedes=sup,
+            fixes=fix,
+        )
+        duplicates = _duplicates(ws, res.activities, exclude={sha, *(x for x in [sup] if x)})
     return ImportReport(
         batch_id=batch.id,
         template=res.template,
@@ -124,6 +148,35 @@ def import_file(
         rows_rejected=batch.rows_rejected,
         issues=sorted(issues, key=lambda i: (i.row, i.field)),
         duplicates=duplicates,
+    )
+
+
+def _repair(
+    ws: Workspace,
+    batch: ImportBatch,
+    activities: pa.Table | None,
+    instruments: pa.Table | None,
+    source: Path,
+) -> ImportReport:
+    """The file was imported before: rewrite its batch's missing files, if any (the caller
+    holds the write lock). Instruments are re-checked against the batches imported before this
+    one only, so the batch gets back exactly the rows it recorded."""
+    if batch_problem(ws, batch) is None:
+        return ImportReport(batch.id, batch.template, 0, 0, 0, [], already_imported=True)
+    if instruments is not None and instruments.num_rows:
+        instruments, _ = _reject_claimed(ws, instruments, source.name, before_seq=batch.seq)
+    written = ws.rewrite_batch_files(
+        batch, activities=activities, instruments=instruments, source=source
+    )
+    return ImportReport(
+        batch.id,
+        batch.template,
+        batch.rows_read,
+        batch.rows_accepted,
+        batch.rows_rejected,
+        [],
+        already_imported=True,
+        repaired=[w.name for w in written],
     )
 
 
@@ -148,6 +201,7 @@ def file_overlap(ws: Workspace, path: Path | str, *, template: str | None = None
 
     Raises:
         InputFileError: the file is missing or cannot be read as a template at all.
+        WorkspaceInconsistentError: an active batch's files are missing.
     """
     from lingtan.adapters.io.intake import read_activity_file
 
@@ -160,6 +214,7 @@ def file_overlap(ws: Workspace, path: Path | str, *, template: str | None = None
 
     ctx = _context(ws, p, load_library(ws).activity_types())
     res = read_activity_file(p, template=template, context=ctx)
+    ws.activity_files()  # a damaged batch is named (WorkspaceInconsistentError), not a DuckDB error
     return find_overlap(ws, res.activities)
 
 
@@ -301,10 +356,15 @@ def _duplicates(ws: Workspace, new: pa.Table | None, exclude: set[str]) -> list[
     return [(int(r), str(b)) for r, b in con.execute(sql, [files]).fetchall()]
 
 
-def _reject_claimed(ws: Workspace, table: pa.Table, source: str) -> tuple[pa.Table, list[RowIssue]]:
-    """Move instruments whose id is already in the workspace to issues."""
+def _reject_claimed(
+    ws: Workspace, table: pa.Table, source: str, *, before_seq: int | None = None
+) -> tuple[pa.Table, list[RowIssue]]:
+    """Move instruments whose id is already in the workspace (in a batch imported before
+    ``before_seq``, when given) to issues."""
     claimed: dict[str, str] = {}
     for b in ws.batches():
+        if before_seq is not None and b.seq >= before_seq:
+            continue
         if b.instruments_file:
             ids = pq.read_table(ws.batches_dir / b.instruments_file, columns=["instrument_id"])
             for i in ids.column(0).to_pylist():
@@ -327,3 +387,29 @@ def _reject_claimed(ws: Workspace, table: pa.Table, source: str) -> tuple[pa.Tab
     ]
     keep = pc.invert(pa.array(dup, pa.bool_()))
     return table.filter(keep), issues
+
+
+def repair_from_copy(ws: Workspace, batch: ImportBatch) -> list[str]:
+    """Rewrite a batch's missing files from the copy of its original file that the workspace
+    keeps (``batches/<sha>.source.*``), read as it was imported (same template, same file
+    name); returns the file names written (empty: nothing was missing).
+
+    Raises:
+        WorkspaceError: the copy is missing too (import the original file again), or it no
+            longer gives the rows the batch recorded.
+    """
+    import shutil
+    import tempfile
+
+    if not batch.source_file or not (ws.batches_dir / batch.source_file).is_file():
+        raise WorkspaceError(
+            f"batch {batch.id[:12]} ({batch.file_name}): the stored copy of the file is missing "
+            f"too; import {batch.file_name} again to repair it"
+        )
+    with tempfile.TemporaryDirectory(prefix="lingtan-repair-") as tmp:
+        copy = Path(tmp) / Path(batch.file_name).name
+        shutil.copyfile(ws.batches_dir / batch.source_file, copy)
+        rep = import_file(ws, copy, template=batch.template or None)
+    if rep.batch_id != batch.id:  # cannot happen: the copy has the batch's bytes
+        raise WorkspaceError(f"batch {batch.id[:12]}: the stored copy does not match its hash")
+    return rep.repaired

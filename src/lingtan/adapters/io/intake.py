@@ -23,21 +23,22 @@ import csv
 import dataclasses
 import difflib
 import hashlib
-import io
 import math
 import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 
+from lingtan.adapters.io.cell_safety import safe_row, safe_workbook, unneutralise
+from lingtan.adapters.io.file_limits import FileLimitError, FileLimits, check_xlsx_archive
 from lingtan.core.errors import InputFileError, RowIssue
 from lingtan.core.templates import (
     TEMPLATES,
@@ -139,36 +140,75 @@ def _choose_template(path: Path, template: str | None) -> Template:
 # --------------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, source: str) -> str:
-    """UTF-8 (BOM optional), else GB18030 (what Chinese Excel writes for "CSV")."""
-    if data.startswith(_UTF8_BOM):
-        try:
-            return data[len(_UTF8_BOM) :].decode("utf-8")
-        except UnicodeDecodeError as exc:
+def _read_csv(path: Path, source: str, limits: FileLimits) -> list[list[Any]]:
+    """The rows of a CSV file, read as a stream (never the whole text in memory at once) with
+    the :class:`~lingtan.adapters.io.file_limits.FileLimits` enforced row by row: UTF-8 (BOM
+    optional), else GB18030 (what Chinese Excel writes for "CSV")."""
+    with path.open("rb") as fh:
+        bom = fh.read(len(_UTF8_BOM)) == _UTF8_BOM
+    try:
+        return _csv_rows(path, "utf-8-sig", source, limits)
+    except UnicodeDecodeError as exc:
+        if bom:
             raise InputFileError(source, f"has a UTF-8 mark but is not UTF-8 text ({exc})") from exc
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
+        return _csv_rows(path, "gb18030", source, limits)
     except UnicodeDecodeError as exc:
         raise InputFileError(
             source, "is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX"
         ) from exc
 
 
-def _read_csv(data: bytes, source: str) -> list[list[Any]]:
-    text = _decode(data, source)
-    if "\x00" in text:
-        raise InputFileError(source, "is not a text (CSV) file; save it as CSV UTF-8 or as XLSX")
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as exc:
-        raise InputFileError(source, f"is not valid CSV: {exc}") from exc
+def _csv_rows(path: Path, encoding: str, source: str, limits: FileLimits) -> list[list[Any]]:
+    """Every row of the CSV in ``encoding``; UnicodeDecodeError when it is not that encoding."""
+
+    def lines(fh: Iterable[str]) -> Iterator[str]:
+        for line in fh:
+            if "\x00" in line:
+                raise InputFileError(
+                    source, "is not a text (CSV) file; save it as CSV UTF-8 or as XLSX"
+                )
+            yield line
+
+    grid: list[list[Any]] = []
+    shared: dict[str, str] = {}  # one object per repeated short cell (sites, units, dates …)
+    with path.open(encoding=encoding, newline="") as fh:
+        try:
+            for number, row in enumerate(csv.reader(lines(fh)), start=1):
+                limits.check_row(row, number, source)
+                grid.append(_shared_cells(row, shared))
+        except csv.Error as exc:
+            raise InputFileError(source, f"is not valid CSV: {exc}") from exc
+    return grid
 
 
-def _read_xlsx(path: Path, template: Template, source: str) -> list[list[Any]]:
+#: distinct short cells kept once by :func:`_shared_cells` (bounds its own memory)
+_SHARED_MAX = 100_000
+
+
+def _shared_cells(row: list[str], shared: dict[str, str]) -> list[str]:
+    """``row`` with each short cell seen before replaced by the object seen first: a file's
+    repeated values (site, unit, date, supplier) then cost one string each, not one per row."""
+    out = []
+    for v in row:
+        if len(v) <= 64:
+            got = shared.get(v)
+            if got is None and len(shared) < _SHARED_MAX:
+                shared[v] = v
+            v = got if got is not None else v
+        out.append(v)
+    return out
+
+
+def _read_xlsx(path: Path, template: Template, source: str, limits: FileLimits) -> list[list[Any]]:
+    check_xlsx_archive(path, source, limits)  # zip bomb, DTD, external links: before parsing
+    with path.open("rb") as fh:  # closed even when openpyxl fails half-way through
+        return _read_workbook(fh, path, template, source, limits)
+
+
+def _read_workbook(
+    fh: BinaryIO, path: Path, template: Template, source: str, limits: FileLimits
+) -> list[list[Any]]:
     import openpyxl  # local: only needed for XLSX
 
     try:
@@ -176,9 +216,10 @@ def _read_xlsx(path: Path, template: Template, source: str) -> list[list[Any]]:
             # openpyxl warns about workbook features it does not read (data validation,
             # conditional formatting, default styles); none of them affects cell values
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputFileError(source, f"is not a readable XLSX workbook ({exc})") from exc
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:  # defusedxml
+        why = str(exc).replace(str(path), path.name)  # openpyxl names the path: never shown
+        raise InputFileError(source, f"is not a readable XLSX workbook ({why})") from exc
     try:
         sheets = list(wb.worksheets)
         if not sheets:
@@ -188,7 +229,10 @@ def _read_xlsx(path: Path, template: Template, source: str) -> list[list[Any]]:
         grid: list[list[Any]] = []
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            for row in ws.iter_rows():
+            # one column more than the limit: enough to tell a too-wide row, never padded to
+            # the 16,384 columns a forged sheet dimension may declare
+            rows = ws.iter_rows(max_col=limits.max_columns + 1)
+            for number, row in enumerate(_defused(rows, source), start=1):
                 cells: list[Any] = []
                 for cell in row:
                     value = getattr(cell, "value", None)
@@ -200,10 +244,20 @@ def _read_xlsx(path: Path, template: Template, source: str) -> list[list[Any]]:
                     ):
                         value = _Percent(value)
                     cells.append(value)
+                limits.check_row(cells, number, source)
                 grid.append(cells)
         return grid
     finally:
         wb.close()
+
+
+def _defused(rows: Iterable[Any], source: str) -> Iterator[Any]:
+    """The sheet's rows; a parse error (defusedxml refusing an entity, broken XML) is an
+    :class:`InputFileError`."""
+    try:
+        yield from rows
+    except (ValueError, KeyError, TypeError, zipfile.BadZipFile, SyntaxError) as exc:
+        raise FileLimitError(source, f"the sheet cannot be read safely ({exc})") from exc
 
 
 def _is_blank(value: Any) -> bool:
@@ -225,7 +279,7 @@ def _as_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    return unneutralise(str(value)).strip()  # the quote an export added (decision 0035)
 
 
 def parse_number(text: str) -> float:
@@ -464,11 +518,28 @@ def _type_rows(
     return typed, source_rows, issues, rows_read
 
 
+def _sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex), read in chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_grid(path: Path, tpl: Template, source: str, limits: FileLimits) -> list[list[Any]]:
+    """The cells of a CSV or XLSX file, row by row, within ``limits``."""
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return _read_csv(path, source, limits)
+    return _read_xlsx(path, tpl, source, limits)
+
+
 def read_activity_file(
     path: str | PathLike[str],
     *,
     template: str | None = None,
     context: NormaliseContext,
+    limits: FileLimits | None = None,
 ) -> IntakeResult:
     """Read one activity file of one template and normalise its rows.
 
@@ -477,6 +548,8 @@ def read_activity_file(
         template: template name; None = from the file-name prefix (:func:`template_from_filename`).
         context: sites, default region, fiscal calendar, known activity types; its ``source`` is
             replaced by the file name.
+        limits: rows, columns, cell length, XLSX expansion (ASVS V12.1); None =
+            :meth:`FileLimits.from_env <lingtan.adapters.io.file_limits.FileLimits.from_env>`.
 
     Returns:
         The activities (or instruments), every issue, the SHA-256 of the file and the number of
@@ -484,7 +557,8 @@ def read_activity_file(
 
     Raises:
         InputFileError: the file cannot be read at all (missing, not CSV/XLSX, no header, unknown
-            template, unknown, duplicate or missing required columns, no data rows). Nothing
+            template, unknown, duplicate or missing required columns, no data rows), or it
+            exceeds a limit (:class:`~lingtan.adapters.io.file_limits.FileLimitError`). Nothing
             from it is produced.
     """
     p = Path(path)
@@ -499,13 +573,13 @@ def read_activity_file(
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
         raise InputFileError(where, f"is not a CSV or XLSX file (suffix {p.suffix!r})")
     tpl = _choose_template(p, template)
-    data = p.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    grid = _read_csv(data, where) if suffix in CSV_SUFFIXES else _read_xlsx(p, tpl, where)
+    digest = _sha256(p)
+    grid = _read_grid(p, tpl, where, limits or FileLimits.from_env())
     mapping, _ = _header(grid, tpl, where)
     source = p.name
 
     typed, source_rows, issues, rows_read = _type_rows(grid, mapping, tpl, source)
+    del grid  # typed: the cells are not needed any more (peak memory)
     if rows_read == 0:
         raise InputFileError(where, "has no data rows below the header")
 
@@ -540,9 +614,7 @@ def read_raw_rows(
     """
     p = Path(path)
     tpl = get_template(template)
-    data = p.read_bytes()
-    suffix = p.suffix.lower()
-    grid = _read_csv(data, str(p)) if suffix in CSV_SUFFIXES else _read_xlsx(p, tpl, str(p))
+    grid = _read_grid(p, tpl, str(p), FileLimits.from_env())
     if not grid:
         raise InputFileError(str(p), "is empty")
     header = [_as_text(v) for v in grid[0]]
@@ -609,8 +681,8 @@ def write_template(name: str, path: str | PathLike[str]) -> Path:
     if suffix == ".csv":
         with p.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(tpl.column_names)
-            writer.writerow([c.example for c in tpl.columns])
+            writer.writerow(safe_row(tpl.column_names))
+            writer.writerow(safe_row(c.example for c in tpl.columns))
         return p
     if suffix != ".xlsx":
         raise ValueError(f"cannot write a template as {p.suffix!r}; use .csv or .xlsx")
@@ -636,7 +708,7 @@ def write_template(name: str, path: str | PathLike[str]) -> Path:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFGHI", (18, 12, 9, 14, 24, 16, 60, 50, 20), strict=True):
         readme.column_dimensions[letter].width = width
-    wb.save(p)
+    safe_workbook(wb).save(p)
     return p
 
 
@@ -658,7 +730,7 @@ def write_issues_csv(issues: Iterable[RowIssue], path: str | PathLike[str]) -> P
         writer = csv.writer(fh)
         writer.writerow(ISSUE_COLUMNS)
         for i in issues:
-            writer.writerow([i.source, i.row, i.field, i.reason, i.value])
+            writer.writerow(safe_row([i.source, i.row, i.field, i.reason, i.value]))
     return p
 
 

@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lingtan.adapters.io.cell_safety import safe_cell, safe_workbook
 from lingtan.core.activities import SCOPE1_CATEGORIES, SCOPE2_CATEGORIES, SCOPE3_CATEGORIES
 from lingtan.core.gas_table import COLUMNS, KYOTO_GROUPS, SCOPES
 from lingtan.core.inventory import Inventory
@@ -161,7 +162,7 @@ def to_csv(inv: Inventory) -> str:
     rows = long_rows(inv)
     w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader()
-    w.writerows(rows)
+    w.writerows({k: safe_cell(v) for k, v in r.items()} for r in rows)  # decision 0035
     return buf.getvalue()
 
 
@@ -218,7 +219,7 @@ def write_xlsx(invs: list[Inventory], path: Path) -> Path:
                 inv.status,
             ]
         )
-    wb.save(path)
+    safe_workbook(wb).save(path)  # no cell a spreadsheet could run (decision 0035)
     return path
 
 

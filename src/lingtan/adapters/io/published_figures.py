@@ -33,6 +33,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+from lingtan.adapters.io.cell_safety import unneutralise
 from lingtan.core.errors import InputFileError, PeriodError, RowIssue, UnitError
 from lingtan.core.periods import FiscalCalendar
 from lingtan.core.reconcile import (
@@ -85,7 +86,7 @@ def _row(
         issues.append(RowIssue(source, n, fld, reason, raw.get(fld, "") or ""))
 
     before = len(issues)
-    v = {k: (raw.get(k) or "").strip() for k in (*REQUIRED, *OPTIONAL)}
+    v = {k: unneutralise(raw.get(k) or "").strip() for k in (*REQUIRED, *OPTIONAL)}
     for k in REQUIRED:
         if not v[k] and k != "lingtan":
             bad(k, "required")

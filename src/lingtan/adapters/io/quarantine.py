@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from lingtan.adapters.io.cell_safety import safe_row
 from lingtan.adapters.io.intake import read_raw_rows, write_issues_csv
 from lingtan.adapters.store.models import ImportBatch
 from lingtan.adapters.store.workspace import Workspace
@@ -30,9 +31,9 @@ def export_rejected(ws: Workspace, batch: ImportBatch, path: Path) -> int:
     numbers = sorted({q.row for q in open_rows if q.row in rows})
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(header)
+        w.writerow(safe_row(header))
         for n in numbers:
-            w.writerow(rows[n])
+            w.writerow(safe_row(rows[n]))  # OWASP CSV injection (decision 0035)
     write_issues_csv(
         [RowIssue(batch.file_name, q.row, q.field, q.reason, q.value) for q in open_rows],
         path.with_suffix(".issues.csv"),

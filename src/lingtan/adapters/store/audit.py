@@ -15,6 +15,12 @@ reordering or deleting an entry breaks the chain from there on, and :func:`verif
 first bad entry. (Dropping the newest entries cannot be seen from the chain alone: keep the head
 hashes :func:`verify` prints somewhere else to detect that too.) Appends are serialised per
 organisation: a PostgreSQL advisory transaction lock, SQLite's database write lock.
+
+The **system chain** (:class:`SystemAuditEntry`, :func:`record_system`, :func:`verify_system`)
+records events about organisations that must outlive them: deletion requested, cancelled,
+purged (ASVS V7.1.3, V8.3.2; decision 0039). It belongs to no organisation, is hashed by the
+same :func:`entry_hash` with organisation id :data:`SYSTEM_CHAIN` (0: no organisation has it)
+and checked by the same walk.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from lingtan.adapters.store.scoping import (
 )
 
 GENESIS = "0" * 64
+SYSTEM_CHAIN = 0  # organisation id of the system chain in its entries' hashes
 _LOCK_BASE = 0x6C74_0000  # 'lt' << 16: advisory-lock keys of the audit chains
 
 
@@ -59,6 +66,28 @@ class AuditEntry(TenantOwned, Base):
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class SystemAuditEntry(Base):
+    """One event of the system chain (no organisation owns it; it survives their deletion)."""
+
+    __tablename__ = "system_audit_entry"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(300))
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    @property
+    def organisation_id(self) -> int:
+        """The chain's id in :func:`entry_hash` (:data:`SYSTEM_CHAIN`)."""
+        return SYSTEM_CHAIN
 
 
 @dataclass(frozen=True)
@@ -134,27 +163,28 @@ def _table_name(model: Any) -> str:
     return str(model.__tablename__)
 
 
-def _lock_chain(conn: Connection, organisation_id: int) -> None:
+def _lock_chain(conn: Connection, organisation_id: int, table: str = "audit_entry") -> None:
     """Serialise appends to one organisation's chain until the transaction ends."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_BASE + organisation_id})
     elif conn.dialect.name == "sqlite":
         # a (no-op) write statement takes SQLite's RESERVED lock: no other writer until commit
-        conn.execute(text("UPDATE audit_entry SET hash = hash WHERE 1 = 0"))
+        conn.execute(text(f"UPDATE {table} SET hash = hash WHERE 1 = 0"))
 
 
-def _append(conn: Connection, organisation_id: int, items: list[dict[str, Any]]) -> None:
-    """Append entries (dicts of actor, action, target, before, after) to one chain."""
+def _append(
+    conn: Connection, organisation_id: int, items: list[dict[str, Any]], *, system: bool = False
+) -> None:
+    """Append entries (dicts of actor, action, target, before, after) to one chain (the
+    system chain when ``system``)."""
     if not items:
         return
-    _lock_chain(conn, organisation_id)
-    t = _table_of(AuditEntry)
-    prev = conn.execute(
-        select(t.c.hash)
-        .where(t.c.organisation_id == organisation_id)
-        .order_by(t.c.id.desc())
-        .limit(1)
-    ).scalar()
+    t = _table_of(SystemAuditEntry if system else AuditEntry)
+    _lock_chain(conn, organisation_id, t.name)
+    last = select(t.c.hash).order_by(t.c.id.desc()).limit(1)
+    if not system:
+        last = last.where(t.c.organisation_id == organisation_id)
+    prev = conn.execute(last).scalar()
     prev = prev or GENESIS
     for it in items:
         at = _now()
@@ -171,7 +201,7 @@ def _append(conn: Connection, organisation_id: int, items: list[dict[str, Any]])
         )
         conn.execute(
             insert(t).values(
-                organisation_id=organisation_id,
+                **({} if system else {"organisation_id": organisation_id}),
                 at=at,
                 actor=it["actor"][:200],
                 action=it["action"][:60],
@@ -200,6 +230,32 @@ def record(
     who = actor or str(db.info.get(ACTOR_KEY, "system"))
     item = {"actor": who, "action": action, "target": target, "before": before, "after": after}
     _append(db.connection(), organisation_id, [item])
+
+
+def record_system(
+    db: Session,
+    *,
+    actor: str | None = None,
+    action: str,
+    target: str,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """Append one entry to the system chain, in ``db``'s transaction (the caller commits)."""
+    who = actor or str(db.info.get(ACTOR_KEY, "system"))
+    item = {"actor": who, "action": action, "target": target, "before": before, "after": after}
+    _append(db.connection(), SYSTEM_CHAIN, [item], system=True)
+
+
+def verify_system(db: Session) -> AuditVerification:
+    """Check the system chain (same rules as :func:`verify`; its head is ``heads[0]``)."""
+    result = db.scalars(
+        select(SystemAuditEntry).order_by(SystemAuditEntry.id).execution_options(yield_per=1000)
+    )
+    try:
+        return _walk(result)
+    finally:
+        result.close()
 
 
 def verify(db: Session) -> AuditVerification:

@@ -4,10 +4,15 @@
   parameters); a hash made with older parameters is upgraded at the next successful login.
 - A web session is a random 256-bit id sent to the browser in the ``lingtan_session`` cookie;
   the store keeps only its sha256 (a stolen database does not yield live sessions), with an
-  expiry (:data:`SESSION_DAYS`).
+  absolute expiry (:data:`SESSION_DAYS`, ASVS V3.3.1) and an idle timeout
+  (:data:`SESSION_IDLE_MINUTES`, V3.3.2) kept in the row; ``last_seen_at`` is written at most
+  once a minute. A new id is made at every login (V3.2.1); a password change or reset ends
+  every session of the user (V3.3.3).
 - An API token is ``lt_`` + 256 random bits, shown once at creation; the store keeps its sha256
   and a short prefix to recognise it in lists. A token belongs to one user *and* one
-  organisation: it grants that user's current role there, nothing elsewhere, until revoked.
+  organisation: it grants the lesser of its scope (``read``, ``write``, ``admin``) and that
+  user's current role there, nothing elsewhere, until it expires (optional) or is revoked
+  (ASVS V3.5).
 
 The functions that change something commit the session.
 """
@@ -17,20 +22,30 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import DateTime, ForeignKey, Integer, String, delete, select, update
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from lingtan.adapters.store import invitations, passwords, throttle  # noqa: F401 (mapped tables)
 from lingtan.adapters.store.models import Base
 from lingtan.adapters.store.scoping import BYPASS_KEY, TenantOwned, set_tenant
 from lingtan.adapters.store.tenancy import Organisation, User, membership
 
 SESSION_COOKIE = "lingtan_session"
 SESSION_DAYS = 14
+SESSION_IDLE_MINUTES = 120
+#: token scopes and the actions each allows (a token also never exceeds the user's role)
+SCOPES: dict[str, frozenset[str]] = {
+    "read": frozenset({"read", "read_audit"}),
+    "write": frozenset({"read", "read_audit", "edit_data"}),
+    "admin": frozenset({"read", "read_audit", "edit_data", "manage_members", "manage_org"}),
+}
 TOKEN_PREFIX = "lt_"
+#: ``Session.info`` key of the scope of the bearer token of a request (None: a web session)
+TOKEN_SCOPE_KEY = "token_scope"
 _hasher = PasswordHasher()
 
 
@@ -53,6 +68,11 @@ class WebSession(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: idle timeout of this session [s] (the server's setting when it started)
+    idle_s: Mapped[int] = mapped_column(
+        Integer, default=SESSION_IDLE_MINUTES * 60, server_default="7200"
+    )
 
 
 class ApiToken(TenantOwned, Base):
@@ -73,6 +93,8 @@ class ApiToken(TenantOwned, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    scope: Mapped[str] = mapped_column(String(10), default="admin", server_default="admin")
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 # -- passwords ----------------------------------------------------------------------------------
@@ -114,8 +136,15 @@ _DUMMY_HASH = _hasher.hash("lingtan-timing-equaliser")
 # -- web sessions -------------------------------------------------------------------------------
 
 
-def create_web_session(db: Session, user: User) -> str:
-    """Start a browser session for ``user``; returns the cookie value (shown once)."""
+def create_web_session(
+    db: Session,
+    user: User,
+    *,
+    days: float = SESSION_DAYS,
+    idle_minutes: float = SESSION_IDLE_MINUTES,
+) -> str:
+    """Start a browser session for ``user`` (a new id: ASVS V3.2.1) that ends ``days`` after
+    it started or ``idle_minutes`` after its last use; returns the cookie value (shown once)."""
     sid = secrets.token_urlsafe(32)
     now = _now()
     db.execute(delete(WebSession).where(WebSession.expires_at <= now))  # forget expired ones
@@ -124,22 +153,63 @@ def create_web_session(db: Session, user: User) -> str:
             id=_digest(sid),
             user_id=user.id,
             created_at=now,
-            expires_at=now + timedelta(days=SESSION_DAYS),
+            expires_at=now + timedelta(days=days),
+            last_seen_at=now,
+            idle_s=int(idle_minutes * 60),
         )
     )
     db.commit()
     return sid
 
 
-def user_for_web_session(db: Session, sid: str) -> User | None:
-    """The enabled user of a live session, else None."""
+def user_for_web_session(db: Session, sid: str, *, now: datetime | None = None) -> User | None:
+    """The enabled user of a live session (neither past its absolute expiry nor idle for
+    longer than its idle timeout: ASVS V3.3.1, V3.3.2), else None."""
     if not sid or len(sid) > 200:
         return None
     ws = db.get(WebSession, _digest(sid))
-    if ws is None or ws.expires_at <= _now():
+    now = now or _now()
+    if ws is None or ws.expires_at <= now:
+        return None
+    seen = ws.last_seen_at or ws.created_at
+    if now - seen >= timedelta(seconds=ws.idle_s):
         return None
     user = db.get(User, ws.user_id)
-    return None if user is None or user.disabled else user
+    if user is None or user.disabled:
+        return None
+    if now - seen > timedelta(minutes=1):
+        _write(db, update(WebSession).where(WebSession.id == ws.id).values(last_seen_at=now))
+    return user
+
+
+def end_all_sessions(db: Session, user_id: int, *, keep: str | None = None) -> int:
+    """End every web session of a user (but the one whose cookie is ``keep``); commits.
+    Returns how many ended (ASVS V3.3.3, V3.3.4)."""
+    q = delete(WebSession).where(WebSession.user_id == user_id)
+    if keep:
+        q = q.where(WebSession.id != _digest(keep))
+    n = getattr(db.execute(q), "rowcount", 0)
+    db.commit()
+    return int(n or 0)
+
+
+def revoke_all_tokens(db: Session, user_id: int) -> int:
+    """Revoke every live API token of a user, in every organisation (a reset: the account may
+    have been taken over). A bookkeeping write outside the organisations' audit chains; the
+    caller logs it. Returns how many were revoked."""
+    stmt = (
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    )
+    return _write(db, stmt)
+
+
+def set_password(db: Session, user: User, password: str) -> None:
+    """Set ``user``'s password (the caller checked it: :mod:`.passwords`); commits."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = _now()
+    db.commit()
 
 
 def end_web_session(db: Session, sid: str) -> None:
@@ -155,14 +225,25 @@ def end_web_session(db: Session, sid: str) -> None:
 # -- API tokens ---------------------------------------------------------------------------------
 
 
-def create_token(db: Session, user: User, organisation: Organisation, name: str) -> str:
-    """A new bearer token of ``user`` in ``organisation``; returns the token (shown once).
+def create_token(
+    db: Session,
+    user: User,
+    organisation: Organisation,
+    name: str,
+    *,
+    scope: str = "admin",
+    expires_at: datetime | None = None,
+) -> str:
+    """A new bearer token of ``user`` in ``organisation`` with a scope (:data:`SCOPES`) and an
+    optional expiry; returns the token (shown once).
 
     Scopes ``db`` to the organisation.
 
     Raises:
         PermissionError: the user is not a member of the organisation.
     """
+    if scope not in SCOPES:
+        raise ValueError(f"scope {scope!r}: one of {', '.join(SCOPES)}")
     if membership(db, user.id, organisation.id) is None:
         raise PermissionError(f"{user.email} is not a member of {organisation.slug}")
     set_tenant(db, organisation.id)
@@ -175,6 +256,8 @@ def create_token(db: Session, user: User, organisation: Organisation, name: str)
             token_hash=_digest(token),
             prefix=token[:10],
             created_at=_now(),
+            scope=scope,
+            expires_at=expires_at,
         )
     )
     db.commit()
@@ -194,6 +277,13 @@ def revoke_token(db: Session, token_id: int) -> bool:
 
 def user_for_token(db: Session, token: str) -> tuple[User, Organisation] | None:
     """The user and organisation of a live token, else None."""
+    found = token_grant(db, token)
+    return None if found is None else (found[0], found[1])
+
+
+def token_grant(db: Session, token: str) -> tuple[User, Organisation, str] | None:
+    """The user, organisation and scope of a live (not revoked, not expired) token, else
+    None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     tok = db.scalar(
@@ -201,22 +291,30 @@ def user_for_token(db: Session, token: str) -> tuple[User, Organisation] | None:
         .where(ApiToken.token_hash == _digest(token))
         .execution_options(**{BYPASS_KEY: True})
     )
+    now = _now()
     if tok is None or tok.revoked_at is not None:
+        return None
+    if tok.expires_at is not None and tok.expires_at <= now:
         return None
     user = db.get(User, tok.user_id)
     org = db.get(Organisation, tok.organisation_id)
     if user is None or org is None or user.disabled:
         return None
-    now = _now()
     if tok.last_used_at is None or now - tok.last_used_at > timedelta(minutes=1):
         _touch(db, tok.id, now)
-    return user, org
+    return user, org, tok.scope if tok.scope in SCOPES else "read"
 
 
 def _touch(db: Session, token_id: int, now: datetime) -> None:
     """Record when a token was last used (its own short transaction, outside the ORM: a
     bookkeeping write, not a change to audit)."""
-    bind = db.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    with engine.begin() as conn:  # a Connection: no ORM events
-        conn.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    _write(db, update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+
+def _write(db: Session, stmt: Any) -> int:
+    """Run a bookkeeping UPDATE in its own short transaction, outside the ORM (no audit
+    entry, no tenant criteria); the number of rows changed."""
+    from lingtan.adapters.store.db import own_transaction
+
+    with own_transaction(db) as conn:  # the request's connection when it can (decision 0038)
+        return int(conn.execute(stmt).rowcount or 0)

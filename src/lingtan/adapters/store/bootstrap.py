@@ -345,22 +345,35 @@ def _copy_store_rows(db: Session, local_db: Path, root: Path) -> None:
 def create_user(
     db: Session,
     email: str,
-    password: str,
+    password: str | None,
     name: str = "",
     memberships: dict[str, Role | str] | None = None,
     *,
     locale: str = "zh-CN",
 ) -> User:
-    """Create a user (or, when the e-mail exists, set the password and name) and give them the
-    roles ``{organisation slug: role}``. Commits.
+    """Create a user and give them the roles ``{organisation slug: role}``. Commits.
+
+    This is the server operator's bootstrap path (``lingtan users add``, ``lingtan serve
+    --demo``, tests), never an organisation's: organisations invite (decision 0034). When the
+    e-mail exists, a ``password`` given sets it (the operator's reset) and ``None`` leaves it
+    as its owner set it.
 
     Raises:
-        WorkspaceError: an organisation slug is unknown, or a role is not a role.
+        WorkspaceError: a new user without a password, a password breaking the rules
+            (:func:`~lingtan.adapters.store.passwords.password_problem`), an unknown
+            organisation slug, or a role that is not a role.
     """
-    if len(password) < 8:
-        raise WorkspaceError("password: at least 8 characters")
+    from lingtan.adapters.store.passwords import password_problem
+
     user = user_by_email(db, email)
+    if password is None and user is None:
+        raise WorkspaceError(f"{normalise_email(email)}: a new user needs a password")
+    if password is not None:
+        problem = password_problem(password, email)
+        if problem:
+            raise WorkspaceError(f"password: {problem}")
     if user is None:
+        assert password is not None
         user = User(
             email=normalise_email(email),
             name=name or normalise_email(email).split("@")[0],
@@ -370,7 +383,8 @@ def create_user(
         )
         db.add(user)
     else:
-        user.password_hash = hash_password(password)
+        if password is not None:
+            user.password_hash = hash_password(password)
         if name:
             user.name = name
     db.flush()

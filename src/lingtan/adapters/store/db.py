@@ -11,23 +11,37 @@ to one organisation (``legacy_organisation``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 DATABASE_URL_ENV = "LINGTAN_DATABASE_URL"
 MIGRATIONS = Path(__file__).with_name("migrations")
 LEGACY_REVISION = "0001"
 _MIGRATE_LOCK = 0x6C74_FFFF
+#: connections the server's pool may open past ``pool_size`` (a bookkeeping write of a request
+#: with changes pending, :func:`own_transaction`) before a checkout waits
+POOL_OVERFLOW = 8
 
 
 def metadata() -> MetaData:
     """The metadata of every lingtan table (imports every model module)."""
-    from lingtan.adapters.store import audit, auth, jobs, models, tenancy  # noqa: F401
+    from lingtan.adapters.store import (  # noqa: F401
+        audit,
+        auth,
+        federation,  # OpenID Connect (decision 0040)
+        jobs,
+        lifecycle,
+        models,
+        tenancy,
+    )
 
     return models.Base.metadata
 
@@ -48,21 +62,39 @@ def database_url(url: str | Path | None = None) -> str:
     return s
 
 
-def make_engine(url: str | Path | None = None, *, pooled: bool = True) -> Engine:
+def make_engine(
+    url: str | Path | None = None,
+    *,
+    pooled: bool = True,
+    pool_size: int | None = None,
+    sqlite_wal: bool = False,
+) -> Engine:
     """An engine for ``url`` (see :func:`database_url`).
 
     SQLite: foreign keys enforced (as on PostgreSQL), a 30 s busy timeout (the server's worker
-    threads and requests share the file), connections usable from any thread.
+    threads and requests share the file), connections usable from any thread; ``sqlite_wal``
+    (the server's store) switches the file to write-ahead logging, so that readers never wait
+    for a writer nor a writer for readers (one writer at a time still; decision 0038).
     PostgreSQL: a connection pool for the server; ``pooled=False`` (an embedded workspace opened
     by the CLI or the library on a shared database) opens a connection per session and closes it
     with the session, so a short-lived workspace object never leaves connections open.
+
+    Args:
+        pool_size: connections the pool keeps (the server passes
+            :attr:`~lingtan.adapters.api.settings.ServerSettings.pool_size`: one per request
+            slot plus the job threads', ASVS V1.14 / availability); None: SQLAlchemy's default.
     """
     full = database_url(url)
+    sizing: dict[str, Any] = {}
+    if pool_size is not None:
+        sizing = {"pool_size": pool_size, "max_overflow": POOL_OVERFLOW, "pool_timeout": 30}
     if full.startswith("sqlite"):
-        engine = create_engine(full, connect_args={"timeout": 30, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(
+            full, connect_args={"timeout": 30, "check_same_thread": False}, **sizing
+        )
+        event.listen(engine, "connect", _sqlite_wal_pragmas if sqlite_wal else _sqlite_pragmas)
     elif pooled:
-        engine = create_engine(full, pool_pre_ping=True)
+        engine = create_engine(full, pool_pre_ping=True, **sizing)
     else:
         engine = create_engine(full, poolclass=NullPool)
     metadata()  # every model mapped before the first session
@@ -73,6 +105,35 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
+
+
+def _sqlite_wal_pragmas(dbapi_conn: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_conn, record)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode = WAL")  # kept in the file; readers and a writer at once
+    cur.close()
+
+
+@contextmanager
+def own_transaction(db: Session) -> Iterator[Connection]:
+    """A connection in a short transaction of its own, committed on exit, outside the ORM (no
+    audit entry, no tenant criteria): for bookkeeping writes (a token's last use, a login
+    counter) that must survive the request's rollback.
+
+    On a request's session (bound to the request's one connection, ``api.deps.get_db``) with
+    nothing pending, the session's read transaction is ended and the same connection is used:
+    a request never takes a second connection from the pool (decision 0038). Otherwise (changes
+    pending, or a session bound to an engine) a connection of its own is taken.
+    """
+    bind = db.get_bind()
+    if isinstance(bind, Connection) and not (db.new or db.dirty or db.deleted):
+        db.commit()  # nothing pending: ends the read transaction, rows stay loaded
+        with bind.begin():
+            yield bind
+        return
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with engine.begin() as conn:
+        yield conn
 
 
 def _alembic_config(connection: Any, legacy_organisation: dict[str, Any] | None) -> Any:

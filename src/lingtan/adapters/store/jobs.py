@@ -7,6 +7,22 @@ an error message). A job whose worker died (a ``running`` row with a stale heart
 in the queue when its kind is idempotent — imports are (a file's content hash identifies its
 batch), calculations are (the snapshot id is the hash of the inputs) — and is otherwise failed
 with a message saying so (:func:`recover_stale`).
+
+Exactly once and fair (issue 11 items 7-8, decision 0036; OWASP ASVS 4.0.3 V11.1.6, V11.1.4
+anti-automation/resource limits):
+
+- one running job per organisation: on PostgreSQL every claim first takes a transaction-scoped
+  advisory lock (:data:`CLAIM_LOCK`), so the "organisation already has a running job" test and
+  the claiming UPDATE see every earlier claim (without it, two workers under READ COMMITTED both
+  saw no running job of an organisation and claimed two of its jobs); on SQLite the claim is one
+  UPDATE statement, which holds the database's write lock from its first read;
+- per-organisation fairness: among organisations without a running job, the one whose last job
+  started longest ago (or never) goes first, then its oldest job: one organisation's ten queued
+  imports cannot hold back another organisation's one;
+- a time budget: a job running longer than its budget is failed with a message
+  (:func:`fail_overdue`), and the job's own checkpoints stop it before it writes
+  (:class:`JobBudgetExceeded`); a worker that finishes an abandoned job changes nothing
+  (:func:`finish` and :func:`fail` only touch a job still running under that worker).
 """
 
 from __future__ import annotations
@@ -15,7 +31,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Double, Integer, String, Text, select, update
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Double,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
@@ -28,6 +57,13 @@ STATUSES = (QUEUED, RUNNING, DONE, FAILED)
 IDEMPOTENT_KINDS = frozenset({"import", "calculate"})
 #: attempts after which an interrupted idempotent job is failed instead of re-queued
 MAX_ATTEMPTS = 3
+#: PostgreSQL advisory lock serialising job claims (held for one claim's transaction)
+CLAIM_LOCK = 0x6C74_0004
+_EPOCH = datetime(1970, 1, 1)
+
+
+class JobBudgetExceeded(Exception):  # noqa: N818 (the name says what happened)
+    """A job ran past its time budget: stopped at its next checkpoint, before writing."""
 
 
 def _now() -> datetime:
@@ -38,7 +74,10 @@ class Job(TenantOwned, Base):
     """A background job of one organisation."""
 
     __tablename__ = "job"
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table_args__ = (
+        Index("ix_job_organisation_id_started_at", "organisation_id", "started_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(30))
@@ -86,21 +125,31 @@ class Claimed:
 
 
 def claim_next(engine: Engine, worker: str) -> Claimed | None:
-    """Claim the oldest queued job for ``worker`` (None when the queue is empty).
+    """Claim the next queued job for ``worker`` (None when nothing can be claimed).
 
     One job at a time per organisation: a job whose organisation has a running job waits
-    (imports number their batches in order; a calculation reads what the imports stored)."""
+    (imports number their batches in order; a calculation reads what the imports stored).
+    Among the others, the organisation served least recently (its last job's start, or never)
+    goes first, then its oldest job (per-organisation fairness)."""
     now = _now()
-    queued, running = aliased(Job), aliased(Job)
+    queued, running, served = aliased(Job), aliased(Job), aliased(Job)
     with system_session(engine, actor=f"worker:{worker}") as db, db.begin():
+        pg = engine.dialect.name == "postgresql"
+        if pg:  # claims one after another: each sees the previous one's running job
+            db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK})
         busy = select(running.organisation_id).where(running.status == RUNNING)
+        last_served = (
+            select(func.max(served.started_at))
+            .where(served.organisation_id == queued.organisation_id)
+            .scalar_subquery()
+        )
         pick = (
             select(queued.id)
             .where(queued.status == QUEUED, queued.organisation_id.not_in(busy))
-            .order_by(queued.id)
+            .order_by(func.coalesce(last_served, literal(_EPOCH, DateTime)), queued.id)
             .limit(1)
         )
-        if engine.dialect.name == "postgresql":
+        if pg:
             pick = pick.with_for_update(of=queued, skip_locked=True)
         stmt = (
             update(Job)
@@ -122,21 +171,26 @@ def claim_next(engine: Engine, worker: str) -> Claimed | None:
     return Claimed(int(row[0]), int(row[1]), str(row[2]), dict(row[3] or {}), int(row[4]))
 
 
-def _set(engine: Engine, job_id: int, **values: Any) -> None:
+def _set(engine: Engine, job_id: int, worker: str | None = None, **values: Any) -> bool:
+    """Update a job that is still running (under ``worker``, when given); False when it is
+    not (it was failed as overdue or recovered meanwhile: nothing changed)."""
     with system_session(engine) as db, db.begin():
-        db.execute(
-            update(Job)
-            .where(Job.id == job_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        q = update(Job).where(Job.id == job_id, Job.status == RUNNING)
+        if worker is not None:
+            q = q.where(Job.worker == worker[:100])
+        res = db.execute(q.values(**values).execution_options(synchronize_session=False))
+        return bool(getattr(res, "rowcount", 0))
 
 
-def report_progress(engine: Engine, job_id: int, progress: float, message: str) -> None:
-    """Record progress (0 … 1) and a message; also a heartbeat."""
-    _set(
+def report_progress(
+    engine: Engine, job_id: int, progress: float, message: str, worker: str | None = None
+) -> bool:
+    """Record progress (0 … 1) and a message; also a heartbeat. False: the job no longer
+    runs under ``worker`` (failed as overdue, or recovered)."""
+    return _set(
         engine,
         job_id,
+        worker,
         progress=max(0.0, min(1.0, float(progress))),
         message=message,
         heartbeat_at=_now(),
@@ -156,11 +210,18 @@ def heartbeat(engine: Engine, job_ids: list[int]) -> None:
         )
 
 
-def finish(engine: Engine, job_id: int, result: dict[str, Any], message: str = "done") -> None:
-    """Mark a job done with its result."""
-    _set(
+def finish(
+    engine: Engine,
+    job_id: int,
+    result: dict[str, Any],
+    message: str = "done",
+    worker: str | None = None,
+) -> bool:
+    """Mark a running job done with its result (False: it was no longer running)."""
+    return _set(
         engine,
         job_id,
+        worker,
         status=DONE,
         progress=1.0,
         message=message,
@@ -169,9 +230,37 @@ def finish(engine: Engine, job_id: int, result: dict[str, Any], message: str = "
     )
 
 
-def fail(engine: Engine, job_id: int, error: str) -> None:
-    """Mark a job failed with a message for the user."""
-    _set(engine, job_id, status=FAILED, message="failed", error=error, finished_at=_now())
+def fail(engine: Engine, job_id: int, error: str, worker: str | None = None) -> bool:
+    """Mark a running job failed with a message for the user (False: it was not running)."""
+    return _set(
+        engine, job_id, worker, status=FAILED, message="failed", error=error, finished_at=_now()
+    )
+
+
+def fail_overdue(engine: Engine, *, budget_s: float) -> list[int]:
+    """Fail the running jobs started more than ``budget_s`` seconds ago, with a message;
+    returns their ids. Their worker thread cannot be killed (Python): it stops at the job's
+    next checkpoint, and whatever it reports later is ignored (:func:`_set`)."""
+    if budget_s <= 0:
+        return []
+    cutoff = _now() - timedelta(seconds=budget_s)
+    with system_session(engine) as db, db.begin():
+        rows = db.execute(
+            update(Job)
+            .where(Job.status == RUNNING, Job.started_at < cutoff)
+            .values(
+                status=FAILED,
+                message="failed",
+                finished_at=_now(),
+                error=(
+                    f"stopped: the job ran longer than its time budget of {budget_s:.0f} s "
+                    "(LINGTAN_JOB_TIME_BUDGET_S); split the file or ask the administrator"
+                ),
+            )
+            .returning(Job.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    return sorted(int(r[0]) for r in rows)
 
 
 @dataclass(frozen=True)
@@ -215,3 +304,21 @@ def recover_stale(engine: Engine, *, stale_after: timedelta) -> Recovery:
                 )
                 failed.append(job.id)
     return Recovery(requeued, failed)
+
+
+def requeue(engine: Engine, job_id: int, worker: str, message: str) -> bool:
+    """Put a job this worker runs back in the queue (its workspace was busy); False when it
+    has used :data:`MAX_ATTEMPTS` attempts or is no longer running here."""
+    with system_session(engine) as db, db.begin():
+        res = db.execute(
+            update(Job)
+            .where(
+                Job.id == job_id,
+                Job.status == RUNNING,
+                Job.worker == worker[:100],
+                Job.attempts < MAX_ATTEMPTS,
+            )
+            .values(status=QUEUED, worker=None, message=message)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(res, "rowcount", 0))

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lingtan.adapters.store.models import Base
@@ -94,6 +94,12 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(10), default="zh-CN")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: when the user last set their password (None: never since the account was made)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: optional second factor (:mod:`.totp`): the secret, whether it is confirmed, last step used
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Membership(Base):

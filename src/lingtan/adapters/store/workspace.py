@@ -3,16 +3,24 @@
 Import is atomic and idempotent (DESIGN.md, data flow): the batch file is written aside and renamed
 into place before its metadata commits, so a crash leaves either the whole batch or nothing; a file
 whose sha256 is already recorded is not imported again.
+
+Concurrent writers (decision 0036): every write runs under :meth:`Workspace.write_lock`
+(:mod:`.locks`); a batch file, content-addressed by its sha256, is never deleted while a batch
+row refers to it, and orphans are swept only under the lock. Opening a workspace checks that
+every batch's and snapshot's files exist (:func:`check_workspace`: a few ``stat`` calls); a
+missing file is named, with its fix, in :attr:`Workspace.problems` and raised by
+:meth:`Workspace.activity_files` instead of a bare FileNotFoundError.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +36,7 @@ from lingtan.adapters.store.config import (
     WorkspaceConfig,
     read_config,
 )
+from lingtan.adapters.store.locks import workspace_lock
 from lingtan.adapters.store.models import ImportBatch, QuarantinedRow, Snapshot
 from lingtan.adapters.store.scoping import tenant_session
 from lingtan.core.activities import (
@@ -55,6 +64,19 @@ class Workspace:
     engine: Engine
     organisation_id: int
     actor: str = "system"
+    #: what :func:`check_workspace` found missing when the workspace was opened
+    problems: list[Problem] = field(default_factory=list)
+
+    @contextmanager
+    def write_lock(self, *, timeout: float | None = None) -> Iterator[None]:
+        """Hold this workspace's write lock (:func:`~.locks.workspace_lock`: a file lock, and
+        the organisation's advisory lock on PostgreSQL) for the ``with`` block.
+
+        Raises:
+            WorkspaceBusyError: another writer held it for ``timeout`` seconds.
+        """
+        with workspace_lock(self.path, self.engine, self.organisation_id, timeout=timeout):
+            yield
 
     @property
     def batches_dir(self) -> Path:
@@ -95,12 +117,24 @@ class Workspace:
             return list(s.scalars(q))
 
     def activity_files(self) -> list[Path]:
-        """Parquet files of the active batches' accepted activities."""
-        return [self.batches_dir / b.activities_file for b in self.batches() if b.activities_file]
+        """Parquet files of the active batches' accepted activities.
+
+        Raises:
+            WorkspaceInconsistentError: a batch's file is missing (named, with the fix).
+        """
+        batches = self.batches()
+        _require_files(self, batches)
+        return [self.batches_dir / b.activities_file for b in batches if b.activities_file]
 
     def instrument_files(self) -> list[Path]:
-        """Parquet files of the active batches' contractual instruments."""
-        return [self.batches_dir / b.instruments_file for b in self.batches() if b.instruments_file]
+        """Parquet files of the active batches' contractual instruments.
+
+        Raises:
+            WorkspaceInconsistentError: a batch's file is missing (named, with the fix).
+        """
+        batches = self.batches()
+        _require_files(self, batches)
+        return [self.batches_dir / b.instruments_file for b in batches if b.instruments_file]
 
     def quarantine(
         self, batch_id: str | None = None, *, open_only: bool = True
@@ -166,9 +200,11 @@ class Workspace:
     ) -> ImportBatch:
         """Store one import batch atomically: files first (written aside, renamed into place:
         the accepted rows as Parquet and a copy of the original file), then the metadata and
-        quarantined rows in one transaction. On any failure the files written are removed, so
-        the workspace is as before; a process killed between the two leaves only unreferenced
-        files, which :func:`open_workspace` sweeps away.
+        quarantined rows in one transaction, all under :meth:`write_lock`. On any failure the
+        files written are removed unless a batch row refers to them (content-addressed: the
+        same file's batch may exist), so the workspace is as before; a process killed between
+        the two leaves only unreferenced files, which the sweep of :func:`open_workspace`
+        removes under the lock.
 
         Args:
             supersedes: id of a batch this one corrects; it is marked superseded in the same
@@ -176,10 +212,40 @@ class Workspace:
             fixes: id of a batch whose quarantined rows this file fixes; they are marked
                 resolved by this batch in the same transaction.
         """
+        with self.write_lock():
+            return self._record_batch(
+                sha256=sha256,
+                file_name=file_name,
+                template=template,
+                rows_read=rows_read,
+                activities=activities,
+                instruments=instruments,
+                issues=issues,
+                source=source,
+                supersedes=supersedes,
+                fixes=fixes,
+            )
+
+    def _record_batch(
+        self,
+        *,
+        sha256: str,
+        file_name: str,
+        template: str,
+        rows_read: int,
+        activities: pa.Table | None,
+        instruments: pa.Table | None,
+        issues: list[RowIssue],
+        source: Path | None,
+        supersedes: str | None,
+        fixes: str | None,
+    ) -> ImportBatch:
         self.batches_dir.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         try:
             with self._session() as s, s.begin():
+                if s.get(ImportBatch, sha256) is not None:
+                    raise WorkspaceError(f"batch {sha256[:12]} ({file_name}) is already imported")
                 seq = (s.scalar(select(func.max(ImportBatch.seq))) or 0) + 1
                 act_name = ins_name = None
                 if activities is not None and activities.num_rows:
@@ -197,9 +263,17 @@ class Workspace:
                 if source is not None:
                     src_name = f"{sha256[:32]}.source{source.suffix.lower()}"
                     written.append(_copy_atomic(source, self.batches_dir / src_name))
+                _fault_point("batch-files-written")
                 for ref, what in ((supersedes, "supersede"), (fixes, "fix")):
                     if ref is not None and s.get(ImportBatch, ref) is None:
                         raise WorkspaceError(f"cannot {what} batch {ref[:12]}: no such batch")
+                if supersedes is not None:
+                    by = s.get(ImportBatch, supersedes)
+                    if by is not None and by.superseded_by is not None:
+                        raise WorkspaceError(
+                            f"cannot supersede batch {supersedes[:12]}: it was already "
+                            f"superseded by batch {by.superseded_by[:12]}; supersede that one"
+                        )
                 accepted: set[int] = set()
                 for table in (activities, instruments):
                     if table is not None and table.num_rows:
@@ -239,10 +313,161 @@ class Workspace:
                 s.flush()
                 s.expunge(batch)
         except BaseException:
-            for p in written:
-                p.unlink(missing_ok=True)
+            try:
+                referenced = self.has_batch(sha256)  # files named by sha256 are that batch's
+            except Exception:  # store unreachable: keep them; the locked sweep decides later
+                referenced = True
+            if not referenced:
+                for p in written:
+                    p.unlink(missing_ok=True)
             raise
         return batch
+
+    def rewrite_batch_files(
+        self,
+        batch: ImportBatch,
+        *,
+        activities: pa.Table | None,
+        instruments: pa.Table | None,
+        source: Path | None,
+    ) -> list[Path]:
+        """Write again the missing files of a recorded ``batch`` from its re-read file (the
+        rows as they were accepted, numbered with the batch's own ``seq``, so ``row_id`` and
+        ``key_id`` are what they were). Files that exist are left alone. Returns the paths
+        written. The caller holds :meth:`write_lock`.
+
+        Raises:
+            WorkspaceError: the re-read file does not give the batch's recorded rows (it was
+                read with another library or template since): re-import it as a new batch.
+        """
+        got = len(
+            {
+                r
+                for t in (activities, instruments)
+                if t is not None and t.num_rows
+                for r in t.column("source_row").to_pylist()
+            }
+        )
+        if got != batch.rows_accepted:
+            raise WorkspaceError(
+                f"cannot repair batch {batch.id[:12]} ({batch.file_name}): the file now gives "
+                f"{got} accepted rows, the batch recorded {batch.rows_accepted}; import it again "
+                f"with --supersede {batch.id[:12]}"
+            )
+        self.batches_dir.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        if batch.activities_file and activities is not None and activities.num_rows:
+            act_path = self.batches_dir / batch.activities_file
+            acts, keys = _assign_ids(activities, batch.id, batch.seq)
+            for table, path in (
+                (keys, keys_path(act_path)),
+                (month_sums(acts), month_sums_path(act_path)),
+                (acts, act_path),
+            ):
+                if not path.exists():
+                    written.append(_write_atomic(table, path))
+        if batch.instruments_file and instruments is not None and instruments.num_rows:
+            path = self.batches_dir / batch.instruments_file
+            if not path.exists():
+                written.append(_write_atomic(instruments, path))
+        if batch.source_file and source is not None:
+            path = self.batches_dir / batch.source_file
+            if not path.exists():
+                written.append(_copy_atomic(source, path))
+        return written
+
+
+class WorkspaceInconsistentError(WorkspaceError):
+    """Files a batch or snapshot record refers to are missing (a crash, or a workspace damaged
+    by lingtan before 0.2 — issue 11). The message names each and its fix."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        lines = "; ".join(str(p) for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(
+            f"the workspace is inconsistent: {lines}{more}. Run 'lingtan doctor' to repair it"
+        )
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A record whose files are missing.
+
+    Attributes:
+        kind: ``batch`` or ``snapshot``.
+        id: the batch or snapshot id.
+        name: the batch's file name, or the snapshot's fiscal year.
+        missing: the missing file names (relative to ``batches/`` or ``snapshots/``).
+        active: a batch not superseded (its rows are in every calculation).
+        repairable: the batch's stored copy of its original file exists, so
+            ``lingtan doctor`` can rewrite the missing files without the user.
+    """
+
+    kind: str
+    id: str
+    name: str
+    missing: tuple[str, ...]
+    active: bool = True
+    repairable: bool = False
+
+    def __str__(self) -> str:
+        if self.kind == "snapshot":
+            return (
+                f"snapshot {self.id[:12]} of {self.name} is missing {', '.join(self.missing)} "
+                f"(calculate {self.name} again: lingtan calc --year {self.name})"
+            )
+        fix = (
+            "'lingtan doctor' rewrites them from the stored copy of the file"
+            if self.repairable
+            else f"import {self.name} again to repair it"
+        )
+        return f"batch {self.id[:12]} ({self.name}) is missing {', '.join(self.missing)}: {fix}"
+
+
+def batch_file_names(batch: ImportBatch) -> list[str]:
+    """Every file (in ``batches/``) a batch refers to: activities with their key dictionary
+    and month sums, instruments, the copy of the original file."""
+    names = [n for n in (batch.activities_file, batch.instruments_file, batch.source_file) if n]
+    if batch.activities_file:
+        act = Path(batch.activities_file)
+        names += [keys_path(act).name, month_sums_path(act).name]
+    return names
+
+
+def batch_problem(ws: Workspace, batch: ImportBatch) -> Problem | None:
+    """The batch's missing files as a :class:`Problem` (None: all exist)."""
+    missing = tuple(n for n in batch_file_names(batch) if not (ws.batches_dir / n).is_file())
+    if not missing:
+        return None
+    src = batch.source_file
+    return Problem(
+        "batch",
+        batch.id,
+        batch.file_name,
+        missing,
+        active=batch.superseded_by is None,
+        repairable=bool(src) and src not in missing,
+    )
+
+
+def check_workspace(ws: Workspace) -> list[Problem]:
+    """Every batch (active or superseded) and snapshot whose files are missing. Existence
+    only (one ``stat`` per file): content hashes are not recomputed — the files are immutable
+    and written by rename, so a present file is a complete one."""
+    found = [p for b in ws.batches(active_only=False) if (p := batch_problem(ws, b))]
+    for snap in ws.snapshots():
+        if not (ws.snapshots_dir / snap.emissions_file).is_file():
+            found.append(Problem("snapshot", snap.id, snap.fiscal_year, (snap.emissions_file,)))
+    return found
+
+
+def _require_files(ws: Workspace, batches: list[ImportBatch]) -> None:
+    """Raise :class:`WorkspaceInconsistentError` when a batch's Parquet files are missing."""
+    problems = [p for b in batches if (p := batch_problem(ws, b))]
+    data = [p for p in problems if set(p.missing) - {b.source_file for b in batches}]
+    if data:
+        raise WorkspaceInconsistentError(data)
 
 
 def month_sums(activities: pa.Table) -> pa.Table:
@@ -285,17 +510,31 @@ def _copy_atomic(src: Path, path: Path) -> Path:
     return path
 
 
-def sweep_orphans(ws: Workspace) -> list[Path]:
+def sweep_orphans(ws: Workspace, *, timeout: float | None = 0.0) -> list[Path]:
     """Remove batch files no batch refers to and temporary files: what a process killed in the
-    middle of an import or calculation can leave. Returns the paths removed."""
+    middle of an import or calculation can leave. Returns the paths removed.
+
+    Runs only under the write lock (tried for ``timeout`` seconds; when another writer holds
+    it, nothing is swept: its files in flight are not orphans; None: the default lock
+    timeout). Never removes a file a batch
+    row refers to."""
+    from lingtan.adapters.store.locks import WorkspaceBusyError
+
+    try:
+        with ws.write_lock(timeout=timeout):
+            return _sweep(ws)
+    except WorkspaceBusyError:
+        return []
+    except OSError:  # a read-only workspace folder: nothing can be swept
+        return []
+
+
+def _sweep(ws: Workspace) -> list[Path]:
     removed: list[Path] = []
     if ws.batches_dir.is_dir():
         known: set[str] = set()
         for b in ws.batches(active_only=False):
-            known.update(n for n in (b.activities_file, b.instruments_file, b.source_file) if n)
-            if b.activities_file:  # its key dictionary (written at intake; engine fast path)
-                known.add(keys_path(ws.batches_dir / b.activities_file).name)
-                known.add(month_sums_path(ws.batches_dir / b.activities_file).name)
+            known.update(batch_file_names(b))
         for p in ws.batches_dir.iterdir():
             if p.is_file() and p.name not in known:
                 p.unlink(missing_ok=True)
@@ -306,6 +545,19 @@ def sweep_orphans(ws: Workspace) -> list[Path]:
                 shutil.rmtree(p, ignore_errors=True)
                 removed.append(p)
     return removed
+
+
+#: fault injection for the crash tests: ``LINGTAN_FAULT=<point>`` kills the process there
+FAULT_ENV = "LINGTAN_FAULT"
+
+
+def _fault_point(name: str) -> None:
+    """Kill this process at ``name`` when ``LINGTAN_FAULT`` says so (crash tests only: a
+    SIGKILL after the batch files are written and before their record commits)."""
+    if os.environ.get(FAULT_ENV) == name:
+        import signal
+
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
 def _write_atomic(table: pa.Table, path: Path) -> Path:
@@ -361,6 +613,7 @@ def open_workspace(path: Path | str, *, actor: str | None = None) -> Workspace:
     org_id = workspace_organisation(engine, root, config, local_db=local, actor=who)
     ws = Workspace(root, config, engine, org_id, who)
     sweep_orphans(ws)
+    ws.problems = check_workspace(ws)
     return ws
 
 
@@ -396,7 +649,8 @@ def create_workspace_folder(
     for sub in ("batches", "snapshots", "factors", "reference"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     text = config_text or DEFAULT_CONFIG.format(
-        organisation=organisation,
+        # a JSON string is a YAML double-quoted scalar: a name cannot break or extend the file
+        organisation=json.dumps(organisation, ensure_ascii=False),
         region=region.upper(),
         start_month=start_month,
         country=region.upper().split("-")[0],

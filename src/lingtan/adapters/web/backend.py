@@ -10,7 +10,7 @@ where a page shows its own 404; other service errors reach the page as a :class:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from fastapi import Request
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from lingtan.adapters.api import services
 from lingtan.adapters.api.deps import DbDep
 from lingtan.adapters.api.errors import ApiError
-from lingtan.adapters.api.services import TenantContext, targets
+from lingtan.adapters.api.services import TenantContext, accounts, targets
 from lingtan.adapters.store import auth, tenancy
 from lingtan.adapters.web.rendering import OrgView
 
@@ -35,16 +35,6 @@ def _missing(exc: ApiError) -> bool:
 
 
 # -- who ---------------------------------------------------------------------------------------
-
-
-def authenticate(db: Session, email: str, password: str) -> Any:
-    """The user with this e-mail and password, else None."""
-    return auth.authenticate(db, email, password)
-
-
-def start_session(db: Session, user: Any) -> str:
-    """A new browser session of ``user``; the cookie value."""
-    return auth.create_web_session(db, user)
 
 
 def user_for_session(db: Session, sid: str | None) -> Any:
@@ -106,13 +96,39 @@ def members(db: Session, tenant: TenantContext) -> list[dict[str, Any]]:
     ]
 
 
-def add_member(
-    db: Session, tenant: TenantContext, *, email: str, role: str, name: str, password: str
-) -> None:
-    """Give a user (by e-mail; created when new, which needs a password) a role (audited)."""
-    services.add_member(
-        db, tenant, email=email, role=tenancy.Role(role), name=name, password=password or None
-    )
+def invite_member(db: Session, tenant: TenantContext, *, email: str, role: str) -> str:
+    """Invite an e-mail address with a role (audited); the accept link, shown once."""
+    _inv, url = accounts.invite_member(db, tenant, email=email, role=tenancy.Role(role))
+    return url
+
+
+def invitations(db: Session, tenant: TenantContext) -> list[dict[str, Any]]:
+    """The organisation's invitations, newest first: id, e-mail, role, state, expiry."""
+    return [
+        {"id": i.id, "email": i.email, "role": i.role, "state": i.state(),
+         "expires_at": i.expires_at}
+        for i in accounts.list_invitations(db, tenant)
+    ]  # fmt: skip
+
+
+def revoke_invitation(db: Session, tenant: TenantContext, invitation_id: int) -> None:
+    """Revoke a pending invitation (audited)."""
+    accounts.revoke_invitation(db, tenant, invitation_id)
+
+
+def reset_link(db: Session, tenant: TenantContext, user_id: int) -> tuple[str, str]:
+    """A single-use reset link for a member: (e-mail, link)."""
+    user, url, _expires = accounts.issue_reset_link(db, tenant, user_id)
+    return user.email, url
+
+
+def lockouts(db: Session, tenant: TenantContext) -> list[dict[str, Any]]:
+    """Recent lockouts of members' accounts, newest first."""
+    return [
+        {"email": email, "address": lock.address, "failures": lock.failures,
+         "created_at": lock.created_at, "locked_until": lock.locked_until}
+        for lock, email in accounts.member_lockouts(db, tenant)
+    ]  # fmt: skip
 
 
 def change_member_role(db: Session, tenant: TenantContext, user_id: int, role: str) -> None:
@@ -225,7 +241,7 @@ def start_import(
     db: Session,
     tenant: TenantContext,
     file_name: str,
-    content: bytes,
+    content: bytes | BinaryIO,
     *,
     template: str | None,
     fixes: str | None,

@@ -11,12 +11,12 @@ refused with 403 and changes nothing. (The session cookie is ``SameSite=Lax`` as
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
 from fastapi import Request
 
+from lingtan.adapters.api import csrf_api
 from lingtan.adapters.store.auth import SESSION_COOKIE
 
 FIELD = "csrf_token"
@@ -32,9 +32,9 @@ class CsrfError(Exception):
 
 
 def sign(secret: str, binding: str) -> str:
-    """The token of ``binding`` (a session or login cookie value): HMAC-SHA256 hex."""
-    msg = f"lingtan-csrf:{binding}".encode()
-    return hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()
+    """The token of ``binding`` (a session or login cookie value): HMAC-SHA256 hex — the same
+    token the JSON API asks of cookie-authenticated changes (``api/csrf_api.py``)."""
+    return csrf_api.sign(secret, binding)
 
 
 def _secret(request: Request) -> str:

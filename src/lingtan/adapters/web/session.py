@@ -58,6 +58,22 @@ def bad_request(detail: str) -> PageError:
     return PageError(400, "error.bad_request", "error.bad_request_text", detail)
 
 
+def safe_next(url: str | None) -> str:
+    """``url`` when it is a path of this site, else ``"/"`` — the only redirect targets a
+    ``next=`` parameter may name (no open redirect, OWASP ASVS 4.0.3 V5.1.5).
+
+    Accepted: a path starting with one ``/`` and made of printable characters. Refused:
+    another site's address (``https://x``, ``//x``), ``/\\x`` (browsers read a backslash as
+    ``/``), ``javascript:``/``data:`` URLs, and any control character or space (browsers drop
+    tabs and newlines, so ``/<TAB>/x`` would become ``//x``); at most 2,000 characters.
+    """
+    if not url or len(url) > 2000 or not url.startswith("/") or url.startswith("//"):
+        return "/"
+    if "\\" in url or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in url):
+        return "/"
+    return url
+
+
 def _next_url(request: Request) -> str:
     q = request.url.query
     return request.url.path + (f"?{q}" if q else "")
@@ -86,9 +102,17 @@ class OrgPage:
     tenant: TenantContext
 
     def require(self, action: str) -> None:
-        """Raise a 403 page unless the user's role allows ``action``."""
+        """Raise a 403 page unless the user's role allows ``action``; a 409 page for a change
+        while the organisation is scheduled for deletion (decision 0039)."""
         if not self.org.can(action):
             raise forbidden()
+        if action in ("edit_data", "manage_members"):
+            from lingtan.adapters.store.lifecycle import pending_deletion
+
+            if pending_deletion(self.db, self.tenant.organisation_id) is not None:
+                raise PageError(
+                    409, "lifecycle.deletion_pending_title", "lifecycle.deletion_pending"
+                )
 
 
 def org_page(request: Request, org: str, db: backend.DbDep, user: PageUser) -> OrgPage:

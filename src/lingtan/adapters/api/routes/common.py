@@ -13,19 +13,31 @@ from lingtan.adapters.api.errors import ErrorResponse
 MAX_ID = 2**31 - 1
 
 
+#: what each error status means, as the OpenAPI document says it (ASVS V13.1: every status a
+#: route can give is documented; decision 0038)
+ERROR_TEXT = {
+    400: "Malformed request",
+    401: "Not logged in",
+    403: "The role does not allow it (or the CSRF check failed)",
+    404: "Not found in this organisation",
+    405: "Method not allowed",
+    409: "Conflicts with stored data",
+    413: "Request body or upload too large",
+    415: "Unsupported media type",
+    422: "Invalid field",
+    429: "Too many requests: retry after the time in Retry-After",
+    503: "Busy: retry",
+}
+
+
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error responses a route can give."""
-    text = {
-        401: "Not logged in",
-        403: "The role does not allow it",
-        404: "Not found in this organisation",
-        409: "Conflicts with stored data",
-        413: "Upload too large",
-        422: "Invalid field",
-    }
-    return {c: {"model": ErrorResponse, "description": text[c]} for c in codes}
+    return {c: {"model": ErrorResponse, "description": ERROR_TEXT[c]} for c in codes}
 
 
+#: what any route can answer before it runs: a body that cannot be parsed (400), a body past
+#: the size limit (413) and the rate limit (429), both checked first (decision 0037)
+GLOBAL_ERRORS = errors(400, 413, 429)
 READ_ERRORS = errors(401, 403, 404, 422)
 WRITE_ERRORS = errors(401, 403, 404, 409, 422)
 

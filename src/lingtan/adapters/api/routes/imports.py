@@ -9,7 +9,6 @@ from fastapi.responses import JSONResponse, Response
 
 from lingtan.adapters.api import services
 from lingtan.adapters.api.deps import CurrentUser, DbDep, Editor, Reader
-from lingtan.adapters.api.errors import ApiError
 from lingtan.adapters.api.routes.common import (
     READ_ERRORS,
     BatchIdPath,
@@ -89,17 +88,14 @@ def upload(
     """Upload an activity file: it is saved and imported by a background job (poll
     ``/orgs/{org}/jobs/{id}``; the result lists the rejected rows). A file whose rows largely
     repeat an earlier batch answers 409 unless ``on_duplicate`` (or ``supersedes``) says
-    what to do."""
-    limit = tenant.settings.max_upload_mb * 1024 * 1024
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise ApiError(413, "too_large", f"larger than {tenant.settings.max_upload_mb} MB")
+    what to do. The file is copied in chunks to the organisation's uploads folder, never read
+    into memory whole (the request itself is bounded before it is read: decision 0037)."""
     try:
         job = services.start_import(
             db,
             tenant,
             file_name=file.filename or "upload.csv",
-            data=data,
+            data=file.file,
             template=template,
             supersedes=supersedes,
             fixes=fixes,

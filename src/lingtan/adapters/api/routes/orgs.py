@@ -1,4 +1,4 @@
-"""``/orgs``: organisations, their members and API tokens."""
+"""``/orgs``: organisations, their members (joined by invitation), API tokens and lockouts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from lingtan.adapters.api.deps import (
 )
 from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS, IdPath, errors
 from lingtan.adapters.api.schemas import (
-    MemberCreate,
     MemberPublic,
     MemberUpdate,
     OrganisationCreate,
@@ -25,6 +24,15 @@ from lingtan.adapters.api.schemas import (
     TokenCreated,
     TokenPublic,
 )
+from lingtan.adapters.api.schemas_accounts import (
+    InvitationCreate,
+    InvitationCreated,
+    InvitationPublic,
+    LockoutPublic,
+    ResetLinkCreated,
+)
+from lingtan.adapters.api.services import accounts
+from lingtan.adapters.store.invitations import Invitation
 from lingtan.adapters.store.tenancy import Role
 
 router = APIRouter(prefix="/orgs", tags=["organisations"])
@@ -87,14 +95,70 @@ def list_members(db: DbDep, tenant: Reader) -> list[MemberPublic]:
     ]
 
 
-@router.post("/{org}/members", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
-def add_member(body: MemberCreate, db: DbDep, tenant: MemberManager) -> MemberPublic:
-    """Give a user (by e-mail) a role; an unknown e-mail creates the user (password
-    required). Only an owner grants the owner role."""
-    u, r = services.add_member(
-        db, tenant, email=body.email, role=body.role, name=body.name, password=body.password
+@router.post("/{org}/invitations", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
+def invite_member(body: InvitationCreate, db: DbDep, tenant: MemberManager) -> InvitationCreated:
+    """Invite an e-mail address with a role (only an owner invites owners). The answer holds
+    the single-use accept link, shown this once: pass it on to the person (lingtan sends no
+    mail). A new address chooses its own password there; an existing account joins only when
+    its owner, logged in, accepts. No organisation sets or learns a password."""
+    inv, url = accounts.invite_member(db, tenant, email=body.email, role=body.role)
+    return InvitationCreated(**_invitation(inv).model_dump(), accept_url=url)
+
+
+def _invitation(inv: Invitation) -> InvitationPublic:
+    return InvitationPublic(
+        id=inv.id,
+        email=inv.email,
+        role=Role(inv.role),
+        created_at=inv.created_at,
+        expires_at=inv.expires_at,
+        accepted_at=inv.accepted_at,
+        revoked_at=inv.revoked_at,
+        state=inv.state(),  # type: ignore[arg-type]
     )
-    return MemberPublic(user_id=u.id, email=u.email, name=u.name, role=r)
+
+
+@router.get("/{org}/invitations", responses=WRITE_ERRORS)
+def list_invitations(db: DbDep, tenant: MemberManager) -> list[InvitationPublic]:
+    """The organisation's invitations, newest first (owners and admins)."""
+    return [_invitation(i) for i in accounts.list_invitations(db, tenant)]
+
+
+@router.delete("/{org}/invitations/{invitation_id}", responses=WRITE_ERRORS)
+def revoke_invitation(invitation_id: IdPath, db: DbDep, tenant: MemberManager) -> InvitationPublic:
+    """Revoke a pending invitation (its link stops working)."""
+    return _invitation(accounts.revoke_invitation(db, tenant, invitation_id))
+
+
+@router.post(
+    "/{org}/members/{user_id}/reset-link",
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+)
+def member_reset_link(user_id: IdPath, db: DbDep, tenant: MemberManager) -> ResetLinkCreated:
+    """A single-use password-reset link for a member, shown once: pass it on to them (the
+    admin never sets or learns the password). Only for an account all of whose organisations
+    the caller manages members of (owners: only by owners); using it ends every session and
+    revokes every API token of the account."""
+    user, url, expires = accounts.issue_reset_link(db, tenant, user_id)
+    return ResetLinkCreated(user_id=user.id, email=user.email, expires_at=expires, reset_url=url)
+
+
+@router.get("/{org}/lockouts", responses=WRITE_ERRORS)
+def member_lockouts(db: DbDep, tenant: MemberManager) -> list[LockoutPublic]:
+    """Temporary lockouts of members' accounts after failed logins (last 30 days, newest
+    first; owners and admins)."""
+    return [
+        LockoutPublic(
+            user_id=lock.user_id,
+            email=email,
+            address=lock.address,
+            failures=lock.failures,
+            created_at=lock.created_at,
+            locked_until=lock.locked_until,
+        )
+        for lock, email in accounts.member_lockouts(db, tenant)
+    ]
 
 
 @router.patch("/{org}/members/{user_id}", responses=WRITE_ERRORS)
@@ -125,8 +189,12 @@ def list_tokens(db: DbDep, tenant: Reader) -> list[TokenPublic]:
 
 @router.post("/{org}/tokens", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
 def create_token(body: TokenCreate, db: DbDep, tenant: Reader) -> TokenCreated:
-    """A new API token of the caller in this organisation; the secret is shown once."""
-    tok, secret = services.create_token(db, tenant, body.name)
+    """A new API token of the caller in this organisation, with a scope (``read``, ``write``,
+    ``admin``: it grants the lesser of the scope and the caller's role) and an optional expiry;
+    the secret is shown once."""
+    tok, secret = services.create_token(
+        db, tenant, body.name, scope=body.scope, expires_in_days=body.expires_in_days
+    )
     return TokenCreated(**TokenPublic.model_validate(tok).model_dump(), token=secret)
 
 

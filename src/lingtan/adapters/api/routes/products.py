@@ -36,6 +36,8 @@ OnQuery = Annotated[
         ge=date(1990, 1, 1),
         le=date(2100, 12, 31),
         description="Date of the use-phase grid factors (default: today)",
+        # the range in the document too (ASVS V13.1: schema-valid requests are accepted)
+        json_schema_extra={"pattern": r"^(199\d|20\d\d|2100)-\d\d-\d\d$"},
     ),
 ]
 

@@ -42,7 +42,6 @@ from lingtan.adapters.api.services.inventories import (
     list_snapshots,
 )
 from lingtan.adapters.api.services.orgs import (
-    add_member,
     change_member_role,
     create_organisation,
     create_token,
@@ -57,7 +56,6 @@ from lingtan.adapters.api.services.orgs import (
 __all__ = [
     "BREAKDOWNS",
     "TenantContext",
-    "add_member",
     "audit_entries",
     "audit_verify",
     "breakdown",

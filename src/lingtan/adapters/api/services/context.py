@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from lingtan.adapters.api.errors import ApiError, forbidden, not_found
@@ -40,6 +40,9 @@ class TenantContext:
     engine: Engine
     settings: ServerSettings
     actor: str
+    #: the request's store connection (``api.deps.get_db``), which the workspace's sessions
+    #: share: a request takes one connection, never a second (decision 0038)
+    bind: Engine | Connection | None = None
 
     @property
     def organisation_id(self) -> int:
@@ -69,7 +72,10 @@ class TenantContext:
         path = self.organisation.workspace_path
         if not path:
             raise ApiError(409, "conflict", f"organisation {self.slug} has no workspace folder")
-        return org_workspace(self.engine, self.organisation_id, path, actor=self.actor)
+        # a Connection binds a session as an Engine does (scoping.tenant_session takes either);
+        # the workspace's sessions join the request's transaction and leave it to the request
+        bind = cast(Engine, self.bind if self.bind is not None else self.engine)
+        return org_workspace(bind, self.organisation_id, path, actor=self.actor)
 
 
 def open_tenant(
@@ -108,6 +114,7 @@ def open_tenant(
         engine=engine,
         settings=settings,
         actor=actor,
+        bind=db.get_bind(),
     )
 
 

@@ -130,9 +130,10 @@ def upload_factor_set(
         except (FactorError, UnicodeDecodeError, ValueError) as exc:
             raise invalid(f"{safe}: {exc}", "file") from exc
         target = ws.factors_dir / f"{fs.name}{suffix}"
-        for other in (".csv", ".yaml", ".yml"):  # one file per set
-            (ws.factors_dir / f"{fs.name}{other}").unlink(missing_ok=True)
-        os.replace(path, target)
+        with ws.write_lock():  # one writer at a time (decision 0036)
+            for other in (".csv", ".yaml", ".yml"):  # one file per set
+                (ws.factors_dir / f"{fs.name}{other}").unlink(missing_ok=True)
+            os.replace(path, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     row = db.scalar(select(FactorSet).where(FactorSet.name == fs.name))

@@ -32,7 +32,11 @@ def list_snapshots(
     """Stored snapshots, newest first (of one fiscal year, or all)."""
     q = select(Snapshot).order_by(Snapshot.created_at.desc(), Snapshot.id)
     if fiscal_year:
-        q = q.where(Snapshot.fiscal_year == fiscal_year_label(tenant, fiscal_year))
+        try:
+            label = fiscal_year_label(tenant, fiscal_year)
+        except ApiError:  # a filter no year of this calendar can match (FY6141/02): nothing
+            return []
+        q = q.where(Snapshot.fiscal_year == label)
     return list(db.scalars(q))
 
 

@@ -1,8 +1,12 @@
-"""Organisations, members and API tokens."""
+"""Organisations, members and API tokens.
+
+Members join only by invitation (:mod:`.accounts`, decision 0034): no function here creates an
+account or sets a password."""
 
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -21,9 +25,7 @@ from lingtan.adapters.store.tenancy import (
     User,
     members_of,
     memberships_of,
-    normalise_email,
     organisation_by_slug,
-    user_by_email,
 )
 from lingtan.core.errors import WorkspaceError
 
@@ -110,42 +112,6 @@ def _check_role_change(tenant: TenantContext, old: Role | None, new: Role | None
         raise forbidden("only an owner may grant or take away the owner role")
 
 
-def add_member(
-    db: Session,
-    tenant: TenantContext,
-    *,
-    email: str,
-    role: Role,
-    name: str = "",
-    password: str | None = None,
-) -> tuple[User, Role]:
-    """Give a user (by e-mail) a role in the organisation; a user not yet known is created,
-    which needs a password.
-
-    Raises:
-        ApiError: 422 new user without password; 409 already a member; 403 owner role.
-    """
-    _check_role_change(tenant, None, role)
-    user = user_by_email(db, email)
-    if user is None:
-        if not password:
-            raise invalid("a new user needs a password (at least 8 characters)", "password")
-        user = User(
-            email=normalise_email(email),
-            name=name or normalise_email(email).split("@")[0],
-            password_hash=auth.hash_password(password),
-            locale="zh-CN",
-            disabled=False,
-        )
-        db.add(user)
-        db.flush()
-    elif db.get(Membership, (user.id, tenant.organisation_id)) is not None:
-        raise conflict(f"{user.email} is a member already", "email")
-    db.add(Membership(user_id=user.id, organisation_id=tenant.organisation_id, role=role.value))
-    db.commit()
-    return user, role
-
-
 def _member(db: Session, tenant: TenantContext, user_id: int) -> Membership:
     return get_or_404(db, Membership, (user_id, tenant.organisation_id), f"member {user_id}")
 
@@ -187,9 +153,28 @@ def list_tokens(db: Session, tenant: TenantContext) -> list[ApiToken]:
     return list(db.scalars(q))
 
 
-def create_token(db: Session, tenant: TenantContext, name: str) -> tuple[ApiToken, str]:
-    """A new token of the caller in this organisation; returns it and the secret (once)."""
-    secret = auth.create_token(db, tenant.user, tenant.organisation, name)
+def create_token(
+    db: Session,
+    tenant: TenantContext,
+    name: str,
+    *,
+    scope: str = "admin",
+    expires_in_days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token of the caller in this organisation; returns it and the secret (once).
+
+    A token may not make a token of a wider scope than its own (ASVS V3.5).
+
+    Raises:
+        ApiError: 403 a wider scope than the calling token's.
+    """
+    calling = db.info.get(auth.TOKEN_SCOPE_KEY)
+    if calling is not None and not auth.SCOPES[scope] <= auth.SCOPES[calling]:
+        raise forbidden(f"a {calling} token may not make a {scope} token")
+    expires = None if expires_in_days is None else auth._now() + timedelta(days=expires_in_days)
+    secret = auth.create_token(
+        db, tenant.user, tenant.organisation, name, scope=scope, expires_at=expires
+    )
     tok = db.scalar(select(ApiToken).where(ApiToken.token_hash == auth._digest(secret)))
     assert tok is not None
     return tok, secret

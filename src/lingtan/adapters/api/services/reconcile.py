@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from lingtan.adapters.api.errors import ApiError, invalid, not_found
 from lingtan.adapters.api.services.context import TenantContext
 from lingtan.adapters.api.services.stored_files import store_with_audit
+from lingtan.adapters.io.cell_safety import safe_csv_bytes
 from lingtan.adapters.io.published_figures import (
     FIGURES_PATH,
     MAX_BYTES,
@@ -405,7 +406,7 @@ def figures_file(db: Session, tenant: TenantContext) -> tuple[str, bytes]:
     del db
     path = tenant.workspace().path / FIGURES_PATH
     try:
-        return path.name, path.read_bytes()
+        return path.name, safe_csv_bytes(path.read_bytes())  # CSV injection (decision 0035)
     except FileNotFoundError:
         raise not_found(f"published figures of {tenant.slug} (PUT one first)") from None
 

@@ -13,6 +13,7 @@ from lingtan.adapters.web.pages import (
     auth,
     imports,
     inventory,
+    oidc,
     products,
     reconcile,  # issue 10: published figures, reconciled
     reference,
@@ -23,5 +24,6 @@ from lingtan.adapters.web.pages import (
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.check)])
 for _module in (auth, inventory, targets, products, imports, reference, admin, reconcile):
     router.include_router(_module.router)
+router.include_router(oidc.router)  # issue 11: OpenID Connect sign-in (decision 0040)
 
 __all__ = ["router"]

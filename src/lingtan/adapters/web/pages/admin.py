@@ -1,5 +1,5 @@
-"""Administration pages: members and roles (owners and admins add members, change roles and
-remove members), and the audit log (hash chain verified).
+"""Administration pages: members and roles (owners and admins invite members, change roles,
+remove members, issue reset links and see lockouts), and the audit log (hash chain verified).
 
 Every change goes through the API's member services (the same checks as ``/api/v1/orgs/{org}/
 members``: only an owner grants or takes away the owner role, an organisation keeps an owner)
@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from lingtan.adapters.api.errors import ApiError
 from lingtan.adapters.api.routes.common import MAX_ID
-from lingtan.adapters.api.schemas import MemberCreate, MemberUpdate
+from lingtan.adapters.api.schemas import MemberUpdate
+from lingtan.adapters.api.schemas_accounts import InvitationCreate
 from lingtan.adapters.web import backend
 from lingtan.adapters.web.pages._common import org_render
 from lingtan.adapters.web.session import OrgDep, OrgPage
@@ -25,16 +26,23 @@ from lingtan.adapters.web.session import OrgDep, OrgPage
 router = APIRouter()
 
 #: flash messages after a change (catalogue keys ``users.done.<key>``)
-DONE = ("added", "changed", "removed")
+DONE = ("changed", "removed", "revoked")
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _users_page(
-    request: Request, op: OrgPage, *, error: str = "", status_code: int = 200, **form: Any
+    request: Request,
+    op: OrgPage,
+    *,
+    error: str = "",
+    status_code: int = 200,
+    link: dict[str, Any] | None = None,
+    **form: Any,
 ) -> HTMLResponse:
     done = request.query_params.get("done")
     owner = op.org.role == "owner"
-    return org_render(
+    manage = op.org.can("manage_members")
+    response = org_render(
         request,
         op,
         "users.html",
@@ -42,7 +50,10 @@ def _users_page(
         members=backend.members(op.db, op.tenant),
         actions=backend.ACTIONS,
         role_matrix=backend.role_matrix(),
-        can_manage=op.org.can("manage_members"),
+        can_manage=manage,
+        invitations=backend.invitations(op.db, op.tenant) if manage else [],
+        lockouts=backend.lockouts(op.db, op.tenant) if manage else [],
+        link=link,
         roles=backend.ROLES,
         # only an owner grants or takes away the owner role (the service checks it too)
         grantable=[r for r in backend.ROLES if owner or r != "owner"],
@@ -51,6 +62,10 @@ def _users_page(
         form=form,
         status_code=status_code,
     )
+    if link is not None:  # a secret shown once: not kept by caches or sent as a referrer
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _done(op: OrgPage, what: str) -> RedirectResponse:
@@ -70,33 +85,47 @@ def users(request: Request, op: OrgDep) -> HTMLResponse:
 
 
 @router.post("/o/{org}/users", response_model=None)
-def add_member(
+def invite_member(
     request: Request,
     op: OrgDep,
     email: Annotated[str, Form(max_length=254)],
     role: Annotated[str, Form(max_length=20)],
-    name: Annotated[str, Form(max_length=200)] = "",
-    password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Give a user (by e-mail) a role here; an unknown e-mail creates the user (password of at
-    least 8 characters)."""
+    """Invite an e-mail address with a role; the page shows the accept link once, for the
+    inviter to pass on (no organisation sets or learns a password: decision 0034)."""
     op.require("manage_members")
-    form = {"email": email, "role": role, "name": name}
+    form: dict[str, Any] = {"email": email, "role": role}
     try:
-        body = MemberCreate.model_validate({**form, "password": password or None})
-        backend.add_member(
-            op.db,
-            op.tenant,
-            email=body.email,
-            role=body.role,
-            name=body.name,
-            password=body.password or "",
-        )
+        body = InvitationCreate.model_validate(form)
+        url = backend.invite_member(op.db, op.tenant, email=body.email, role=body.role)
     except ValidationError as exc:
         return _users_page(request, op, error=_invalid(exc), status_code=422, **form)
     except ApiError as exc:
         return _users_page(request, op, error=exc.message, status_code=exc.status, **form)
-    return _done(op, "added")
+    return _users_page(request, op, link={"kind": "invite", "email": body.email, "url": url})
+
+
+@router.post("/o/{org}/invitations/{invitation_id}/revoke", response_model=None)
+def revoke_invitation(request: Request, op: OrgDep, invitation_id: UserId) -> Response:
+    """Revoke a pending invitation (its link stops working)."""
+    op.require("manage_members")
+    try:
+        backend.revoke_invitation(op.db, op.tenant, invitation_id)
+    except ApiError as exc:
+        return _users_page(request, op, error=exc.message, status_code=exc.status)
+    return _done(op, "revoked")
+
+
+@router.post("/o/{org}/users/{user_id}/reset-link", response_model=None)
+def reset_link(request: Request, op: OrgDep, user_id: UserId) -> Response:
+    """A single-use password-reset link for a member, shown once (only for an account all of
+    whose organisations the caller manages members of)."""
+    op.require("manage_members")
+    try:
+        email, url = backend.reset_link(op.db, op.tenant, user_id)
+    except ApiError as exc:
+        return _users_page(request, op, error=exc.message, status_code=exc.status)
+    return _users_page(request, op, link={"kind": "reset", "email": email, "url": url})
 
 
 @router.post("/o/{org}/users/{user_id}/role", response_model=None)

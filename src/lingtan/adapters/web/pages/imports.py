@@ -70,15 +70,14 @@ async def upload(
     name = Path(file.filename or "").name
     if not name:
         raise bad_request("no file")
-    limit = op.tenant.settings.max_upload_mb * 1024 * 1024  # [bytes]
-    data = await file.read(limit + 1)  # the service refuses what is larger
-    try:  # in a thread: the file is read once here to compare it with earlier batches
+    try:  # in a thread: the upload is copied in chunks (the service refuses past the limit)
+        # and read once to compare it with earlier batches
         job = await run_in_threadpool(
             backend.start_import,
             op.db,
             op.tenant,
             name,
-            data,
+            file.file,
             template=template or None,
             fixes=fixes or None,
         )
