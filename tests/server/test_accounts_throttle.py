@@ -27,7 +27,7 @@ def test_200_wrong_passwords_are_throttled(
     add_user(srv.engine, "v@acme.example", {"acme": "viewer"})
     guest = TestClient(srv.app)
     statuses: list[int] = []
-    with caplog.at_level(logging.WARNING, logger="lingtan.auth"):
+    with caplog.at_level(logging.INFO, logger="lingtan.auth"):
         for i in range(200):
             r = guest.post(
                 f"{API}/auth/login", json={"email": "v@acme.example", "password": f"wrong-{i}"}
@@ -39,6 +39,10 @@ def test_200_wrong_passwords_are_throttled(
     assert statuses[:5] == [401] * 5
     assert statuses[5:] == [429] * 195
     assert any("login lockout: account 'v@acme.example'" in m for m in caplog.messages)
+    # every decision is logged (ASVS V7.1.3, V7.2.1), never the password tried
+    assert sum("login failed: 'v@acme.example'" in m for m in caplog.messages) == 5
+    assert sum("login refused while locked: 'v@acme.example'" in m for m in caplog.messages) == 195
+    assert not any("wrong-" in m for m in caplog.messages)
     # the right password is refused while the account is locked
     r = guest.post(f"{API}/auth/login", json={"email": "v@acme.example", "password": PASSWORD})
     assert r.status_code == 429

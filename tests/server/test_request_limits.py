@@ -20,13 +20,9 @@ import asyncio
 import io
 import itertools
 import json
-import os
 import select
 import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 import uuid
 import zipfile
@@ -38,6 +34,7 @@ import pytest
 from serverkit import Server, new_org, owner_client, wait_job
 
 from lingtan.adapters.api.limits import Limits, RequestLimitsMiddleware, TokenBuckets
+from livekit import live_server as serve_live
 
 API = "/api/v1"
 MIB = 1024 * 1024
@@ -357,12 +354,6 @@ BODY = 256 * MIB
 UPLOAD_MB = 20
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _rss(pid: int) -> int:
     """Resident set size of process ``pid`` [bytes]."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -399,8 +390,6 @@ def live_server(
 ) -> Iterator[tuple[int, int, str, Path]]:
     """``lingtan serve`` (SQLite, no job threads, 20 MB uploads): (port, pid, bearer token,
     data directory)."""
-    from serverkit import PASSWORD
-
     from lingtan.adapters.store.db import make_engine, migrate
 
     root = tmp_path_factory.mktemp("live-limits")
@@ -409,42 +398,20 @@ def live_server(
     migrate(engine)
     new_org(engine, root, "acme", "owner@acme.example")
     engine.dispose()
-    port = _free_port()
     env = {
-        **os.environ,
         "LINGTAN_MAX_UPLOAD_MB": str(UPLOAD_MB),
         "LINGTAN_WORKERS": "0",
         "LINGTAN_RATE_EXEMPT": "",
         "LINGTAN_RATE_BURST": "1000",
     }
-    log = (root / "server.log").open("wb")
-    cmd = [
-        sys.executable,
-        "-c",
-        "from lingtan.adapters.cli.main import app; app()",
-        "serve",
-        "--port",
-        str(port),
-        "--database-url",
-        url,
-        "--data-dir",
-        str(root),
-    ]
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("lingtan serve did not start:\n" + (root / "server.log").read_text())
-        time.sleep(0.25)
+    with serve_live(url, root, env=env) as server:
+        yield server.port, server.pid, _token(server.base), root
+
+
+def _token(base: str) -> str:
+    """A bearer token of the owner, made through the API (login, then a token)."""
+    from serverkit import PASSWORD
+
     login = urllib.request.Request(
         f"{base}{API}/auth/login",
         data=json.dumps({"email": "owner@acme.example", "password": PASSWORD}).encode(),
@@ -459,17 +426,7 @@ def live_server(
         headers={"content-type": "application/json", "cookie": cookie, "x-csrf-token": csrf},
     )
     with urllib.request.urlopen(made, timeout=10) as r:
-        token = json.loads(r.read())["token"]
-    try:
-        yield port, proc.pid, token, root
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        return str(json.loads(r.read())["token"])
 
 
 def _send(

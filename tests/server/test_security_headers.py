@@ -84,3 +84,18 @@ def test_api_docs_are_served_from_the_server(http: TestClient) -> None:
     assert not re.search(r"<script(?![^>]*\bsrc=)", r.text)  # no inline script
     for src in re.findall(r'(?:src|href)="(/static/[^"]+)"', r.text):
         assert http.get(src).status_code == 200, src
+
+
+def test_answers_to_credentialed_requests_are_not_cached(http: TestClient) -> None:
+    """ASVS V8.1.1 / V8.2.1: what a signed-in user or a token sees is kept by no cache; a
+    static file and an anonymous page may be."""
+    for path in ("/api/v1/auth/me", "/api/v1/orgs/x/sites", "/login"):
+        r = http.get(path, headers={"Authorization": "Bearer lt_unknown"})
+        assert r.headers["cache-control"] == "no-store", path
+        http.cookies.set("lingtan_session", "not-a-live-session")
+        try:
+            assert http.get(path).headers["cache-control"] == "no-store", path
+        finally:
+            http.cookies.clear()
+    assert "no-store" not in http.get("/static/css/lingtan.css").headers.get("cache-control", "")
+    assert "no-store" not in http.get("/login").headers.get("cache-control", "")

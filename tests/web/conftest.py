@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,29 @@ def site_factory(built_workspace: Path) -> Callable[[Path], Site]:
 def password() -> str:
     """The password of every user of a :class:`Site`."""
     return PASSWORD
+
+
+# -- the browser ----------------------------------------------------------------------------------
+
+#: Debian's Chromium, driven by Playwright (never a downloaded browser)
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium for one test module; missing, the module is skipped — or fails in CI."""
+    if not CHROMIUM.exists():
+        msg = f"{CHROMIUM} is missing (apt-get install chromium); the browser tests need it"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+        )
+        yield b
+        b.close()

@@ -117,7 +117,7 @@ def _revoke_invitation(w: Walk) -> set[str]:
     r = w.post(f"/o/{w.site.org}/users", data={"email": "later@lingtan.invalid", "role": "viewer"})
     assert "later@lingtan.invalid" in r.text
     html = w.c.get(f"/o/{w.site.org}/users").text
-    m = re.search(r'/invitations/(\d+)/revoke', html)
+    m = re.search(r"/invitations/(\d+)/revoke", html)
     assert m
     w.post(f"/o/{w.site.org}/invitations/{m.group(1)}/revoke")
     return {"invitation.create", "invitation.update"}

@@ -12,12 +12,7 @@ is a failure: the browser test must run in CI.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,36 +20,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from livekit import live_server
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 Site = Any  # tests/web/conftest.py: Site
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        msg = f"{CHROMIUM} is missing (apt-get install chromium); the browser tests need it"
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
-    os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -64,43 +35,8 @@ def live(
     """``lingtan serve`` in a subprocess; (base URL, site)."""
     root = tmp_path_factory.mktemp("live")
     site = site_factory(root)
-    port = _free_port()
-    log = (root / "server.log").open("wb")
-    cmd = [
-        sys.executable,
-        "-c",
-        "from lingtan.adapters.cli.main import app; app()",
-        "serve",
-        "--port",
-        str(port),
-        "--database-url",
-        site.database_url,
-        "--data-dir",
-        str(root),
-    ]
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("lingtan serve did not start:\n" + (root / "server.log").read_text())
-        time.sleep(0.25)
-    yield base, site
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
+    with live_server(site.database_url, root) as server:
+        yield server.base, site
 
 
 def _shot(page: Any, name: str) -> None:

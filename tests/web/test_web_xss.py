@@ -20,11 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +29,8 @@ from urllib.parse import quote, urlparse
 import httpx
 import pytest
 import yaml
-from test_web_browser import CHROMIUM, _free_port
+
+from livekit import live_server
 
 Site = Any  # tests/web/conftest.py: Site
 
@@ -100,29 +97,6 @@ def _prepare(site: Site) -> None:
     with system_session(engine, actor="tests") as db:
         create_user(db, MEMBER, PASSWORD, hostile("member"), memberships={site.org: "viewer"})
     engine.dispose()
-
-
-def _serve(site: Site, root: Path) -> tuple[subprocess.Popen[bytes], str, Any]:
-    port = _free_port()
-    log = (root / "server.log").open("wb")
-    serve = "from lingtan.adapters.cli.main import app; app()"
-    cmd = [sys.executable, "-c", serve, "serve", "--port", str(port),
-           "--database-url", site.database_url, "--data-dir", str(root)]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base, log
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("lingtan serve did not start:\n" + (root / "server.log").read_text())
-        time.sleep(0.25)
 
 
 def _csv(*rows: list[str]) -> str:
@@ -199,37 +173,9 @@ def hostile_site(
     root = tmp_path_factory.mktemp("xss")
     site = site_factory(root)
     _prepare(site)
-    proc, base, log = _serve(site, root)
-    try:
-        _feed(base, site)
-        yield base, site
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        msg = f"{CHROMIUM} is missing (apt-get install chromium); the browser tests need it"
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
-    os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-        )
-        yield b
-        b.close()
+    with live_server(site.database_url, root) as server:
+        _feed(server.base, site)
+        yield server.base, site
 
 
 class Watch:
@@ -283,9 +229,9 @@ class Watch:
         return dict(self.page.evaluate(PROBE))
 
 
-def test_no_payload_runs_on_any_page(chromium: Any, hostile_site: tuple[str, Site]) -> None:
+def test_no_payload_runs_on_any_page(browser: Any, hostile_site: tuple[str, Site]) -> None:
     base, site = hostile_site
-    w = Watch(chromium, base)
+    w = Watch(browser, base)
     page = w.page
     page.goto(f"{base}/login?next=/o/{site.org}/users")
     page.fill("#email", site.owner)

@@ -15,6 +15,7 @@ from lingtan.adapters.compute.lineage import (
     find_snapshot,
 )
 from lingtan.adapters.store.workspace import Workspace, open_workspace
+from lingtan.core.errors import WorkspaceError
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,28 @@ def test_explain_uses_the_frozen_factors_not_the_current_ones(
         company.write_text(original, encoding="utf-8")
     assert after.recomputed_t == before.recomputed_t
     assert after.matches
+
+
+def test_a_snapshot_explained_again_is_not_recomputed(
+    synthetic: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second explanation of a snapshot in one process reuses its recomputed rows (a
+    lineage page under load), and gives the same answer; another workspace's snapshot never
+    comes from that cache."""
+    from lingtan.adapters.compute import lineage
+
+    snap = find_snapshot(synthetic, snapshot=None, fiscal_year="FY2023/24")
+    first = explain(synthetic, snap, Selection(scope=1))
+
+    def no_engine(*_a: object, **_k: object) -> None:
+        raise AssertionError("recomputed although kept")
+
+    monkeypatch.setattr(lineage, "calculate", no_engine)
+    again = explain(synthetic, snap, Selection(scope=1))
+    assert again.rows.equals(first.rows)
+    assert again.recomputed_t == first.recomputed_t
+    assert again.matches
+    other = Workspace.__new__(Workspace)  # the same snapshot id under another folder
+    object.__setattr__(other, "path", Path(str(synthetic.path) + "-elsewhere"))
+    with pytest.raises(WorkspaceError, match="is missing"):  # read its own inputs: none there
+        lineage._recomputed(other, snap)

@@ -31,9 +31,7 @@ def _clean(value: str) -> str:
 LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\ufffe\uffff]*$"
 Name = Annotated[
     str,
-    StringConstraints(
-        min_length=1, max_length=200, strip_whitespace=True, pattern=LINE_PATTERN
-    ),
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=LINE_PATTERN),
     AfterValidator(_clean),
 ]
 OptionalName = Annotated[

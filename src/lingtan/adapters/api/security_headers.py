@@ -16,6 +16,11 @@ A pure ASGI middleware (it never reads a body) adds to every HTTP response:
   (``ServerSettings.base_url`` starts with ``https://``): over plain HTTP it would be ignored
   and would mislead.
 
+- ``Cache-Control: no-store`` (ASVS V8.1.1, V8.2.1) on every answer to a request that carries
+  credentials (the session cookie or an ``Authorization`` header): an organisation's pages,
+  figures and files are kept by no browser or proxy cache. Static files and public claim pages
+  (no credentials) stay cacheable.
+
 A header a route already set is left as it is, so a route may give its page its own policy.
 """
 
@@ -25,6 +30,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.store.auth import SESSION_COOKIE
 
 #: The Content-Security-Policy of every page and API answer.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -88,10 +94,14 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        private = _has_credentials(scope)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in self.headers if k not in present]
+                if private and b"cache-control" not in present:
+                    extra.append((b"cache-control", b"no-store"))
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -105,3 +115,13 @@ def install(app: FastAPI, settings: ServerSettings) -> None:
 
     app.add_middleware(ApiCsrfMiddleware, secret=settings.secret, base_url=settings.base_url)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.cookie_secure)
+
+
+def _has_credentials(scope: Scope) -> bool:
+    """True when the request carries a session cookie or an ``Authorization`` header."""
+    for key, value in scope.get("headers", []):
+        if key == b"authorization":
+            return True
+        if key == b"cookie" and SESSION_COOKIE.encode() in value:
+            return True
+    return False

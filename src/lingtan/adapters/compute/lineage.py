@@ -11,6 +11,8 @@ the stored inventory figure.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,12 +175,50 @@ def explain(ws: Workspace, snap: Snapshot, selection: Selection) -> Explanation:
 
 def explain_many(ws: Workspace, snap: Snapshot, selections: list[Selection]) -> list[Explanation]:
     """:func:`explain` for several figures of one snapshot, recomputing the rows once."""
-    inputs = snapshot_inputs(ws, snap)
+    inputs, rows = _recomputed(ws, snap)
     con = ibis.duckdb.connect()
-    result = calculate(inputs, con)
-    emissions = con.create_table("lineage_rows", result.emissions, temp=True)
+    emissions = con.create_table("lineage_rows", ibis.memtable(rows), temp=True)
     inv = inventory_from_snapshot(snap)
     return [_explain_one(emissions, inputs, inv, snap, sel) for sel in selections]
+
+
+#: Recomputed snapshots kept per process: a lineage page or API call on a snapshot explained a
+#: moment ago (the next figure, the next page of rows, fifty users on the same inventory) does
+#: not rerun the engine. A snapshot is immutable and its inputs frozen, so a recomputation stays
+#: valid; the first one of each process is still checked against the stored figures. Bounded
+#: in number and in rows (larger results are recomputed each time rather than held).
+RECOMPUTED_KEPT = 4
+RECOMPUTED_MAX_ROWS = 2_000_000
+_recomputed_cache: OrderedDict[tuple[str, str], tuple[CalcInputs, pa.Table]] = OrderedDict()
+_recomputed_guard = threading.Lock()
+_recomputing: dict[tuple[str, str], threading.Lock] = {}
+
+
+def _recomputed(ws: Workspace, snap: Snapshot) -> tuple[CalcInputs, pa.Table]:
+    """The snapshot's frozen inputs and its emission rows, recomputed by the engine — once per
+    process while kept (:data:`RECOMPUTED_KEPT`); concurrent callers of one snapshot wait for
+    the one that computes."""
+    key = (str(Path(ws.path).resolve()), snap.id)
+    with _recomputed_guard:
+        hit = _recomputed_cache.get(key)
+        if hit is not None:
+            _recomputed_cache.move_to_end(key)
+            return hit
+        lock = _recomputing.setdefault(key, threading.Lock())
+    with lock:
+        with _recomputed_guard:
+            hit = _recomputed_cache.get(key)
+        if hit is not None:
+            return hit
+        inputs = snapshot_inputs(ws, snap)
+        rows = calculate(inputs, ibis.duckdb.connect()).emissions.to_pyarrow()
+        with _recomputed_guard:
+            _recomputing.pop(key, None)
+            if rows.num_rows <= RECOMPUTED_MAX_ROWS:
+                _recomputed_cache[key] = (inputs, rows)
+                while len(_recomputed_cache) > RECOMPUTED_KEPT:
+                    _recomputed_cache.popitem(last=False)
+    return inputs, rows
 
 
 def _explain_one(

@@ -105,15 +105,20 @@ def login(
             throttle_policy(settings),
             user_id=None if known is None else known.id,
         )
+        log.info(  # ASVS V7.1.3, V7.2.1: every authentication decision, never the secret
+            "login failed: %r from %s (%s)", email, address, "known" if known else "unknown"
+        )
         raise ApiError(401, "unauthorized", "wrong e-mail or password")
     if user.totp_enabled:
         if not otp:
             raise ApiError(401, "otp_required", "this account needs its one-time code (otp)")
         if not totp.check_code(user, otp):
             throttle.record_failure(db, email, address, throttle_policy(settings), user_id=user.id)
+            log.info("login failed: %r from %s (wrong one-time code)", email, address)
             raise ApiError(401, "unauthorized", "wrong e-mail, password or one-time code")
         db.commit()  # the code's step: never accepted again
     throttle.record_success(db, email)
+    log.info("login: %s from %s", user.email, address)
     return user
 
 
