@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from webkit import TestClient, create_site_app, csrf_token, login
+from webkit import TestClient, create_site_app, csrf_token, login, send_api_token
 
 from lingtan.adapters.api.services import products as svc
 from lingtan.adapters.io import factor_files
@@ -40,6 +40,7 @@ def site(site_factory: Callable[[Path], Site], tmp_path: Path) -> Site:
 def owner(site: Site) -> Iterator[TestClient]:
     with TestClient(create_site_app(site, workers=0), follow_redirects=False) as c:
         login(c, site.owner)
+        send_api_token(c)  # the test also reissues through the API with the cookie
         yield c
 
 
