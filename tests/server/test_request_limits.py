@@ -201,7 +201,11 @@ def test_limits_apply_before_authentication(server_factory: Callable[..., Server
         headers={"content-type": "application/json"},
     )
     assert r.status_code == 413
-    r = c.post(f"{API}/auth/login", content=iter([b" " * 512 * 1024] * 4))  # chunked
+    r = c.post(
+        f"{API}/auth/login",
+        content=iter([b" " * 512 * 1024] * 4),  # chunked
+        headers={"content-type": "application/json"},  # else 415 (test_content_types.py)
+    )
     assert r.status_code == 413
     r = c.post("/o/acme/imports", files={"file": ("fuel.csv", big, "text/csv")})
     assert r.status_code == 413

@@ -4,10 +4,13 @@ accepted only logged in as it, and the lockouts owners see."""
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from webkit import PASSWORD, TestClient, create_site_app, csrf_token, login
 
@@ -101,3 +104,49 @@ def test_an_existing_account_accepts_only_logged_in(site_client: tuple[TestClien
     assert outsider.get(f"/o/{site.org}/dashboard", follow_redirects=True).status_code == 200
     assert outsider.get(link).status_code == 404  # used
     login(outsider, site.outsider)  # the outsider's own password is unchanged
+
+
+def _login_form(c: TestClient, email: str, otp: str) -> int:
+    token = csrf_token(c, "/login")
+    data = {"email": email, "password": PASSWORD, "otp": otp, "next": "/", "csrf_token": token}
+    return c.post("/login", data=data).status_code
+
+
+def test_second_factor_through_the_pages(
+    site_factory: Callable[[Path], Site], tmp_path: Path
+) -> None:
+    """Enrol on /account (required of owners here: other pages redirect there first), log in
+    with a code, then with a recovery code once (ASVS V2.8.1, V2.6.1, V2.6.2)."""
+    site = site_factory(tmp_path)
+    app = create_site_app(site, require_second_factor=("owner",))
+    with TestClient(app, follow_redirects=False) as c:
+        login(c, site.owner)
+        r = c.get(f"/o/{site.org}/users")
+        assert (r.status_code, r.headers["location"]) == (302, "/account?need=second_factor")
+        assert 'id="second-factor-needed"' in c.get("/account?need=second_factor").text
+        token = csrf_token(c, "/account")
+        wrong = {"current_password": "not it", "csrf_token": token}
+        assert c.post("/account/totp/setup", data=wrong).status_code == 403
+        r = c.post("/account/totp/setup", data={"current_password": PASSWORD, "csrf_token": token})
+        assert r.status_code == 200
+        assert 'src="data:image/svg+xml' in r.text  # the QR code, inline (CSP: img-src data:)
+        secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', r.text)
+        assert secret is not None
+        assert 'id="totp-uri">otpauth://totp/' in r.text
+        code = pyotp.TOTP(secret.group(1).replace(" ", "")).at(time.time())
+        r = c.post("/account/totp/enable", data={"code": code, "csrf_token": token})
+        assert r.status_code == 200, r.text
+        listed = r.text[r.text.index('id="recovery-codes"') :].split("</ul>")[0]
+        codes = re.findall(r"<code>([a-z0-9-]+)</code>", listed)
+        assert len(codes) == 10
+        assert c.get(f"/o/{site.org}/users").status_code == 200  # enrolled
+        guest = _browser(c)
+        assert _login_form(guest, site.owner, "") == 401  # the code is needed
+        assert _login_form(guest, site.owner, code) == 401  # used already
+        assert _login_form(guest, site.owner, codes[0]) == 303
+        assert _login_form(guest, site.owner, codes[0]) == 401  # each recovery code once
+        token = csrf_token(c, "/account")
+        off = {"current_password": PASSWORD, "code": codes[1], "csrf_token": token}
+        r = c.post("/account/totp/disable", data=off)
+        assert (r.status_code, r.headers["location"]) == (303, "/account?done=totp_off")
+        assert c.get(f"/o/{site.org}/users").status_code == 302  # required again

@@ -186,6 +186,38 @@ def _issue(w: Walk) -> set[str]:
     return {"products.claim_issue"}
 
 
+def _totp_setup(w: Walk) -> set[str]:
+    r = w.post("/account/totp/setup", data={"current_password": PASSWORD})
+    m = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', r.text)
+    assert m
+    w.found["totp"] = m.group(1).replace(" ", "")
+    return set()  # one's own account
+
+
+def _totp_enable(w: Walk) -> set[str]:
+    import time
+
+    import pyotp
+
+    r = w.post("/account/totp/enable", data={"code": pyotp.TOTP(w.found["totp"]).at(time.time())})
+    w.found["recovery"] = " ".join(re.findall(r"<li><code>([a-z0-9-]+)</code>", r.text))
+    return set()
+
+
+def _totp_recovery_codes(w: Walk) -> set[str]:
+    first, *_ = w.found["recovery"].split()
+    r = w.post("/account/totp/recovery-codes", data={"current_password": PASSWORD, "code": first})
+    w.found["recovery"] = " ".join(re.findall(r"<li><code>([a-z0-9-]+)</code>", r.text))
+    return set()
+
+
+def _totp_disable(w: Walk) -> set[str]:
+    first, *_ = w.found["recovery"].split()
+    r = w.post("/account/totp/disable", data={"current_password": PASSWORD, "code": first})
+    assert r.status_code == 303
+    return set()
+
+
 #: route path → its case, in the order they run (later cases need earlier ones)
 CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/login": _login,
@@ -197,6 +229,10 @@ CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/o/{org}/invitations/{invitation_id}/revoke": _revoke_invitation,
     "/account/password": _change_password,
     "/account/logout-all": _logout_all,
+    "/account/totp/setup": _totp_setup,
+    "/account/totp/enable": _totp_enable,
+    "/account/totp/recovery-codes": _totp_recovery_codes,
+    "/account/totp/disable": _totp_disable,
     "/o/{org}/users/{user_id}/remove": _remove_member,
     "/o/{org}/imports": _upload,
     "/o/{org}/imports/pending/{upload_id}": _pending,

@@ -41,7 +41,8 @@ DESCRIPTION = """\
 The lingtan (零碳) API: greenhouse-gas inventories (GHG Protocol Scope 1–3, ISO 14064-1) for
 manufacturers, per organisation.
 
-Authenticate with the `lingtan_session` cookie (`POST /api/v1/auth/login`) or an API token
+Authenticate with the session cookie (`POST /api/v1/auth/login`: `lingtan_session`,
+`__Host-lingtan_session` when served over https) or an API token
 (`Authorization: Bearer lt_…`, created with `POST /api/v1/orgs/{org}/tokens`). Masses are
 t CO2e. Errors are `{"error": {"code", "message", "field"}}` with a stable `code`.
 """

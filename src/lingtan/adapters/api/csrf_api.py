@@ -3,7 +3,8 @@ OWASP CSRF Prevention Cheat Sheet: "signed double-submit" token and origin verif
 
 The API accepts two credentials. A bearer token (``Authorization: Bearer lt_…``) is never sent
 by a browser on its own, so a request carrying one cannot be forged by another site: such
-requests are exempt. The ``lingtan_session`` cookie *is* sent by the browser with a request a
+requests are exempt. The session cookie (``lingtan_session``, ``__Host-lingtan_session`` over
+https: :mod:`.session_cookie`) *is* sent by the browser with a request a
 page of another site makes, so a state-changing request (POST, PUT, PATCH, DELETE)
 authenticated by the cookie must prove that it comes from someone who could read the session's
 token:
@@ -100,14 +101,15 @@ def _refusal() -> bytes:
     ).encode()
 
 
-def _session_set(headers: list[tuple[bytes, bytes]]) -> str | None:
-    """The session id a response sets in its ``Set-Cookie`` headers, if any."""
+def _session_set(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
+    """The session id a response sets in its ``Set-Cookie`` headers (cookie ``name``), if
+    any."""
     for key, value in headers:
         if key.lower() != b"set-cookie":
             continue
         jar: SimpleCookie = SimpleCookie()
         jar.load(value.decode("latin-1"))
-        morsel = jar.get(SESSION_COOKIE)
+        morsel = jar.get(name)
         if morsel is not None and morsel.value and morsel.value != '""':
             return morsel.value
     return None
@@ -117,10 +119,13 @@ class ApiCsrfMiddleware:
     """Origin check of state-changing API requests without a bearer token, and the
     ``X-CSRF-Token`` header on the API response that sets a session cookie."""
 
-    def __init__(self, app: ASGIApp, *, secret: str, base_url: str) -> None:
+    def __init__(
+        self, app: ASGIApp, *, secret: str, base_url: str, session_cookie: str = SESSION_COOKIE
+    ) -> None:
         self.app = app
         self.secret = secret
         self.base_url = base_url
+        self.session_cookie = session_cookie  # its name: session_cookie.cookie_name
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not str(scope["path"]).startswith(API_PREFIX):
@@ -151,7 +156,7 @@ class ApiCsrfMiddleware:
 
         async def send_with_token(message: Message) -> None:
             if message["type"] == "http.response.start":
-                sid = _session_set(list(message.get("headers", [])))
+                sid = _session_set(list(message.get("headers", [])), self.session_cookie)
                 if sid is not None:
                     token = sign(self.secret, sid).encode()
                     message["headers"] = [*message.get("headers", []), (b"x-csrf-token", token)]

@@ -2,7 +2,9 @@
 
 - :data:`DbDep`: a store session for the request (not yet scoped to an organisation);
 - :data:`CurrentUser`: the user of a bearer token (``Authorization: Bearer lt_…``) or of the
-  ``lingtan_session`` cookie; 401 otherwise;
+  session cookie (``lingtan_session``; ``__Host-lingtan_session`` over https:
+  :mod:`.session_cookie`); 401 otherwise; 403 ``second_factor_required`` while the server
+  requires a second factor of the user's role and they have none (outside the enrolment);
 - :data:`Tenant`: the organisation named by the ``{org}`` path parameter, after checking the
   caller is a member (404 otherwise, so that another organisation's existence is not revealed;
   a token only opens its own organisation) — from here on the session is scoped to it;
@@ -18,12 +20,15 @@ from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from lingtan.adapters.api.csrf_api import check_cookie_request
 from lingtan.adapters.api.errors import ApiError, forbidden
 from lingtan.adapters.api.services import TenantContext, open_tenant
+from lingtan.adapters.api.session_cookie import session_id
 from lingtan.adapters.api.settings import ServerSettings
 from lingtan.adapters.api.store_slots import store_slot
+from lingtan.adapters.store import second_factor
 from lingtan.adapters.store.auth import (
     SCOPES,
     SESSION_COOKIE,
@@ -36,8 +41,23 @@ from lingtan.adapters.store.scoping import ACTOR_KEY, request_session
 from lingtan.adapters.store.tenancy import Action, User, can
 
 bearer_scheme = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer lt_…`")
-cookie_scheme = APIKeyCookie(
-    name=SESSION_COOKIE, auto_error=False, description="Browser session (POST /auth/login)"
+
+
+class SessionCookie(APIKeyCookie):
+    """The session cookie as the OpenAPI document names it, read under the server's name for
+    it (``__Host-`` prefixed over https: :func:`.session_cookie.cookie_name`, ASVS V3.4.4)."""
+
+    async def __call__(self, request: HTTPConnection) -> str | None:
+        return self.check_api_key(session_id(request))
+
+
+cookie_scheme = SessionCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    description=(
+        f"Browser session (POST /auth/login); named `__Host-{SESSION_COOKIE}` when the server"
+        " is served over https"
+    ),
 )
 
 
@@ -69,6 +89,24 @@ def get_db(_slot: Annotated[None, Depends(store_slot)], engine: EngineDep) -> It
 DbDep = Annotated[Session, Depends(get_db)]
 
 
+#: what a user who must still enrol a second factor may reach (``LINGTAN_REQUIRE_SECOND_FACTOR``)
+ENROLMENT_PATHS = ("/api/v1/auth/me", "/api/v1/auth/logout", "/api/v1/auth/totp/")
+
+
+def _enrolled(request: Request, db: Session, user: User) -> User:
+    """``user``, unless the server requires a second factor of one of their roles and they have
+    none: then 403 ``second_factor_required`` outside :data:`ENROLMENT_PATHS` (ASVS V2.8)."""
+    roles = get_settings(request).require_second_factor
+    exempt = request.url.path.startswith(ENROLMENT_PATHS)
+    if roles and not exempt and second_factor.missing(db, user, roles):
+        raise ApiError(
+            403,
+            "second_factor_required",
+            "enrol a second factor first (POST /auth/totp/setup, then /auth/totp/enable)",
+        )
+    return user
+
+
 def get_current_user(
     request: Request,
     db: DbDep,
@@ -89,13 +127,13 @@ def get_current_user(
         db.info[TOKEN_SCOPE_KEY] = scope  # ASVS V3.5: the lesser of scope and role (require)
         request.state.token_organisation_id = org.id
         db.info[ACTOR_KEY] = f"{user.email} (token)"
-        return user
+        return _enrolled(request, db, user)
     if cookie:
         user_or_none = user_for_web_session(db, cookie)
         if user_or_none is not None:
             check_cookie_request(request, cookie)  # CSRF, ASVS V4.2.2 (decision 0035)
             db.info[ACTOR_KEY] = user_or_none.email
-            return user_or_none
+            return _enrolled(request, db, user_or_none)
     raise ApiError(401, "unauthorized", "log in (session cookie) or send a bearer token")
 
 

@@ -12,6 +12,8 @@ too_large          413     body above ``LINGTAN_MAX_UPLOAD_MB`` (uploads) or
                            ``LINGTAN_MAX_BODY_KB`` (other routes), refused unread
 too_many_requests  429     the client address sent too many requests (``Retry-After``)
 bad_request        400     a malformed request (e.g. too many multipart files or fields)
+unsupported_med…   415     ``unsupported_media_type``: a body of another ``Content-Type``
+                           than the operation declares, or of none, refused unread
 workspace_busy     423     another writer holds the workspace lock; retry (``Retry-After``)
 workspace_incons…  409     ``workspace_inconsistent``: a batch's files are missing (doctor)
 method_not_allowed 405     wrong HTTP method

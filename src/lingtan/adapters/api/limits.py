@@ -9,7 +9,10 @@ route, dependency or authentication runs and before a byte of the body is read:
    are not limited): past it, 429 with ``Retry-After`` [s];
 2. **declared size** — a ``Content-Length`` above the route's limit is answered 413 at once,
    the body never read (the server's flow control stops reading the socket);
-3. **streamed size** — a chunked body (no ``Content-Length``) is counted as it streams; at the
+3. **content type** — under ``/api/``, a body whose ``Content-Type`` is not one its operation
+   takes (the OpenAPI document's ``requestBody``; :mod:`~lingtan.adapters.api.content_types`)
+   is answered 415, unread;
+4. **streamed size** — a chunked body (no ``Content-Length``) is counted as it streams; at the
    limit the request is answered 413 and the rest is never read.
 
 The route's limit is ``max_upload_mb`` (plus multipart overhead) for the upload routes
@@ -17,13 +20,13 @@ The route's limit is ``max_upload_mb`` (plus multipart overhead) for the upload 
 bounded by :data:`FORM_LIMITS` (files, fields, size of a text field) when FastAPI parses them.
 
 Errors have the API's JSON shape (``{"error": {"code", "message", "field"}}``, codes
-``too_large`` and ``too_many_requests``) under ``/api/``, and a small HTML page (zh-CN or en
-by ``Accept-Language``) elsewhere.
+``too_large``, ``too_many_requests`` and ``unsupported_media_type``) under ``/api/``, and a
+small HTML page (zh-CN or en by ``Accept-Language``) elsewhere.
 
 Standards: ASVS 4.0.3 V12.1.1 (the application does not accept large files that could fill
 storage or cause a denial of service), V13.1.1 / V13.2 (the same input limits for every
 client), V11.1.4 (anti-automation against excessive calls); OWASP API4:2023 (unrestricted
-resource consumption).
+resource consumption); V13.1.5 / V13.2.5 (unexpected or missing content types refused, 415).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from lingtan.adapters.api import content_types
+from lingtan.adapters.api.content_types import BodyTypes
 from lingtan.adapters.api.settings import ServerSettings
 
 Scope = dict[str, Any]
@@ -153,9 +158,10 @@ class TokenBuckets:
 class RequestLimitsMiddleware:
     """The ASGI middleware of the module docstring."""
 
-    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+    def __init__(self, app: ASGIApp, limits: Limits, body_types: BodyTypes | None = None) -> None:
         self.app = app
         self.limits = limits
+        self.body_types = body_types
         self.buckets = (
             TokenBuckets(limits.rate_per_s, limits.burst) if limits.rate_per_s > 0 else None
         )
@@ -181,7 +187,26 @@ class RequestLimitsMiddleware:
             if int(declared) > limit:
                 await _refuse(scope, send, 413, limit=limit)
                 return
+        accepted = self._refused_types(scope, declared)
+        if accepted:
+            await _refuse(scope, send, 415, accepted=", ".join(sorted(accepted)))
+            return
         await self._counted(scope, receive, send, limit)
+
+    def _refused_types(self, scope: Scope, declared: str | None) -> frozenset[str]:
+        """The media types the API operation takes when the request's body is of another
+        type (or of none); empty when it may go on."""
+        path = str(scope.get("path", ""))
+        if self.body_types is None or not path.startswith("/api/"):
+            return frozenset()
+        if declared is not None:
+            has_body = int(declared) > 0
+        else:  # chunked (HTTP/1.1), or no body at all
+            has_body = _header(scope, b"transfer-encoding") is not None
+        if not has_body:
+            return frozenset()
+        method = str(scope.get("method", "GET"))
+        return self.body_types.refused(method, path, _header(scope, b"content-type"))
 
     async def _counted(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         """Run the app, counting the body as it streams; past ``limit``, answer 413."""
@@ -226,11 +251,17 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 #: the HTML page's texts: keys of the web catalogue (``web/i18n/limits.<locale>.json``)
 _KEYS = {400: "limits.bad_request", 413: "limits.too_large", 429: "limits.too_many_requests"}
-_CODES = {400: "bad_request", 413: "too_large", 429: "too_many_requests"}
+_CODES = {
+    400: "bad_request",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
 #: the API's English messages (API errors stay English with a stable code)
 _API_TEXTS = {
     400: "the request's Content-Length is not a number",
     413: "the request is larger than this server accepts ({limit})",
+    415: "this operation takes a body of type {accepted}",
     429: "too many requests from your address; try again in {retry} s",
 }
 
@@ -260,7 +291,13 @@ def _locale(scope: Scope) -> str:
 
 
 async def _refuse(
-    scope: Scope, send: Send, status: int, *, limit: int = 0, retry_after: int = 0
+    scope: Scope,
+    send: Send,
+    status: int,
+    *,
+    limit: int = 0,
+    retry_after: int = 0,
+    accepted: str = "",
 ) -> None:
     """Send the error: the API's JSON shape under ``/api/``, else a small HTML page."""
     path = str(scope.get("path", ""))
@@ -274,7 +311,7 @@ async def _refuse(
     ]
     if retry_after:
         headers.append((b"retry-after", str(retry_after).encode()))
-    params = {"limit": _size(limit), "retry": retry_after}
+    params = {"limit": _size(limit), "retry": retry_after, "accepted": accepted}
     if path.startswith("/api/"):
         message = _API_TEXTS[status].format(**params)
         body = json.dumps(
@@ -296,8 +333,14 @@ async def _refuse(
 
 
 def install(app: Any, settings: ServerSettings) -> None:
-    """Add the middleware to ``app``; call it last in ``create_app`` so that it is outermost."""
-    app.add_middleware(RequestLimitsMiddleware, limits=Limits.from_settings(settings))
+    """Add the middleware to ``app``; call it last in ``create_app`` so that it is outermost.
+    The content types it checks are those of ``app``'s OpenAPI document, where the 415 is
+    declared (:func:`lingtan.adapters.api.content_types.install`)."""
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        limits=Limits.from_settings(settings),
+        body_types=content_types.install(app),
+    )
 
 
 def fastapi_options() -> dict[str, Any]:

@@ -81,14 +81,14 @@ class _Out(BaseModel):
 
 
 class LoginIn(BaseModel):
-    """E-mail and password; ``otp``: the current code of the second factor, when the account
-    has one (decision 0034)."""
+    """E-mail and password; ``otp``: the current code of the second factor, or one of its
+    recovery codes, when the account has one (decision 0034)."""
 
     email: Email
     password: Annotated[
         str, StringConstraints(min_length=1, max_length=200), AfterValidator(_clean)
     ]
-    otp: Annotated[str, StringConstraints(max_length=12, pattern=r"^[0-9 ]*$")] | None = None
+    otp: Annotated[str, StringConstraints(max_length=20, pattern=r"^[0-9a-zA-Z -]*$")] | None = None
 
 
 class UserPublic(_Out):

@@ -142,7 +142,10 @@ class SessionsEnded(BaseModel):
     ended: int
 
 
-OtpCode = Annotated[str, StringConstraints(min_length=6, max_length=12, pattern=r"^[0-9 ]+$")]
+#: a current one-time code (6 digits) or, where accepted, a recovery code (``xxxx-xxxx-xxxx``)
+OtpCode = Annotated[
+    str, StringConstraints(min_length=6, max_length=20, pattern=r"^[0-9a-zA-Z -]+$")
+]
 
 
 class TotpSetup(BaseModel):
@@ -163,6 +166,13 @@ class TotpCode(BaseModel):
     """A current one-time code."""
 
     code: OtpCode
+
+
+class RecoveryCodes(BaseModel):
+    """Ten single-use recovery codes, shown once (ASVS V2.6.2): each logs in once in place of a
+    one-time code (``otp``)."""
+
+    recovery_codes: list[str]
 
 
 class TotpDisable(BaseModel):

@@ -112,8 +112,14 @@ def install(app: FastAPI, settings: ServerSettings) -> None:
     """Install the browser protections of the app: these headers on every response and the
     API's CSRF origin check (:mod:`lingtan.adapters.api.csrf_api`)."""
     from lingtan.adapters.api.csrf_api import ApiCsrfMiddleware
+    from lingtan.adapters.api.session_cookie import cookie_name
 
-    app.add_middleware(ApiCsrfMiddleware, secret=settings.secret, base_url=settings.base_url)
+    app.add_middleware(
+        ApiCsrfMiddleware,
+        secret=settings.secret,
+        base_url=settings.base_url,
+        session_cookie=cookie_name(settings),
+    )
     app.add_middleware(SecurityHeadersMiddleware, https=settings.cookie_secure)
 
 
@@ -122,6 +128,7 @@ def _has_credentials(scope: Scope) -> bool:
     for key, value in scope.get("headers", []):
         if key == b"authorization":
             return True
+        # the name over http and, as its suffix, the ``__Host-`` name over https
         if key == b"cookie" and SESSION_COOKIE.encode() in value:
             return True
     return False

@@ -92,6 +92,8 @@ class ServerSettings:
     login_max_failures_per_address: int = 50
     lockout_s: int = 60
     lockout_max_s: int = 3600
+    #: roles that must enrol a second factor before anything else (ASVS V2.8; empty: optional)
+    require_second_factor: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls) -> ServerSettings:
@@ -121,6 +123,11 @@ class ServerSettings:
             login_max_failures=_int("LINGTAN_LOGIN_MAX_FAILS", 5),
             login_max_failures_per_address=_int("LINGTAN_LOGIN_MAX_FAILS_PER_ADDRESS", 50),
             lockout_s=_int("LINGTAN_LOCKOUT_S", 60),
+            require_second_factor=tuple(
+                r.strip()
+                for r in os.environ.get("LINGTAN_REQUIRE_SECOND_FACTOR", "").split(",")
+                if r.strip()
+            ),
             lockout_max_s=_int("LINGTAN_LOCKOUT_MAX_S", 3600),
         )
 

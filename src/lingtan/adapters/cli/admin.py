@@ -138,6 +138,7 @@ def users_reset_password(
                 raise _fail(f"no account {email!r}")
             if remove_second_factor and user.totp_enabled:
                 user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
+                user.totp_recovery = None  # its recovery codes too
                 db.commit()
                 out.print(f"{user.email}: second factor removed", highlight=False)
             if new is not None:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lingtan.adapters.store.models import Base
@@ -100,6 +100,8 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: sha256 digests of the unused recovery codes, a JSON list (:mod:`.recovery_codes`)
+    totp_recovery: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Membership(Base):

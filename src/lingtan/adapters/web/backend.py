@@ -19,11 +19,26 @@ from lingtan.adapters.api import services
 from lingtan.adapters.api.deps import DbDep
 from lingtan.adapters.api.errors import ApiError
 from lingtan.adapters.api.services import TenantContext, accounts, targets
+from lingtan.adapters.api.session_cookie import (
+    delete_session_cookie,
+    session_id,
+    set_session_cookie,
+)
 from lingtan.adapters.store import auth, tenancy
 from lingtan.adapters.web.rendering import OrgView
 
-__all__ = ["ACTIONS", "SESSION_COOKIE", "SESSION_MAX_AGE", "DbDep"]
+__all__ = [
+    "ACTIONS",
+    "SESSION_COOKIE",
+    "SESSION_MAX_AGE",
+    "DbDep",
+    "delete_session_cookie",
+    "session_id",
+    "set_session_cookie",
+]
 
+#: the session cookie's name over http; over https it is ``__Host-`` prefixed — read, set and
+#: delete it with :func:`session_id`, :func:`set_session_cookie`, :func:`delete_session_cookie`
 SESSION_COOKIE = auth.SESSION_COOKIE
 SESSION_MAX_AGE = auth.SESSION_DAYS * 24 * 3600  # [s]
 ACTIONS: tuple[str, ...] = tuple(tenancy.ACTIONS)

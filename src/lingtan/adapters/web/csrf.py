@@ -17,7 +17,7 @@ import secrets
 from fastapi import Request
 
 from lingtan.adapters.api import csrf_api
-from lingtan.adapters.store.auth import SESSION_COOKIE
+from lingtan.adapters.api.session_cookie import session_id
 
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
@@ -43,7 +43,7 @@ def _secret(request: Request) -> str:
 
 def binding(request: Request) -> str | None:
     """What a token of this request is tied to: the session cookie, else the login cookie."""
-    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(LOGIN_COOKIE) or None
+    return session_id(request) or request.cookies.get(LOGIN_COOKIE) or None
 
 
 def new_login_nonce() -> str:

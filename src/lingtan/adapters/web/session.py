@@ -32,6 +32,16 @@ class LoginRequiredError(Exception):
         return f"/login?next={quote(self.next_url, safe='')}"
 
 
+class SecondFactorRequiredError(LoginRequiredError):
+    """Raised by a page dependency when the server requires a second factor of the user's role
+    and they have none (``LINGTAN_REQUIRE_SECOND_FACTOR``): a 302 to the enrolment on /account."""
+
+    @property
+    def location(self) -> str:
+        """Where to send the browser."""
+        return "/account?need=second_factor"
+
+
 class PageError(Exception):
     """An error page: HTTP status and the catalogue keys of its title and message."""
 
@@ -81,9 +91,15 @@ def _next_url(request: Request) -> str:
 
 def page_user(request: Request, db: backend.DbDep) -> Any:
     """The signed-in user (session cookie), or :class:`LoginRequiredError`."""
-    user = backend.user_for_session(db, request.cookies.get(backend.SESSION_COOKIE))
+    user = backend.user_for_session(db, backend.session_id(request))
     if user is None:
         raise LoginRequiredError(_next_url(request))
+    roles = request.app.state.settings.require_second_factor
+    if roles and not request.url.path.startswith(("/account", "/logout")):
+        from lingtan.adapters.store import second_factor
+
+        if second_factor.missing(db, user, roles):  # ASVS V2.8: enrol before anything else
+            raise SecondFactorRequiredError(_next_url(request))
     return user
 
 

@@ -22,6 +22,7 @@ from lingtan.adapters.api.schemas_accounts import (
     InvitationView,
     PasswordChange,
     PasswordReset,
+    RecoveryCodes,
     SessionsEnded,
     TotpCode,
     TotpDisable,
@@ -29,9 +30,13 @@ from lingtan.adapters.api.schemas_accounts import (
     TotpSetup,
 )
 from lingtan.adapters.api.services import accounts
+from lingtan.adapters.api.session_cookie import (
+    delete_session_cookie,
+    session_id,
+    set_session_cookie,
+)
 from lingtan.adapters.api.settings import ServerSettings
 from lingtan.adapters.store import auth as store_auth
-from lingtan.adapters.store.auth import SESSION_COOKIE
 from lingtan.adapters.store.tenancy import Role, User
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -60,24 +65,17 @@ def throttled(exc: accounts.LoginThrottledError) -> JSONResponse:
 
 
 def _set_session(response: Response, sid: str, settings: ServerSettings) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        sid,
-        max_age=settings.session_days * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        path="/",
-    )
+    set_session_cookie(response, settings, sid)
 
 
 @router.post("/login", responses=errors(401, 422, 429), response_model=MePublic)
 def login(
     body: LoginIn, request: Request, response: Response, db: DbDep, settings: SettingsDep
 ) -> MePublic | JSONResponse:
-    """Log in with e-mail and password; sets the ``lingtan_session`` cookie (HttpOnly,
-    SameSite=Lax). Too many failures lock the account or the client address for a while
-    (429 with ``Retry-After``; the right password is refused too until then)."""
+    """Log in with e-mail and password; sets the session cookie ``lingtan_session`` (HttpOnly,
+    SameSite=Lax; ``__Host-lingtan_session``, Secure, when the server is served over https).
+    Too many failures lock the account or the client address for a while (429 with
+    ``Retry-After``; the right password is refused too until then)."""
     try:
         user = accounts.login(
             db, settings, body.email, body.password, client_address(request), body.otp
@@ -89,20 +87,22 @@ def login(
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(request: Request, response: Response, db: DbDep) -> None:
+def logout(request: Request, response: Response, db: DbDep, settings: SettingsDep) -> None:
     """End the browser session (no-op without one)."""
-    sid = request.cookies.get(SESSION_COOKIE)
+    sid = session_id(request)
     if sid:
         store_auth.end_web_session(db, sid)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    delete_session_cookie(response, settings)
 
 
 @router.post("/logout-all", responses=errors(401))
-def logout_all(response: Response, db: DbDep, user: CurrentUser) -> SessionsEnded:
+def logout_all(
+    response: Response, db: DbDep, user: CurrentUser, settings: SettingsDep
+) -> SessionsEnded:
     """End every web session of the caller, this one included (API tokens stay: revoke them
     under ``/orgs/{org}/tokens``)."""
     ended = store_auth.end_all_sessions(db, user.id)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    delete_session_cookie(response, settings)
     return SessionsEnded(ended=ended)
 
 
@@ -130,7 +130,7 @@ def change_password(
         )
     except accounts.LoginThrottledError as exc:
         return throttled(exc)
-    if request.cookies.get(SESSION_COOKIE) and request.headers.get("authorization") is None:
+    if session_id(request) and request.headers.get("authorization") is None:
         _set_session(response, accounts.start_session(db, settings, user), settings)
     return SessionsEnded(ended=ended)
 
@@ -176,7 +176,7 @@ def _optional_user(request: Request, db: DbDep) -> User | None:
         if found is None:
             raise ApiError(401, "unauthorized", "invalid or revoked API token")
         return found[0]
-    sid = request.cookies.get(SESSION_COOKIE)
+    sid = session_id(request)
     user = store_auth.user_for_web_session(db, sid) if sid else None
     if user is not None and sid:
         check_cookie_request(request, sid)  # CSRF of cookie-authenticated calls (0035)
@@ -184,33 +184,57 @@ def _optional_user(request: Request, db: DbDep) -> User | None:
 
 
 @router.post("/reset", responses=errors(404, 422))
-def reset_password(body: PasswordReset, response: Response, db: DbDep) -> MePublic:
+def reset_password(
+    body: PasswordReset, response: Response, db: DbDep, settings: SettingsDep
+) -> MePublic:
     """Set a new password with a single-use reset link's secret; every web session of the
     account ends and every API token of it is revoked. Log in afterwards."""
     user = accounts.use_reset_link(db, body.token, body.new_password)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    delete_session_cookie(response, settings)
     return me_document(db, user)
 
 
-@router.post("/totp/setup", responses=errors(401, 403, 409, 422))
-def totp_setup(body: TotpSetup, db: DbDep, user: CurrentUser) -> TotpSecret:
+@router.post("/totp/setup", responses=errors(401, 403, 409, 422, 429))
+def totp_setup(
+    body: TotpSetup, request: Request, db: DbDep, user: CurrentUser, settings: SettingsDep
+) -> TotpSecret:
     """Start enrolling the optional second factor (TOTP, RFC 6238): a new secret for an
     authenticator app, in force after ``POST /auth/totp/enable`` with one code."""
-    secret, uri = accounts.totp_setup(db, user, body.current_password)
+    secret, uri = accounts.totp_setup(
+        db, settings, user, body.current_password, client_address(request)
+    )
     return TotpSecret(secret=secret, otpauth_uri=uri)
 
 
-@router.post(
-    "/totp/enable", status_code=status.HTTP_204_NO_CONTENT, responses=errors(401, 403, 409, 422)
-)
-def totp_enable(body: TotpCode, db: DbDep, user: CurrentUser) -> None:
-    """Put the second factor in force (from now on a login also needs ``otp``)."""
-    accounts.totp_enable(db, user, body.code)
+@router.post("/totp/enable", responses=errors(401, 403, 409, 422))
+def totp_enable(body: TotpCode, db: DbDep, user: CurrentUser) -> RecoveryCodes:
+    """Put the second factor in force (from now on a login also needs ``otp``); answers its ten
+    single-use recovery codes, shown this once (ASVS V2.6.2)."""
+    return RecoveryCodes(recovery_codes=accounts.totp_enable(db, user, body.code))
+
+
+@router.post("/totp/recovery-codes", responses=errors(401, 403, 409, 422, 429))
+def totp_recovery_codes(
+    body: TotpDisable, request: Request, db: DbDep, user: CurrentUser, settings: SettingsDep
+) -> RecoveryCodes:
+    """Ten new recovery codes in place of the earlier ones (password and a current code;
+    wrong ones count as failed logins)."""
+    codes = accounts.totp_recovery_codes(
+        db, settings, user, body.current_password, body.code, client_address(request)
+    )
+    return RecoveryCodes(recovery_codes=codes)
 
 
 @router.post(
-    "/totp/disable", status_code=status.HTTP_204_NO_CONTENT, responses=errors(401, 403, 409, 422)
+    "/totp/disable",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(401, 403, 409, 422, 429),
 )
-def totp_disable(body: TotpDisable, db: DbDep, user: CurrentUser) -> None:
-    """Remove the second factor (password and a current code)."""
-    accounts.totp_disable(db, user, body.current_password, body.code)
+def totp_disable(
+    body: TotpDisable, request: Request, db: DbDep, user: CurrentUser, settings: SettingsDep
+) -> None:
+    """Remove the second factor and its recovery codes (password and a current code, or a
+    recovery code; wrong ones count as failed logins)."""
+    accounts.totp_disable(
+        db, settings, user, body.current_password, body.code, client_address(request)
+    )

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from lingtan.adapters.api.errors import ApiError, conflict, forbidden, invalid, not_found
 from lingtan.adapters.api.services.context import TenantContext
 from lingtan.adapters.api.settings import ServerSettings
-from lingtan.adapters.store import audit, auth, passwords, throttle, totp
+from lingtan.adapters.store import audit, auth, passwords, recovery_codes, throttle, totp
 from lingtan.adapters.store.invitations import Invitation, invitation_for_token, new_invitation
 from lingtan.adapters.store.scoping import ACTOR_KEY, set_tenant
 from lingtan.adapters.store.tenancy import (
@@ -112,11 +112,11 @@ def login(
     if user.totp_enabled:
         if not otp:
             raise ApiError(401, "otp_required", "this account needs its one-time code (otp)")
-        if not totp.check_code(user, otp):
+        if not _second_factor_ok(user, otp):
             throttle.record_failure(db, email, address, throttle_policy(settings), user_id=user.id)
             log.info("login failed: %r from %s (wrong one-time code)", email, address)
             raise ApiError(401, "unauthorized", "wrong e-mail, password or one-time code")
-        db.commit()  # the code's step: never accepted again
+        db.commit()  # the code's step (or the recovery code): never accepted again
     throttle.record_success(db, email)
     log.info("login: %s from %s", user.email, address)
     return user
@@ -125,15 +125,60 @@ def login(
 # -- second factor -------------------------------------------------------------------------------
 
 
-def totp_setup(db: Session, user: User, current_password: str) -> tuple[str, str]:
+def _second_factor_ok(user: User, code: str) -> bool:
+    """A current one-time code not used before, or an unused recovery code (then spent:
+    ASVS V2.6.1); the caller commits."""
+    if totp.check_code(user, code):
+        return True
+    if recovery_codes.use_code(user, code):
+        log.warning(
+            "recovery code used by %s (%d left)", user.email, recovery_codes.remaining(user)
+        )
+        return True
+    return False
+
+
+def _reauthenticate(
+    db: Session,
+    settings: ServerSettings,
+    user: User,
+    address: str,
+    password: str,
+    code: str | None = None,
+) -> None:
+    """Check the password asked again (and a code of the second factor, when ``code`` is
+    given: V3.7.1); a failure counts like a failed login, and a locked account is refused
+    before anything is checked (ASVS V2.2.1: no unthrottled guessing of the password or of
+    the codes through these forms).
+
+    Raises:
+        LoginThrottledError: 429, the account or the address is locked.
+        ApiError: 403 wrong password or code.
+    """
+    wait = throttle.retry_after(db, user.email, address)
+    if wait is not None:
+        raise LoginThrottledError(wait)
+    ok = auth.verify_password(user.password_hash, password)
+    if ok and code is not None:
+        ok = _second_factor_ok(user, code)
+    if not ok:
+        throttle.record_failure(db, user.email, address, throttle_policy(settings), user_id=user.id)
+        raise forbidden(
+            "the current password is wrong" if code is None else "wrong password or one-time code"
+        )
+
+
+def totp_setup(
+    db: Session, settings: ServerSettings, user: User, current_password: str, address: str
+) -> tuple[str, str]:
     """Start enrolling a second factor (the password asked again): a new secret, not yet in
     force, and its ``otpauth://`` URI. Refused while one is enabled.
 
     Raises:
+        LoginThrottledError: 429, locked.
         ApiError: 403 wrong password; 409 a second factor is enabled already.
     """
-    if not auth.verify_password(user.password_hash, current_password):
-        raise forbidden("the current password is wrong")
+    _reauthenticate(db, settings, user, address, current_password)
     if user.totp_enabled:
         raise conflict("a second factor is enabled already: disable it first")
     secret = totp.new_secret()
@@ -143,8 +188,9 @@ def totp_setup(db: Session, user: User, current_password: str) -> tuple[str, str
     return secret, totp.provisioning_uri(secret, user.email)
 
 
-def totp_enable(db: Session, user: User, code: str) -> None:
-    """Put the enrolled second factor in force after one correct code.
+def totp_enable(db: Session, user: User, code: str) -> list[str]:
+    """Put the enrolled second factor in force after one correct code; its ten recovery codes
+    (shown once, kept as digests: ASVS V2.6.2).
 
     Raises:
         ApiError: 409 nothing enrolled or enabled already; 403 wrong code.
@@ -156,22 +202,55 @@ def totp_enable(db: Session, user: User, code: str) -> None:
         raise forbidden("wrong one-time code")
     user.totp_enabled = True
     user.totp_last_step = step
+    codes = recovery_codes.new_codes(user)
     db.commit()
     log.info("second factor enabled for %s", user.email)
+    return codes
 
 
-def totp_disable(db: Session, user: User, current_password: str, code: str) -> None:
-    """Remove the second factor (password and a current code asked).
+def totp_recovery_codes(
+    db: Session,
+    settings: ServerSettings,
+    user: User,
+    current_password: str,
+    code: str,
+    address: str,
+) -> list[str]:
+    """Ten new recovery codes in place of the earlier ones (password and a current code, or a
+    recovery code, asked).
 
     Raises:
+        LoginThrottledError: 429, locked.
+        ApiError: 409 no second factor enabled; 403 wrong password or code.
+    """
+    if not user.totp_enabled:
+        raise conflict("no second factor is enabled")
+    _reauthenticate(db, settings, user, address, current_password, code)
+    codes = recovery_codes.new_codes(user)
+    db.commit()
+    log.warning("recovery codes regenerated for %s", user.email)
+    return codes
+
+
+def totp_disable(
+    db: Session,
+    settings: ServerSettings,
+    user: User,
+    current_password: str,
+    code: str,
+    address: str,
+) -> None:
+    """Remove the second factor and its recovery codes (password and a current code, or a
+    recovery code, asked).
+
+    Raises:
+        LoginThrottledError: 429, locked.
         ApiError: 409 none enabled; 403 wrong password or code.
     """
     if not user.totp_enabled:
         raise conflict("no second factor is enabled")
-    if not auth.verify_password(user.password_hash, current_password) or not totp.check_code(
-        user, code
-    ):
-        raise forbidden("wrong password or one-time code")
+    _reauthenticate(db, settings, user, address, current_password, code)
+    recovery_codes.clear(user)
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None

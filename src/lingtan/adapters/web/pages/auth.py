@@ -4,7 +4,11 @@
 - ``/login``: throttled per account and per client address (ASVS V2.2.1): a locked login is
   answered 429 with ``Retry-After``, the right password included;
 - ``/account``: change one's password (the current one asked again: V2.1.6; every other
-  session ends: V3.3.3) and log out everywhere (V3.3.4);
+  session ends: V3.3.3) and log out everywhere (V3.3.4); enrol the optional second factor
+  (TOTP: the password asked, the secret shown as text, ``otpauth://`` URI and QR code, one code
+  confirms: V2.8.1), get its ten single-use recovery codes once (V2.6.1, V2.6.2), new ones or
+  disable it with the password and a code. When the server requires a second factor of the
+  user's role (``LINGTAN_REQUIRE_SECOND_FACTOR``), every other page redirects here until then;
 - ``/invitations/{secret}``: accept an invitation — a new address chooses its own name and
   password; an address with an account accepts logged in as it, with no password;
 - ``/reset/{secret}``: set a new password with a single-use reset link.
@@ -18,12 +22,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import segno
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lingtan.adapters.api.errors import ApiError
 from lingtan.adapters.api.services import accounts
 from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.store import recovery_codes, totp
 from lingtan.adapters.web import backend, csrf
 from lingtan.adapters.web.rendering import render
 from lingtan.adapters.web.session import PageUser
@@ -31,6 +37,8 @@ from lingtan.adapters.web.session import PageUser
 router = APIRouter()
 SecretPath = Annotated[str, Path(min_length=16, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
 PasswordField = Annotated[str, Form(max_length=512)]
+#: a one-time code (6 digits) or a recovery code (``xxxx-xxxx-xxxx``)
+CodeField = Annotated[str, Form(max_length=20)]
 
 
 def _safe_next(url: str | None) -> str:
@@ -50,14 +58,8 @@ def _address(request: Request) -> str:
 
 
 def _set_session(request: Request, response: Response, sid: str) -> None:
-    response.set_cookie(
-        backend.SESSION_COOKIE,
-        sid,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        max_age=_settings(request).session_days * 86400,
-    )
+    https = request.url.scheme == "https"  # __Host- prefixed over https (ASVS V3.4.4)
+    backend.set_session_cookie(response, _settings(request), sid, https_request=https)
 
 
 def _anonymous_form(
@@ -99,7 +101,7 @@ def login(
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=512)],
     next: Annotated[str, Form(max_length=2000)] = "/",
-    otp: Annotated[str, Form(max_length=12)] = "",
+    otp: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Check the password (and the one-time code of an account with a second factor;
     throttled); on success start a new server-side session (cookie) and redirect."""
@@ -137,9 +139,9 @@ def login(
 @router.post("/logout", response_model=None)
 def logout(request: Request, db: backend.DbDep) -> Response:
     """End the session (server side) and forget the cookie."""
-    backend.end_session(db, request.cookies.get(backend.SESSION_COOKIE))
+    backend.end_session(db, backend.session_id(request))
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(backend.SESSION_COOKIE)
+    backend.delete_session_cookie(response, _settings(request))
     return response
 
 
@@ -156,18 +158,42 @@ def start(request: Request, db: backend.DbDep, user: PageUser) -> Response:
 
 
 def _account_page(
-    request: Request, db: Any, user: Any, *, error: str = "", status_code: int = 200
+    request: Request,
+    db: Any,
+    user: Any,
+    *,
+    error: str = "",
+    status_code: int = 200,
+    enrolment: dict[str, str] | None = None,
+    codes: list[str] | None = None,
 ) -> HTMLResponse:
     done = request.query_params.get("done")
+    need = request.query_params.get("need") == "second_factor"
     return render(
         request,
         "account.html",
         user=user,
         orgs=backend.organisations(db, user),
-        done=done if done in ("password",) else None,
+        done=done if done in ("password", "totp_off") else None,
+        need_second_factor=need and not user.totp_enabled,
+        enrolment=enrolment,
+        recovery_codes=codes,
+        recovery_left=recovery_codes.remaining(user) if user.totp_enabled else 0,
         error=error,
         status_code=status_code,
     )
+
+
+def _enrolment(user: Any) -> dict[str, str]:
+    """What the enrolment step shows: the secret grouped by four for typing, the
+    ``otpauth://`` URI as text and as an inline SVG QR code (a ``data:`` URI, CSP-safe)."""
+    secret: str = user.totp_secret
+    uri = totp.provisioning_uri(secret, user.email)
+    return {
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "uri": uri,
+        "qr": segno.make(uri, error="m").svg_data_uri(scale=4),
+    }
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -202,14 +228,93 @@ def change_password(
     return response
 
 
+# -- the optional second factor (decision 0034; ASVS V2.8, V2.6) -------------------------------
+
+
+@router.post("/account/totp/setup", response_model=None)
+def totp_setup(
+    request: Request, db: backend.DbDep, user: PageUser, current_password: PasswordField
+) -> Response:
+    """Start enrolling (the password asked again): show the new secret and a code field."""
+    try:
+        accounts.totp_setup(db, _settings(request), user, current_password, _address(request))
+    except ApiError as exc:
+        key = {403: "accounts.current_wrong", 429: "accounts.login.locked_short"}.get(
+            exc.status, "accounts.totp.enabled_already"
+        )
+        return _account_page(request, db, user, error=key, status_code=exc.status)
+    return _account_page(request, db, user, enrolment=_enrolment(user))
+
+
+@router.post("/account/totp/enable", response_model=None)
+def totp_enable(request: Request, db: backend.DbDep, user: PageUser, code: CodeField) -> Response:
+    """Confirm one code: the second factor is in force; its recovery codes are shown once."""
+    try:
+        codes = accounts.totp_enable(db, user, code)
+    except ApiError as exc:
+        if exc.status == 403:  # wrong code: the same secret again
+            return _account_page(
+                request,
+                db,
+                user,
+                error="accounts.totp.code_wrong",
+                status_code=403,
+                enrolment=_enrolment(user),
+            )
+        return _account_page(request, db, user, error="accounts.totp.start_first", status_code=409)
+    return _account_page(request, db, user, codes=codes)
+
+
+@router.post("/account/totp/recovery-codes", response_model=None)
+def totp_recovery_codes(
+    request: Request,
+    db: backend.DbDep,
+    user: PageUser,
+    current_password: PasswordField,
+    code: CodeField,
+) -> Response:
+    """Ten new recovery codes (password and a current code), shown once."""
+    try:
+        codes = accounts.totp_recovery_codes(
+            db, _settings(request), user, current_password, code, _address(request)
+        )
+    except ApiError as exc:
+        return _account_page(request, db, user, error=_totp_error(exc), status_code=exc.status)
+    return _account_page(request, db, user, codes=codes)
+
+
+@router.post("/account/totp/disable", response_model=None)
+def totp_disable(
+    request: Request,
+    db: backend.DbDep,
+    user: PageUser,
+    current_password: PasswordField,
+    code: CodeField,
+) -> Response:
+    """Remove the second factor and its recovery codes (password and a current code)."""
+    try:
+        accounts.totp_disable(
+            db, _settings(request), user, current_password, code, _address(request)
+        )
+    except ApiError as exc:
+        return _account_page(request, db, user, error=_totp_error(exc), status_code=exc.status)
+    return RedirectResponse("/account?done=totp_off", status_code=303)
+
+
+def _totp_error(exc: ApiError) -> str:
+    return {403: "accounts.totp.password_or_code", 429: "accounts.login.locked_short"}.get(
+        exc.status, "accounts.totp.none"
+    )
+
+
 @router.post("/account/logout-all", response_model=None)
-def logout_all(db: backend.DbDep, user: PageUser) -> Response:
+def logout_all(request: Request, db: backend.DbDep, user: PageUser) -> Response:
     """End every session of the user (this one included)."""
     from lingtan.adapters.store.auth import end_all_sessions
 
     end_all_sessions(db, user.id)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(backend.SESSION_COOKIE)
+    backend.delete_session_cookie(response, _settings(request))
     return response
 
 
@@ -225,7 +330,7 @@ def _invitation_page(
         return _anonymous_form(
             request, "invitation.html", info=None, error="accounts.link_invalid", status_code=404
         )
-    user = backend.user_for_session(db, request.cookies.get(backend.SESSION_COOKIE))
+    user = backend.user_for_session(db, backend.session_id(request))
     return _anonymous_form(
         request,
         "invitation.html",
@@ -254,7 +359,7 @@ def accept_invitation(
 ) -> Response:
     """Accept: a new account with the password chosen here (and logged in), or the logged-in
     account of the address joins."""
-    caller = backend.user_for_session(db, request.cookies.get(backend.SESSION_COOKIE))
+    caller = backend.user_for_session(db, backend.session_id(request))
     if password and password != password2:
         return _invitation_page(request, db, secret, error="accounts.mismatch", status_code=422)
     try:
@@ -320,5 +425,5 @@ def reset_password(
         key = "accounts.link_invalid" if exc.status == 404 else "accounts.weak"
         return _reset_page(request, db, secret, error=key, status_code=exc.status)
     response = RedirectResponse("/login?reset=1", status_code=303)
-    response.delete_cookie(backend.SESSION_COOKIE)
+    backend.delete_session_cookie(response, _settings(request))
     return response

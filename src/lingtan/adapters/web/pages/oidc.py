@@ -87,7 +87,7 @@ def oidc_login(
     target = safe_next(next)
     user = None
     if link:
-        user = backend.user_for_session(db, request.cookies.get(backend.SESSION_COOKIE))
+        user = backend.user_for_session(db, backend.session_id(request))
         if user is None:
             raise LoginRequiredError(f"/auth/oidc/{org}/login?link=1")
     try:
@@ -122,7 +122,7 @@ def oidc_callback(
         if state:  # the provider said no: forget the started sign-in
             federation.take_state(db, state)
         raise refused("denied")
-    sid = request.cookies.get(backend.SESSION_COOKIE)
+    sid = backend.session_id(request)
     signed_in = backend.user_for_session(db, sid)
     try:
         done = oidc.finish_login(
@@ -141,12 +141,10 @@ def oidc_callback(
     response.headers["Referrer-Policy"] = "no-referrer"
     if not done.linked:
         backend.end_session(db, sid)  # whoever was signed in here before is signed out
-        response.set_cookie(
-            backend.SESSION_COOKIE,
+        backend.set_session_cookie(
+            response,
+            _settings(request),
             accounts.start_session(db, _settings(request), done.user),
-            httponly=True,
-            samesite="lax",
-            secure=_secure(request),
-            max_age=_settings(request).session_days * 86400,
+            https_request=request.url.scheme == "https",
         )
     return response
