@@ -29,7 +29,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from lingtan.adapters.store.models import Base
+from lingtan.adapters.store.models import utcnow as _now
 from lingtan.adapters.store.scoping import (
     ACTOR_KEY,
     BYPASS_KEY,
@@ -142,10 +143,6 @@ def entry_hash(
     }
     data = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _table_of(model: Any) -> Table:

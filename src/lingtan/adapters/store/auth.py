@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lingtan.adapters.store import invitations, passwords, throttle  # noqa: F401 (mapped tables)
 from lingtan.adapters.store.models import Base
+from lingtan.adapters.store.models import utcnow as _now
 from lingtan.adapters.store.scoping import BYPASS_KEY, TenantOwned, set_tenant
 from lingtan.adapters.store.tenancy import Organisation, User, membership
 
@@ -47,10 +48,6 @@ TOKEN_PREFIX = "lt_"
 #: ``Session.info`` key of the scope of the bearer token of a request (None: a web session)
 TOKEN_SCOPE_KEY = "token_scope"
 _hasher = PasswordHasher()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _digest(secret: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     DateTime,
@@ -36,14 +36,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lingtan.adapters.store.models import Base
+from lingtan.adapters.store.models import utcnow as _now
 from lingtan.adapters.store.scoping import BYPASS_KEY, TenantOwned
 
 #: how long a started sign-in may take at the provider [min]
 STATE_MINUTES = 10
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def digest(secret: str) -> str:

@@ -18,20 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lingtan.adapters.store.models import Base
+from lingtan.adapters.store.models import utcnow as _now
 from lingtan.adapters.store.scoping import BYPASS_KEY, TenantOwned
 
 INVITATION_DAYS = 7
 TOKEN_BYTES = 32
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def digest(secret: str) -> str:

@@ -28,7 +28,7 @@ anti-automation/resource limits):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -49,6 +49,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from lingtan.adapters.store.models import Base
+from lingtan.adapters.store.models import utcnow as _now
 from lingtan.adapters.store.scoping import TenantOwned, system_session
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -64,10 +65,6 @@ _EPOCH = datetime(1970, 1, 1)
 
 class JobBudgetExceeded(Exception):  # noqa: N818 (the name says what happened)
     """A job ran past its time budget: stopped at its next checkpoint, before writing."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Job(TenantOwned, Base):

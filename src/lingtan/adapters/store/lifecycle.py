@@ -41,6 +41,7 @@ from lingtan.adapters.store.audit import (
     record_system,
 )
 from lingtan.adapters.store.models import Base
+from lingtan.adapters.store.models import utcnow as _now
 from lingtan.adapters.store.scoping import TenantOwned, system_session, tenant_session
 from lingtan.adapters.store.tenancy import Membership, Organisation, User
 
@@ -68,10 +69,6 @@ class OrganisationDeletion(Base):
     requested_by: Mapped[str] = mapped_column(String(200))
     requested_at: Mapped[datetime] = mapped_column(DateTime)
     due_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def tenant_models() -> list[type[Any]]:

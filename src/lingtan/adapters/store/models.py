@@ -13,7 +13,7 @@ Organisations, users and memberships are in :mod:`.tenancy`; tokens and web sess
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import ClassVar
 
 from sqlalchemy import (
@@ -42,6 +42,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_N_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def utcnow() -> datetime:
+    """Now, as the store keeps times: naive UTC (one clock for every table)."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lingtan.adapters.store.invitations import digest
 from lingtan.adapters.store.models import Base
+from lingtan.adapters.store.models import utcnow as _now
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -36,10 +37,6 @@ whatever dragon123 monkey123 letmein1 changeme admin123 administrator 123123123 
 zaq12wsx woaini1314 5201314520 asdfghjkl
 """
 COMMON = frozenset(_COMMON_WORDS.split())
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def password_problem(password: str, email: str = "") -> str | None:

@@ -20,7 +20,7 @@ and changes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -28,6 +28,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, fal
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lingtan.adapters.store.models import Base
+from lingtan.adapters.store.models import utcnow as _now
 
 Action = Literal["read", "read_audit", "edit_data", "manage_members", "manage_org"]
 ACTIONS: tuple[Action, ...] = ("read", "read_audit", "edit_data", "manage_members", "manage_org")
@@ -61,10 +62,6 @@ def can(role: Role | str, action: str) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
     return action in PERMISSIONS[Role(role)]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Organisation(Base):

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal, cast
 
 from sqlalchemy import (
@@ -44,7 +44,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lingtan.adapters.store.db import own_transaction
-from lingtan.adapters.store.models import Base
+from lingtan.adapters.store.models import Base, utcnow
 
 log = logging.getLogger("lingtan.auth")
 
@@ -108,11 +108,6 @@ class LoginLockout(Base):
 
 def _counters() -> Table:
     return cast(Table, LoginCounter.__table__)
-
-
-def utcnow() -> datetime:
-    """Now, naive UTC (as the store keeps times)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _keys(email: str, address: str) -> list[tuple[Kind, str]]:

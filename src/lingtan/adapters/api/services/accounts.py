@@ -26,6 +26,7 @@ from lingtan.adapters.api.services.context import TenantContext
 from lingtan.adapters.api.settings import ServerSettings
 from lingtan.adapters.store import audit, auth, passwords, recovery_codes, throttle, totp
 from lingtan.adapters.store.invitations import Invitation, invitation_for_token, new_invitation
+from lingtan.adapters.store.models import utcnow
 from lingtan.adapters.store.scoping import ACTOR_KEY, set_tenant
 from lingtan.adapters.store.tenancy import (
     Membership,
@@ -321,7 +322,7 @@ def revoke_invitation(db: Session, tenant: TenantContext, invitation_id: int) ->
     if inv is None:
         raise not_found(f"invitation {invitation_id}")
     if inv.state() == "pending":
-        inv.revoked_at = auth._now()
+        inv.revoked_at = utcnow()
         db.commit()
     return inv
 
@@ -386,7 +387,7 @@ def accept_invitation(
             password_hash=auth.hash_password(password),
             locale="zh-CN",
             disabled=False,
-            password_changed_at=auth._now(),
+            password_changed_at=utcnow(),
         )
         db.add(user)
     db.info[ACTOR_KEY] = inv.email
@@ -395,7 +396,7 @@ def accept_invitation(
         if db.get(Membership, (user.id, inv.organisation_id)) is not None:
             raise conflict(f"{inv.email} is a member already")
         set_tenant(db, inv.organisation_id)
-        inv.accepted_at = auth._now()
+        inv.accepted_at = utcnow()
         inv.accepted_by = user.id
         db.add(Membership(user_id=user.id, organisation_id=inv.organisation_id, role=inv.role))
         db.commit()
@@ -470,7 +471,7 @@ def issue_reset_link(
             )
     minutes = tenant.settings.reset_minutes
     secret = passwords.new_reset(db, user_id, issued_by=tenant.actor, minutes=minutes)
-    expires = auth._now() + timedelta(minutes=minutes)
+    expires = utcnow() + timedelta(minutes=minutes)
     audit.record(
         db,
         organisation_id=tenant.organisation_id,
@@ -513,7 +514,7 @@ def use_reset_link(db: Session, secret: str, new_password: str) -> User:
     if r is None or user is None:
         raise ApiError(404, "not_found", INVALID_LINK)
     _check_password(new_password, user.email, "new_password")
-    r.used_at = auth._now()
+    r.used_at = utcnow()
     auth.set_password(db, user, new_password)
     ended = auth.end_all_sessions(db, user.id)
     revoked = auth.revoke_all_tokens(db, user.id)
@@ -533,7 +534,7 @@ def member_lockouts(
 ) -> list[tuple[throttle.LoginLockout, str]]:
     """Recent lockouts of the organisation's members' accounts (newest first), with e-mail."""
     emails = {u.id: u.email for u, _ in members_of(db, tenant.organisation_id)}
-    since = auth._now() - timedelta(days=days)
+    since = utcnow() - timedelta(days=days)
     return [
         (lock, emails.get(lock.user_id or 0, lock.key))
         for lock in throttle.lockouts_of(db, list(emails), since=since)

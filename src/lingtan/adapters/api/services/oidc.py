@@ -52,6 +52,7 @@ from lingtan.adapters.api.errors import ApiError, conflict, not_found
 from lingtan.adapters.api.services.context import TenantContext
 from lingtan.adapters.api.settings import ServerSettings
 from lingtan.adapters.store import audit, federation
+from lingtan.adapters.store.models import utcnow
 from lingtan.adapters.store.scoping import ACTOR_KEY, set_tenant
 from lingtan.adapters.store.tenancy import User, membership, organisation_by_slug
 
@@ -421,7 +422,7 @@ def finish_login(
     if membership(db, user.id, pending.organisation_id) is None:
         raise SignInRefusedError("not_member", "no longer a member of the provider's organisation")
     db.info[ACTOR_KEY] = user.email
-    ident.last_login_at = federation._now()
+    ident.last_login_at = utcnow()
     audit.record(
         db,
         organisation_id=pending.organisation_id,

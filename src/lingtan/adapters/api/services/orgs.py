@@ -18,6 +18,7 @@ from lingtan.adapters.api.settings import ServerSettings
 from lingtan.adapters.store import auth
 from lingtan.adapters.store.auth import ApiToken
 from lingtan.adapters.store.bootstrap import create_organisation as _create_org
+from lingtan.adapters.store.models import utcnow
 from lingtan.adapters.store.tenancy import (
     Membership,
     Organisation,
@@ -137,7 +138,7 @@ def remove_member(db: Session, tenant: TenantContext, user_id: int) -> None:
         raise conflict("the organisation needs at least one owner")
     for tok in db.scalars(select(ApiToken).where(ApiToken.user_id == user_id)):
         if tok.revoked_at is None:
-            tok.revoked_at = auth._now()
+            tok.revoked_at = utcnow()
     db.delete(m)
     db.commit()
 
@@ -171,7 +172,7 @@ def create_token(
     calling = db.info.get(auth.TOKEN_SCOPE_KEY)
     if calling is not None and not auth.SCOPES[scope] <= auth.SCOPES[calling]:
         raise forbidden(f"a {calling} token may not make a {scope} token")
-    expires = None if expires_in_days is None else auth._now() + timedelta(days=expires_in_days)
+    expires = None if expires_in_days is None else utcnow() + timedelta(days=expires_in_days)
     secret = auth.create_token(
         db, tenant.user, tenant.organisation, name, scope=scope, expires_at=expires
     )
