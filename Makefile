@@ -35,17 +35,16 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-## Every test on the default stores (each workspace's SQLite file; the server's tests on SQLite
-## and PostgreSQL), then the workspace tests again with their store on PostgreSQL.
+## Every test in one run: the server tests on SQLite and PostgreSQL (fixture `db_url`), the
+## workspace tests on each folder's SQLite file and on PostgreSQL (fixture `workspace_store`),
+## the accounting cases on DuckDB and PySpark (fixture `backend`; decision 0047).
 ## Tests run on every core (pytest-xdist; one test module per worker, so module fixtures such
 ## as the browser's server stay whole); each worker has its own databases and folders.
 PYTEST_PAR ?= -n auto --dist loadfile
 unit: $(BIN)/.installed browser
 	$(BIN)/pytest -q $(PYTEST_PAR)
-	LINGTAN_TEST_STORE=postgresql $(BIN)/pytest -q $(PYTEST_PAR) tests/adapters tests/cli \
-	  tests/modules --ignore=tests/adapters/compute/test_spark_parity.py
 
-## Debian's Chromium for the browser tests (tests/web): installed with apt when root.
+## Debian's Chromium for the browser tests (tests/adapters/web): installed with apt when root.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \

@@ -46,7 +46,7 @@ OUT = Path(__file__).parent / "out"
 DEMO = OUT / "load-demo"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EMAIL, PASSWORD = "demo@lingtan.invalid", "lingtan-demo"
-LINGTAN = [sys.executable, "-c", "from lingtan.adapters.cli.main import app; app()"]
+LINGTAN = [sys.executable, "-c", "from lingtan.adapters.server.main import app; app()"]
 BARE_APP = (
     "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n"
     "@app.get('/')\ndef root() -> dict[str, str]:\n    return {'ok': 'yes'}\n"
@@ -194,7 +194,7 @@ async def drive(base: str, scenario: str, clients: int, seconds: float, timeout:
 def prepare(folder: Path, store_url: str) -> dict[str, Any]:
     """Register the demo in ``folder`` on the store (as ``lingtan serve --demo`` does) and make
     one API token per organisation."""
-    from lingtan.adapters.cli.serve import prepare_demo
+    from lingtan.adapters.server.serve import prepare_demo
     from lingtan.adapters.store.auth import create_token
     from lingtan.adapters.store.db import make_engine
     from lingtan.adapters.store.scoping import system_session

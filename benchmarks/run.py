@@ -1,22 +1,22 @@
 """Engine benchmark (issue 3, item 7): ``python -m benchmarks.run`` (``make bench``).
 
-For 1 M and 10 M synthetic activity rows (:func:`lingtan.modules.demo.generate_activities`, one
+For 1 M and 10 M synthetic activity rows (:func:`lingtan.adapters.demo.generate_activities`, one
 fiscal year, cached under ``benchmarks/out/``) against 50 000 factors (the bundled library padded
 with synthetic factor groups for activity types that never occur), each variant runs in a fresh
 process, ``--runs`` times; the table shows medians and the peak RSS of the variant's process:
 
 * ``duckdb-sql``: the reference, hand-written DuckDB SQL: join activities to a pre-resolved
   50 000-row factor table on an integer key, multiply, group by scope/category/site/month.
-* ``lingtan``: :func:`lingtan.adapters.compute.runner.calculate_year` on a workspace holding the
-  rows as an import batch with its intake sidecars (key dictionary, month sums: decision 0012):
-  factor resolution, unit conversion, GWP, market-based allocation, aggregation, data quality,
-  Monte Carlo uncertainty and the snapshot (its small files and its store record; lineage is
-  recomputed on demand from the immutable batch and frozen inputs). Before the clock, as the SQL
-  variant imports duckdb and connects before its clock, the process imports its libraries
-  (Ibis's DuckDB backend; pyarrow's lazy pandas import, which the first ``pa.array`` of a
-  process triggers) and loads the factor library (its load time is printed separately). The
-  on-disk cache (``~/.cache/lingtan``: parsed factor sets, factor tables, the engine's SQL
-  compiled per stage shape) is warm, as after any first calculation.
+* ``lingtan``: :func:`lingtan.adapters.services.calculation.calculate_year` on a workspace holding
+  the rows as an import batch with its intake sidecars (key dictionary, month sums: decision 0012):
+  factor resolution, unit conversion, GWP, market-based allocation, aggregation, data quality, Monte
+  Carlo uncertainty and the snapshot (its small files and its store record; lineage is recomputed on
+  demand from the immutable batch and frozen inputs). Before the clock, as the SQL variant imports
+  duckdb and connects before its clock, the process imports its libraries (Ibis's DuckDB backend;
+  pyarrow's lazy pandas import, which the first ``pa.array`` of a process triggers) and loads the
+  factor library (its load time is printed separately). The on-disk cache (``~/.cache/lingtan``:
+  parsed factor sets, factor tables, the engine's SQL compiled per stage shape) is warm, as after
+  any first calculation.
 * ``month-sums``: the one-off intake step ``lingtan`` profits from: the batch's month sums
   computed from its columns in memory. ``lingtan+intake`` adds it to ``lingtan``.
 * ``lingtan-scan``: the same calculation on a batch without month sums (imported before they
@@ -56,7 +56,7 @@ SEED = 7
 
 def data_file(rows: int) -> Path:
     """The cached synthetic activities of ``rows`` rows (generated when missing)."""
-    from lingtan.modules.demo.scale import generate_activities
+    from lingtan.adapters.demo.scale import generate_activities
 
     path = OUT / f"activities-{rows}.parquet"
     if not path.exists():
@@ -70,13 +70,13 @@ def workspace(rows: int, *, sums: bool = True) -> Path:
     calculation scans the batch rows (as for batches imported before month sums existed)."""
     import pyarrow.parquet as pq
 
-    from lingtan.adapters.compute.runner import load_library
+    from lingtan.adapters.demo._files import csv_text
+    from lingtan.adapters.demo.synthetic import write_synthetic_workspace
+    from lingtan.adapters.io.library import load_library
     from lingtan.adapters.store.models import ImportBatch
     from lingtan.adapters.store.workspace import month_sums, open_workspace
     from lingtan.core.activities import keys_path, month_sums_path
     from lingtan.core.factors import FACTOR_COLUMNS
-    from lingtan.modules.demo._files import csv_text
-    from lingtan.modules.demo.synthetic import write_synthetic_workspace
 
     root = OUT / (f"ws3-{rows}" if sums else f"ws3-{rows}-scan")
     if (root / "ready").exists():
@@ -145,7 +145,8 @@ def run_sql(rows: int) -> float:
 def run_lingtan(rows: int, *, sums: bool = True) -> float:
     import pyarrow as pa
 
-    from lingtan.adapters.compute.runner import calculate_year, load_library
+    from lingtan.adapters.io.library import load_library
+    from lingtan.adapters.services.calculation import calculate_year
     from lingtan.adapters.store.models import Snapshot
     from lingtan.adapters.store.workspace import open_workspace
 

@@ -13,8 +13,8 @@ PASSWORD = "correct horse battery staple"
 def single_org_app(root: Path, folder: Path, org: str) -> Any:
     """The FastAPI app serving ``folder`` (under ``root/orgs``) as organisation ``org``; user
     :data:`OWNER` (password :data:`PASSWORD`) owns it."""
-    from lingtan.adapters.api.app import create_app
-    from lingtan.adapters.api.settings import ServerSettings
+    from lingtan.adapters.server.app import create_app
+    from lingtan.adapters.services.settings import ServerSettings
     from lingtan.adapters.store.bootstrap import adopt_workspace, create_user
     from lingtan.adapters.store.db import make_engine, migrate
     from lingtan.adapters.store.scoping import system_session

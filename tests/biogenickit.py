@@ -43,8 +43,8 @@ ORG = "bio"
 def build_bio_workspace(folder: Path, *, biogenic: bool = True) -> Path:
     """``lingtan init`` at ``folder``, the ``bio`` set (with or without its biogenic row),
     ``fuel.csv`` imported and FY2023/24 calculated."""
-    from lingtan.adapters.compute.runner import calculate_year
     from lingtan.adapters.io.importer import import_file
+    from lingtan.adapters.services.calculation import calculate_year
     from lingtan.adapters.store.workspace import init_workspace, open_workspace
 
     ws = init_workspace(folder, organisation="Bio Co")

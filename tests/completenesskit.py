@@ -55,8 +55,8 @@ def write_incomplete_workspace(
 
 def build_incomplete_workspace(folder: Path, exclusions: str = "") -> Path:
     """:func:`write_incomplete_workspace`, imported and FY2023/24 calculated."""
-    from lingtan.adapters.compute.runner import calculate_year
     from lingtan.adapters.io.importer import import_file
+    from lingtan.adapters.services.calculation import calculate_year
     from lingtan.adapters.store.workspace import open_workspace
 
     write_incomplete_workspace(folder, exclusions=exclusions)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,31 +28,174 @@ def _factor_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("lingtan-cache"))
 
 
-STORE_ENV = "LINGTAN_TEST_STORE"
+# -- the workspace store: each folder's SQLite file, and PostgreSQL -------------------------------
+#
+# A workspace keeps its store in its folder's SQLite file (``lingtan.db``), or in the database
+# ``LINGTAN_DATABASE_URL`` names. Every test of the workspace folders below that opens a workspace
+# runs on both: ``pytest_generate_tests`` parametrises the fixture ``workspace_store`` over
+# ``STORES`` for the modules that open one, so one pytest run covers both stores (decision 0047;
+# the server tests choose their store with ``db_url``, tests/adapters/conftest.py). Pure tests
+# in the same folders run once. A test that opens a workspace and runs on one store only fails
+# with the fix named (``pytest_runtest_call``), so the list cannot silently fall behind.
+
+#: The two workspace stores, in the order the tests run on them.
+STORES = ("sqlite", "postgresql")
+
+#: Test folders (and files) whose workspaces keep their store as a CLI user's would; the other
+#: folders test the server, which is given its store.
+WORKSPACE_TESTS = (
+    "adapters/io/",
+    "adapters/compute/",
+    "adapters/cli/",
+    "adapters/demo/",
+    "adapters/store/test_concurrent_writers.py",
+    "modules/",
+)
+
+#: What opens a workspace in a test module (or in a ``*kit.py`` module it imports).
+OPENS_WORKSPACE = re.compile(
+    r"\b(open_workspace|init_workspace|create_workspace_folder|run_demo|CliRunner)\b"
+)
+_KIT = re.compile(r"^(?:from|import) (\w+kit)\b", re.MULTILINE)
+
+DATABASE_URL_ENV = "LINGTAN_DATABASE_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``stores`` marker."""
+    config.addinivalue_line(
+        "markers",
+        "stores(*names, reason): the workspace stores a test runs on (default: both of STORES "
+        "for a workspace test); fewer than both needs the reason",
+    )
+
+
+@functools.cache
+def _opens_workspace(path: Path) -> bool:
+    """Whether the test module at ``path`` (or a kit it imports) names what opens a workspace."""
+    source = path.read_text(encoding="utf-8")
+    kits = [REPO / "tests" / f"{name}.py" for name in _KIT.findall(source)]
+    texts = [source, *(k.read_text(encoding="utf-8") for k in kits if k.is_file())]
+    return any(OPENS_WORKSPACE.search(t) for t in texts)
+
+
+def _is_workspace_test(path: Path) -> bool:
+    """Whether ``path`` is a test module of :data:`WORKSPACE_TESTS`."""
+    try:
+        rel = path.resolve().relative_to(REPO / "tests").as_posix()
+    except ValueError:  # not under tests/ (e.g. a pytester run)
+        return False
+    return rel.startswith(WORKSPACE_TESTS)
+
+
+def _stores(metafunc: pytest.Metafunc) -> tuple[str, ...]:
+    """The stores a test runs on: its ``stores`` marker, else both for a test of a workspace
+    folder whose module opens a workspace, else none (not parametrised)."""
+    marker = metafunc.definition.get_closest_marker("stores")
+    if marker is not None:
+        unknown = set(marker.args) - set(STORES)
+        if not marker.args or unknown:
+            raise pytest.UsageError(f"stores(): give names among {STORES}, not {marker.args}")
+        if len(marker.args) < len(STORES) and not marker.kwargs.get("reason"):
+            raise pytest.UsageError(f"{metafunc.definition.nodeid}: stores() needs a reason")
+        return tuple(marker.args)
+    path = metafunc.definition.path
+    if _is_workspace_test(path) and _opens_workspace(path):
+        return STORES
+    return ()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each workspace test on every store it is meant for (module-scoped: a module's
+    fixtures that build a workspace request ``workspace_store`` and are built once per store)."""
+    stores = _stores(metafunc)
+    if stores:
+        metafunc.parametrize("workspace_store", stores, indirect=True, scope="module")
+
+
+@pytest.fixture(scope="session")
+def workspace_pg_database() -> Iterator[str]:
+    """URL of this pytest worker's own PostgreSQL database for workspace stores (empty; each
+    workspace migrates it on first open and registers its organisation by folder; dropped at
+    the end). Unreachable: the PostgreSQL half is skipped, or fails under CI."""
+    from pgkit import PostgresUnavailableError, pg_unavailable, scratch_database
+
+    try:
+        with scratch_database("lingtan_w_") as url:
+            yield url
+    except PostgresUnavailableError as exc:
+        pg_unavailable(str(exc))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def workspace_store(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The store the module's workspaces keep their data in: ``"sqlite"`` (each folder's own
+    ``lingtan.db``; ``LINGTAN_DATABASE_URL`` unset, so a developer's own never leaks in) or
+    ``"postgresql"`` (this worker's database, ``workspace_pg_database``). A module- or
+    session-scoped fixture that opens a workspace requests it, so it is built once per store;
+    the check at the end finds one that did not (its workspace reused on the second store)."""
+    store: str = getattr(request, "param", "sqlite")
+    with pytest.MonkeyPatch.context() as mp:
+        if store == "postgresql":
+            mp.setenv(DATABASE_URL_ENV, request.getfixturevalue("workspace_pg_database"))
+        else:
+            mp.delenv(DATABASE_URL_ENV, raising=False)
+        before = _OPENED[store]
+        yield store
+    module = request.node.nodeid
+    _OPENED_BY_MODULE.setdefault(module, {})[store] = _OPENED[store] - before
+    opened = _OPENED_BY_MODULE[module]
+    if store != STORES[0] and opened.get(STORES[0]) and not opened[store]:
+        pytest.fail(
+            f"{module}: workspaces were opened on {STORES[0]} but none on {store}: a module- or "
+            "session-scoped fixture that opens a workspace must request `workspace_store`"
+        )
+
+
+#: Workspaces opened per store (all tests), and per module and store.
+_OPENED: dict[str, int] = dict.fromkeys(STORES, 0)
+_OPENED_BY_MODULE: dict[str, dict[str, int]] = {}
+#: Workspaces opened by the test running now (its setup and call).
+_NOW: list[int] = [0]
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _workspace_store() -> Iterator[None]:
-    """With ``LINGTAN_TEST_STORE=postgresql`` every workspace a test opens keeps its store in
-    this run's own PostgreSQL database (``LINGTAN_DATABASE_URL``; dropped at the end), so the
-    workspace tests run on PostgreSQL as well as on each folder's SQLite file (STYLE.md habit
-    11; ``make test`` runs both). Asked for explicitly, an unreachable server fails the run."""
-    import os
+def _count_workspace_opens() -> Iterator[None]:
+    """Count the workspaces opened (``store.workspace.store_url`` is read once per open)."""
+    from lingtan.adapters.store import workspace
 
-    from pgkit import PostgresUnavailableError, scratch_database
+    original = workspace.store_url
 
-    if os.environ.get(STORE_ENV, "sqlite") != "postgresql":
-        yield
-        return
-    try:
-        with scratch_database("lingtan_w_") as url:
-            os.environ["LINGTAN_DATABASE_URL"] = url
-            try:
-                yield
-            finally:
-                del os.environ["LINGTAN_DATABASE_URL"]
-    except PostgresUnavailableError as exc:
-        pytest.fail(f"{STORE_ENV}=postgresql but PostgreSQL is not reachable: {exc}")
+    def counted(path: Path) -> str:
+        url = original(path)
+        _OPENED["sqlite" if url.startswith("sqlite") else "postgresql"] += 1
+        _NOW[0] += 1
+        return url
+
+    workspace.store_url = counted
+    yield
+    workspace.store_url = original
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test's count of opened workspaces starts with its setup."""
+    _NOW[0] = 0
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A passing workspace test that opened a workspace ran on a chosen set of stores."""
+    result = yield
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if _NOW[0] and "workspace_store" not in params and _is_workspace_test(item.path):
+        pytest.fail(
+            f"{item.nodeid} opens a workspace but runs on one store: name what opens it in "
+            "tests/conftest.py OPENS_WORKSPACE, or mark it "
+            "pytest.mark.stores('sqlite', reason=...)",
+            pytrace=False,
+        )
+    return result
 
 
 # -- the terminal stays writable ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-SERVE = "from lingtan.adapters.cli.main import app; app()"
+SERVE = "from lingtan.adapters.server.main import app; app()"
 
 
 def free_port() -> int:

@@ -222,7 +222,7 @@ def test_scope3_disclosed_without_split_is_not_split_not_unreported() -> None:
 def test_snapshot_stored_before_completeness_still_loads() -> None:
     """An inventory state written before the completeness fields existed (no ``exclusions``,
     no ``completeness``): its status is derived from its ``unresolved`` list."""
-    from lingtan.adapters.compute.runner import inventory_from_snapshot
+    from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
 
     state = {
         "meta": {

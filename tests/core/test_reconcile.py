@@ -258,7 +258,7 @@ def test_cross_row_checks() -> None:
 
 
 def test_every_cause_is_in_both_catalogues_with_the_same_parameters() -> None:
-    i18n = Path(__file__).parents[2] / "src/lingtan/adapters/web/i18n"
+    i18n = Path(__file__).parents[2] / "src/lingtan/adapters/i18n"
     names = re.compile(r"{(\w+)}")
     for loc in ("en", "zh-CN"):
         cat = json.loads((i18n / f"reconcile.{loc}.json").read_text(encoding="utf-8"))

@@ -651,3 +651,56 @@ def test_every_row_becomes_an_activity_or_an_issue_never_both(template: str, dat
     if produced.num_rows:
         q = produced.column("quantity_kwh" if template == "instrument" else "quantity")
         assert all(v >= 0 and v != float("inf") for v in q.to_pylist())
+
+
+# ---- suppliers and products as activity dimensions (decision 0044) -------------------------
+
+
+def test_supplier_and_product_fill_the_activity_columns_where_attributable() -> None:
+    # spend category 1 (purchased goods): the supplier and product are the activity's
+    a = one("spend", {"date": D, "code": "naics:334111", "amount": 1.0, "currency": "CNY",
+                      "supplier": "acme", "product": "panel-14"})  # fmt: skip
+    assert (a["supplier"], a["product"]) == ("acme", "panel-14")
+    assert a["description"] == "supplier: acme; product: panel-14"  # still kept there too
+    # spend category 6 (business travel): not attributable, kept in the description only
+    b = one("spend", {"date": D, "code": "naics:481000", "amount": 1.0, "currency": "CNY",
+                      "category": 6, "supplier": "airline"})  # fmt: skip
+    assert (b["supplier"], b["product"], b["description"]) == (None, None, "supplier: airline")
+    # transport (category 4 and 9) and activity rows of Scope 3 category 2
+    t = one("transport", {"date": D, "mode": "rail", "mass": 1.0, "mass_unit": "t",
+                          "distance": 1.0, "distance_unit": "km", "category": 9,
+                          "supplier": "carrier-1"})  # fmt: skip
+    assert (t["supplier"], t["product"]) == ("carrier-1", None)
+    g = one("activity", {"date": D, "scope": 3, "category": 2, "activity_type": "m.x",
+                         "quantity": 1.0, "unit": "t", "supplier": "s",
+                         "product": "p"})  # fmt: skip
+    assert (g["supplier"], g["product"]) == ("s", "p")
+    s1 = one("activity", {"date": D, "scope": 1, "category": 1, "activity_type": "fuel.x",
+                          "quantity": 1.0, "unit": "t", "supplier": "s"})  # fmt: skip
+    assert s1["supplier"] is None  # Scope 1: not a Scope 3 attribution
+
+
+def test_sold_products_keep_their_product_in_the_description() -> None:
+    # use_phase / end_of_life are not ATTRIBUTABLE_TEMPLATES (yet): the demo stays unchanged
+    a = one("use_phase", {"date": D, "product": "Laptop", "units_sold": 1.0,
+                          "kwh_per_year": 1.0, "lifetime_years": 1.0, "market": "CN"})  # fmt: skip
+    assert (a["product"], a["supplier"], a["description"]) == (None, None, "product: Laptop")
+    b = one("activity", {"date": D, "scope": 3, "category": 11, "activity_type": "m.x",
+                         "quantity": 1.0, "unit": "t", "product": "Laptop"})  # fmt: skip
+    assert b["product"] == "Laptop"  # category 11 through the generic template
+
+
+def test_files_without_supplier_or_product_leave_them_empty() -> None:
+    a = one("spend", {"date": D, "code": "naics:334111", "amount": 1.0, "currency": "CNY"})
+    assert (a["supplier"], a["product"], a["description"]) == (None, None, None)
+    e = one("electricity", {"site": "TJ01", "date": D, "quantity": 1.0, "unit": "kWh",
+                            "supplier": "State Grid"})  # fmt: skip
+    assert (e["supplier"], e["description"]) == (None, "supplier: State Grid")  # Scope 2
+
+
+def test_docs_templates_md_is_generated_from_the_catalogue(repo: Path) -> None:
+    """docs/templates.md is what ``tools/gen_templates_doc.py`` writes (decision 0043)."""
+    from lingtan.core.templates.doc import render
+
+    committed = (repo / "docs" / "templates.md").read_text(encoding="utf-8")
+    assert committed == render(), "run .venv/bin/python tools/gen_templates_doc.py"

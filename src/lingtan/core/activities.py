@@ -129,6 +129,12 @@ ACTIVITY_SCHEMA = pa.schema(
         pa.field("basis", pa.string(), nullable=False),
         pa.field("tier", pa.string(), nullable=False),
         pa.field("description", pa.string()),
+        # the supplier (an id) and the product (an id or name) of the activity, where the GHG
+        # Protocol Scope 3 Standard lets emissions be attributed to them (categories 1, 2, 4, 9,
+        # 11, 12; decision 0044); null = not stated. Batches written before these columns
+        # existed read with nulls (:func:`with_missing_columns`).
+        pa.field("supplier", pa.string()),
+        pa.field("product", pa.string()),
         pa.field("period_end", pa.date32()),  # inclusive end of a period row, else null
         # data-quality indicators as given, 1 (best) … 5 (worst); null = not stated
         # (GHG Protocol Scope 3 Standard §7.3, Table 7.6 pedigree-style criteria)
@@ -139,9 +145,16 @@ ACTIVITY_SCHEMA = pa.schema(
     ]
 )
 
-#: The columns that decide how an activity is calculated (besides its date and quantity). Rows
-#: equal on all of them, in the same month, give emissions proportional to their quantities, so
-#: the calculation can sum quantities per (key, month) before any join.
+#: Optional dimensions of an activity (decision 0044): who supplied it and which product it
+#: concerns. Nullable text; kept through the engine into the emission rows and the inventory's
+#: breakdowns (:meth:`lingtan.core.inventory.Inventory.by_supplier`).
+DIMENSION_COLUMNS = ("supplier", "product")
+
+#: The columns that decide how an activity is calculated (besides its date and quantity), and
+#: the dimensions its emissions are reported by (:data:`DIMENSION_COLUMNS`). Rows equal on all
+#: of them, in the same month, give emissions proportional to their quantities, so the
+#: calculation can sum quantities per (key, month) before any join, and the sums of two
+#: suppliers or products stay apart.
 KEY_COLUMNS = (
     "site",
     "region",
@@ -154,6 +167,9 @@ KEY_COLUMNS = (
     "basis",
     "tier",
     *(f"dq_{k}" for k in DQ_INDICATORS),
+    # last, so that a batch without supplier and product (all null: one value each) numbers its
+    # keys exactly as before these columns existed (:meth:`KeyDictionary.encode`)
+    *DIMENSION_COLUMNS,
 )
 
 #: Schema of a batch's key dictionary: ``key_id`` → the key columns.
@@ -161,6 +177,19 @@ KEY_SCHEMA = pa.schema(
     [pa.field("key_id", pa.int32(), nullable=False)]
     + [ACTIVITY_SCHEMA.field(k) for k in KEY_COLUMNS]
 )
+
+
+def with_missing_columns(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with each nullable column of ``schema`` it lacks appended as nulls.
+
+    Batch files and their key dictionaries written before a column was added to
+    :data:`ACTIVITY_SCHEMA` (``supplier`` and ``product``, decision 0044) read as if the column
+    had been empty. Columns the table has are left as they are; a missing non-nullable column is
+    not invented (the caller's schema check names it)."""
+    for f in schema:
+        if f.nullable and f.name not in table.column_names:
+            table = table.append_column(f, pa.nulls(table.num_rows, f.type))
+    return table
 
 
 def keys_path(activities_path: Path) -> Path:

@@ -13,6 +13,12 @@ Biogenic CO2 (gas ``CO2biogenic``, :data:`lingtan.core.gwp.CO2_BIOGENIC`) is car
 but excluded from every scope total, breakdown and share: it is reported on its own line,
 outside the scopes (GHG Protocol Corporate Standard ch. 9; ISO 14064-1:2018 §9.3.1 e), by
 :meth:`Inventory.biogenic_co2` [t CO2] and in the table by gas (:mod:`lingtan.core.gas_table`).
+
+Suppliers and products (decision 0044): a row carries the ``supplier`` and ``product`` of its
+activities (null when not stated). :meth:`Inventory.by_supplier` and :meth:`Inventory.by_product`
+total every scope, rows without one under :data:`UNATTRIBUTED`, so they add up to the total like
+every other breakdown; the document has ``by_supplier_tco2e`` / ``by_product_tco2e`` only when
+some row names a supplier (a product), so inventories without them are unchanged.
 """
 
 from __future__ import annotations
@@ -31,6 +37,15 @@ if TYPE_CHECKING:  # gas_table imports this module
 
 KG_PER_T = 1000.0
 
+#: Key of the emissions with no supplier (no product) in :meth:`Inventory.by_supplier` and
+#: :meth:`Inventory.by_product`: Scopes 1 and 2, and Scope 3 rows whose file named none. A
+#: reserved word: a supplier or product of that id would be counted with them.
+UNATTRIBUTED = "unattributed"
+
+#: The breakdowns by dimension: document key → row field.
+DIMENSION_BREAKDOWNS = {"by_supplier_tco2e": "supplier", "by_product_tco2e": "product"}
+_DIMENSIONS = frozenset(DIMENSION_BREAKDOWNS.values())
+
 
 @dataclass(frozen=True)
 class AggregateRow:
@@ -47,6 +62,18 @@ class AggregateRow:
     tier: str
     co2e_kg: float
     rows: int = 0
+    supplier: str | None = None  # null: not stated (decision 0044)
+    product: str | None = None
+
+    def to_state(self) -> dict[str, Any]:
+        """The row as stored on its snapshot (``AggregateRow(**state)`` rebuilds it): the
+        dimensions only when stated, so the rows of an inventory without suppliers and products
+        are stored as they were before those existed."""
+        state = dict(self.__dict__)
+        for key in DIMENSION_BREAKDOWNS.values():
+            if state[key] is None:
+                del state[key]
+        return state
 
 
 def _in_basis(row_basis: str, basis: str) -> bool:
@@ -58,7 +85,14 @@ def _counted(r: AggregateRow, where: Mapping[str, Any]) -> bool:
     gas (it is outside the scopes), every other row when it matches every ``field=value``."""
     if r.gas == CO2_BIOGENIC and where.get("gas") != CO2_BIOGENIC:
         return False
-    return all(getattr(r, k) == v for k, v in where.items())
+    return all(_value(r, k) == v for k, v in where.items())
+
+
+def _value(r: AggregateRow, key: str) -> Any:
+    """``r``'s field ``key``; a supplier or product not stated is :data:`UNATTRIBUTED`, so
+    ``supplier="unattributed"`` selects the rows :meth:`Inventory.by_supplier` puts there."""
+    v = getattr(r, key)
+    return UNATTRIBUTED if v is None and key in _DIMENSIONS else v
 
 
 @dataclass(frozen=True)
@@ -141,6 +175,38 @@ class Inventory:
                 k = getattr(r, key)
                 out[k] = out.get(k, 0.0) + r.co2e_kg / KG_PER_T
         return dict(sorted(out.items()))
+
+    def by_dimension(self, key: str, basis: str = "market", **where: Any) -> dict[str, float]:
+        """Totals [t CO2e] by ``supplier`` or ``product`` (:meth:`by`), rows without one under
+        :data:`UNATTRIBUTED` (last); biogenic CO2 left out. Sums to :meth:`total` of the same
+        ``where`` (decision 0044)."""
+        out: dict[str, float] = {}
+        none: float | None = None
+        for r in self.rows:
+            if _in_basis(r.basis, basis) and _counted(r, where):
+                k = getattr(r, key)
+                if k is None or k == UNATTRIBUTED:
+                    none = (none or 0.0) + r.co2e_kg / KG_PER_T
+                else:
+                    out[k] = out.get(k, 0.0) + r.co2e_kg / KG_PER_T
+        got = dict(sorted(out.items()))
+        if none is not None:
+            got[UNATTRIBUTED] = none
+        return got
+
+    def by_supplier(self, basis: str = "market", **where: Any) -> dict[str, float]:
+        """Totals [t CO2e] per supplier, :data:`UNATTRIBUTED` for rows without one
+        (:meth:`by_dimension`; GHG Protocol Scope 3 Standard ch. 7, supplier-specific data)."""
+        return self.by_dimension("supplier", basis, **where)
+
+    def by_product(self, basis: str = "market", **where: Any) -> dict[str, float]:
+        """Totals [t CO2e] per product, :data:`UNATTRIBUTED` for rows without one."""
+        return self.by_dimension("product", basis, **where)
+
+    def has_dimension(self, key: str) -> bool:
+        """Whether some row names a ``supplier`` (a ``product``): only then does the document
+        carry that breakdown (:data:`DIMENSION_BREAKDOWNS`)."""
+        return any(getattr(r, key) is not None for r in self.rows)
 
     @property
     def has_location_basis(self) -> bool:
@@ -233,6 +299,11 @@ class Inventory:
             "by_entity_tco2e": rmap(self.by_entity()),
             "by_month_tco2e": rmap(self.by("month")),
             "by_tier_tco2e": rmap(self.by("tier")),
+            **{  # only when some row names one: documents without them are unchanged
+                name: rmap(self.by_dimension(key))
+                for name, key in DIMENSION_BREAKDOWNS.items()
+                if self.has_dimension(key)
+            },
             "by_kyoto_gas": None if self.gas_table is None else self.gas_table.to_dict(digits),
             "by_kyoto_gas_note": self.gas_table_note or None,
             "shares_pct": {

@@ -1,9 +1,12 @@
-"""YAML accounting cases: inputs → expected t CO2e, through the real engine (DuckDB).
+"""YAML accounting cases: inputs → expected t CO2e, through the real engine on DuckDB and on
+Spark.
 
 Each file in tests/cases/ states the standard it follows and its hand calculation in comments.
-Every case runs twice: per activity row (``calculate``, what lineage recomputes) and summed per
-key and month (``calculate_totals`` with compact aggregation, what ``calculate_year`` runs: on
-DuckDB, SQL compiled once per stage shape).
+Every case runs per activity row (``calculate``, what lineage recomputes) and summed per key and
+month (``calculate_totals`` with compact aggregation, what ``calculate_year`` runs: on DuckDB, SQL
+compiled once per stage shape), on the Ibis backends of the ``backend`` fixture
+(tests/adapters/compute/conftest.py; decision 0047): the same expected figures on DuckDB and on
+PySpark (:data:`PATHS`).
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ import pytest
 import yaml
 from numpy.testing import assert_allclose
 
+from lingtan.adapters.compute.aggregate import aggregate, aggregate_result
 from lingtan.adapters.compute.engine import CalcInputs, calculate, calculate_totals
-from lingtan.adapters.compute.runner import aggregate, aggregate_result
 from lingtan.adapters.compute.tables import MoneyTables, with_reference_defaults
 from lingtan.core.activities import ACTIVITY_SCHEMA
 from lingtan.core.factors import make_factor
@@ -30,6 +33,13 @@ from lingtan.core.methods.scope2_market import Instrument
 from lingtan.core.periods import FiscalCalendar
 
 CASES = sorted((Path(__file__).parents[2] / "cases").glob("*.yaml"))
+
+pytestmark = [
+    # PySpark 4.0's Arrow → pandas conversion passes copy= to pandas 3 (deprecated, harmless)
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated:DeprecationWarning"),
+    # Py4J drops pooled gateway sockets to the JVM without closing them
+    pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning"),
+]
 
 
 def _activities(rows: list[dict[str, Any]]) -> pa.Table:
@@ -137,11 +147,26 @@ def run_case(
     return inv.to_dict(digits=9)
 
 
-@pytest.mark.parametrize("totals", [False, True], ids=["rows", "totals"])
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_case(path: Path, totals: bool, tmp_path: Path) -> None:
+#: The engine paths each backend runs every case through: both, on both backends (the per-row
+#: path on PySpark is the slow one — every action is planned anew — but it is what lineage
+#: recomputes, so its figures are checked against the hand calculations too).
+PATHS = {"duckdb": ("rows", "totals"), "pyspark": ("rows", "totals")}
+
+
+def _runs() -> list[Any]:
+    """(case file, summed?, backend) for every case, backend and path of :data:`PATHS`."""
+    return [
+        pytest.param(path, kind == "totals", backend, id=f"{backend}-{path.stem}-{kind}")
+        for backend, kinds in PATHS.items()
+        for path in CASES
+        for kind in kinds
+    ]
+
+
+@pytest.mark.parametrize(("path", "totals", "backend"), _runs(), indirect=["backend"])
+def test_case(path: Path, totals: bool, backend: ibis.BaseBackend, tmp_path: Path) -> None:
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
-    check_case(case, run_case(case, tmp_path, totals=totals))
+    check_case(case, run_case(case, tmp_path, backend, totals=totals))
 
 
 def check_case(case: dict[str, Any], doc: dict[str, Any]) -> None:

@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from lingtan.adapters.cli.main import app
-from lingtan.adapters.compute.baseyear import record_change, review_base_year, versions
+from lingtan.adapters.compute.baseyear import record_change, versions
 from lingtan.adapters.io.importer import import_file
+from lingtan.adapters.services.calculation import review_base_year
 from lingtan.adapters.store.workspace import Workspace, init_workspace, open_workspace
 
 

@@ -21,13 +21,13 @@ from lingtan.adapters.compute.quality import (
     uncertainty_inputs,
     uncertainty_table,
 )
-from lingtan.adapters.compute.runner import (
+from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
+from lingtan.adapters.io.inventory_export import long_rows, to_csv, write_xlsx
+from lingtan.adapters.services.calculation import (
     duckdb_connection,
-    inventory_from_snapshot,
     latest_inventory,
     workspace_inputs,
 )
-from lingtan.adapters.io.inventory_export import long_rows, to_csv, write_xlsx
 from lingtan.adapters.store.workspace import Workspace, open_workspace
 from lingtan.core.gwp import CO2_BIOGENIC
 
@@ -35,12 +35,12 @@ FOSSIL_KG = 2008.1  # 2,000 + 2.8 + 5.3 kg CO2e (tests/biogenickit.py)
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+def ws(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Workspace:
     return open_workspace(build_bio_workspace(tmp_path_factory.mktemp("bio") / "ws"))
 
 
 @pytest.fixture(scope="module")
-def ws_fossil_only(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+def ws_fossil_only(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Workspace:
     folder = tmp_path_factory.mktemp("fossil") / "ws"
     return open_workspace(build_bio_workspace(folder, biogenic=False))
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from lingtan.adapters.compute.runner import calculate_year, latest_inventory
 from lingtan.adapters.io.importer import import_file
+from lingtan.adapters.services.calculation import calculate_year, latest_inventory
 from lingtan.adapters.store.workspace import init_workspace
 
 

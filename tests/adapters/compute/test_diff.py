@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from lingtan.adapters.compute.diff import diff_snapshots
-from lingtan.adapters.compute.runner import calculate_year
 from lingtan.adapters.io.importer import import_file
+from lingtan.adapters.services.calculation import calculate_year
 from lingtan.adapters.store.workspace import Workspace, init_workspace, open_workspace
 
 FACTORS = """factor_id,activity_type,region,unit,gas,value,valid_from,publisher,dataset,edition
@@ -49,7 +49,7 @@ def test_same_inputs_same_hash_and_factor_update_makes_a_new_snapshot(tmp_path: 
     b = totals_of(ws)
     assert b != a
     # the old snapshot is unchanged
-    from lingtan.adapters.compute.runner import inventory_from_snapshot
+    from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
 
     old = inventory_from_snapshot(ws.snapshot(a)).totals()
     assert old["scope2_location"] == pytest.approx(60.0)

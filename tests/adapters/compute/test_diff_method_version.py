@@ -16,8 +16,9 @@ import ibis
 import pytest
 
 from lingtan.adapters.compute import diff
+from lingtan.adapters.compute.aggregate import aggregate_result
 from lingtan.adapters.compute.engine import CalcInputs, calculate_totals
-from lingtan.adapters.compute.runner import _inventory_state, aggregate_result
+from lingtan.adapters.store.snapshots import inventory_state as _inventory_state
 from lingtan.core.inventory import build_inventory
 from scope2kit import hierarchy_case_inputs
 

@@ -17,6 +17,7 @@ import pytest
 from numpy.testing import assert_allclose
 from test_accounting_cases import check_case, run_case
 
+from lingtan.adapters.compute.aggregate import aggregate, aggregate_result
 from lingtan.adapters.compute.engine import (
     CalcInputs,
     _bucket_date,
@@ -33,17 +34,13 @@ from lingtan.adapters.compute.quality import (
     uncertainty_inputs,
     uncertainty_table,
 )
-from lingtan.adapters.compute.runner import (
-    aggregate,
-    aggregate_result,
-    workspace_inputs,
-)
+from lingtan.adapters.services.calculation import workspace_inputs
 from lingtan.adapters.store.workspace import Workspace, open_workspace
 from lingtan.core.activities import keys_path, month_sums_path
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+def synthetic(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Workspace:
     from rich.console import Console
 
     from lingtan.adapters.cli.demo import run_demo

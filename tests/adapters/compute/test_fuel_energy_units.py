@@ -8,7 +8,6 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pytest
 
-from lingtan.adapters.compute.runner import _bundled, calculate_year
 from lingtan.adapters.compute.tables import (
     PLAIN_ENERGY_DIM,
     MoneyTables,
@@ -17,6 +16,8 @@ from lingtan.adapters.compute.tables import (
     unit_dim,
 )
 from lingtan.adapters.io.importer import import_file
+from lingtan.adapters.io.library import _bundled
+from lingtan.adapters.services.calculation import calculate_year
 from lingtan.adapters.store.workspace import init_workspace
 from lingtan.core.units import cv_basis
 

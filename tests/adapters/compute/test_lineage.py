@@ -19,7 +19,7 @@ from lingtan.core.errors import WorkspaceError
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+def synthetic(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Workspace:
     from rich.console import Console
 
     d = tmp_path_factory.mktemp("lineage") / "demo"
@@ -28,7 +28,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def selections(ws: Workspace) -> list[Selection]:
-    from lingtan.adapters.compute.runner import inventory_from_snapshot
+    from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
 
     inv = inventory_from_snapshot(find_snapshot(ws, snapshot=None, fiscal_year="FY2023/24"))
     out = [Selection(), Selection(basis="location")]

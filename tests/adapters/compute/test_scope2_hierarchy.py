@@ -12,9 +12,15 @@ from pathlib import Path
 import ibis
 import pytest
 
+from lingtan.adapters.compute.aggregate import aggregate_result
 from lingtan.adapters.compute.engine import CalcResult, calculate, calculate_totals
 from lingtan.adapters.compute.lineage import _market_method_version
-from lingtan.adapters.compute.runner import _allocations, _market_notes, aggregate_result
+from lingtan.adapters.store.snapshots import (
+    allocations as _allocations,
+)
+from lingtan.adapters.store.snapshots import (
+    market_notes as _market_notes,
+)
 from lingtan.core.inventory import build_inventory
 from scope2kit import hierarchy_case_inputs
 

@@ -4,36 +4,36 @@ Both demo workspaces are built, imported and calculated for FY2023/24 twice — 
 default) and on Spark through Ibis's PySpark backend — with :func:`engine.calculate` (and the
 synthetic one with :func:`engine.calculate_totals`, the runner's path), and the aggregated
 inventory rows must agree: same keys and row counts, CO2e within 1e-9 relative, same gaps, same
-instrument allocation. The YAML accounting cases run on Spark too. See docs/scale-out.md.
+instrument allocation. The YAML accounting cases run on Spark too (``backend`` in
+test_accounting_cases.py). See docs/scale-out.md.
 
 Needs the ``spark`` extra (``pip install -e '.[dev,spark]'``) and Java 17. When ``CI`` is set a
-missing piece is a failure; locally the module is skipped with the reason.
+missing piece is a failure; locally the module is skipped with the reason (the session is the
+worker's ``spark`` fixture, tests/adapters/compute/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ibis
 import pytest
 import yaml
-from test_accounting_cases import CASES, check_case, run_case
+from test_accounting_cases import CASES, run_case
 
+from lingtan.adapters.compute.aggregate import aggregate
 from lingtan.adapters.compute.engine import CalcInputs, CalcResult, calculate, calculate_totals
-from lingtan.adapters.compute.runner import (
-    aggregate,
-    workspace_inputs,
-)
 from lingtan.adapters.io.importer import import_file
+from lingtan.adapters.services.calculation import workspace_inputs
 from lingtan.adapters.store.workspace import Workspace, open_workspace
 from lingtan.core.inventory import AggregateRow
 
 pytestmark = [
+    # the engines are compared on one workspace store (both stores: the workspace tests)
+    pytest.mark.stores("sqlite", reason="compares engines, not stores"),
     # PySpark 4.0's Arrow → pandas conversion passes copy= to pandas 3 (deprecated, harmless)
     pytest.mark.filterwarnings("ignore:The copy keyword is deprecated:DeprecationWarning"),
     # Py4J drops pooled gateway sockets to the JVM without closing them
@@ -41,61 +41,9 @@ pytestmark = [
 ]
 
 
-def _require_spark() -> str:
-    """JAVA_HOME for the Spark JVM; fail under CI, skip locally, when pyspark or Java is missing."""
-    why = None
-    java = shutil.which("java")
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        why = "pyspark is not installed (pip install -e '.[dev,spark]')"
-    if why is None and not java and not os.environ.get("JAVA_HOME"):
-        why = "no Java runtime (java not on PATH and JAVA_HOME unset); Spark needs Java 17"
-    if why is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"Spark parity test cannot run under CI: {why}", pytrace=False)
-        pytest.skip(why)
-    if os.environ.get("JAVA_HOME"):
-        return os.environ["JAVA_HOME"]
-    assert java is not None
-    return str(Path(java).resolve().parents[1])  # …/jvm/java-17-openjdk-amd64/bin/java
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[ibis.BaseBackend]:
-    """One local Spark session for the module (two cores, no UI, loopback only)."""
-    java_home = _require_spark()
-    os.environ.setdefault("JAVA_HOME", java_home)
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
-
-    from lingtan.adapters.compute.spark import SPARK_CONF, connect_spark
-
-    builder = SparkSession.builder.master("local[2]").appName("lingtan-parity")
-    for key, value in {
-        **SPARK_CONF,
-        "spark.ui.enabled": "false",
-        "spark.driver.host": "127.0.0.1",
-        "spark.driver.bindAddress": "127.0.0.1",
-        "spark.sql.shuffle.partitions": "4",
-        "spark.default.parallelism": "2",
-        "spark.ui.showConsoleProgress": "false",
-        # tiny data: compiling whole-stage code and C2-JITting cost more than they save
-        "spark.sql.codegen.wholeStage": "false",
-        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
-    }.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    try:
-        yield connect_spark(session)
-    finally:
-        session.stop()
-
-
 def _build(kind: str, root: Path) -> Workspace:
-    from lingtan.modules.demo.disclosed import write_disclosed_workspace
-    from lingtan.modules.demo.synthetic import write_synthetic_workspace
+    from lingtan.adapters.demo.disclosed import write_disclosed_workspace
+    from lingtan.adapters.demo.synthetic import write_synthetic_workspace
 
     path = root / kind
     files = (
@@ -118,6 +66,7 @@ def _keyed(rows: list[AggregateRow]) -> dict[tuple[Any, ...], tuple[float, int]]
     out = {}
     for r in rows:
         key = (r.scope, r.category, r.iso_category, r.basis, r.gas, r.site, r.month, r.method)
+        key = (*key, r.supplier, r.product)
         out[(*key, r.tier)] = (r.co2e_kg, r.rows)
     assert len(out) == len(rows), "aggregate keys are not unique"
     return out
@@ -189,13 +138,6 @@ def test_demo_inventory_is_identical_on_spark_and_duckdb(
     t2 = time.perf_counter()
     print(f"{kind} {engine.__name__}: duckdb {t1 - t0:.1f}s, spark {t2 - t1:.1f}s")
     _assert_same(duck, on_spark)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_accounting_case_on_spark(spark: ibis.BaseBackend, path: Path, tmp_path: Path) -> None:
-    case = yaml.safe_load(path.read_text(encoding="utf-8"))
-    check_case(case, run_case(case, tmp_path, con=spark))
 
 
 def test_engine_refuses_a_session_without_arrow(spark: ibis.BaseBackend, tmp_path: Path) -> None:

@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
 from lingtan.adapters.api.csrf_api import check_cookie_request
-from lingtan.adapters.api.errors import ApiError, forbidden
-from lingtan.adapters.api.services import TenantContext, open_tenant
+from lingtan.adapters.api.errors import ApiError
 from lingtan.adapters.api.session_cookie import session_id
-from lingtan.adapters.api.settings import ServerSettings
 from lingtan.adapters.api.store_slots import store_slot
+from lingtan.adapters.services import TenantContext, open_tenant
+from lingtan.adapters.services.errors import forbidden
+from lingtan.adapters.services.settings import ServerSettings
 from lingtan.adapters.store import second_factor
 from lingtan.adapters.store.auth import (
     SCOPES,
@@ -179,7 +180,7 @@ def require(action: Action) -> Callable[[TenantContext, Session], TenantContext]
         if scope is not None and action not in SCOPES[scope]:
             raise forbidden(f"a {scope} token may not {action.replace('_', ' ')}")
         if action in ("edit_data", "manage_members"):  # read-only while deletion is pending
-            from lingtan.adapters.api.services.lifecycle import refuse_if_pending
+            from lingtan.adapters.services.lifecycle import refuse_if_pending
 
             refuse_if_pending(db, tenant.organisation_id)
         return tenant

@@ -4,13 +4,16 @@ FastAPI's own page loads Swagger UI from a CDN and starts it with an inline scri
 a server without internet access and under the Content-Security-Policy (``script-src
 'self'``, decision 0035). This page loads the vendored ``swagger-ui-dist`` files
 (``web/static/vendor/swagger-ui``, ``tools/vendor_web_assets.sh``) and the start script
-``web/static/js/swagger-init.js``. Without the web package (no static files) there is no page;
-the OpenAPI document ``/api/v1/openapi.json`` is always served.
+``web/static/js/swagger-init.js``, which the web pages serve under ``/static``. The API does not
+import the web package (the layers, decision 0045): the composition root passes the static
+folder. Without it, or without the vendored files, there is no page; the OpenAPI document
+``/api/v1/openapi.json`` is always served.
 """
 
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
@@ -33,13 +36,13 @@ PAGE = """<!doctype html>
 """
 
 
-def install(app: FastAPI, path: str) -> None:
-    """Serve the documentation page at ``path`` when the web static files are present."""
-    try:
-        from lingtan.adapters.web import STATIC_DIR
-    except ImportError:
-        return
-    if not (STATIC_DIR / "vendor" / "swagger-ui" / "swagger-ui-bundle.js").is_file():
+def install(app: FastAPI, path: str, *, static_dir: Path | None) -> None:
+    """Serve the documentation page at ``path`` when ``static_dir`` (the folder served under
+    ``/static``) holds the vendored Swagger UI."""
+    if (
+        static_dir is None
+        or not (static_dir / "vendor" / "swagger-ui" / "swagger-ui-bundle.js").is_file()
+    ):
         return
     html = PAGE.format(title=escape(app.title), openapi=escape(app.openapi_url or ""))
 

@@ -21,17 +21,15 @@ internal           500     a bug: logged with a reference id, never expected
 =================  ======  ==========================================================
 
 No message names a path of the server's file system or shows a stack trace (ASVS 4.0.3
-V7.4.1): :func:`redact_paths` replaces a path under the data directory by its last part (the
-file name the user knows), and a 500 says only its reference id, which the log holds with the
-details.
+V7.4.1): :func:`~lingtan.adapters.services.redaction.redact_paths` replaces a path under the
+data directory by its last part (the file name the user knows), and a 500 says only its
+reference id, which the log holds with the details.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +40,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lingtan.adapters.services.errors import ServiceError
+from lingtan.adapters.services.redaction import redact_paths
 from lingtan.adapters.store.locks import WorkspaceBusyError
 from lingtan.adapters.store.scoping import TenancyError
 from lingtan.adapters.store.workspace import WorkspaceInconsistentError
@@ -80,7 +80,9 @@ class ErrorResponse(BaseModel):
 
 
 class ApiError(Exception):
-    """An error a service raises on purpose, with its HTTP status and code."""
+    """An error the API itself raises on purpose (authentication, CSRF, request limits), with
+    its HTTP status and code; a use case raises
+    :class:`~lingtan.adapters.services.errors.ServiceError` instead."""
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -90,24 +92,21 @@ class ApiError(Exception):
         self.field = field
 
 
-def not_found(what: str) -> ApiError:
-    """404: ``what`` does not exist in this organisation."""
-    return ApiError(404, "not_found", f"{what} not found")
+#: the HTTP status of each kind of service error (services never speak HTTP, decision 0042)
+HTTP_STATUS: dict[str, int] = {
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "too_large": 413,
+    "invalid": 422,
+    "too_many_requests": 429,
+}
 
 
-def forbidden(message: str) -> ApiError:
-    """403: the role does not allow it."""
-    return ApiError(403, "forbidden", message)
-
-
-def invalid(message: str, field: str | None = None) -> ApiError:
-    """422: ``field`` is invalid."""
-    return ApiError(422, "invalid", message, field)
-
-
-def conflict(message: str, field: str | None = None) -> ApiError:
-    """409: contradicts stored data."""
-    return ApiError(409, "conflict", message, field)
+def http_status(exc: ServiceError | ApiError) -> int:
+    """The HTTP status of an error a service (its kind) or the API itself (its status) raised."""
+    return exc.status if isinstance(exc, ApiError) else HTTP_STATUS[exc.kind]
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
@@ -115,23 +114,6 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     body = {"error": {"code": code, "message": message, "field": field}}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
-
-
-def redact_paths(message: str, roots: Iterable[Path | str]) -> str:
-    """``message`` with every path under one of ``roots`` replaced by its last part
-    (``/srv/lingtan-data/orgs/acme/uploads/3f…/fuel.csv`` → ``fuel.csv``): errors shown to a
-    client never reveal the server's file system (ASVS V7.4.1)."""
-    for root in roots:
-        for form in {str(root), str(Path(root).resolve())}:
-            if not form or form == ".":
-                continue
-            pattern = re.escape(form.rstrip("/\\")) + r"(?:[/\\][^\s'\"]*)?"
-            message = re.sub(
-                pattern,
-                lambda m: re.split(r"[/\\]", m.group(0).rstrip("/\\"))[-1] or "…",
-                message,
-            )
-    return message
 
 
 def _data_dirs(request: Request) -> list[Path]:
@@ -150,6 +132,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message, exc.field)
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        return error_response(http_status(exc), exc.code, exc.message, exc.field)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

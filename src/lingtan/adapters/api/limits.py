@@ -44,7 +44,7 @@ from typing import Any
 
 from lingtan.adapters.api import content_types
 from lingtan.adapters.api.content_types import BodyTypes
-from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.services.settings import ServerSettings
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -249,7 +249,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-#: the HTML page's texts: keys of the web catalogue (``web/i18n/limits.<locale>.json``)
+#: the HTML page's texts: keys of the web catalogue (``i18n/limits.<locale>.json``)
 _KEYS = {400: "limits.bad_request", 413: "limits.too_large", 429: "limits.too_many_requests"}
 _CODES = {
     400: "bad_request",
@@ -269,7 +269,7 @@ _API_TEXTS = {
 def _page_texts(status: int, locale: str) -> tuple[str, str]:
     """(title, message) of the HTML error page, from the web catalogue when it is installed."""
     try:
-        from lingtan.adapters.web.messages import catalogue
+        from lingtan.adapters.i18n.messages import catalogue
     except ModuleNotFoundError:  # pragma: no cover - the API without the web package
         return _CODES[status].replace("_", " "), _API_TEXTS[status]
     texts = catalogue(locale)

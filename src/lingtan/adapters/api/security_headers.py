@@ -29,7 +29,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.services.settings import ServerSettings
 from lingtan.adapters.store.auth import SESSION_COOKIE
 
 #: The Content-Security-Policy of every page and API answer.

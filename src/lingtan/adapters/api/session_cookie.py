@@ -21,7 +21,7 @@ from __future__ import annotations
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.services.settings import ServerSettings
 from lingtan.adapters.store.auth import SESSION_COOKIE
 
 #: the prefix a browser honours only on a Secure, Path=/, host-only cookie

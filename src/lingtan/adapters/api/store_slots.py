@@ -9,7 +9,7 @@ that wait for a thread (measured: 0–15 % of requests answered at 100 clients, 
 
 Here a request first waits for a slot **in the event loop** (no thread, no connection), then
 takes exactly one connection; the pool keeps one connection per slot plus the job threads'
-(:attr:`~lingtan.adapters.api.settings.ServerSettings.pool_size`), so taking it never waits.
+(:attr:`~lingtan.adapters.services.settings.ServerSettings.pool_size`), so taking it never waits.
 ASVS 4.0.3 V1.14 / OWASP "denial of service": resources are bounded per process and a burst of
 requests queues instead of failing.
 """

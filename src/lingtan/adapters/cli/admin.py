@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.engine import Engine
 
+from lingtan.adapters.cli.common import fail
 from lingtan.core.errors import LingtanError
 
 admin_app = typer.Typer()
@@ -43,7 +44,7 @@ WorkspaceOpt = Annotated[
 
 def store_engine(database: str | None, workspace: Path | None) -> Engine:
     """The engine of the store the command works on, migrated."""
-    from lingtan.adapters.api.settings import ServerSettings
+    from lingtan.adapters.services.settings import ServerSettings
     from lingtan.adapters.store.db import make_engine, migrate
 
     if workspace is not None:
@@ -56,11 +57,6 @@ def store_engine(database: str | None, workspace: Path | None) -> Engine:
     engine = make_engine(database or settings.store_url)
     migrate(engine)
     return engine
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(1)
 
 
 @users_app.command("add")
@@ -90,7 +86,7 @@ def users_add(
                 )
             user = create_user(db, email, password, name, {org: role})
     except LingtanError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     finally:
         engine.dispose()
     kept = " (existing account: password unchanged)" if exists else ""
@@ -129,13 +125,13 @@ def users_reset_password(
         )
         problem = passwords.password_problem(new, email)
         if problem:
-            raise _fail(f"password: {problem}")
+            raise fail(f"password: {problem}")
     engine = store_engine(database, None)
     try:
         with system_session(engine, actor="lingtan users reset-password") as db:
             user = user_by_email(db, email)
             if user is None:
-                raise _fail(f"no account {email!r}")
+                raise fail(f"no account {email!r}")
             if remove_second_factor and user.totp_enabled:
                 user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
                 user.totp_recovery = None  # its recovery codes too
@@ -218,6 +214,6 @@ def orgs_add(
             db.commit()
             out.print(f"{org.slug}: {org.name}, workspace {org.workspace_path}", highlight=False)
     except LingtanError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     finally:
         engine.dispose()

@@ -31,15 +31,11 @@ def verify_cmd(
 ) -> None:
     """Recompute every entry's hash and link; report OK or the first bad entry."""
     from lingtan.adapters.cli.admin import store_engine
-    from lingtan.adapters.store.audit import verify
-    from lingtan.adapters.store.scoping import system_session
-    from lingtan.adapters.store.tenancy import Organisation
+    from lingtan.adapters.services.audit import verify_store
 
     engine = store_engine(database, workspace)
     try:
-        with system_session(engine) as db:
-            v = verify(db)
-            slugs = {o.id: o.slug for o in db.query(Organisation)}
+        v, slugs = verify_store(engine)
     finally:
         engine.dispose()
     if not v.ok:

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 
+from lingtan.adapters.cli.common import FAILURES, fail, out
+from lingtan.adapters.services.context import LocalContext
 from lingtan.core.errors import WorkspaceError
 
+demo_app = typer.Typer()
 MARKER = ".lingtan-demo"
 DISCLOSED_YEARS = ("FY2018/19", "FY2022/23", "FY2023/24")
 SYNTHETIC_YEARS = ("FY2022/23", "FY2023/24")
@@ -30,15 +35,14 @@ def _prepare(directory: Path) -> None:
 
 
 def _import_all(ws_path: Path, files: list[Path], console: Console) -> int:
-    from lingtan.adapters.io.importer import import_file
-    from lingtan.adapters.store.workspace import open_workspace
+    from lingtan.adapters.services.imports import import_file
 
-    ws = open_workspace(ws_path)
+    ctx = LocalContext(ws_path)
     rejected = 0
     skip = {ws_path / "factors", ws_path / "reference", ws_path / "published"}
     data = sorted(f for f in files if f.suffix in (".csv", ".xlsx") and f.parent not in skip)
     for f in data:
-        rep = import_file(ws, f)
+        rep = import_file(ctx, f)
         rejected += rep.rows_rejected
         for issue in rep.issues[:5]:
             console.print(f"  [yellow]{issue}[/]", highlight=False)
@@ -52,11 +56,10 @@ def _import_all(ws_path: Path, files: list[Path], console: Console) -> int:
 def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: Console) -> int:
     """Build, import and calculate both demo workspaces; return an exit code."""
     from lingtan.adapters.cli.targets import show_report_targets
-    from lingtan.adapters.compute.runner import calculate_year
+    from lingtan.adapters.demo.disclosed import write_disclosed_workspace
+    from lingtan.adapters.demo.synthetic import generate_activities, write_synthetic_workspace
     from lingtan.adapters.io.inventory_export import to_table
-    from lingtan.adapters.store.workspace import open_workspace
-    from lingtan.modules.demo.disclosed import write_disclosed_workspace
-    from lingtan.modules.demo.synthetic import generate_activities, write_synthetic_workspace
+    from lingtan.adapters.services.calculation import calculate
 
     _prepare(directory)
     code = 0
@@ -65,8 +68,8 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
     a = directory / "disclosed"
     files = write_disclosed_workspace(a)
     code |= 2 if _import_all(a, files, console) else 0
-    ws = open_workspace(a)
-    invs = [calculate_year(ws, y) for y in DISCLOSED_YEARS]
+    ctx = LocalContext(a)
+    invs = [calculate(ctx, y) for y in DISCLOSED_YEARS]
     console.print(to_table(invs), highlight=False)
     code |= _reconcile_report(a, console)  # issue 10: the report's figures, checked
     code |= show_report_targets(invs, console)  # issue 5: targets, KPIs, §3 projects
@@ -75,8 +78,8 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
     b = directory / "synthetic"
     files = write_synthetic_workspace(b, seed=seed)
     code |= 2 if _import_all(b, files, console) else 0
-    ws = open_workspace(b)
-    invs = [calculate_year(ws, y) for y in SYNTHETIC_YEARS]
+    ctx = LocalContext(b)
+    invs = [calculate(ctx, y) for y in SYNTHETIC_YEARS]
     console.print(to_table(invs), highlight=False)
     for inv in invs:
         if inv.unresolved:
@@ -110,11 +113,12 @@ def _reconcile_report(directory: Path, console: Console) -> int:
     its cause (``lingtan reconcile``). Returns 1 when a figure is unexplained or missing (a
     total lingtan does not reproduce), else 0: the report's own inconsistencies are findings,
     not failures of the demo."""
-    from lingtan.adapters.api.services.reconcile import reconcile_workspace
     from lingtan.adapters.cli.reconcile import print_findings
+    from lingtan.adapters.services.context import LocalContext
+    from lingtan.adapters.services.reconcile import reconcile_workspace
     from lingtan.core.reconcile import Status
 
-    rep = reconcile_workspace(directory)
+    rep = reconcile_workspace(LocalContext(directory))
     console.print(
         "\nThe report's published figures, reconciled (lingtan reconcile; lingtan computes, never "
         "copies):",
@@ -123,3 +127,22 @@ def _reconcile_report(directory: Path, console: Console) -> int:
     print_findings(list(rep.findings), console)
     bad = {Status.UNEXPLAINED, Status.MISSING}
     return 1 if any(f.status in bad for f in rep.findings) else 0
+
+
+@demo_app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="Folder for the demo workspaces.")] = Path(
+        "demo-workspace"
+    ),
+    generate_rows: Annotated[
+        int | None,
+        typer.Option(help="Also write N synthetic activity rows as Parquet (benchmarks)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the synthetic data.")] = 2024,
+) -> None:
+    """Build the demo workspaces, calculate them and print the inventories."""
+    try:
+        code = run_demo(directory, generate_rows=generate_rows, seed=seed, console=out)
+    except FAILURES as exc:
+        raise fail(exc) from exc
+    raise typer.Exit(code)

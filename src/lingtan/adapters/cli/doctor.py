@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from lingtan.adapters.cli.common import fail
 from lingtan.core.errors import LingtanError
 
 doctor_app = typer.Typer()
@@ -64,8 +65,7 @@ def doctor(
         err.print(f"[bold yellow]busy:[/] {exc}", highlight=False)
         raise typer.Exit(BUSY) from exc
     except LingtanError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from exc
+        raise fail(exc) from exc
     for p in left:
         err.print(f"[bold red]problem:[/] {p}", highlight=False)
     if left:

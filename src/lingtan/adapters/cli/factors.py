@@ -1,26 +1,30 @@
-"""``lingtan factors …``: search, list sets, resolve one activity."""
+"""``lingtan factors …``: search, list sets, resolve one activity (through
+:mod:`lingtan.adapters.services.factors`, as the API and the web pages)."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
-from lingtan.core.factors import EmissionFactor, resolve, search_groups
+from lingtan.adapters.cli.common import FAILURES, WorkspaceOpt, fail, out
+from lingtan.adapters.services import factors as service
+from lingtan.adapters.services.context import LocalContext
+
+factors_app = typer.Typer(
+    help="Search and inspect the emission-factor library.", no_args_is_help=True
+)
 
 
-def _factors(workspace: Path) -> tuple[list[EmissionFactor], tuple[str, ...]]:
-    """Bundled factors plus the workspace's own (when ``workspace`` is one)."""
-    from lingtan.adapters.compute.runner import _bundled, load_library
+def _context(workspace: Path) -> LocalContext | None:
+    """The workspace's context when ``workspace`` is one, else None (bundled factors only)."""
     from lingtan.adapters.store.config import CONFIG_FILE
-    from lingtan.adapters.store.workspace import open_workspace
 
-    if (workspace / CONFIG_FILE).exists():
-        ws = open_workspace(workspace)
-        return list(load_library(ws).factors), ws.config.factor_sets
-    return list(_bundled()[0]), ()
+    return LocalContext(workspace) if (workspace / CONFIG_FILE).exists() else None
 
 
 def search(
@@ -33,8 +37,7 @@ def search(
     console: Console,
 ) -> None:
     """Print factor groups whose type, description or source contain every word of ``query``."""
-    factors, _ = _factors(workspace)
-    ordered = search_groups(factors, query, region=region, set_name=set_name)
+    ordered = service.factor_groups(_context(workspace), query, region=region, set_name=set_name)
     for members in ordered[:limit]:
         h = members[0]
         gases = ", ".join(f"{m.gas} {m.value:.6g}" for m in sorted(members, key=lambda m: m.gas))
@@ -50,18 +53,10 @@ def search(
 
 def list_sets(*, workspace: Path, console: Console) -> None:
     """Print every factor set: name, publisher, edition, licence, number of values."""
-    from lingtan.adapters.io.factor_files import bundled_factor_sets
-
     table = Table("set", "publisher", "edition", "licence", "values")
-    for fs in bundled_factor_sets():
-        table.add_row(fs.name, fs.publisher, fs.edition, fs.licence, str(len(fs.factors)))
-    factors, _ = _factors(workspace)
-    own: dict[str, int] = {}
-    bundled = {fs.name for fs in bundled_factor_sets()}
-    for f in factors:
-        if f.set_name not in bundled:
-            own[f.set_name] = own.get(f.set_name, 0) + 1
-    for name, n in sorted(own.items()):
+    for fs in service.bundled_sets():
+        table.add_row(fs["name"], fs["publisher"], fs["edition"], fs["licence"], str(fs["factors"]))
+    for name, n in service.own_set_sizes(_context(workspace)).items():
         table.add_row(name, "(workspace)", "", "", str(n))
     console.print(table)
 
@@ -70,8 +65,7 @@ def resolve_one(
     activity_type: str, region: str, on: date, unit: str, *, workspace: Path, console: Console
 ) -> int:
     """Print the factor group an activity resolves to; exit code 2 when none."""
-    factors, priority = _factors(workspace)
-    m = resolve(factors, activity_type, region, on, unit, priority)
+    m = service.resolve_activity(_context(workspace), activity_type, region, on, unit)
     if m is None:
         console.print(f"no factor for {activity_type} in {region} on {on} per {unit}")
         return 2
@@ -84,3 +78,44 @@ def resolve_one(
             highlight=False,
         )
     return 0
+
+
+@factors_app.command("search")
+def factors_search(
+    query: Annotated[str, typer.Argument(help="Words to find in type, description or source.")],
+    region: Annotated[str | None, typer.Option(help="Only this region.")] = None,
+    set_: Annotated[str | None, typer.Option("--set", help="Only this factor set.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many groups.")] = 30,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Find factors (bundled and the workspace's own)."""
+    try:
+        search(query, region=region, set_name=set_, limit=limit, workspace=workspace, console=out)
+    except FAILURES as exc:
+        raise fail(exc) from exc
+
+
+@factors_app.command("sets")
+def factors_sets(workspace: WorkspaceOpt = Path(".")) -> None:
+    """List factor sets with their edition, licence and size."""
+    try:
+        list_sets(workspace=workspace, console=out)
+    except FAILURES as exc:
+        raise fail(exc) from exc
+
+
+@factors_app.command("resolve")
+def factors_resolve(
+    activity_type: Annotated[str, typer.Argument(help="e.g. electricity.grid")],
+    region: Annotated[str, typer.Option(help="Region, e.g. CN-TJ.")] = "GLO",
+    on: Annotated[str, typer.Option("--date", help="Activity date YYYY-MM-DD.")] = "",
+    unit: Annotated[str, typer.Option(help="Activity unit.")] = "kWh",
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Show which factor an activity would use, and the fallback taken."""
+    d = date.fromisoformat(on) if on else date.today()
+    try:
+        code = resolve_one(activity_type, region, d, unit, workspace=workspace, console=out)
+    except FAILURES as exc:
+        raise fail(exc) from exc
+    raise typer.Exit(code)

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from lingtan.adapters.cli.admin import DatabaseOpt, store_engine, users_reset_password
+from lingtan.adapters.cli.common import fail
 from lingtan.core.errors import LingtanError
 
 lifecycle_app = typer.Typer()
@@ -29,11 +30,6 @@ WorkspaceOpt = Annotated[
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(1)
-
-
 @lifecycle_app.command()
 def backup(
     path: Annotated[Path, typer.Argument(help="Backup file to write (.zip; must not exist).")],
@@ -46,7 +42,7 @@ def backup(
     try:
         manifest = backup_workspace(workspace, path)
     except LingtanError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     out.print(
         f"Backed up {workspace.resolve()} to {path} ({len(manifest['files'])} files, "
         f"schema {manifest['schema_revision']}).",
@@ -72,7 +68,7 @@ def restore(
         manifest = restore_workspace(path, workspace, force=force)
         ws = open_workspace(workspace)
     except LingtanError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     out.print(
         f"Restored {len(manifest['files'])} files into {ws.path} (backup of "
         f"{manifest['created_at']}; {len(ws.batches())} active batches).",
@@ -100,24 +96,24 @@ def export_org(
     from lingtan.adapters.store.workspace import cli_actor, open_workspace
 
     if path.exists():
-        raise _fail(f"{path} exists; choose a new file name")
+        raise fail(f"{path} exists; choose a new file name")
     try:
         if workspace is not None:
             ws = open_workspace(workspace)
             engine, org_id = ws.engine, ws.organisation_id
         else:
             if not org:
-                raise _fail("name the organisation (--org SLUG) or a workspace (--workspace)")
+                raise fail("name the organisation (--org SLUG) or a workspace (--workspace)")
             engine = store_engine(database, None)
             with system_session(engine) as db:
                 o = organisation_by_slug(db, org)
                 if o is None:
-                    raise _fail(f"no organisation {org!r}")
+                    raise fail(f"no organisation {org!r}")
                 org_id = int(o.id)
         manifest = export_organisation(engine, org_id, path, actor=cli_actor())
     except LingtanError as exc:
         path.unlink(missing_ok=True)
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     rows = sum(manifest["rows"].values())
     out.print(
         f"Exported {manifest['organisation']['slug']} to {path}: {rows} rows, "
@@ -148,7 +144,7 @@ def purge_due_cmd(database: DatabaseOpt = None) -> None:
     with system_session(engine) as db:
         v = verify_system(db)
     if not v.ok:
-        raise _fail(f"system audit chain broken at entry {v.first_bad_id}: {v.reason}")
+        raise fail(f"system audit chain broken at entry {v.first_bad_id}: {v.reason}")
     out.print(f"system audit chain: {v.entries} entries, ok (head {v.heads.get(0, '-')[:16]})")
 
 
@@ -176,11 +172,11 @@ def delete_org(
     with system_session(engine, actor=cli_actor()) as db:
         o = organisation_by_slug(db, org)
         if o is None:
-            raise _fail(f"no organisation {org!r}")
+            raise fail(f"no organisation {org!r}")
         try:
             d = lifecycle.request_deletion(db, o, confirm=confirm, actor=cli_actor(), grace=grace)
         except (ValueError, lifecycle.DeletionPendingError) as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     out.print(f"{org} will be purged after {d.due_at:%Y-%m-%d %H:%M} UTC", highlight=False)
 
 
@@ -199,9 +195,9 @@ def cancel_deletion_cmd(
     with system_session(engine, actor=cli_actor()) as db:
         o = organisation_by_slug(db, org)
         if o is None:
-            raise _fail(f"no organisation {org!r}")
+            raise fail(f"no organisation {org!r}")
         try:
             lifecycle.cancel_deletion(db, o, actor=cli_actor())
         except LookupError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     out.print(f"deletion of {org} cancelled", highlight=False)

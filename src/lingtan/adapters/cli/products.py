@@ -16,8 +16,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lingtan.core.errors import LingtanError
-
 app = typer.Typer(
     help="Product carbon footprints: stages, hot spots, labels, PACT, LCA data import.",
     no_args_is_help=True,
@@ -59,10 +57,15 @@ def _fail(exc: Exception) -> typer.Exit:
 def _bench(
     family: Path | None, database: Path | None, gwp: str, on: str | None, pact: list[Path] | None
 ) -> Any:
-    from lingtan.adapters.io.lca.workflow import open_workbench
+    """The workbench of the options (:func:`lingtan.adapters.services.products.open_bench`).
+
+    Raises:
+        ServiceError: invalid — a file cannot be used.
+    """
+    from lingtan.adapters.services.products import open_bench
 
     when = date.fromisoformat(on) if on else None
-    return open_workbench(family, database, gwp_set=gwp, on=when, pact_files=pact or ())
+    return open_bench(family, database, gwp_set=gwp, on=when, pact_files=pact or ())
 
 
 def print_footprint(fp: Any, console: Console) -> None:
@@ -112,17 +115,20 @@ def list_(
     family: FamilyOpt = None, database: DatabaseOpt = None, gwp: GwpOpt = "AR6", on: OnOpt = None
 ) -> None:
     """List products and configurations with their footprints."""
+    from lingtan.adapters.services import products as svc
+    from lingtan.adapters.services.errors import ServiceError
+
     try:
         wb = _bench(family, database, gwp, on, None)
         for p in wb.family.products:
             out.print(f"{p.product_id}  {p.name}  (line {p.line}, generation {p.generation})")
-            for fp in wb.footprints(p.product_id):
+            for fp in svc.footprints(wb, p.product_id):
                 out.print(
                     f"  {fp.configuration_id:24} {fp.total:10,.1f} kg CO2e  "
                     f"{fp.configuration_name}",
                     highlight=False,
                 )
-    except LingtanError as exc:
+    except ServiceError as exc:
         raise _fail(exc) from exc
 
 
@@ -138,9 +144,12 @@ def footprint(
     as_json: JsonOpt = False,
 ) -> None:
     """A configuration's footprint by life-cycle stage (ISO 14067)."""
+    from lingtan.adapters.services import products as svc
+    from lingtan.adapters.services.errors import ServiceError
+
     try:
-        fp = _bench(family, database, gwp, on, pact).footprint(product, config)
-    except LingtanError as exc:
+        fp = svc.footprint(_bench(family, database, gwp, on, pact), product, config)
+    except ServiceError as exc:
         raise _fail(exc) from exc
     if as_json:
         out.print_json(json.dumps(fp.to_dict(), default=str))
@@ -160,9 +169,12 @@ def hotspots(
     top: int = 8,
 ) -> None:
     """Hot spots of a configuration: BOM lines, processes, suppliers, materials."""
+    from lingtan.adapters.services import products as svc
+    from lingtan.adapters.services.errors import ServiceError
+
     try:
-        fp = _bench(family, database, gwp, on, pact).footprint(product, config, supply_chain=top)
-    except LingtanError as exc:
+        fp = svc.footprint(_bench(family, database, gwp, on, pact), product, config, top)
+    except ServiceError as exc:
         raise _fail(exc) from exc
     print_hot_spots(fp, out, top)
 
@@ -180,16 +192,13 @@ def label(
     neutral: Annotated[bool, typer.Option(help="Mark the label carbon neutral.")] = False,
 ) -> None:
     """Write a configuration's label (SVG and PNG) with a QR code to its evidence page."""
-    from lingtan.adapters.io.lca.labels import LabelData, write_label
-    from lingtan.modules.products.certification import evidence_url
+    from lingtan.adapters.services import products as svc
+    from lingtan.adapters.services.errors import ServiceError
 
     try:
-        fp = _bench(family, database, gwp, on, None).footprint(product, config, 0)
-        url = evidence_url(base_url, fp.product_id, fp.configuration_id)
-        svg, png = write_label(
-            LabelData.of(fp, url, neutral), out_dir / f"label-{fp.product_id}-{fp.configuration_id}"
-        )
-    except LingtanError as exc:
+        fp = svc.footprint(_bench(family, database, gwp, on, None), product, config, 0)
+        svg, png, url = svc.write_label_files(fp, base_url, out_dir, neutral=neutral)
+    except ServiceError as exc:
         raise _fail(exc) from exc
     out.print(f"label written: {svg} and {png} (QR → {url})", highlight=False)
 
@@ -207,15 +216,14 @@ def pact_export(
     on: OnOpt = None,
 ) -> None:
     """Export a configuration's cradle-to-gate footprint as a PACT v2 ProductFootprint."""
-    from lingtan.adapters.io.lca.pact import to_pact
+    from lingtan.adapters.services import products as svc
+    from lingtan.adapters.services.errors import ServiceError
 
     try:
-        fp = _bench(family, database, gwp, on, None).footprint(product, config, 0)
-        doc = to_pact(fp, company_name=company, company_ids=[company_id])
-    except LingtanError as exc:
+        fp = svc.footprint(_bench(family, database, gwp, on, None), product, config, 0)
+        doc = svc.write_pact_file(fp, out_file, company_name=company, company_ids=[company_id])
+    except ServiceError as exc:
         raise _fail(exc) from exc
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     out.print(f"PACT ProductFootprint {doc['id']} written to {out_file}", highlight=False)
 
 
@@ -228,22 +236,15 @@ def import_(
     gwp: GwpOpt = "AR6",
 ) -> None:
     """Import (validate) LCA process data; errors name the file and element."""
-    from lingtan.adapters.io.factor_files import read_gwp_sets
-    from lingtan.adapters.io.lca.ecospold2 import read_ecospold2, write_ecospold2
-    from lingtan.adapters.io.lca.jsonld import read_jsonld, write_jsonld
-    from lingtan.modules.products.engine import LcaSystem
-    from lingtan.modules.products.lci import characterise
+    from lingtan.adapters.services import products as svc
+    from lingtan.adapters.services.errors import ServiceError
 
+    if fmt not in svc.LCA_FORMATS:
+        raise typer.BadParameter("--format must be ecospold2 or jsonld")
     try:
-        if fmt == "ecospold2":
-            db = read_ecospold2(path)
-        elif fmt == "jsonld":
-            db = read_jsonld(path)
-        else:
-            raise typer.BadParameter("--format must be ecospold2 or jsonld")
-        system = LcaSystem.from_database(db, characterise(db.flows, read_gwp_sets()[gwp]))
-        lam = system.score_vector
-    except LingtanError as exc:
+        imported = svc.import_lca(path, fmt, gwp_set=gwp)
+        db, system, lam = imported.db, imported.system, imported.scores
+    except ServiceError as exc:
         err.print("  nothing was imported")
         raise _fail(exc) from exc
     out.print(
@@ -256,10 +257,10 @@ def import_(
         t.add_row(p.name, p.unit, f"{v:,.4g}")
     out.print(t)
     if to_jsonld:
-        write_jsonld(db, to_jsonld)
+        svc.export_lca(imported, to_jsonld, "jsonld")
         out.print(f"written as JSON-LD to {to_jsonld}")
     if to_ecospold2:
-        write_ecospold2(db, to_ecospold2)
+        svc.export_lca(imported, to_ecospold2, "ecospold2")
         out.print(f"written as ecospold2 to {to_ecospold2}")
 
 
@@ -275,9 +276,13 @@ def montecarlo(
     seed: int = 0,
 ) -> None:
     """Monte Carlo interval of a configuration's footprint (seeded)."""
+    from lingtan.adapters.services import products as svc
+    from lingtan.adapters.services.errors import ServiceError
+
     try:
-        r = _bench(family, database, gwp, on, None).monte_carlo(product, config, iterations, seed)
-    except LingtanError as exc:
+        wb = _bench(family, database, gwp, on, None)
+        r = svc.monte_carlo(wb, product, config, iterations=iterations, seed=seed)
+    except ServiceError as exc:
         raise _fail(exc) from exc
     d = r.to_dict()
     lo, hi = d["ci95_kg_co2e"]
@@ -292,9 +297,12 @@ def montecarlo(
 @app.command()
 def efficiency(family: FamilyOpt = None, database: DatabaseOpt = None) -> None:
     """Energy efficiency per product line vs previous generation and base year."""
+    from lingtan.adapters.services import products as svc
+    from lingtan.adapters.services.errors import ServiceError
+
     try:
-        rows = _bench(family, database, "AR6", None, None).efficiency()
-    except LingtanError as exc:
+        rows = svc.efficiency(_bench(family, database, "AR6", None, None))
+    except ServiceError as exc:
         raise _fail(exc) from exc
     t = Table("product", "line", "gen", "kWh/yr", "vs previous", "vs base year", "target")
     for r in rows:
@@ -326,9 +334,11 @@ def demo(
     base_url: BaseUrlOpt = BASE_URL,
 ) -> None:
     """The laptop demo: footprint by stage, hot spots, certificate and label in one go."""
+    from lingtan.adapters.services.errors import ServiceError
+
     try:
         run_demo(out_dir, out, config_id=config, base_url=base_url)
-    except LingtanError as exc:
+    except ServiceError as exc:
         raise _fail(exc) from exc
 
 
@@ -343,18 +353,17 @@ def run_demo(
     """Footprint by stage, hot spots, carbon-neutral claim, PACT export and label of one
     configuration of the bundled notebook family (illustrative data); returns the paths and
     the evidence document. ``lingtan demo`` calls this too."""
-    from importlib import resources
+    from lingtan.adapters.services.products import run_products_demo
 
-    from lingtan.adapters.io.lca.labels import LabelData, write_label
-    from lingtan.adapters.io.lca.pact import to_pact
-    from lingtan.adapters.io.lca.workflow import demo_claim, open_workbench
-
-    pact = resources.files("lingtan").joinpath("data", "lca", "supplier-ssd-pact.json")
-    with resources.as_file(pact) as pact_path:
-        wb = open_workbench(on=on, pact_files=[pact_path])
-    product = wb.product()
-    cid = config_id or product.configurations[1].config_id
-    fp = wb.footprint(product.product_id, cid)
+    res = run_products_demo(
+        out_dir,
+        config_id=config_id,
+        base_url=base_url,
+        on=on,
+        company_name=DEMO_COMPANY,
+        company_ids=[DEMO_COMPANY_ID],
+    )
+    wb, fp, claim = res.bench, res.footprint, res.claim
     console.print("[bold]Product carbon footprint[/] (illustrative inventory; ISO 14067)")
     print_footprint(fp, console)
     print_hot_spots(fp, console)
@@ -363,39 +372,21 @@ def run_demo(
             f"  supplier PACT footprints replace database averages for: {', '.join(wb.replaced)}",
             highlight=False,
         )
-    claim = demo_claim(wb, fp, base_url=base_url)
     status = "[green]carbon neutral[/]" if claim.valid else "[red]not carbon neutral[/]"
     console.print(
         f"Claim {claim.claim_id}: {status} — {claim.units:,.0f} units, residual "
         f"{claim.residual_t:,.1f} t, credits retired {claim.retired_t:,.1f} t"
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    svg, png = write_label(
-        LabelData.of(fp, claim.evidence_url, claim.valid),
-        out_dir / f"label-{fp.product_id}-{fp.configuration_id}",
-    )
-    evidence = out_dir / f"evidence-{fp.product_id}-{fp.configuration_id}.json"
-    evidence.write_text(
-        json.dumps(claim.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
-    pact_out = out_dir / f"pact-{fp.product_id}-{fp.configuration_id}.json"
-    pact_out.write_text(
-        json.dumps(
-            to_pact(fp, company_name=DEMO_COMPANY, company_ids=[DEMO_COMPANY_ID]),
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
     console.print(
-        f"  label {svg.name} + {png.name}, evidence {evidence.name}, PACT "
-        f"{pact_out.name} in {out_dir} (QR → {claim.evidence_url})",
+        f"  label {res.svg.name} + {res.png.name}, evidence {res.evidence.name}, PACT "
+        f"{res.pact.name} in {out_dir} (QR → {claim.evidence_url})",
         highlight=False,
     )
     return {
-        "svg": svg,
-        "png": png,
-        "evidence": evidence,
-        "pact": pact_out,
+        "svg": res.svg,
+        "png": res.png,
+        "evidence": res.evidence,
+        "pact": res.pact,
         "claim": claim,
         "footprint": fp,
     }

@@ -16,7 +16,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from lingtan.core.errors import LingtanError
 from lingtan.core.reconcile import DEFAULT_TOLERANCE, Finding, Status
 
 reconcile_app = typer.Typer()
@@ -91,14 +90,18 @@ def reconcile_cmd(
 ) -> None:
     """Compare a report's published figures with lingtan's inventories and project figures;
     list every difference with its cause (rounding, copied, factor basis, implied factor …)."""
-    from lingtan.adapters.api.services.reconcile import reconcile_workspace
+    from lingtan.adapters.services.context import LocalContext
+    from lingtan.adapters.services.errors import ServiceError
+    from lingtan.adapters.services.reconcile import reconcile_workspace
 
     if tolerance < 0:
         err.print("[bold red]error:[/] --tolerance must be >= 0", highlight=False)
         raise typer.Exit(1)
     try:
-        rep = reconcile_workspace(workspace, published_file, years=year or (), tolerance=tolerance)
-    except LingtanError as exc:
+        rep = reconcile_workspace(
+            LocalContext(workspace), published_file, years=year or (), tolerance=tolerance
+        )
+    except ServiceError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from exc
     findings = list(rep.findings)

@@ -11,19 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from lingtan.core.errors import LingtanError
-from lingtan.core.factors import EmissionFactor
-from lingtan.core.gwp import GWPSet
 from lingtan.core.inventory import Inventory
 from lingtan.core.periods import FiscalCalendar
-from lingtan.modules.targets.emissions import YearEmissions, year_emissions_from_inventory
 from lingtan.modules.targets.programme import Overview, Programme
+
+if TYPE_CHECKING:
+    from lingtan.adapters.services.context import LocalContext
 
 CHECK_FAILED = 3
 
@@ -52,69 +51,27 @@ def _fail(exc: Exception, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _load(path: Path) -> Programme:
-    from lingtan.adapters.io.targets_files import read_targets_file
-
-    return read_targets_file(path)
-
-
 def _print_json(doc: Any) -> None:
     out.print_json(json.dumps(doc, ensure_ascii=False, default=str))
 
 
-def _library(
-    workspace: Path | None, gwp: str
-) -> tuple[list[EmissionFactor], GWPSet, tuple[str, ...]]:
-    """Bundled factors (plus the workspace's own sets) and the GWP set."""
-    from lingtan.adapters.io.factor_files import bundled_factor_sets, read_gwp_sets
+def _context(workspace: Path | None) -> LocalContext | None:
+    """The workspace named by ``--workspace`` (opened on first use), or None."""
+    from lingtan.adapters.services.context import LocalContext
 
-    if workspace is not None:
-        from lingtan.adapters.compute.runner import load_library
-        from lingtan.adapters.store.workspace import open_workspace
-
-        ws = open_workspace(workspace)
-        lib = load_library(ws)
-        sets = lib.gwp_sets
-        if gwp.upper() not in sets:
-            raise LingtanError(f"unknown GWP set {gwp!r}; known: {', '.join(sets)}")
-        return list(lib.factors), sets[gwp.upper()], ws.config.factor_sets
-    sets = read_gwp_sets()
-    if gwp.upper() not in sets:
-        raise LingtanError(f"unknown GWP set {gwp!r}; known: {', '.join(sets)}")
-    return [f for s in bundled_factor_sets() for f in s.factors], sets[gwp.upper()], ()
-
-
-def _with_workspace_emissions(
-    prog: Programme, workspace: Path | None, years: Sequence[str], no_split: Sequence[str]
-) -> Programme:
-    """Add inventories calculated in ``workspace`` for ``years``; the file's own emissions win."""
-    if workspace is None or not years:
-        return prog
-    from dataclasses import replace
-
-    from lingtan.adapters.compute.runner import calculate_year
-    from lingtan.adapters.store.workspace import open_workspace
-
-    ws = open_workspace(workspace)
-    cal = prog.calendar
-    flat = {cal.parse(y).start.year for y in no_split}
-    got: dict[int, YearEmissions] = {}
-    for y in years:
-        inv = calculate_year(ws, y)
-        e = year_emissions_from_inventory(inv, cal)
-        if e.year in flat:
-            e = year_emissions_from_inventory(inv, cal, scope3_split=False)
-        got[e.year] = e
-    return replace(prog, emissions={**got, **prog.emissions})
+    return None if workspace is None else LocalContext(workspace)
 
 
 # -- targets ---------------------------------------------------------------------------------------
 @targets_app.command("list")
 def list_cmd(file: FileArg, as_json: JsonOpt = False) -> None:
     """List the targets with their coverage, base and target years and annual rates."""
+    from lingtan.adapters.services import targets as svc
+    from lingtan.adapters.services.errors import ServiceError
+
     try:
-        prog = _load(file)
-    except LingtanError as exc:
+        prog = svc.load_programme_file(file)
+    except ServiceError as exc:
         raise _fail(exc) from exc
     cal = prog.calendar
     if as_json:
@@ -141,16 +98,12 @@ def validate_cmd(
 ) -> None:
     """Check the targets against the SBTi Corporate Net-Zero Standard (criteria checkable from
     data); every failure names its clause. Exit 3 when a criterion fails."""
-    from dataclasses import replace
-
-    from lingtan.modules.targets.programme import validate
+    from lingtan.adapters.services import targets as svc
+    from lingtan.adapters.services.errors import ServiceError
 
     try:
-        prog = _load(file)
-        if submitted is not None:
-            prog = replace(prog, sbti_submitted=submitted)
-        rep = validate(prog)
-    except LingtanError as exc:
+        rep = svc.file_sbti(file, submitted=submitted)
+    except ServiceError as exc:
         raise _fail(exc) from exc
     if as_json:
         _print_json(rep.to_dict())
@@ -197,12 +150,12 @@ def progress_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Each target's base, target, pathway, actual, gap and status, and each KPI's status."""
-    from lingtan.modules.targets.programme import overview
+    from lingtan.adapters.services import targets as svc
+    from lingtan.adapters.services.errors import ServiceError
 
     try:
-        prog = _with_workspace_emissions(_load(file), workspace, year or [], no_split or [])
-        ov = overview(prog)
-    except LingtanError as exc:
+        ov = svc.file_progress(file, _context(workspace), years=year or [], no_split=no_split or [])
+    except ServiceError as exc:
         raise _fail(exc) from exc
     if as_json:
         _print_json(ov.to_dict())
@@ -274,50 +227,17 @@ def print_overview(ov: Overview, console: Console) -> None:
         )  # fmt: skip
 
 
-def _with_inventory_completeness(prog: Programme, workspace: Path | None) -> Programme:
-    """Organisation claims get the completeness of the workspace's newest snapshot of the
-    fiscal year their period starts in (docs/completeness.md); a claim on an incomplete
-    inventory then fails its ``completeness`` check."""
-    if workspace is None:
-        return prog
-    from dataclasses import replace
-
-    from lingtan.adapters.compute.runner import latest_inventory
-    from lingtan.adapters.store.workspace import open_workspace
-    from lingtan.modules.targets.credits import SubjectType
-
-    ws = open_workspace(workspace)
-    claims = []
-    for c in prog.claims:
-        if c.subject_type is SubjectType.ORGANISATION:
-            label = ws.config.calendar.of(c.period_start).label
-            try:
-                inv = latest_inventory(ws, label)
-            except LingtanError:
-                claims.append(c)  # no inventory of that year: nothing to say
-                continue
-            comp = inv.completeness
-            c = replace(
-                c,
-                inventory_status=comp.status,
-                inventory_rows_not_calculated=comp.rows_not_calculated,
-                inventory_snapshot=inv.snapshot_id,
-            )
-        claims.append(c)
-    return replace(prog, claims=tuple(claims))
-
-
 @targets_app.command("claims")
 def claims_cmd(file: FileArg, as_json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
     """Credit holdings and the evidence check of every carbon-neutrality claim (with
     ``--workspace``, an organisation claim is checked against the completeness of that year's
     inventory). Exit 3 when a claim fails a check."""
-    from lingtan.modules.targets.programme import check_claims
+    from lingtan.adapters.services import targets as svc
+    from lingtan.adapters.services.errors import ServiceError
 
     try:
-        prog = _with_inventory_completeness(_load(file), workspace)
-        results = check_claims(prog)
-    except LingtanError as exc:
+        prog, results = svc.file_claims(file, _context(workspace))
+    except ServiceError as exc:
         raise _fail(exc) from exc
     if as_json:
         _print_json({"register": prog.register.to_dict(), "claims": [r.to_dict() for r in results]})
@@ -344,20 +264,14 @@ def example_cmd(
 ) -> None:
     """Write the source report's targets, KPIs, project examples and disclosed emissions as a
     targets file to start from."""
-    from lingtan.adapters.io.targets_files import write_targets_file
+    from lingtan.adapters.services import targets as svc
+    from lingtan.adapters.services.errors import ServiceError
 
-    if file.exists():
-        raise _fail(FileExistsError(f"{file} exists; choose another name"))
-    prog = report_programme(None)
-    write_targets_file(prog, file, header=EXAMPLE_HEADER)
+    try:
+        svc.write_example_file(file)
+    except ServiceError as exc:
+        raise _fail(exc) from exc
     out.print(f"written {file}")
-
-
-EXAMPLE_HEADER = (
-    "# The source report's targets, KPIs and project examples (2023/24联想集团碳中和行动报告),\n"
-    "# entered as published. The report gives no denominator values, KPI values or project\n"
-    "# costs: add yours. Format: docs/targets.md."
-)
 
 
 # -- plan ------------------------------------------------------------------------------------------
@@ -366,15 +280,14 @@ def projects_cmd(
     file: FileArg, workspace: WorkspaceOpt = None, gwp: GwpOpt = "AR5", as_json: JsonOpt = False
 ) -> None:
     """Each project's energy saved, tce and t CO2e per year, with the factor used."""
-    from lingtan.modules.targets.programme import evaluate
+    from lingtan.adapters.services import targets as svc
+    from lingtan.adapters.services.errors import ServiceError
 
     try:
-        prog = _load(file)
-        factors, gwp_set, prio = _library(workspace, gwp)
-        evs = evaluate(prog, factors, gwp_set, set_priority=prio)
-    except LingtanError as exc:
+        prog, evs = svc.file_projects(file, _context(workspace), gwp=gwp)
+    except ServiceError as exc:
         raise _fail(exc) from exc
-    rows = project_rows(prog, evs)
+    rows = svc.project_rows(prog, evs)
     if as_json:
         _print_json(rows)
         return
@@ -383,38 +296,6 @@ def projects_cmd(
         tab.add_row(r["project"], r["year"], r["saved"], f"{r['tce']:,.2f}", f"{r['tco2e']:,.2f}",
                     r["factor"], r["reported"])  # fmt: skip
     out.print(tab)
-
-
-def project_rows(prog: Programme, evs: Sequence[Any]) -> list[dict[str, Any]]:
-    """One row per project and evaluated year (its start year, or every plan year)."""
-    rows = []
-    for ev in evs:
-        p = ev.project
-        years = [p.start_year] if p.start_year in ev.impacts else sorted(ev.impacts)
-        for y in years:
-            imp = ev.impacts[y]
-            f = ", ".join(
-                f"{x.factor_ids[0]} {x.kg_co2e_per_unit:g} kg/{x.unit}"
-                + (f" ({x.note})" if x.note else "")
-                for x in imp.factors
-            )
-            rep = p.reported
-            said = ""
-            if rep is not None:
-                bits = [
-                    f"{rep.tce:g} tce" if rep.tce is not None else "",
-                    f"{rep.tco2:,.0f} t CO2" if rep.tco2 is not None else "",
-                ]
-                said = ", ".join(b for b in bits if b) or "—"
-            rows.append({
-                "project": p.id, "name": p.name, "year": prog.calendar.year(y).label,
-                "saved": "; ".join(f"{s.quantity:g} {s.unit} {s.carrier}" for s in p.savings)
-                or f"{p.reduction_t_per_year:g} t stated",
-                "tce": imp.tce, "tco2e": imp.tco2e, "by_bucket": dict(imp.by_bucket),
-                "factor": f or "stated reduction", "reported": said,
-                "factors": [x.to_dict() for x in imp.factors],
-            })  # fmt: skip
-    return rows
 
 
 @plan_app.command("macc")
@@ -426,14 +307,12 @@ def macc_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Marginal abatement cost curve of one year (cheapest first)."""
-    from lingtan.modules.targets.programme import evaluate, macc_of
+    from lingtan.adapters.services import targets as svc
+    from lingtan.adapters.services.errors import ServiceError
 
     try:
-        prog = _load(file)
-        y = prog.calendar.parse(year).start.year
-        factors, gwp_set, prio = _library(workspace, gwp)
-        m = macc_of(prog, evaluate(prog, factors, gwp_set, years=[y], set_priority=prio), y)
-    except LingtanError as exc:
+        m = svc.file_macc(file, year, _context(workspace), gwp=gwp)
+    except ServiceError as exc:
         raise _fail(exc) from exc
     if as_json:
         _print_json(m.to_dict())
@@ -461,13 +340,12 @@ def optimise_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The least-cost plan meeting every target (MILP, HiGHS). Exit 3 when none exists."""
-    from lingtan.modules.targets.programme import evaluate, plan
+    from lingtan.adapters.services import targets as svc
+    from lingtan.adapters.services.errors import ServiceError
 
     try:
-        prog = _load(file)
-        factors, gwp_set, prio = _library(workspace, gwp)
-        res = plan(prog, evaluate(prog, factors, gwp_set, set_priority=prio), explain=explain)
-    except LingtanError as exc:
+        res = svc.file_plan(file, _context(workspace), gwp=gwp, explain=explain)
+    except ServiceError as exc:
         raise _fail(exc) from exc
     if as_json:
         _print_json(res.to_dict())
@@ -512,77 +390,38 @@ def print_plan(res: Any, console: Console) -> None:
 
 
 # -- demo ------------------------------------------------------------------------------------------
-def report_programme(invs: Sequence[Inventory] | None) -> Programme:
-    """The source report's programme; emissions from the demo's disclosed inventories when
-    given (FY2018/19 without a Scope 3 split, as disclosed), else from the report's lines."""
-    from lingtan.modules.demo.disclosed import disclosed_lines
-    from lingtan.modules.targets import report
-
-    cal = FiscalCalendar(4)
-    emissions: dict[int, YearEmissions] = {}
-    if invs:
-        for inv in invs:
-            split = cal.parse(inv.fiscal_year).start.year != report.BASE
-            e = year_emissions_from_inventory(inv, cal, scope3_split=split)
-            emissions[e.year] = e
-    else:
-        by_year: dict[int, dict[str, Any]] = {}
-        for ln in disclosed_lines():
-            y = cal.parse(ln.fiscal_year).start.year
-            d = by_year.setdefault(y, {"s1": 0.0, "s2": 0.0, "s3": {}})
-            if ln.scope == 1:
-                d["s1"] += ln.co2e_t
-            elif ln.scope == 2:
-                d["s2"] += ln.co2e_t
-            else:
-                d["s3"][ln.category] = d["s3"].get(ln.category, 0.0) + ln.co2e_t
-        for y, d in by_year.items():
-            s3 = d["s3"]
-            flat = y == report.BASE
-            emissions[y] = YearEmissions(
-                y, d["s1"], d["s2"], None, {} if flat else s3,
-                float(sum(s3.values())) if flat else None,
-                source=f"{report.REPORT}, disclosed inventory",
-            )  # fmt: skip
-    return Programme(
-        calendar=cal, organisation="Source report group (disclosed)",
-        targets=tuple(report.report_targets()), kpis=tuple(report.report_kpis()),
-        projects=tuple(report.report_projects()), emissions=emissions,
-        series=report.report_series(),
-    )  # fmt: skip
-
-
 def show_report_targets(invs: Sequence[Inventory], console: Console) -> int:
     """The demo's targets section: the report's targets and KPIs with base, target, pathway and
     status computed from the demo inventories, the SBTi check, and the §3 project examples
     reproduced. Returns 1 when a figure lingtan reproduces disagrees with the report."""
-    from lingtan.adapters.io.factor_files import bundled_factor_sets, read_gwp_sets
-    from lingtan.modules.targets.programme import evaluate, overview, validate
+    from lingtan.adapters.demo.targets import report_programme
+    from lingtan.adapters.services import targets as svc
 
     prog = report_programme(invs)
     console.rule("(a) targets and KPIs of the source report")
-    print_overview(overview(prog), console)
+    print_overview(svc.progress_of(prog), console)
     console.print(
         "  'no data': the report publishes no value for it (denominators, KPI values); "
         "lingtan shows the report's printed status beside its own and never copies it.",
         highlight=False,
     )
-    rep = validate(prog)
+    rep = svc.sbti_check(prog)
     failed = ", ".join(r.criterion for r in rep.failures) or "none"
     open_ = sorted({r.criterion for r in rep.results if r.verdict.value == "not_assessed"})
     console.print(
         f"  SBTi check ({rep.edition}): failed: {failed}; not assessable from the report's data: "
         f"{', '.join(open_) or 'none'} (lingtan targets validate)", highlight=False,
     )  # fmt: skip
-    factors = [f for s in bundled_factor_sets() for f in s.factors]
-    evs = evaluate(prog, factors, read_gwp_sets()["AR5"], years=[2023, 2024])
+    evs = svc.evaluate_projects(None, prog, gwp="AR5", years=[2023, 2024])
     console.print("\nProject examples (§3), energy → tce (GB/T 2589, 0.1229 kgce/kWh) → t CO2:")
     return _compare_projects(prog, evs, console)
 
 
 def _compare_projects(prog: Programme, evs: Sequence[Any], console: Console) -> int:
+    from lingtan.adapters.services import targets as svc
+
     code = 0
-    for r, ev in zip(project_rows(prog, evs), evs, strict=True):
+    for r, ev in zip(svc.project_rows(prog, evs), evs, strict=True):
         p = ev.project
         rep = p.reported
         verdicts = []

@@ -9,6 +9,10 @@ The rules are :mod:`lingtan.core.restatement`; this module runs them on a worksp
    structural changes not present in the data, and compares the result with the adopted version.
 3. At or above the threshold (``base_year_threshold_pct`` in lingtan.yaml, default 5 %) a new
    version is adopted; the earlier ones stay, with their snapshots.
+
+The recalculation itself is the calculation use case: :func:`review_base_year` in
+:mod:`lingtan.adapters.services.calculation` calculates the base year
+(:func:`base_year_period`) and hands the inventory to :func:`review_calculated`.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from typing import Any
 from sqlalchemy import select
 
 from lingtan.adapters.compute.diff import diff_snapshots
-from lingtan.adapters.compute.runner import calculate_year
 from lingtan.adapters.store.models import BaseYearVersion, ChangeRecord
 from lingtan.adapters.store.workspace import Workspace
 from lingtan.core.errors import WorkspaceError
+from lingtan.core.inventory import Inventory
+from lingtan.core.periods import Period
 from lingtan.core.restatement import (
     DEFAULT_THRESHOLD_PCT,
     Assessment,
@@ -87,10 +92,8 @@ class Review:
     details: dict[str, list[str]]
 
 
-def review_base_year(
-    ws: Workspace, *, threshold_pct: float | None = None, apply: bool = True
-) -> Review:
-    """Assess the base year and adopt a recalculated version when the change is significant.
+def base_year_period(ws: Workspace) -> Period:
+    """The base year configured in lingtan.yaml (``base_year``), under the workspace's calendar.
 
     Raises:
         WorkspaceError: no base year is configured.
@@ -98,13 +101,21 @@ def review_base_year(
     label = ws.config.base_year
     if not label:
         raise WorkspaceError("no base_year in lingtan.yaml")
-    label = ws.config.period(label).label
+    return ws.config.period(label)
+
+
+def review_calculated(
+    ws: Workspace, inv: Inventory, *, threshold_pct: float | None = None, apply: bool = True
+) -> Review:
+    """Assess the base year, given its inventory ``inv`` calculated with today's inputs (of
+    :func:`base_year_period`), and adopt a recalculated version when the change is significant
+    (GHG Protocol Corporate Standard ch. 5)."""
+    label = inv.fiscal_year
     threshold = float(
         threshold_pct
         if threshold_pct is not None
         else ws.config.raw.get("base_year_threshold_pct", DEFAULT_THRESHOLD_PCT)
     )
-    inv = calculate_year(ws, label)
     total = float(inv.totals()["total_market"] or 0.0)
     history = versions(ws)
     if not history:

@@ -22,9 +22,10 @@ from typing import Any
 
 import ibis
 
+from lingtan.adapters.compute.aggregate import aggregate
 from lingtan.adapters.compute.engine import CalcInputs, calculate
 from lingtan.adapters.compute.lineage import snapshot_inputs
-from lingtan.adapters.compute.runner import aggregate, inventory_from_snapshot
+from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
 from lingtan.adapters.store.models import Snapshot
 from lingtan.adapters.store.workspace import Workspace
 from lingtan.core.factors import EmissionFactor

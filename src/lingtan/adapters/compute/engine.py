@@ -23,7 +23,9 @@ multiplier); step 5 is a join with the factor groups' gases, done last — by th
 the gases of a factor multiply only the few sums, not every row.
 
 Every emission row carries its lineage: activity ``row_id`` and ``batch_id``, the factor id, set
-and version, the match kind, the GWP set and value, the method, and the conversion multiplier.
+and version, the match kind, the GWP set and value, the method, and the conversion multiplier,
+and the activity's supplier and product (key columns, so summed rows keep them apart; decision
+0044).
 The steps are pure functions of Ibis tables and literal parameters (*stages*, run by
 :class:`~lingtan.adapters.compute.stages.Stages`: on DuckDB each stage's SQL is compiled once per
 shape and reused).
@@ -59,7 +61,13 @@ from lingtan.adapters.compute.tables import (
     unit_dim,
     unit_table,
 )
-from lingtan.core.activities import ACTIVITY_SCHEMA, DQ_INDICATORS, KEY_COLUMNS, iso14064_category
+from lingtan.core.activities import (
+    ACTIVITY_SCHEMA,
+    DIMENSION_COLUMNS,
+    DQ_INDICATORS,
+    KEY_COLUMNS,
+    iso14064_category,
+)
 from lingtan.core.errors import FactorError, UnitError
 from lingtan.core.factors import EmissionFactor
 from lingtan.core.gwp import GWPSet
@@ -79,7 +87,8 @@ ENGINE_VERSION = 4  # 3: integer month buckets; compact rows, gases joined last 
 # 4: Scope 2 market-based instruments by hierarchy level (s2.market.hierarchy v2, decision 0027)
 
 #: Columns of an emission row (the lineage record). Units: quantity [unit], kg_gas [kg],
-#: co2e_kg [kg CO2e]; conversion [factor unit / activity unit]; share [0–1].
+#: co2e_kg [kg CO2e]; conversion [factor unit / activity unit]; share [0–1]. ``supplier`` and
+#: ``product`` are the activity's dimensions (null when not stated, decision 0044).
 EMISSION_COLUMNS = (
     "row_id",
     "batch_id",
@@ -114,6 +123,7 @@ EMISSION_COLUMNS = (
     "co2e_kg",
     "template",
     *(f"dq_{k}" for k in DQ_INDICATORS),
+    *DIMENSION_COLUMNS,
 )
 
 #: Columns of :attr:`CalcResult.gases`: one row per factor group and gas. Units: factor_value
@@ -171,7 +181,7 @@ class CalcResult:
     and stream (:data:`COMPACT_COLUMNS`), :attr:`gases` one row per factor group and gas
     (:data:`GAS_COLUMNS`); :attr:`emissions` joins them into the lineage record, one row per
     activity row, stream and gas. Sums over the gases of a factor are taken on the compact rows
-    (:func:`lingtan.adapters.compute.runner.aggregate_result`,
+    (:func:`lingtan.adapters.compute.aggregate.aggregate_result`,
     :mod:`lingtan.adapters.compute.quality`), before the join multiplies the rows.
     """
 
@@ -311,7 +321,7 @@ def _summed_from_months(months: ir.Table, keys: ir.Table, *, first: int, last: i
     """Stage: a batch's month sums (:data:`~lingtan.core.activities.MONTH_SUMS_SCHEMA`) of the
     months ``first`` … ``last`` (12 × year + month − 1), joined to its key dictionary."""
     m = months.filter((months.month >= first) & (months.month <= last))
-    j = m.join(keys, "key_id")
+    j = m.join(_with_key_columns(keys), "key_id")
     return j.select(
         *KEY_COLUMNS,
         date=ibis.date(j.month // 12, j.month % 12 + 1, 1),
@@ -333,6 +343,22 @@ def _may_have_nulls(meta: Any, column: str) -> bool:
             if stats is None or not stats.has_null_count or stats.null_count:
                 return True
     return False
+
+
+def _with_key_columns(t: ir.Table) -> ir.Table:
+    """``t`` with the key columns it lacks as typed nulls: batch files and key dictionaries
+    written before ``supplier`` and ``product`` existed read as if those were empty (decision
+    0044). A column expression per missing column, no per-row work."""
+    missing = {
+        k: ibis.null(_IBIS_TYPES[k])
+        for k in (*KEY_COLUMNS, *DIMENSION_COLUMNS)
+        if k not in t.columns
+    }
+    return t.mutate(**missing) if missing else t
+
+
+#: Ibis types of the activity columns (:data:`~lingtan.core.activities.ACTIVITY_SCHEMA`).
+_IBIS_TYPES = ibis.Schema.from_pyarrow(ACTIVITY_SCHEMA)
 
 
 def _within_a_year(start: date, end: date) -> bool:
@@ -394,7 +420,7 @@ def _summed_by_id(
     bucket = _month_bucket(t, start, end, split).name("bucket")
     g = t.group_by([t.key_id, bucket]).aggregate(**_sums(t))
     g = g.filter(g.key_id.notnull())
-    j = g.join(keys, "key_id")
+    j = g.join(_with_key_columns(keys), "key_id")
     out = j.select(
         *KEY_COLUMNS,
         date=_bucket_date(j.bucket, start, end),
@@ -413,6 +439,7 @@ def _summed_by_key(t: ir.Table, *, start: date, end: date, split: tuple[date, ..
 
 
 def _by_key_columns(t: ir.Table, start: date, end: date, split: tuple[date, ...]) -> ir.Table:
+    t = _with_key_columns(t)
     bucket = _month_bucket(t, start, end, split).name("bucket")
     g = t.group_by([*KEY_COLUMNS, bucket]).aggregate(**_sums(t))
     return g.select(
@@ -996,11 +1023,15 @@ def _gas_rows(values: pa.Table, gwp: pa.Table, market: MarketResult) -> pa.Table
 
 
 def _read_activities(con: ibis.BaseBackend, files: Sequence[Path | str]) -> ir.Table:
-    """The activity batch files (paths or URIs) as one table, read in one scan."""
+    """The activity batch files (paths or URIs) as one table, read in one scan. Columns are
+    matched by name (a file written before a column existed, e.g. ``supplier``, gives nulls in
+    it: decision 0044), and a column no file has is added as nulls."""
     paths = [str(f) for f in files]
     if con.name == "pyspark":  # Ibis's PySpark read_parquet takes a single path
-        return read_parquet_files(con, paths)
-    return con.read_parquet(paths)
+        return _with_key_columns(read_parquet_files(con, paths))
+    if con.name == "duckdb":
+        return _with_key_columns(con.read_parquet(paths, union_by_name=True))
+    return _with_key_columns(con.read_parquet(paths))
 
 
 def engine_factor_tables(

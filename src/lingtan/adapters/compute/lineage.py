@@ -23,20 +23,16 @@ import pyarrow.parquet as pq
 
 from lingtan.adapters.compute.engine import CalcInputs, calculate
 from lingtan.adapters.compute.quality import in_scopes
-from lingtan.adapters.compute.runner import (
-    SNAPSHOT_FACTORS,
-    SNAPSHOT_GWP,
-    _read_ref,
-    factors_from_table,
-    instruments_from_files,
-    inventory_from_snapshot,
-)
+from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
 from lingtan.adapters.compute.tables import with_reference_defaults
+from lingtan.adapters.io.library import instruments_from_files, read_reference
 from lingtan.adapters.store.config import WorkspaceConfig, parse_config
 from lingtan.adapters.store.models import Snapshot
+from lingtan.adapters.store.snapshots import SNAPSHOT_FACTORS, SNAPSHOT_GWP, factors_from_table
 from lingtan.adapters.store.workspace import Workspace
 from lingtan.core.errors import UnitError, WorkspaceError
 from lingtan.core.gwp import GWPSet
+from lingtan.core.inventory import UNATTRIBUTED
 from lingtan.core.units import basis_note, currency_code
 
 #: Relative tolerance of the recomputation check (floating-point summation order only).
@@ -53,10 +49,13 @@ class Selection:
     month: str | None = None  # YYYY-MM
     gas: str | None = None
     basis: str = "market"
+    #: a supplier / product id; ``unattributed`` = the rows without one (decision 0044)
+    supplier: str | None = None
+    product: str | None = None
 
     def where(self) -> dict[str, Any]:
         """The non-empty criteria as ``field=value`` (``AggregateRow`` field names)."""
-        keys = ("scope", "category", "site", "month", "gas")
+        keys = ("scope", "category", "site", "month", "gas", "supplier", "product")
         return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 
     def describe(self) -> str:
@@ -136,8 +135,8 @@ def snapshot_inputs(ws: Workspace, snap: Snapshot) -> CalcInputs:
         instruments=instruments,
         market_method_version=_market_method_version(folder),
         money=with_reference_defaults(
-            _read_ref(folder / "reference-fx_rates.csv", "per_usd"),
-            _read_ref(folder / "reference-price_index.csv", "index"),
+            read_reference(folder / "reference-fx_rates.csv", "per_usd"),
+            read_reference(folder / "reference-price_index.csv", "index"),
         ),
     )
 
@@ -237,6 +236,10 @@ def _explain_one(
         pred &= in_scopes(e)
     if selection.month is not None:
         pred &= e.date.strftime("%Y-%m") == selection.month
+    for dim in ("supplier", "product"):  # decision 0044: "unattributed" = not stated
+        want = getattr(selection, dim)
+        if want is not None:
+            pred &= e[dim].isnull() if want == UNATTRIBUTED else e[dim] == want
     rows = e.filter(pred).order_by(["scope", "category", "row_id", "stream", "gas"]).to_pyarrow()
     recomputed = sum(v for v in rows.column("co2e_kg").to_pylist() if v) / 1000.0
     reported = inv.total(selection.basis, **selection.where())

@@ -64,7 +64,9 @@ def read_parquet_files(con: ibis.BaseBackend, paths: Sequence[str]) -> ir.Table:
     """Parquet files (local paths or ``s3a://`` / ``abfss://`` … URIs) as one Ibis table, read by
     Spark in a single scan. (A union of one ``read_parquet`` per batch file makes every query
     plan one scan per file: several times slower already with tens of batches.)"""
-    df = con._session.read.parquet(*paths)
+    # columns matched by name over every file: one written before a column existed (e.g.
+    # ``supplier``, decision 0044) gives nulls in it instead of hiding it from the others
+    df = con._session.read.option("mergeSchema", "true").parquet(*paths)
     name = ibis.util.gen_name("lingtan_activities")
     df.createOrReplaceTempView(name)
     return con.table(name)

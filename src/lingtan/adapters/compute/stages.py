@@ -36,7 +36,7 @@ import pyarrow as pa
 Builder = Callable[..., ir.Table]
 
 #: Modules (in this package) whose code builds stage expressions: part of every SQL key.
-_STAGE_MODULES = ("engine.py", "quality.py", "runner.py", "stages.py", "tables.py")
+_STAGE_MODULES = ("aggregate.py", "engine.py", "quality.py", "stages.py", "tables.py")
 
 _SQL: dict[str, tuple[str, pa.Schema]] = {}
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
 
+from lingtan.adapters.io.unit_dims import PLAIN_ENERGY_DIM as PLAIN_ENERGY_DIM
+from lingtan.adapters.io.unit_dims import unit_dim as unit_dim
 from lingtan.core.activities import STREAMS
 from lingtan.core.boundary import region_chain
 from lingtan.core.errors import UnitError
@@ -25,11 +26,8 @@ from lingtan.core.units import (
     conversion_factor_on_basis,
     currency_code,
     cv_basis,
-    dimension_name,
     is_plain_energy,
 )
-
-CURRENCY_DIM = "[currency]"
 
 #: Identity factors built into the engine (set ``lingtan-builtin``): see docs/templates.md.
 BUILTIN_SET = "lingtan-builtin"
@@ -37,13 +35,6 @@ ONSITE_RENEWABLE = "electricity.onsite_renewable"
 DISCLOSED = "co2e.disclosed"
 RESIDUAL_MIX = "electricity.residual_mix"
 GRID = "electricity.grid"
-
-
-@lru_cache(maxsize=4096)
-def unit_dim(unit: str) -> str:
-    """Dimension key used to match activity and factor units (all currencies share one key:
-    the spend method converts between them with exchange rates)."""
-    return CURRENCY_DIM if currency_code(unit) else dimension_name(unit)
 
 
 @dataclass(frozen=True)
@@ -177,10 +168,6 @@ def _group_row(
         cols[k].append(v)
 
 
-#: Dimension key of plain energy units (kWh, MJ, GJ, mmBtu, therm …).
-PLAIN_ENERGY_DIM = dimension_name("kWh")
-
-
 def plain_energy_groups(
     groups: Mapping[tuple[object, ...], Sequence[EmissionFactor]],
 ) -> set[tuple[object, ...]]:
@@ -214,22 +201,6 @@ def plain_energy_groups(
             if units:
                 out.add((set_name, activity_type, region, units[0], valid_from))
                 break
-    return out
-
-
-def factor_dims(factors: Iterable[EmissionFactor]) -> dict[str, set[str]]:
-    """Activity type → the unit dimensions (:func:`unit_dim`) its factors take, plain energy
-    included where a factor is per energy on a calorific-value basis (:func:`plain_energy_groups`).
-    A quantity whose unit has none of these dimensions can never be calculated."""
-    out: dict[str, set[str]] = {}
-    for f in factors:
-        dims = out.setdefault(f.activity_type, set())
-        try:
-            dims.add(unit_dim(f.unit))
-            if cv_basis(f.unit) is not None:
-                dims.add(PLAIN_ENERGY_DIM)
-        except UnitError:
-            continue
     return out
 
 

@@ -31,8 +31,10 @@ CACHE_FORMAT = 1
 _CODE = (
     "adapters/io/factor_files.py",
     "adapters/io/cache.py",
+    "adapters/io/library.py",
+    "adapters/io/unit_dims.py",
+    "adapters/store/snapshots.py",
     "adapters/compute/tables.py",
-    "adapters/compute/runner.py",
     "core/factors.py",
     "core/gwp.py",
     "core/units.py",

@@ -102,7 +102,7 @@ def import_file(
     sha = file_sha256(p)
     if ws.has_batch(sha) and batch_problem(ws, ws.batch(sha)) is None:  # fast path, no lock
         return ImportReport(sha, "", 0, 0, 0, [], already_imported=True)
-    from lingtan.adapters.compute.runner import load_library
+    from lingtan.adapters.io.library import load_library
     from lingtan.adapters.io.unit_check import reject_unconvertible
 
     lib = load_library(ws)  # once: the activity types the intake knows, the units it can take
@@ -210,7 +210,7 @@ def file_overlap(ws: Workspace, path: Path | str, *, template: str | None = None
         raise InputFileError(str(p), "no such file")
     if ws.has_batch(file_sha256(p)):
         return None
-    from lingtan.adapters.compute.runner import load_library
+    from lingtan.adapters.io.library import load_library
 
     ctx = _context(ws, p, load_library(ws).activity_types())
     res = read_activity_file(p, template=template, context=ctx)

@@ -12,6 +12,12 @@ ISO 14064-1:2018 §9.3.1; :attr:`Inventory.gas_table`) and biogenic CO2 apart, o
 scopes, with no share of the total: the JSON ``by_kyoto_gas`` and
 ``totals_tco2e.biogenic_co2_outside_scopes``; the CSV section ``kyoto_gas`` (t CO2e, and t of
 gas in the ``t_gas`` column); the XLSX ``Gases`` sheet and a Summary line.
+
+The breakdowns by supplier and by product (decision 0044) are written only when the inventory
+has them (some row names a supplier, a product): the JSON ``by_supplier_tco2e`` /
+``by_product_tco2e``, the CSV sections ``by_supplier`` / ``by_product`` (and the XLSX Detail
+sheet), and Summary / table lines per supplier and product; emissions without one are under the
+key ``unattributed`` (:data:`lingtan.core.inventory.UNATTRIBUTED`).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from typing import Any
 from lingtan.adapters.io.cell_safety import safe_cell, safe_workbook
 from lingtan.core.activities import SCOPE1_CATEGORIES, SCOPE2_CATEGORIES, SCOPE3_CATEGORIES
 from lingtan.core.gas_table import COLUMNS, KYOTO_GROUPS, SCOPES
-from lingtan.core.inventory import Inventory
+from lingtan.core.inventory import DIMENSION_BREAKDOWNS, Inventory
 
 NOT_SPLIT = "not split"
 #: a Scope 3 category with no data and no exclusion reason (not a measured zero)
@@ -89,6 +95,7 @@ def long_rows(inv: Inventory) -> list[dict[str, Any]]:
         "by_entity_tco2e",
         "by_month_tco2e",
         "by_tier_tco2e",
+        *(k for k in DIMENSION_BREAKDOWNS if k in doc),  # present only when some row has one
     ):
         name = section.removesuffix("_tco2e")
         if (
@@ -330,6 +337,15 @@ def summary_lines(invs: list[Inventory]) -> list[tuple[str, list[Any]]]:
         )
     line("Total (market-based)", lambda d: d["totals_tco2e"]["total_market"])
     line("Total (location-based)", lambda d: d["totals_tco2e"]["total_location"])
+    for section, field in DIMENSION_BREAKDOWNS.items():  # only inventories that have them
+        keys: dict[str, None] = {}
+        for d in docs:
+            keys.update(dict.fromkeys(d.get(section) or {}))
+        for k in keys:  # e.g. "Supplier S-01 (market-based)"; an inventory without: n/a
+            line(
+                f"{field.capitalize()} {k} (market-based)",
+                lambda d, k=k, section=section: d[section].get(k, 0.0) if section in d else None,
+            )
     if any(d["totals_tco2e"][BIOGENIC_KEY] for d in docs):  # outside the scopes: no share
         line(
             "Biogenic CO2, outside of scopes (t CO2)",

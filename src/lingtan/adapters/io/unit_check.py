@@ -3,7 +3,7 @@ rejected when it is imported, not found missing after ``lingtan calc`` (decision
 
 A row's unit can never be calculated when no factor of its activity type — in any set, region or
 year of the workspace's library (bundled sets and the workspace's own ``factors/``) — has a unit
-of the same dimension (:func:`lingtan.adapters.compute.tables.factor_dims`: physical units by
+of the same dimension (:func:`lingtan.adapters.io.unit_dims.factor_dims`: physical units by
 pint dimension, every currency alike since rates convert them, plain energy alike with energy on
 a calorific-value basis). Such rows go to the quarantine with file, row, column and reason, like
 every other invalid cell; the fix is a unit the factors take, or a factor set in ``factors/``
@@ -22,8 +22,8 @@ from collections.abc import Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lingtan.adapters.compute.tables import factor_dims, unit_dim
 from lingtan.adapters.io.intake import IntakeResult
+from lingtan.adapters.io.unit_dims import factor_dims, unit_dim
 from lingtan.core.errors import RowIssue, UnitError
 from lingtan.core.factors import EmissionFactor
 from lingtan.core.templates import TEMPLATES, is_builtin_activity_type

@@ -81,7 +81,7 @@ def make_engine(
 
     Args:
         pool_size: connections the pool keeps (the server passes
-            :attr:`~lingtan.adapters.api.settings.ServerSettings.pool_size`: one per request
+            :attr:`~lingtan.adapters.services.settings.ServerSettings.pool_size`: one per request
             slot plus the job threads', ASVS V1.14 / availability); None: SQLAlchemy's default.
     """
     full = database_url(url)

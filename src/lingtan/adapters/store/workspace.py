@@ -41,6 +41,7 @@ from lingtan.adapters.store.models import ImportBatch, QuarantinedRow, Snapshot
 from lingtan.adapters.store.scoping import tenant_session
 from lingtan.core.activities import (
     ACTIVITY_SCHEMA,
+    KEY_COLUMNS,
     MONTH_SUMS_SCHEMA,
     KeyDictionary,
     keys_path,
@@ -152,7 +153,7 @@ class Workspace:
     def snapshots(self, fiscal_year: str | None = None) -> list[Snapshot]:
         """Stored snapshots, newest first."""
         with self._session() as s:
-            q = select(Snapshot).order_by(Snapshot.created_at.desc())
+            q = select(Snapshot).order_by(Snapshot.created_at.desc(), Snapshot.id)
             if fiscal_year:
                 q = q.where(Snapshot.fiscal_year == fiscal_year)
             return list(s.scalars(q))
@@ -495,10 +496,13 @@ def _assign_ids(table: pa.Table, sha256: str, seq: int) -> tuple[pa.Table, pa.Ta
     row_ids = pa.array(rows + (seq << 32), pa.int64())
     batch = pa.array([sha256] * n, pa.string())
     cols = {name: table.column(name) for name in table.column_names}
+    for f in ACTIVITY_SCHEMA:  # optional columns a normaliser did not give: empty
+        if f.nullable and f.name not in cols:
+            cols[f.name] = pa.nulls(n, f.type)
     cols["row_id"] = row_ids
     cols["batch_id"] = batch
     keys = KeyDictionary()
-    cols["key_id"] = keys.encode(table)
+    cols["key_id"] = keys.encode(pa.table({k: cols[k] for k in KEY_COLUMNS}))
     out = pa.table({f.name: cols[f.name] for f in ACTIVITY_SCHEMA}, schema=ACTIVITY_SCHEMA)
     return out, keys.table()
 

@@ -2,7 +2,7 @@
 and en (DESIGN.md, adapters/web).
 
 :func:`mount_web` adds the pages and ``/static`` to the API's FastAPI app
-(``lingtan.adapters.api.app.create_app`` calls it). Nothing is fetched from a CDN: htmx and
+(``lingtan.adapters.server.app.create_app`` calls it). Nothing is fetched from a CDN: htmx and
 ECharts are served from ``static/vendor/`` (``tools/vendor_web_assets.sh``).
 """
 

@@ -1,9 +1,9 @@
 """The pages' one door to the store and the API's services (issue 4 contract).
 
 Pages never query tenant models by hand: they call the functions below, which call the API's
-services (:mod:`lingtan.adapters.api.services`, the same functions the JSON API uses) and the
+services (:mod:`lingtan.adapters.services`, the same functions the JSON API uses) and the
 store's auth functions, and turn the answers into the small views the templates show. A
-service's "not found" (:class:`~lingtan.adapters.api.errors.ApiError` 404/422) becomes None here
+service's "not found" (:class:`~lingtan.adapters.api.errors.ServiceError` 404/422) becomes None here
 where a page shows its own 404; other service errors reach the page as a :class:`PageError`.
 """
 
@@ -15,15 +15,16 @@ from typing import Any, BinaryIO
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from lingtan.adapters.api import services
+from lingtan.adapters import services
 from lingtan.adapters.api.deps import DbDep
-from lingtan.adapters.api.errors import ApiError
-from lingtan.adapters.api.services import TenantContext, accounts, targets
+from lingtan.adapters.api.errors import http_status
 from lingtan.adapters.api.session_cookie import (
     delete_session_cookie,
     session_id,
     set_session_cookie,
 )
+from lingtan.adapters.services import TenantContext, accounts, targets
+from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.store import auth, tenancy
 from lingtan.adapters.web.rendering import OrgView
 
@@ -44,9 +45,9 @@ SESSION_MAX_AGE = auth.SESSION_DAYS * 24 * 3600  # [s]
 ACTIONS: tuple[str, ...] = tuple(tenancy.ACTIONS)
 
 
-def _missing(exc: ApiError) -> bool:
+def _missing(exc: ServiceError) -> bool:
     """A service's "no such thing here" (404) or "not a valid name for one" (422)."""
-    return exc.status in (404, 422)
+    return http_status(exc) in (404, 422)
 
 
 # -- who ---------------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def open_tenant(request: Request, db: Session, user: Any, slug: str) -> TenantCo
             settings=request.app.state.settings,
             actor=user.email,
         )
-    except ApiError as exc:
+    except ServiceError as exc:
         if _missing(exc):
             return None
         raise
@@ -180,7 +181,7 @@ def inventory_view(db: Session, tenant: TenantContext, fiscal_year: str | None) 
         try:
             doc = services.inventory_view(db, tenant, label)
             label = doc["fiscal_year"]
-        except ApiError as exc:
+        except ServiceError as exc:
             if not _missing(exc):
                 raise
     return InventoryView(
@@ -208,7 +209,7 @@ def explain(
         return services.explain_number(
             db, tenant, snapshot_id, selector, limit=limit, offset=offset
         )
-    except ApiError as exc:
+    except ServiceError as exc:
         if _missing(exc):
             return None
         raise
@@ -279,7 +280,7 @@ def job_status(db: Session, tenant: TenantContext, job_id: str) -> JobView | Non
         return None
     try:
         return _job_view(services.job_status(db, tenant, int(job_id)))
-    except ApiError as exc:
+    except ServiceError as exc:
         if _missing(exc):
             return None
         raise
@@ -296,7 +297,7 @@ def template_names() -> list[str]:
 
 
 def template_file(name: str, fmt: str) -> tuple[str, bytes, str]:
-    """An empty import template: (file name, bytes, media type); ApiError 404 when unknown."""
+    """An empty import template: (file name, bytes, media type); ServiceError 404 when unknown."""
     return services.template_file(name, fmt)
 
 
@@ -307,7 +308,7 @@ def rejected_rows(
     try:
         batch = services.get_batch(db, tenant, batch_id)
         rows = services.quarantine_rows(db, tenant, batch_id=batch_id, open_only=False)
-    except ApiError as exc:
+    except ServiceError as exc:
         if _missing(exc):
             return None
         raise
@@ -319,7 +320,7 @@ def export_rejected(db: Session, tenant: TenantContext, batch_id: str) -> tuple[
     None."""
     try:
         return services.rejected_rows_file(db, tenant, batch_id)
-    except ApiError as exc:
+    except ServiceError as exc:
         if _missing(exc):
             return None
         raise
@@ -332,38 +333,38 @@ def _or_none(call: Any, *args: Any, **kw: Any) -> Any:
     """``call(*args, **kw)``, or None when the service answers "not found" (404)."""
     try:
         return call(*args, **kw)
-    except ApiError as exc:
-        if exc.status == 404:
+    except ServiceError as exc:
+        if http_status(exc) == 404:
             return None
         raise
 
 
-def targets_overview(db: Session, tenant: TenantContext) -> dict[str, Any] | None:
+def targets_overview(tenant: TenantContext) -> dict[str, Any] | None:
     """Targets' progress, KPIs and the SBTi check; None when there is no targets file."""
-    doc: dict[str, Any] | None = _or_none(targets.targets_overview, db, tenant)
+    doc: dict[str, Any] | None = _or_none(targets.targets_overview, tenant)
     return doc
 
 
-def targets_text(db: Session, tenant: TenantContext) -> str:
+def targets_text(tenant: TenantContext) -> str:
     """The stored targets file as text ("" when there is none)."""
-    got = _or_none(targets.targets_file, db, tenant)
+    got = _or_none(targets.targets_file, tenant)
     return "" if got is None else got[1].decode("utf-8", errors="replace")
 
 
 def replace_targets(db: Session, tenant: TenantContext, content: str) -> None:
-    """Store a new targets file (audited); ApiError 422 naming the field when invalid."""
+    """Store a new targets file (audited); ServiceError 422 naming the field when invalid."""
     targets.replace_targets(db, tenant, content)
 
 
-def targets_macc(db: Session, tenant: TenantContext, fiscal_year: str) -> dict[str, Any] | None:
+def targets_macc(tenant: TenantContext, fiscal_year: str) -> dict[str, Any] | None:
     """The MACC of a fiscal year; None when there is no targets file."""
-    doc: dict[str, Any] | None = _or_none(targets.targets_macc, db, tenant, fiscal_year)
+    doc: dict[str, Any] | None = _or_none(targets.targets_macc, tenant, fiscal_year)
     return doc
 
 
-def saved_plan(db: Session, tenant: TenantContext) -> dict[str, Any] | None:
+def saved_plan(tenant: TenantContext) -> dict[str, Any] | None:
     """The plan last computed; None when none was."""
-    doc: dict[str, Any] | None = _or_none(targets.saved_plan, db, tenant)
+    doc: dict[str, Any] | None = _or_none(targets.saved_plan, tenant)
     return doc
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-#: ``t(key, **params) -> str`` (:class:`lingtan.adapters.web.messages.Translator`).
+#: ``t(key, **params) -> str`` (:class:`lingtan.adapters.i18n.messages.Translator`).
 Labeller = Callable[..., str]
 #: ``link(selection) -> URL`` for a clicked data item, or None for no link.
 Linker = Callable[[Mapping[str, Any]], str] | None

@@ -19,22 +19,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from lingtan.adapters.i18n.messages import LANG_COOKIE, LOCALES, Translator, choose_locale
 from lingtan.adapters.web import csrf
 from lingtan.adapters.web.formatting import fmt_number, fmt_pct, fmt_score, fmt_tco2e
-from lingtan.adapters.web.messages import LANG_COOKIE, LOCALES, Translator, choose_locale
+from lingtan.adapters.web.nav import MENUS, NavEntry
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-#: Navigation: (catalogue key under ``nav.``, path under ``/o/<org>/``, action needed).
-NAV: tuple[tuple[str, str, str], ...] = (
-    ("dashboard", "dashboard", "read"),
-    ("inventory", "inventory", "read"),
-    ("targets", "targets", "read"),
-    ("imports", "imports", "read"),
-    ("factors", "factors", "read"),
-    ("sites", "sites", "read"),
-    ("users", "users", "read"),
-    ("audit", "audit", "read_audit"),
-)
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600  # [s]
 
 
@@ -69,6 +59,7 @@ def _environment() -> Jinja2Templates:
     f["pct"] = fmt_pct
     f["score"] = fmt_score
     f["datetime"] = _datetime
+    templates.env.globals["menus"] = MENUS  # the navigation (lingtan.adapters.web.nav)
     return templates
 
 
@@ -96,6 +87,11 @@ def query_string(params: Mapping[str, Any]) -> str:
     return "&".join(f"{k}={quote(str(v), safe='')}" for k, v in params.items() if v is not None)
 
 
+def main_nav(org: OrgView | None) -> list[NavEntry]:
+    """The main menu's entries the user's role in ``org`` allows (none without an org)."""
+    return [] if org is None else MENUS["main"].visible(org.allowed)
+
+
 def render(
     request: Request,
     template: str,
@@ -109,7 +105,7 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` with the common page context; remember ``?lang=`` in a cookie."""
     t = translator(request)
-    nav = [(k, p) for k, p, action in NAV if org is not None and org.can(action)]
+    nav = main_nav(org)
     ctx: dict[str, Any] = {
         "t": t,
         "locale": t.locale,

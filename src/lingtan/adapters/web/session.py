@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 
-from lingtan.adapters.api.services import TenantContext
+from lingtan.adapters.services import TenantContext
 from lingtan.adapters.web import backend
 from lingtan.adapters.web.rendering import OrgView
 

@@ -1,5 +1,8 @@
-"""Calculation methods that need more than "quantity × factor": named, versioned, pure.
+"""Calculation methods: named, versioned, dated, pure.
 
-The registry :data:`lingtan.core.methods.registry.METHODS` lists every method id used in emission
-rows with its version, standard clause and a one-line formula.
+- :mod:`.registry`: every method id with its versions (valid-from / valid-to), the standard and
+  clause it follows, its template(s), normaliser and streams (decision 0043);
+- :mod:`.scope1`, :mod:`.scope2`, :mod:`.scope3`, :mod:`.generic`: the template normalisers
+  (typed rows → activities), per scope; :mod:`.common`: what they share;
+- :mod:`.scope2_market`: the Scope 2 market-based allocation of contractual instruments.
 """

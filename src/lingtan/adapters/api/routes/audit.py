@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from lingtan.adapters.api import services
+from lingtan.adapters import services
 from lingtan.adapters.api.deps import AuditReader, DbDep
 from lingtan.adapters.api.routes.common import MAX_ID, READ_ERRORS
-from lingtan.adapters.api.schemas import AuditEntryPublic, AuditVerificationPublic
+from lingtan.adapters.api.schemas.audit import AuditEntryPublic, AuditVerificationPublic
 
 router = APIRouter(prefix="/orgs/{org}/audit", tags=["audit"])
 

@@ -11,31 +11,34 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from lingtan.adapters.api import services
+from lingtan.adapters import services
 from lingtan.adapters.api.csrf_api import check_cookie_request
 from lingtan.adapters.api.deps import CurrentUser, DbDep, SettingsDep
 from lingtan.adapters.api.errors import ApiError, error_response
 from lingtan.adapters.api.routes.common import errors
-from lingtan.adapters.api.schemas import LoginIn, MePublic, OrganisationPublic, UserPublic
-from lingtan.adapters.api.schemas_accounts import (
-    InvitationAccept,
-    InvitationView,
-    PasswordChange,
-    PasswordReset,
-    RecoveryCodes,
-    SessionsEnded,
-    TotpCode,
-    TotpDisable,
-    TotpSecret,
-    TotpSetup,
+from lingtan.adapters.api.schemas.accounts import (
+    InvitationAcceptanceCreate,
+    InvitationOfferPublic,
+    LoginCreate,
+    MePublic,
+    PasswordChangeCreate,
+    PasswordResetCreate,
+    RecoveryCodesPublic,
+    SessionsEndedPublic,
+    TotpCodeCreate,
+    TotpProofCreate,
+    TotpSecretPublic,
+    TotpSetupCreate,
+    UserPublic,
 )
-from lingtan.adapters.api.services import accounts
+from lingtan.adapters.api.schemas.orgs import OrganisationPublic
 from lingtan.adapters.api.session_cookie import (
     delete_session_cookie,
     session_id,
     set_session_cookie,
 )
-from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.services import accounts
+from lingtan.adapters.services.settings import ServerSettings
 from lingtan.adapters.store import auth as store_auth
 from lingtan.adapters.store.tenancy import Role, User
 
@@ -59,7 +62,7 @@ def client_address(request: Request) -> str:
 
 def throttled(exc: accounts.LoginThrottledError) -> JSONResponse:
     """The 429 answer of a locked login, with ``Retry-After`` [s]."""
-    r = error_response(exc.status, exc.code, exc.message)
+    r = error_response(429, exc.code, exc.message)
     r.headers["Retry-After"] = str(exc.retry_after)
     return r
 
@@ -70,7 +73,7 @@ def _set_session(response: Response, sid: str, settings: ServerSettings) -> None
 
 @router.post("/login", responses=errors(401, 422, 429), response_model=MePublic)
 def login(
-    body: LoginIn, request: Request, response: Response, db: DbDep, settings: SettingsDep
+    body: LoginCreate, request: Request, response: Response, db: DbDep, settings: SettingsDep
 ) -> MePublic | JSONResponse:
     """Log in with e-mail and password; sets the session cookie ``lingtan_session`` (HttpOnly,
     SameSite=Lax; ``__Host-lingtan_session``, Secure, when the server is served over https).
@@ -98,12 +101,12 @@ def logout(request: Request, response: Response, db: DbDep, settings: SettingsDe
 @router.post("/logout-all", responses=errors(401))
 def logout_all(
     response: Response, db: DbDep, user: CurrentUser, settings: SettingsDep
-) -> SessionsEnded:
+) -> SessionsEndedPublic:
     """End every web session of the caller, this one included (API tokens stay: revoke them
     under ``/orgs/{org}/tokens``)."""
     ended = store_auth.end_all_sessions(db, user.id)
     delete_session_cookie(response, settings)
-    return SessionsEnded(ended=ended)
+    return SessionsEndedPublic(ended=ended)
 
 
 @router.get("/me", responses=errors(401))
@@ -112,15 +115,15 @@ def me(db: DbDep, user: CurrentUser) -> MePublic:
     return me_document(db, user)
 
 
-@router.post("/password", responses=errors(401, 403, 422, 429), response_model=SessionsEnded)
+@router.post("/password", responses=errors(401, 403, 422, 429), response_model=SessionsEndedPublic)
 def change_password(
-    body: PasswordChange,
+    body: PasswordChangeCreate,
     request: Request,
     response: Response,
     db: DbDep,
     user: CurrentUser,
     settings: SettingsDep,
-) -> SessionsEnded | JSONResponse:
+) -> SessionsEndedPublic | JSONResponse:
     """Change one's own password (8 to 128 characters, any Unicode; the current password is
     asked again). Every web session of the user ends; a browser session that asked gets a new
     one. API tokens are kept (revoke them under ``/orgs/{org}/tokens``)."""
@@ -132,15 +135,15 @@ def change_password(
         return throttled(exc)
     if session_id(request) and request.headers.get("authorization") is None:
         _set_session(response, accounts.start_session(db, settings, user), settings)
-    return SessionsEnded(ended=ended)
+    return SessionsEndedPublic(ended=ended)
 
 
 @router.get("/invitations/{token}", responses=errors(404))
-def invitation(token: str, db: DbDep) -> InvitationView:
+def invitation(token: str, db: DbDep) -> InvitationOfferPublic:
     """What an invitation link offers (organisation, address, role; whether the address has an
     account — then accept it logged in as that account)."""
     info = accounts.invitation_info(db, token)
-    return InvitationView(
+    return InvitationOfferPublic(
         organisation=info.organisation.name,
         email=info.invitation.email,
         role=Role(info.invitation.role),
@@ -151,7 +154,7 @@ def invitation(token: str, db: DbDep) -> InvitationView:
 
 @router.post("/invitations/accept", responses=errors(401, 403, 404, 409, 422))
 def accept_invitation(
-    body: InvitationAccept,
+    body: InvitationAcceptanceCreate,
     request: Request,
     response: Response,
     db: DbDep,
@@ -185,7 +188,7 @@ def _optional_user(request: Request, db: DbDep) -> User | None:
 
 @router.post("/reset", responses=errors(404, 422))
 def reset_password(
-    body: PasswordReset, response: Response, db: DbDep, settings: SettingsDep
+    body: PasswordResetCreate, response: Response, db: DbDep, settings: SettingsDep
 ) -> MePublic:
     """Set a new password with a single-use reset link's secret; every web session of the
     account ends and every API token of it is revoked. Log in afterwards."""
@@ -196,33 +199,33 @@ def reset_password(
 
 @router.post("/totp/setup", responses=errors(401, 403, 409, 422, 429))
 def totp_setup(
-    body: TotpSetup, request: Request, db: DbDep, user: CurrentUser, settings: SettingsDep
-) -> TotpSecret:
+    body: TotpSetupCreate, request: Request, db: DbDep, user: CurrentUser, settings: SettingsDep
+) -> TotpSecretPublic:
     """Start enrolling the optional second factor (TOTP, RFC 6238): a new secret for an
     authenticator app, in force after ``POST /auth/totp/enable`` with one code."""
     secret, uri = accounts.totp_setup(
         db, settings, user, body.current_password, client_address(request)
     )
-    return TotpSecret(secret=secret, otpauth_uri=uri)
+    return TotpSecretPublic(secret=secret, otpauth_uri=uri)
 
 
 @router.post("/totp/enable", responses=errors(401, 403, 409, 422))
-def totp_enable(body: TotpCode, db: DbDep, user: CurrentUser) -> RecoveryCodes:
+def totp_enable(body: TotpCodeCreate, db: DbDep, user: CurrentUser) -> RecoveryCodesPublic:
     """Put the second factor in force (from now on a login also needs ``otp``); answers its ten
     single-use recovery codes, shown this once (ASVS V2.6.2)."""
-    return RecoveryCodes(recovery_codes=accounts.totp_enable(db, user, body.code))
+    return RecoveryCodesPublic(recovery_codes=accounts.totp_enable(db, user, body.code))
 
 
 @router.post("/totp/recovery-codes", responses=errors(401, 403, 409, 422, 429))
 def totp_recovery_codes(
-    body: TotpDisable, request: Request, db: DbDep, user: CurrentUser, settings: SettingsDep
-) -> RecoveryCodes:
+    body: TotpProofCreate, request: Request, db: DbDep, user: CurrentUser, settings: SettingsDep
+) -> RecoveryCodesPublic:
     """Ten new recovery codes in place of the earlier ones (password and a current code;
     wrong ones count as failed logins)."""
     codes = accounts.totp_recovery_codes(
         db, settings, user, body.current_password, body.code, client_address(request)
     )
-    return RecoveryCodes(recovery_codes=codes)
+    return RecoveryCodesPublic(recovery_codes=codes)
 
 
 @router.post(
@@ -231,7 +234,7 @@ def totp_recovery_codes(
     responses=errors(401, 403, 409, 422, 429),
 )
 def totp_disable(
-    body: TotpDisable, request: Request, db: DbDep, user: CurrentUser, settings: SettingsDep
+    body: TotpProofCreate, request: Request, db: DbDep, user: CurrentUser, settings: SettingsDep
 ) -> None:
     """Remove the second factor and its recovery codes (password and a current code, or a
     recovery code; wrong ones count as failed logins)."""

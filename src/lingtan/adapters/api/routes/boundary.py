@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from lingtan.adapters.api import services
+from lingtan.adapters import services
 from lingtan.adapters.api.deps import DbDep, Editor, Reader
 from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS, IdPath
-from lingtan.adapters.api.schemas import (
+from lingtan.adapters.api.schemas.boundary import (
     EntityCreate,
     EntityPublic,
     EntityUpdate,

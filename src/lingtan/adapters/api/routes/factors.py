@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile, status
 
-from lingtan.adapters.api import services
+from lingtan.adapters import services
 from lingtan.adapters.api.deps import DbDep, Editor, Reader
 from lingtan.adapters.api.errors import ApiError
 from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS
-from lingtan.adapters.api.schemas import FactorSearch, FactorSetPublic
+from lingtan.adapters.api.schemas.factors import FactorSearchPublic, FactorSetPublic
 
 router = APIRouter(prefix="/orgs/{org}", tags=["factors"])
 MAX_FACTOR_FILE = 20 * 1024 * 1024
@@ -25,10 +25,10 @@ def search_factors(
     set: Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0-9._-]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 30,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> FactorSearch:
+) -> FactorSearchPublic:
     """Factor groups (bundled and the organisation's sets) matching every word of ``q`` in
     activity type, description, source, set or region; those matching in the type first."""
-    return FactorSearch.model_validate(
+    return FactorSearchPublic.model_validate(
         services.search_factors(
             db, tenant, q, region=region, set_name=set, limit=limit, offset=offset
         )

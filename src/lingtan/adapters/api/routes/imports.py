@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 
-from lingtan.adapters.api import services
+from lingtan.adapters import services
 from lingtan.adapters.api.deps import CurrentUser, DbDep, Editor, Reader
 from lingtan.adapters.api.routes.common import (
     READ_ERRORS,
@@ -17,13 +17,13 @@ from lingtan.adapters.api.routes.common import (
     file_content,
     file_response,
 )
-from lingtan.adapters.api.schemas import (
+from lingtan.adapters.api.schemas.imports import (
     BatchPublic,
     JobPublic,
     QuarantinedRowPublic,
     TemplatePublic,
 )
-from lingtan.adapters.api.services.imports import DuplicateUploadError, resolve_pending
+from lingtan.adapters.services.imports import DuplicateUploadError, resolve_pending
 
 router = APIRouter(tags=["imports"])
 BatchRef = Annotated[str | None, Form(pattern=r"^[0-9a-f]{64}$")]

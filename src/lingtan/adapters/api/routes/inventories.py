@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
 
-from lingtan.adapters.api import services
+from lingtan.adapters import services
 from lingtan.adapters.api.deps import DbDep, Editor, Reader
 from lingtan.adapters.api.routes.common import (
     READ_ERRORS,
@@ -19,12 +19,13 @@ from lingtan.adapters.api.routes.common import (
     file_response,
 )
 from lingtan.adapters.api.routes.imports import _wake
-from lingtan.adapters.api.schemas import (
-    Breakdown,
+from lingtan.adapters.api.schemas.imports import JobPublic
+from lingtan.adapters.api.schemas.inventories import (
+    BreakdownPublic,
     CalculationCreate,
-    Explanation,
-    InventoryYears,
-    JobPublic,
+    ExplanationPublic,
+    InventoryPublic,
+    InventoryYearsPublic,
     SnapshotPublic,
 )
 
@@ -43,48 +44,56 @@ def start_calculation(
 
 @router.get("/snapshots", responses=READ_ERRORS)
 def list_snapshots(
-    db: DbDep,
     tenant: Reader,
     fiscal_year: Annotated[
         str | None, Query(max_length=20, pattern=r"^(?:FY|CY|fy|cy)?\d{4}(?:[-/]\d{2,4})?$")
     ] = None,
 ) -> list[SnapshotPublic]:
     """Stored calculations, newest first, each with its completeness ``status``."""
-    from lingtan.adapters.api.services.inventories import snapshot_summary
+    from lingtan.adapters.services.inventories import snapshot_summary
 
     return [
         SnapshotPublic.model_validate(snapshot_summary(s))
-        for s in services.list_snapshots(db, tenant, fiscal_year)
+        for s in services.list_snapshots(tenant, fiscal_year)
     ]
 
 
 @router.get("/inventories", responses=READ_ERRORS)
-def inventory_years(db: DbDep, tenant: Reader) -> InventoryYears:
+def inventory_years(db: DbDep, tenant: Reader) -> InventoryYearsPublic:
     """Fiscal years with an inventory, the base year, and the trend of the totals."""
-    return InventoryYears.model_validate(services.inventory_years(db, tenant))
+    return InventoryYearsPublic.model_validate(services.inventory_years(db, tenant))
 
 
 @router.get("/inventories/{fiscal_year}", responses=READ_ERRORS)
-def inventory(fiscal_year: FiscalYearPath, db: DbDep, tenant: Reader) -> dict[str, Any]:
+def inventory(fiscal_year: FiscalYearPath, db: DbDep, tenant: Reader) -> InventoryPublic:
     """The inventory of a fiscal year (newest snapshot): the document of docs/output.md
     (with its ``completeness`` section and ``status``) plus ``fiscal_years``, ``base_year``,
     ``trend`` and ``aggregate_rows``."""
-    return services.inventory_view(db, tenant, fiscal_year)
+    return InventoryPublic.model_validate(services.inventory_view(db, tenant, fiscal_year))
 
 
 @router.get("/inventories/{fiscal_year}/breakdown", responses=READ_ERRORS)
 def breakdown(
     fiscal_year: FiscalYearPath,
-    db: DbDep,
     tenant: Reader,
     by: Literal[
-        "scope", "category", "site", "entity", "month", "gas", "iso_category", "tier"
+        "scope",
+        "category",
+        "site",
+        "entity",
+        "month",
+        "gas",
+        "iso_category",
+        "tier",
+        "supplier",
+        "product",
     ] = "scope",
     basis: Literal["market", "location"] = "market",
-) -> Breakdown:
+) -> BreakdownPublic:
     """The inventory split by scope, category (``<scope>.<category>``), site, entity, month,
-    gas, ISO 14064-1 category or data tier [t CO2e and % of the total]."""
-    return Breakdown.model_validate(services.breakdown(db, tenant, fiscal_year, by, basis))
+    gas, ISO 14064-1 category, data tier, supplier or product (``unattributed``: the emissions
+    without one; decision 0044) [t CO2e and % of the total]."""
+    return BreakdownPublic.model_validate(services.breakdown(tenant, fiscal_year, by, basis))
 
 
 @router.get(
@@ -101,12 +110,11 @@ def breakdown(
 )
 def download(
     fiscal_year: FiscalYearPath,
-    db: DbDep,
     tenant: Reader,
     format: Literal["json", "csv", "xlsx"] = "json",
 ) -> Response:
     """The inventory as JSON, CSV (long format) or XLSX."""
-    return file_response(*services.inventory_download(db, tenant, fiscal_year, format))
+    return file_response(*services.inventory_download(tenant, fiscal_year, format))
 
 
 @router.get("/snapshots/{snapshot_id}/explain", responses=READ_ERRORS)
@@ -117,10 +125,10 @@ def explain(
     figure: Annotated[FigureSelection, Depends()],
     limit: Annotated[int, Query(ge=1, le=5000)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
-) -> Explanation:
+) -> ExplanationPublic:
     """Lineage: the activity rows behind a figure, each with its arithmetic, the factors
     used, and the check that they add up to the inventory's figure."""
-    return Explanation.model_validate(
+    return ExplanationPublic.model_validate(
         services.explain_number(
             db, tenant, snapshot_id, figure.selector(), limit=limit, offset=offset
         )

@@ -10,10 +10,10 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from lingtan.adapters.api.deps import DbDep, OrgManager, Reader
-from lingtan.adapters.api.errors import not_found
 from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS, file_content
-from lingtan.adapters.api.schemas import DeletionCreate, DeletionPublic
-from lingtan.adapters.api.services import lifecycle as service
+from lingtan.adapters.api.schemas.lifecycle import DeletionCreate, DeletionPublic
+from lingtan.adapters.services import lifecycle as service
+from lingtan.adapters.services.errors import not_found
 from lingtan.adapters.store.audit import record
 
 router = APIRouter(prefix="/orgs", tags=["organisations"])

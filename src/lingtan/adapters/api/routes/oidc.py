@@ -14,8 +14,8 @@ from fastapi import APIRouter, status
 
 from lingtan.adapters.api.deps import DbDep, OrgManager
 from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS, errors
-from lingtan.adapters.api.schemas_oidc import IdentityProviderPublic, IdentityProviderUpdate
-from lingtan.adapters.api.services import oidc
+from lingtan.adapters.api.schemas.oidc import IdentityProviderPublic, IdentityProviderUpdate
+from lingtan.adapters.services import oidc
 
 router = APIRouter(prefix="/orgs/{org}/identity-provider", tags=["identity provider"])
 

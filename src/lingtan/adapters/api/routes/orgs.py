@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from lingtan.adapters.api import services
+from lingtan.adapters import services
 from lingtan.adapters.api.deps import (
     CurrentUser,
     DbDep,
@@ -14,24 +14,24 @@ from lingtan.adapters.api.deps import (
     SettingsDep,
 )
 from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS, IdPath, errors
-from lingtan.adapters.api.schemas import (
+from lingtan.adapters.api.schemas.accounts import (
+    InvitationCreate,
+    InvitationCreatedPublic,
+    InvitationPublic,
+    LockoutPublic,
+    ResetLinkPublic,
+)
+from lingtan.adapters.api.schemas.orgs import (
     MemberPublic,
     MemberUpdate,
     OrganisationCreate,
     OrganisationPublic,
     OrganisationUpdate,
     TokenCreate,
-    TokenCreated,
+    TokenCreatedPublic,
     TokenPublic,
 )
-from lingtan.adapters.api.schemas_accounts import (
-    InvitationCreate,
-    InvitationCreated,
-    InvitationPublic,
-    LockoutPublic,
-    ResetLinkCreated,
-)
-from lingtan.adapters.api.services import accounts
+from lingtan.adapters.services import accounts
 from lingtan.adapters.store.invitations import Invitation
 from lingtan.adapters.store.tenancy import Role
 
@@ -96,13 +96,15 @@ def list_members(db: DbDep, tenant: Reader) -> list[MemberPublic]:
 
 
 @router.post("/{org}/invitations", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
-def invite_member(body: InvitationCreate, db: DbDep, tenant: MemberManager) -> InvitationCreated:
+def invite_member(
+    body: InvitationCreate, db: DbDep, tenant: MemberManager
+) -> InvitationCreatedPublic:
     """Invite an e-mail address with a role (only an owner invites owners). The answer holds
     the single-use accept link, shown this once: pass it on to the person (lingtan sends no
     mail). A new address chooses its own password there; an existing account joins only when
     its owner, logged in, accepts. No organisation sets or learns a password."""
     inv, url = accounts.invite_member(db, tenant, email=body.email, role=body.role)
-    return InvitationCreated(**_invitation(inv).model_dump(), accept_url=url)
+    return InvitationCreatedPublic(**_invitation(inv).model_dump(), accept_url=url)
 
 
 def _invitation(inv: Invitation) -> InvitationPublic:
@@ -135,13 +137,13 @@ def revoke_invitation(invitation_id: IdPath, db: DbDep, tenant: MemberManager) -
     status_code=status.HTTP_201_CREATED,
     responses=WRITE_ERRORS,
 )
-def member_reset_link(user_id: IdPath, db: DbDep, tenant: MemberManager) -> ResetLinkCreated:
+def member_reset_link(user_id: IdPath, db: DbDep, tenant: MemberManager) -> ResetLinkPublic:
     """A single-use password-reset link for a member, shown once: pass it on to them (the
     admin never sets or learns the password). Only for an account all of whose organisations
     the caller manages members of (owners: only by owners); using it ends every session and
     revokes every API token of the account."""
     user, url, expires = accounts.issue_reset_link(db, tenant, user_id)
-    return ResetLinkCreated(user_id=user.id, email=user.email, expires_at=expires, reset_url=url)
+    return ResetLinkPublic(user_id=user.id, email=user.email, expires_at=expires, reset_url=url)
 
 
 @router.get("/{org}/lockouts", responses=WRITE_ERRORS)
@@ -188,14 +190,14 @@ def list_tokens(db: DbDep, tenant: Reader) -> list[TokenPublic]:
 
 
 @router.post("/{org}/tokens", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
-def create_token(body: TokenCreate, db: DbDep, tenant: Reader) -> TokenCreated:
+def create_token(body: TokenCreate, db: DbDep, tenant: Reader) -> TokenCreatedPublic:
     """A new API token of the caller in this organisation, with a scope (``read``, ``write``,
     ``admin``: it grants the lesser of the scope and the caller's role) and an optional expiry;
     the secret is shown once."""
     tok, secret = services.create_token(
         db, tenant, body.name, scope=body.scope, expires_in_days=body.expires_in_days
     )
-    return TokenCreated(**TokenPublic.model_validate(tok).model_dump(), token=secret)
+    return TokenCreatedPublic(**TokenPublic.model_validate(tok).model_dump(), token=secret)
 
 
 @router.delete("/{org}/tokens/{token_id}", responses=WRITE_ERRORS)

@@ -3,7 +3,9 @@
 Load a family and its LCI database (bundled illustrative data by default), resolve the
 use-phase grid factor of each configuration's market, build the footprint model once, apply
 suppliers' PACT footprints, and compute footprints, Monte Carlo intervals, claims, labels and
-efficiency tracking. Every result has a JSON-serialisable ``to_dict()``.
+efficiency tracking. Every result has a JSON-serialisable ``to_dict()``. The use cases over a
+workbench (footprints, labels, PACT, claims) are :mod:`lingtan.adapters.services.products`; the
+demo's claim is :mod:`lingtan.adapters.demo.products`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from lingtan.adapters.io.factor_files import read_gwp_sets
+from lingtan.adapters.io.lca.folder import FAMILY_FILE, pact_files
 from lingtan.adapters.io.lca.grid import grid_factor
 from lingtan.adapters.io.lca.native import (
     Family,
@@ -24,8 +26,6 @@ from lingtan.adapters.io.lca.native import (
     read_lci_yaml,
 )
 from lingtan.adapters.io.lca.pact import PactFootprint, apply_supplier_footprints, read_pact
-from lingtan.core.errors import LingtanError
-from lingtan.modules.products.certification import ProductClaim, claim_product
 from lingtan.modules.products.efficiency import EfficiencyRow, track
 from lingtan.modules.products.footprint import Footprint, FootprintModel
 from lingtan.modules.products.lci import LciDatabase, characterise
@@ -136,72 +136,11 @@ def open_workbench(
     return Workbench(family, db, model, on or date.today(), gwp_set, tuple(sorted(set(replaced))))
 
 
-class _Retired:
-    """A retirement record for registers without the targets module (demo only)."""
-
-    def __init__(self, claim_id: str, quantity: float, retired_on: date, serials: str) -> None:
-        self.claim_id, self.quantity, self.retired_on, self.serials = (
-            claim_id,
-            quantity,
-            retired_on,
-            serials,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "claim_id": self.claim_id,
-            "quantity": self.quantity,
-            "retired_on": self.retired_on.isoformat(),
-            "serials": self.serials,
-        }
-
-
-class _List:
-    def __init__(self, items: list[_Retired]) -> None:
-        self.items = items
-
-    def retired_for(self, claim_id: str) -> list[_Retired]:
-        return [r for r in self.items if r.claim_id == claim_id]
-
-
-def demo_claim(
-    wb: Workbench,
-    fp: Footprint,
-    units: int = 10_000,
-    base_url: str = DEFAULT_BASE_URL,
-    period: tuple[date, date] = (date(2024, 4, 1), date(2025, 3, 31)),
-) -> ProductClaim:
-    """The demo's carbon-neutral claim: ``units`` products of one configuration, credits
-    retired in the targets module's register (fictional holding) for the residual."""
-    claim_id = f"{fp.product_id}/{fp.configuration_id}/FY{period[0].year}"
-    need = int(-(-fp.total * units // 1000))  # whole credits, rounded up [t]
-    try:
-        from lingtan.modules.targets.credits import CreditBlock, CreditRegister, SerialRange
-        from lingtan.modules.targets.plan import CreditKind
-
-        reg: Any = CreditRegister()
-        reg.add(
-            CreditBlock(
-                "DEMO-1",
-                "VCS",
-                "VCS-0000 (fictional)",
-                "improved cookstoves",
-                period[0].year - 1,
-                CreditKind.AVOIDANCE,
-                SerialRange("VCS-0000-DEMO", 1, need + 500),
-            )
-        )
-        reg.retire("DEMO-1", need, claim_id=claim_id, retired_on=period[1])
-    except (ImportError, AttributeError, TypeError, LingtanError):  # targets module absent or
-        # changed: the demo keeps working with a plain list of retirements
-        reg = _List([_Retired(claim_id, need, period[1], f"VCS-0000-DEMO-1…{need}")])
-    return claim_product(
-        claim_id,
-        fp,
-        units,
-        period[0],
-        period[1],
-        reg,
-        reductions=wb.family.reductions,
-        base_url=base_url,
+def open_products_folder(
+    folder: Path, *, gwp_set: str = "AR6", on: date | None = None
+) -> Workbench:
+    """The workbench of a workspace's products folder (:mod:`lingtan.adapters.io.lca.folder`):
+    its ``family.yaml`` and database, with every PACT document of ``pact/`` applied."""
+    return open_workbench(
+        folder / FAMILY_FILE, gwp_set=gwp_set, on=on, pact_files=pact_files(folder)
     )

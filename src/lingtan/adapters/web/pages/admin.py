@@ -15,10 +15,11 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from lingtan.adapters.api.errors import ApiError
+from lingtan.adapters.api.errors import http_status
 from lingtan.adapters.api.routes.common import MAX_ID
-from lingtan.adapters.api.schemas import MemberUpdate
-from lingtan.adapters.api.schemas_accounts import InvitationCreate
+from lingtan.adapters.api.schemas.accounts import InvitationCreate
+from lingtan.adapters.api.schemas.orgs import MemberUpdate
+from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.web import backend
 from lingtan.adapters.web.pages._common import org_render
 from lingtan.adapters.web.session import OrgDep, OrgPage
@@ -100,8 +101,8 @@ def invite_member(
         url = backend.invite_member(op.db, op.tenant, email=body.email, role=body.role)
     except ValidationError as exc:
         return _users_page(request, op, error=_invalid(exc), status_code=422, **form)
-    except ApiError as exc:
-        return _users_page(request, op, error=exc.message, status_code=exc.status, **form)
+    except ServiceError as exc:
+        return _users_page(request, op, error=exc.message, status_code=http_status(exc), **form)
     return _users_page(request, op, link={"kind": "invite", "email": body.email, "url": url})
 
 
@@ -111,8 +112,8 @@ def revoke_invitation(request: Request, op: OrgDep, invitation_id: UserId) -> Re
     op.require("manage_members")
     try:
         backend.revoke_invitation(op.db, op.tenant, invitation_id)
-    except ApiError as exc:
-        return _users_page(request, op, error=exc.message, status_code=exc.status)
+    except ServiceError as exc:
+        return _users_page(request, op, error=exc.message, status_code=http_status(exc))
     return _done(op, "revoked")
 
 
@@ -123,8 +124,8 @@ def reset_link(request: Request, op: OrgDep, user_id: UserId) -> Response:
     op.require("manage_members")
     try:
         email, url = backend.reset_link(op.db, op.tenant, user_id)
-    except ApiError as exc:
-        return _users_page(request, op, error=exc.message, status_code=exc.status)
+    except ServiceError as exc:
+        return _users_page(request, op, error=exc.message, status_code=http_status(exc))
     return _users_page(request, op, link={"kind": "reset", "email": email, "url": url})
 
 
@@ -139,8 +140,8 @@ def change_role(
         backend.change_member_role(op.db, op.tenant, user_id, body.role)
     except ValidationError as exc:
         return _users_page(request, op, error=_invalid(exc), status_code=422)
-    except ApiError as exc:
-        return _users_page(request, op, error=exc.message, status_code=exc.status)
+    except ServiceError as exc:
+        return _users_page(request, op, error=exc.message, status_code=http_status(exc))
     return _done(op, "changed")
 
 
@@ -150,8 +151,8 @@ def remove_member(request: Request, op: OrgDep, user_id: UserId) -> Response:
     op.require("manage_members")
     try:
         backend.remove_member(op.db, op.tenant, user_id)
-    except ApiError as exc:
-        return _users_page(request, op, error=exc.message, status_code=exc.status)
+    except ServiceError as exc:
+        return _users_page(request, op, error=exc.message, status_code=http_status(exc))
     return _done(op, "removed")
 
 

@@ -26,9 +26,10 @@ import segno
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lingtan.adapters.api.errors import ApiError
-from lingtan.adapters.api.services import accounts
-from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.api.errors import http_status
+from lingtan.adapters.services import accounts
+from lingtan.adapters.services.errors import ServiceError
+from lingtan.adapters.services.settings import ServerSettings
 from lingtan.adapters.store import recovery_codes, totp
 from lingtan.adapters.web import backend, csrf
 from lingtan.adapters.web.rendering import render
@@ -121,7 +122,7 @@ def login(
         )
         locked.headers["Retry-After"] = str(exc.retry_after)
         return locked
-    except ApiError as exc:
+    except ServiceError as exc:
         return render(
             request,
             "login.html",
@@ -218,11 +219,11 @@ def change_password(
         accounts.change_password(
             db, _settings(request), user, current_password, new_password, _address(request)
         )
-    except ApiError as exc:
+    except ServiceError as exc:
         key = {403: "accounts.current_wrong", 429: "accounts.login.locked_short"}.get(
-            exc.status, "accounts.weak"
+            http_status(exc), "accounts.weak"
         )
-        return _account_page(request, db, user, error=key, status_code=exc.status)
+        return _account_page(request, db, user, error=key, status_code=http_status(exc))
     response = RedirectResponse("/account?done=password", status_code=303)
     _set_session(request, response, accounts.start_session(db, _settings(request), user))
     return response
@@ -238,11 +239,11 @@ def totp_setup(
     """Start enrolling (the password asked again): show the new secret and a code field."""
     try:
         accounts.totp_setup(db, _settings(request), user, current_password, _address(request))
-    except ApiError as exc:
+    except ServiceError as exc:
         key = {403: "accounts.current_wrong", 429: "accounts.login.locked_short"}.get(
-            exc.status, "accounts.totp.enabled_already"
+            http_status(exc), "accounts.totp.enabled_already"
         )
-        return _account_page(request, db, user, error=key, status_code=exc.status)
+        return _account_page(request, db, user, error=key, status_code=http_status(exc))
     return _account_page(request, db, user, enrolment=_enrolment(user))
 
 
@@ -251,8 +252,8 @@ def totp_enable(request: Request, db: backend.DbDep, user: PageUser, code: CodeF
     """Confirm one code: the second factor is in force; its recovery codes are shown once."""
     try:
         codes = accounts.totp_enable(db, user, code)
-    except ApiError as exc:
-        if exc.status == 403:  # wrong code: the same secret again
+    except ServiceError as exc:
+        if http_status(exc) == 403:  # wrong code: the same secret again
             return _account_page(
                 request,
                 db,
@@ -278,8 +279,10 @@ def totp_recovery_codes(
         codes = accounts.totp_recovery_codes(
             db, _settings(request), user, current_password, code, _address(request)
         )
-    except ApiError as exc:
-        return _account_page(request, db, user, error=_totp_error(exc), status_code=exc.status)
+    except ServiceError as exc:
+        return _account_page(
+            request, db, user, error=_totp_error(exc), status_code=http_status(exc)
+        )
     return _account_page(request, db, user, codes=codes)
 
 
@@ -296,14 +299,16 @@ def totp_disable(
         accounts.totp_disable(
             db, _settings(request), user, current_password, code, _address(request)
         )
-    except ApiError as exc:
-        return _account_page(request, db, user, error=_totp_error(exc), status_code=exc.status)
+    except ServiceError as exc:
+        return _account_page(
+            request, db, user, error=_totp_error(exc), status_code=http_status(exc)
+        )
     return RedirectResponse("/account?done=totp_off", status_code=303)
 
 
-def _totp_error(exc: ApiError) -> str:
+def _totp_error(exc: ServiceError) -> str:
     return {403: "accounts.totp.password_or_code", 429: "accounts.login.locked_short"}.get(
-        exc.status, "accounts.totp.none"
+        http_status(exc), "accounts.totp.none"
     )
 
 
@@ -326,7 +331,7 @@ def _invitation_page(
 ) -> HTMLResponse:
     try:
         info = accounts.invitation_info(db, secret)
-    except ApiError:
+    except ServiceError:
         return _anonymous_form(
             request, "invitation.html", info=None, error="accounts.link_invalid", status_code=404
         )
@@ -366,14 +371,14 @@ def accept_invitation(
         user = accounts.accept_invitation(
             db, secret, caller=caller, name=name, password=password or None
         )
-    except ApiError as exc:
+    except ServiceError as exc:
         key = {
             401: "accounts.invite.login_first",
             403: "accounts.invite.other_account",
             404: "accounts.link_invalid",
             409: "accounts.invite.member_already",
-        }.get(exc.status, "accounts.weak")
-        return _invitation_page(request, db, secret, error=key, status_code=exc.status)
+        }.get(http_status(exc), "accounts.weak")
+        return _invitation_page(request, db, secret, error=key, status_code=http_status(exc))
     response = RedirectResponse("/", status_code=303)
     if caller is None:
         _set_session(request, response, accounts.start_session(db, _settings(request), user))
@@ -388,7 +393,7 @@ def _reset_page(
 ) -> HTMLResponse:
     try:
         account = accounts.reset_account(db, secret)
-    except ApiError:
+    except ServiceError:
         return _anonymous_form(
             request, "reset.html", email=None, error="accounts.link_invalid", status_code=404
         )
@@ -421,9 +426,9 @@ def reset_password(
         return _reset_page(request, db, secret, error="accounts.mismatch", status_code=422)
     try:
         accounts.use_reset_link(db, secret, new_password)
-    except ApiError as exc:
-        key = "accounts.link_invalid" if exc.status == 404 else "accounts.weak"
-        return _reset_page(request, db, secret, error=key, status_code=exc.status)
+    except ServiceError as exc:
+        key = "accounts.link_invalid" if http_status(exc) == 404 else "accounts.weak"
+        return _reset_page(request, db, secret, error=key, status_code=http_status(exc))
     response = RedirectResponse("/login?reset=1", status_code=303)
     backend.delete_session_cookie(response, _settings(request))
     return response

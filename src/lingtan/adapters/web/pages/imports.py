@@ -12,9 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import escape
 
-from lingtan.adapters.api.errors import ApiError
-from lingtan.adapters.api.services.imports import DuplicateUploadError
-from lingtan.adapters.api.services.imports import resolve_pending as resolve_upload
+from lingtan.adapters.api.errors import http_status
+from lingtan.adapters.services.errors import ServiceError
+from lingtan.adapters.services.imports import DuplicateUploadError
+from lingtan.adapters.services.imports import resolve_pending as resolve_upload
 from lingtan.adapters.web import backend
 from lingtan.adapters.web.pages._common import org_render
 from lingtan.adapters.web.rendering import translator
@@ -83,7 +84,7 @@ async def upload(
         )
     except DuplicateUploadError as exc:
         return _confirm(request, op, exc)
-    except ApiError as exc:
+    except ServiceError as exc:
         raise bad_request(exc.message) from exc
     return _job_response(request, op, job)
 
@@ -115,8 +116,8 @@ def resolve_pending(
     op.require("edit_data")
     try:
         job = resolve_upload(op.db, op.tenant, upload_id, decision)
-    except ApiError as exc:
-        if exc.status == 404:
+    except ServiceError as exc:
+        if http_status(exc) == 404:
             raise not_found(upload_id) from exc
         raise bad_request(exc.message) from exc
     if job is None:
@@ -138,7 +139,7 @@ def calculate(
     op.require("edit_data")
     try:
         job = backend.start_calculation(op.db, op.tenant, fiscal_year.strip())
-    except ApiError as exc:
+    except ServiceError as exc:
         raise bad_request(exc.message) from exc
     return _job_response(request, op, job)
 
@@ -164,7 +165,7 @@ def template_file(name: str, ext: Literal["csv", "xlsx"]) -> Response:
     """An empty import template with its example row (``lingtan template``)."""
     try:
         file_name, content, media = backend.template_file(name, ext)
-    except ApiError as exc:
+    except ServiceError as exc:
         raise not_found(name) from exc
     return _download(file_name, content, media)
 

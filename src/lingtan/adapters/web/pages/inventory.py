@@ -17,8 +17,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lingtan.adapters.api.routes.common import FigureSelection
+from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.web import backend, charts
-from lingtan.adapters.web.messages import Translator
 from lingtan.adapters.web.pages._common import fy_label, fy_slug, org_render
 from lingtan.adapters.web.rendering import query_string, translator
 from lingtan.adapters.web.session import OrgDep, OrgPage, bad_request, not_found

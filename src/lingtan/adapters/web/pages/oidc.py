@@ -22,8 +22,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from lingtan.adapters.api.services import accounts, oidc
-from lingtan.adapters.api.settings import ServerSettings
+from lingtan.adapters.services import accounts, oidc
+from lingtan.adapters.services.settings import ServerSettings
 from lingtan.adapters.store import federation
 from lingtan.adapters.store.bootstrap import SLUG_PATTERN
 from lingtan.adapters.store.tenancy import organisation_by_slug

@@ -5,7 +5,7 @@ evidence, the label with download links), and the **public evidence page** a lab
 opens (``/p/{org}/{product}/{config}``, no login; only for a configuration whose claim the
 organisation publishes — decision 0025).
 
-Every figure comes from :mod:`lingtan.adapters.api.services.products` (over the library's
+Every figure comes from :mod:`lingtan.adapters.services.products` (over the library's
 product workflow); the pages lay them out. Downloads are the JSON API's (the session cookie
 opens it).
 """
@@ -19,8 +19,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lingtan.adapters.api.errors import ApiError
-from lingtan.adapters.api.services import products as svc
+from lingtan.adapters.api.errors import http_status
+from lingtan.adapters.services import products as svc
+from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.store.bootstrap import SLUG_PATTERN
 from lingtan.adapters.web import backend
 from lingtan.adapters.web.pages._common import org_render
@@ -76,8 +77,8 @@ def _on(on: str | None) -> date | None:
         raise bad_request(f"on={on}: {exc}") from None
 
 
-def _page_error(exc: ApiError) -> Exception:
-    return not_found(exc.message) if exc.status == 404 else bad_request(exc.message)
+def _page_error(exc: ServiceError) -> Exception:
+    return not_found(exc.message) if http_status(exc) == 404 else bad_request(exc.message)
 
 
 @router.get("/o/{org}/products", response_class=HTMLResponse)
@@ -87,7 +88,7 @@ def products(
     """Every product and configuration: footprint [kg CO2e per product], stages, claim."""
     try:
         doc = svc.list_products(op.db, op.tenant, gwp_set=gwp, on=_on(on))
-    except ApiError as exc:
+    except ServiceError as exc:
         raise _page_error(exc) from exc
     q = query_string({"gwp": gwp if gwp != "AR6" else None, "on": on})
     return org_render(
@@ -115,7 +116,7 @@ def product_page(
     """A configuration: stage chart, hot spots, claim and evidence, label and downloads."""
     try:
         fp = svc.footprint_view(op.db, op.tenant, product, config, gwp_set=gwp, on=_on(on))
-    except ApiError as exc:
+    except ServiceError as exc:
         raise _page_error(exc) from exc
     t = translator(request)
     api = f"/api/v1/orgs/{op.org.slug}/products/{product}/{config}"
@@ -150,7 +151,7 @@ def issue(op: OrgDep, product: IdPath, config: IdPath) -> Response:
     op.require("edit_data")
     try:
         svc.issue_claim(op.db, op.tenant, product, config)
-    except ApiError as exc:
+    except ServiceError as exc:
         raise _page_error(exc) from exc
     return RedirectResponse(f"/o/{op.org.slug}/products/{product}/{config}#claim", status_code=303)
 
@@ -190,7 +191,7 @@ def _public_page(
     token), so the bytes depend only on the record, the versions and the language."""
     try:
         ev = svc.public_evidence(db, org, product, config, version)
-    except ApiError as exc:
+    except ServiceError as exc:
         raise not_found() from exc
     t = translator(request)
     doc = ev["page"]

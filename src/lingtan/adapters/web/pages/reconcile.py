@@ -2,7 +2,7 @@
 (``published/figures.csv``) against lingtan's, every difference with its cause, in both
 languages (docs/reconcile.md).
 
-Every figure comes from :func:`lingtan.adapters.api.services.reconcile.reconcile_report`; the
+Every figure comes from :func:`lingtan.adapters.services.reconcile.reconcile_report`; the
 page only lays it out and translates each cause from its code (``reconcile.cause.<code>``).
 """
 
@@ -13,8 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from lingtan.adapters.api.errors import ApiError
-from lingtan.adapters.api.services.reconcile import reconcile_report
+from lingtan.adapters.api.errors import http_status
+from lingtan.adapters.services.errors import ServiceError
+from lingtan.adapters.services.reconcile import reconcile_report
 from lingtan.adapters.web.pages._common import org_render
 from lingtan.adapters.web.session import OrgDep
 
@@ -50,9 +51,9 @@ def reconcile_page(
     doc: dict[str, Any] | None
     error = None
     try:
-        doc = reconcile_report(op.db, op.tenant, year or None)
-    except ApiError as exc:
-        if exc.status != 404:
+        doc = reconcile_report(op.tenant, year or None)
+    except ServiceError as exc:
+        if http_status(exc) != 404:
             error = exc.message
         doc = None
     rows = []

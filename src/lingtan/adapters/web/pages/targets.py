@@ -3,7 +3,7 @@ pathway with its status and gap, the SBTi check with its clauses, the KPIs), the
 fiscal year, and the least-cost plan (waterfall, stacked chart, why each project was or was not
 chosen). Analysts, admins and owners replace the targets file and recompute the plan.
 
-Every figure comes from the API's targets services (:mod:`lingtan.adapters.api.services.targets`,
+Every figure comes from the API's targets services (:mod:`lingtan.adapters.services.targets`,
 over :mod:`lingtan.modules.targets`); the pages only lay them out.
 """
 
@@ -14,7 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lingtan.adapters.api.errors import ApiError
+from lingtan.adapters.api.errors import http_status
+from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.web import backend, charts
 from lingtan.adapters.web.pages._common import org_render
 from lingtan.adapters.web.rendering import query_string, translator
@@ -37,7 +38,7 @@ def _latest_point(progress: dict[str, Any]) -> dict[str, Any] | None:
 def targets(request: Request, op: OrgDep) -> HTMLResponse:
     """Each target's pathway chart (actual vs linear pathway), status and gap; SBTi results
     with their clauses; KPIs; the emissions used."""
-    doc = backend.targets_overview(op.db, op.tenant)
+    doc = backend.targets_overview(op.tenant)
     can_edit = op.org.can("edit_data")
     if doc is None:
         return org_render(request, op, "targets.html", "targets", doc=None, can_edit=can_edit)
@@ -64,7 +65,7 @@ def targets(request: Request, op: OrgDep) -> HTMLResponse:
 def edit_form(request: Request, op: OrgDep) -> HTMLResponse:
     """The targets file in a text box, to replace (analysts, admins, owners)."""
     op.require("edit_data")
-    text = backend.targets_text(op.db, op.tenant)
+    text = backend.targets_text(op.tenant)
     return org_render(request, op, "targets_edit.html", "targets", content=text, error=None)
 
 
@@ -79,7 +80,7 @@ def save(
     op.require("edit_data")
     try:
         backend.replace_targets(op.db, op.tenant, content.replace("\r\n", "\n"))
-    except ApiError as exc:
+    except ServiceError as exc:
         return org_render(
             request,
             op,
@@ -88,7 +89,7 @@ def save(
             content=content,
             error=exc.message,
             error_field=exc.field,
-            status_code=exc.status,
+            status_code=http_status(exc),
         )
     return RedirectResponse(f"/o/{op.org.slug}/targets", status_code=303)
 
@@ -101,7 +102,7 @@ def macc_page(
 ) -> HTMLResponse:
     """The marginal abatement cost curve of a fiscal year: bar width = abatement [t CO2e/yr],
     height = cost [currency / t CO2e], cheapest first."""
-    doc = backend.targets_overview(op.db, op.tenant)
+    doc = backend.targets_overview(op.tenant)
     if doc is None:
         return org_render(request, op, "targets.html", "targets", doc=None, can_edit=False)
     years = doc["years"]
@@ -111,8 +112,8 @@ def macc_page(
     curve = None
     if year is not None:
         try:
-            curve = backend.targets_macc(op.db, op.tenant, year)
-        except ApiError as exc:
+            curve = backend.targets_macc(op.tenant, year)
+        except ServiceError as exc:
             raise bad_request(exc.message) from exc
     t = translator(request)
     return org_render(
@@ -132,8 +133,8 @@ def macc_page(
 def plan_page(request: Request, op: OrgDep) -> HTMLResponse:
     """The plan last computed: waterfall to the last year, stacked chart per year, why each
     project is or is not in it, and every requirement checked."""
-    doc = backend.targets_overview(op.db, op.tenant)
-    saved = backend.saved_plan(op.db, op.tenant) if doc is not None else None
+    doc = backend.targets_overview(op.tenant)
+    saved = backend.saved_plan(op.tenant) if doc is not None else None
     t = translator(request)
     res = None if saved is None else saved["result"]
     optimal = res is not None and res["status"] == "optimal"
@@ -157,6 +158,6 @@ def compute(op: OrgDep) -> Response:
     op.require("edit_data")
     try:
         backend.compute_plan(op.db, op.tenant)
-    except ApiError as exc:
+    except ServiceError as exc:
         raise bad_request(exc.message) from exc
     return RedirectResponse(f"/o/{op.org.slug}/targets/plan", status_code=303)

@@ -1,0 +1,48 @@
+"""The JSON API's router: every route under ``/api/v1`` and the OpenAPI description.
+
+The composition root (:func:`lingtan.adapters.server.app.create_app`) mounts it at
+:data:`API_PREFIX`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from lingtan.adapters.api.routes import (
+    audit,
+    auth,
+    boundary,
+    factors,
+    imports,
+    inventories,
+    orgs,
+    products,
+    reconcile,
+    targets,
+)
+from lingtan.adapters.api.routes import lifecycle as lifecycle_routes  # issue 11: export, deletion
+from lingtan.adapters.api.routes import oidc as oidc_routes  # issue 11: OpenID Connect (0040)
+from lingtan.adapters.api.routes.common import GLOBAL_ERRORS
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """\
+The lingtan (零碳) API: greenhouse-gas inventories (GHG Protocol Scope 1–3, ISO 14064-1) for
+manufacturers, per organisation.
+
+Authenticate with the session cookie (`POST /api/v1/auth/login`: `lingtan_session`,
+`__Host-lingtan_session` when served over https) or an API token
+(`Authorization: Bearer lt_…`, created with `POST /api/v1/orgs/{org}/tokens`). Masses are
+t CO2e. Errors are `{"error": {"code", "message", "field"}}` with a stable `code`.
+"""
+
+
+def api_router() -> APIRouter:
+    """Every router of the JSON API (without the ``/api/v1`` prefix)."""
+    router = APIRouter(responses=GLOBAL_ERRORS)  # on every route (decision 0038)
+    for module in (auth, orgs, boundary, factors, imports, inventories, targets, products, audit,
+                   reconcile):  # fmt: skip
+        router.include_router(module.router)
+    router.include_router(lifecycle_routes.router)
+    router.include_router(oidc_routes.router)
+    return router

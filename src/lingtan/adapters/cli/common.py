@@ -1,0 +1,65 @@
+"""What every workspace command shares: the consoles, the ``--workspace`` and ``--year``
+options, the local context (decision 0049) and the one mapping of a failure to a message and an
+exit code.
+
+Exit codes: 0 success; 1 an input could not be used at all (``LingtanError``: nothing changed);
+2 the command finished but some input rows were rejected, or some activities could not be
+calculated; a service's refusal (``ServiceError``) exits with the code of its kind
+(:data:`lingtan.adapters.services.errors.EXIT_CODES`: 2 invalid or too large, 3 not found,
+4 forbidden, 5 conflict); 75 (sysexits ``EX_TEMPFAIL``) the workspace was busy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from lingtan.adapters.services.context import LocalContext
+from lingtan.adapters.services.errors import EXIT_CODES, ServiceError
+from lingtan.core.errors import LingtanError
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+WorkspaceOpt = Annotated[
+    Path, typer.Option("--workspace", "-w", help="Workspace folder (default: current folder).")
+]
+YearOpt = Annotated[str, typer.Option("--year", "-y", help="Fiscal year, e.g. FY2023/24.")]
+
+#: sysexits EX_TEMPFAIL: the workspace was busy (another writer); nothing changed, try again
+EXIT_BUSY = 75
+
+#: what a command catches and hands to :func:`fail`: an unusable input, a service's refusal
+FAILURES = (LingtanError, ServiceError)
+
+
+def fail(exc: Exception | str, code: int | None = None) -> typer.Exit:
+    """Print ``exc`` (an error or a message) as the command's error and return the exit to
+    raise: a :class:`ServiceError` exits with the code of its kind (:data:`EXIT_CODES`),
+    anything else with ``code`` (default 1, an input that could not be used)."""
+    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    if isinstance(exc, ServiceError):
+        return typer.Exit(EXIT_CODES.get(exc.kind, 1))
+    return typer.Exit(1 if code is None else code)
+
+
+def is_busy(exc: Exception) -> bool:
+    """True when ``exc`` says another writer held the workspace (``WorkspaceBusyError``)."""
+    return type(exc).__name__ == "WorkspaceBusyError"
+
+
+def local_context(path: Path) -> LocalContext:
+    """The context of the workspace folder ``path``, opened now; prints a warning for each
+    record whose files are missing, named with its fix (decision 0036).
+
+    Raises:
+        WorkspaceError: the folder is not a workspace or its configuration is invalid.
+    """
+    ctx = LocalContext(path)
+    for problem in ctx.workspace().problems:
+        err.print(f"[bold yellow]warning:[/] {escape(str(problem))}", highlight=False)
+    return ctx

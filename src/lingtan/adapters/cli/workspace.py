@@ -1,0 +1,225 @@
+"""``lingtan init``, ``import``, ``quarantine`` and ``template``: a workspace folder and the
+activity files that go into it (through :mod:`lingtan.adapters.services.imports`, as the import
+jobs of the server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lingtan.adapters.cli.common import (
+    EXIT_BUSY,
+    FAILURES,
+    WorkspaceOpt,
+    err,
+    fail,
+    is_busy,
+    local_context,
+    out,
+)
+from lingtan.adapters.services import imports
+from lingtan.core.errors import LingtanError
+
+workspace_app = typer.Typer()
+
+
+@workspace_app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    organisation: Annotated[str, typer.Option(help="Organisation name.")] = "My Organisation",
+    region: Annotated[str, typer.Option(help="Default region (ISO 3166).")] = "CN",
+    fiscal_start_month: Annotated[int, typer.Option(help="First month of the fiscal year.")] = 4,
+) -> None:
+    """Create a workspace folder with a starter lingtan.yaml."""
+    from lingtan.adapters.store.workspace import init_workspace
+
+    try:
+        ws = init_workspace(
+            directory, organisation=organisation, region=region, start_month=fiscal_start_month
+        )
+    except LingtanError as exc:
+        raise fail(exc) from exc
+    out.print(f"Initialised workspace {ws.path}. Edit lingtan.yaml to describe your boundary.")
+
+
+@workspace_app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX files, one template each.")],
+    workspace: WorkspaceOpt = Path("."),
+    template: Annotated[
+        str | None, typer.Option(help="Template name (default: from the file name).")
+    ] = None,
+    supersede: Annotated[
+        str | None, typer.Option(help="Batch id this file corrects and replaces.")
+    ] = None,
+    fixes: Annotated[
+        str | None, typer.Option(help="Batch id whose rejected rows this file fixes.")
+    ] = None,
+    show: Annotated[int, typer.Option(help="How many rejected rows to print per file.")] = 20,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="Keep the file even if its rows largely repeat an earlier batch (keep both).",
+        ),
+    ] = False,
+) -> None:
+    """Import activity files. Bad rows are kept aside with their reasons (see 'quarantine').
+    A file whose rows largely repeat an earlier batch (50 % or more) is refused unless
+    --append (keep both) or --supersede (replace that batch) says what to do."""
+    from lingtan.adapters.io.importer import DuplicateImportError
+
+    try:
+        ctx = local_context(workspace)
+    except FAILURES as exc:
+        raise fail(exc) from exc
+    code = 0
+    for f in files:
+        try:
+            rep = imports.import_file(
+                ctx, f, template=template, supersedes=supersede, fixes=fixes, append=append
+            )
+        except DuplicateImportError as exc:
+            o = exc.overlap
+            err.print(
+                f"[bold red]error:[/] {f}: {o.percent} % of its rows ({o.rows_matching} of "
+                f"{o.rows_new}) repeat batch {o.batch_id[:12]} ({o.file_name}, imported "
+                f"{o.imported_at:%Y-%m-%d %H:%M} UTC). Nothing was imported. Run again with "
+                f"--append to keep both, or --supersede {o.batch_id[:12]} to replace that "
+                "batch.",
+                highlight=False,
+            )
+            code = max(code, 1)
+            continue
+        except FAILURES as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err.print(f"  nothing was imported from {f}")
+            code = EXIT_BUSY if is_busy(exc) else max(code, 1)
+            continue
+        if rep.already_imported and rep.repaired:
+            out.print(
+                f"{f}: already imported (batch {rep.batch_id[:12]}); its missing files were "
+                f"written again: {', '.join(rep.repaired)}"
+            )
+            continue
+        if rep.already_imported:
+            out.print(f"{f}: already imported (batch {rep.batch_id[:12]}); nothing to do")
+            continue
+        out.print(
+            f"{f}: template '{rep.template}', {rep.rows_read} rows read, "
+            f"{rep.rows_accepted} accepted, {rep.rows_rejected} rejected "
+            f"(batch {rep.batch_id[:12]})"
+        )
+        for issue in rep.issues[:show]:
+            err.print(f"  {issue}", highlight=False)
+        if len(rep.issues) > show:
+            err.print(
+                f"  … {len(rep.issues) - show} more: lingtan quarantine --batch {rep.batch_id[:12]}"
+            )
+        if rep.duplicates:
+            others = sorted({b[:12] for _, b in rep.duplicates})
+            rows = ", ".join(str(r) for r, _ in rep.duplicates[:10])
+            err.print(
+                f"[yellow]warning:[/] {len(rep.duplicates)} rows equal rows already imported "
+                f"(batch {', '.join(others)}): rows {rows}. If this file replaces that one, "
+                f"import it with --supersede."
+            )
+        if rep.rows_rejected:
+            code = max(code, 2)
+    raise typer.Exit(code)
+
+
+@workspace_app.command()
+def quarantine(
+    workspace: WorkspaceOpt = Path("."),
+    batch: Annotated[str | None, typer.Option(help="Only this batch (id prefix).")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the list to this CSV.")] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --batch: write the rejected rows, as the user wrote them, to "
+            "this file (same template) to fix and re-import with --fixes."
+        ),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include rows already fixed.")] = False,
+) -> None:
+    """List rows rejected at import, with file, row, column and reason."""
+    try:
+        ctx = local_context(workspace)
+        rows = imports.rejected_rows(ctx, batch, open_only=not all_)
+        if export is not None:
+            if not batch:
+                raise fail(ValueError("--export needs --batch"))
+            n = imports.export_rejected_rows(ctx, batch, export)
+            out.print(
+                f"{n} rejected rows written to {export} (reasons in "
+                f"{export.with_suffix('.issues.csv').name}); fix them, then: "
+                f"lingtan import {export} --fixes {batch}"
+            )
+            return
+        names = imports.batch_file_names(ctx)
+    except FAILURES as exc:
+        raise fail(exc) from exc
+    if output:
+        import csv
+
+        from lingtan.adapters.io.cell_safety import safe_row
+
+        with output.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["file", "batch", "row", "column", "reason", "value", "fixed_by"])
+            for q in rows:
+                w.writerow(
+                    safe_row(  # OWASP CSV injection (decision 0035)
+                        [
+                            names.get(q.batch_id, ""),
+                            q.batch_id,
+                            q.row,
+                            q.field,
+                            q.reason,
+                            q.value,
+                            q.resolved_by or "",
+                        ]
+                    )
+                )
+        out.print(f"{len(rows)} rejected rows written to {output}")
+        return
+    for q in rows:
+        col = f", column '{q.field}'" if q.field else ""
+        fixed = f" [fixed by batch {q.resolved_by[:12]}]" if q.resolved_by else ""
+        out.print(
+            f"{names.get(q.batch_id, q.batch_id)}, row {q.row}{col}: {q.reason}"
+            + (f" (value: {q.value!r})" if q.value else "")
+            + fixed,
+            highlight=False,
+            markup=False,
+        )
+    if not rows:
+        out.print("No rejected rows." if all_ else "No open rejected rows.")
+
+
+@workspace_app.command()
+def template(
+    name: Annotated[str | None, typer.Argument(help="Template name; omit to list them.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (.csv or .xlsx).")
+    ] = None,
+    all_: Annotated[Path | None, typer.Option("--all", help="Write every template here.")] = None,
+) -> None:
+    """Write empty import templates (CSV or XLSX, with an example row)."""
+    if all_ is not None:
+        paths = imports.save_all_templates(all_)
+        out.print(f"{len(paths)} templates written to {all_}")
+        return
+    known = imports.templates()
+    if name is None:
+        for t in known:
+            out.print(f"{t['name']:18} {t['title']}")
+        return
+    names = [str(t["name"]) for t in known]
+    if name not in names:
+        raise fail(ValueError(f"unknown template {name!r}; known: {', '.join(names)}"))
+    target = imports.save_template(name, output or Path(f"{name}.csv"))
+    out.print(f"written {target}")

@@ -1,0 +1,304 @@
+"""Inventories (the newest snapshot of each fiscal year), breakdowns, downloads and lineage.
+
+All masses in t CO2e (GHG Protocol Corporate Standard ch. 9; ISO 14064-1 §9.3). Scope 2 is
+given on both bases where available (Scope 2 Guidance ch. 7); ``basis`` selects which one a
+breakdown or an explanation uses. Breakdowns by ``supplier`` and ``product`` (decision 0044) put
+the emissions without one under ``unattributed`` (:data:`lingtan.core.inventory.UNATTRIBUTED`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lingtan.adapters.services.context import TenantContext, jsonable
+from lingtan.adapters.services.errors import ServiceError, invalid, not_found
+from lingtan.adapters.services.imports import fiscal_year_label
+from lingtan.adapters.store.models import Snapshot
+from lingtan.core.errors import LingtanError
+from lingtan.core.gwp import CO2_BIOGENIC
+from lingtan.core.inventory import Inventory
+
+BREAKDOWNS = (
+    "scope",
+    "category",
+    "site",
+    "entity",
+    "month",
+    "gas",
+    "iso_category",
+    "tier",
+    "supplier",
+    "product",
+)
+Basis = Literal["market", "location"]
+
+
+def list_snapshots(tenant: TenantContext, fiscal_year: str | None = None) -> list[Snapshot]:
+    """Stored snapshots, newest first (of one fiscal year, or all): the workspace's list
+    (:meth:`~lingtan.adapters.store.workspace.Workspace.snapshots`), as ``lingtan snapshots``
+    shows it."""
+    label = None
+    if fiscal_year:
+        try:
+            label = fiscal_year_label(tenant, fiscal_year)
+        except ServiceError:  # a filter no year of this calendar can match (FY6141/02): nothing
+            return []
+    return tenant.workspace().snapshots(label)
+
+
+def snapshot_summary(snap: Snapshot) -> dict[str, Any]:
+    """A stored snapshot with its completeness status (``SnapshotPublic``)."""
+    from lingtan.adapters.compute.stored_inventory import snapshot_completeness
+
+    c = snapshot_completeness(snap)
+    return {
+        "id": snap.id,
+        "fiscal_year": snap.fiscal_year,
+        "created_at": snap.created_at,
+        "gwp_set": snap.gwp_set,
+        "consolidation": snap.consolidation,
+        "total_market_t": snap.total_market_t,
+        "status": c.status,
+        "rows_not_calculated": c.rows_not_calculated,
+    }
+
+
+def _latest(tenant: TenantContext, fiscal_year: str) -> Snapshot:
+    """The newest snapshot of ``fiscal_year`` (:func:`~lingtan.adapters.services.calculation.
+    newest_snapshot`, the lookup the CLI uses too).
+
+    Raises:
+        ServiceError: not_found when not calculated yet; invalid when not a fiscal year.
+    """
+    from lingtan.adapters.services.calculation import newest_snapshot
+
+    label = fiscal_year_label(tenant, fiscal_year)
+    _, snap = newest_snapshot(tenant, label)
+    if snap is None:
+        raise not_found(f"inventory of {label} (no calculation yet)")
+    return snap
+
+
+def latest_inventory(tenant: TenantContext, fiscal_year: str) -> Inventory:
+    """The inventory of the newest snapshot of ``fiscal_year``.
+
+    Raises:
+        ServiceError: 404 not calculated yet; 422 not a fiscal year.
+    """
+    from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
+
+    snap = _latest(tenant, fiscal_year)
+    return inventory_from_snapshot(snap, _snapshots_dir(tenant))
+
+
+def _snapshots_dir(tenant: TenantContext) -> Path | None:
+    """The organisation's snapshot folder (frozen GWP values, for the table by gas of a
+    snapshot stored before it existed), None when it has no workspace folder."""
+    try:
+        return tenant.workspace().snapshots_dir
+    except (ServiceError, LingtanError):
+        return None
+
+
+def inventory_years(db: Session, tenant: TenantContext) -> dict[str, Any]:
+    """Fiscal years with an inventory (oldest first), the base year, and the trend of the
+    totals [t CO2e] (newest snapshot of each year)."""
+    from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
+
+    newest: dict[str, Snapshot] = {}
+    for s in db.scalars(select(Snapshot).order_by(Snapshot.created_at.desc(), Snapshot.id)):
+        newest.setdefault(s.fiscal_year, s)
+    years = sorted(newest)
+    trend = []
+    for fy in years:
+        inv = inventory_from_snapshot(newest[fy])
+        trend.append(
+            {
+                "fiscal_year": fy,
+                "snapshot_id": newest[fy].id,
+                **jsonable(inv.totals()),
+                "status": inv.status,
+            }
+        )
+    try:
+        cfg = tenant.workspace().config
+        base = cfg.period(cfg.base_year).label if cfg.base_year else None
+    except LingtanError:
+        base = None
+    return {"fiscal_years": years, "base_year": base, "trend": trend}
+
+
+def inventory_view(db: Session, tenant: TenantContext, fiscal_year: str) -> dict[str, Any]:
+    """Everything a dashboard or inventory page shows for one fiscal year: the inventory
+    document (``Inventory.to_dict``: totals, breakdowns, shares, completeness, data quality,
+    uncertainty), ``status`` (``complete`` | ``incomplete``), plus ``fiscal_years``,
+    ``base_year``, ``trend`` and ``aggregate_rows``
+    (scope × category × site × month × gas rows [t CO2e] for tables and drill-down).
+
+    Raises:
+        ServiceError: 404 not calculated yet; 422 not a fiscal year.
+    """
+    inv = latest_inventory(tenant, fiscal_year)
+    doc = jsonable(inv.to_dict())
+    doc["status"] = inv.status  # complete | incomplete (the details: doc["completeness"])
+    doc.update(inventory_years(db, tenant))
+    doc["aggregate_rows"] = [
+        {
+            "scope": r.scope,
+            "category": r.category,
+            "iso_category": r.iso_category,
+            "basis": r.basis,
+            "gas": r.gas,
+            "site": r.site,
+            "month": r.month,
+            "method": r.method,
+            "tier": r.tier,
+            "supplier": r.supplier,
+            "product": r.product,
+            "tco2e": jsonable(r.co2e_kg / 1000.0),
+            "rows": r.rows,
+        }
+        for r in inv.rows
+    ]
+    return dict(doc)
+
+
+def breakdown(
+    tenant: TenantContext, fiscal_year: str, by: str, basis: Basis = "market"
+) -> dict[str, Any]:
+    """The inventory split by ``by`` (one of :data:`BREAKDOWNS`) on one Scope 2 basis
+    [t CO2e, % of that basis's total]. Category keys are ``<scope>.<category>`` (``3.1`` =
+    Scope 3 category 1, purchased goods and services). By ``supplier`` or ``product``: one
+    key per supplier (product), ``unattributed`` for the emissions without one (all of them in
+    an inventory whose files named none).
+
+    Raises:
+        ServiceError: 422 unknown breakdown; 404 not calculated.
+    """
+    if by not in BREAKDOWNS:
+        raise invalid(f"by: one of {', '.join(BREAKDOWNS)}", "by")
+    inv = latest_inventory(tenant, fiscal_year)
+    values: dict[str, float] = {}
+    if by == "entity":
+        values = {str(k): v for k, v in inv.by_entity(basis).items()}
+    elif by in ("supplier", "product"):
+        values = inv.by_dimension(by, basis)
+    elif by == "category":
+        for r in inv.rows:
+            if r.basis in ("both", basis) and r.gas != CO2_BIOGENIC:  # outside the scopes
+                key = f"{r.scope}.{r.category}"
+                values[key] = values.get(key, 0.0) + r.co2e_kg / 1000.0
+    else:
+        values = {str(k): v for k, v in inv.by(by, basis).items()}
+    total = sum(values.values())
+    rows = [
+        {
+            "key": k,
+            "tco2e": round(v, 6),
+            "share_pct": round(100.0 * v / total, 4) if total else 0.0,
+        }
+        for k, v in sorted(values.items())
+    ]
+    return {
+        "fiscal_year": inv.fiscal_year,
+        "by": by,
+        "basis": basis,
+        "unit": "t CO2e",
+        "total_tco2e": round(total, 6),
+        "rows": rows,
+        "status": inv.status,
+    }
+
+
+def inventory_download(tenant: TenantContext, fiscal_year: str, fmt: str) -> tuple[str, bytes, str]:
+    """The inventory as a file: ``json`` (the stable document, docs/output.md), ``csv``
+    (long format) or ``xlsx`` (a sheet per breakdown): (file name, bytes, media type)."""
+    from lingtan.adapters.io.inventory_export import to_csv, to_json, write_xlsx
+
+    inv = latest_inventory(tenant, fiscal_year)
+    stem = f"{tenant.slug}-inventory-{inv.fiscal_year.replace('/', '-')}"
+    if fmt == "json":
+        return f"{stem}.json", to_json(inv).encode("utf-8"), "application/json"
+    if fmt == "csv":
+        return f"{stem}.csv", to_csv(inv).encode("utf-8"), "text/csv; charset=utf-8"
+    with tempfile.TemporaryDirectory() as d:
+        path = write_xlsx([inv], Path(d) / f"{stem}.xlsx")
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return path.name, path.read_bytes(), media
+
+
+def explain_number(
+    db: Session,
+    tenant: TenantContext,
+    snapshot_id: str,
+    selector: dict[str, Any],
+    *,
+    limit: int = 100,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """The activity rows behind one inventory figure, recomputed from the snapshot's frozen
+    inputs (:func:`lingtan.adapters.compute.lineage.explain`; decision 0005): each row with its
+    arithmetic, the factors used, and whether the rows add up to the reported figure.
+
+    ``selector``: any of ``scope``, ``category``, ``site``, ``month`` (YYYY-MM), ``gas``,
+    ``supplier``, ``product`` (``unattributed``: the rows without one) and ``basis``
+    (``market`` | ``location``). ``snapshot_id`` is the full id or a unique prefix
+    (at least 8 hexadecimal digits).
+
+    Raises:
+        ServiceError: 404 no such snapshot; 422 its files are missing.
+    """
+    from lingtan.adapters.compute.lineage import Selection, arithmetic
+    from lingtan.adapters.services.lineage import explain_figure
+
+    matches = list(
+        db.scalars(
+            select(Snapshot).where(Snapshot.id.startswith(snapshot_id, autoescape=True)).limit(2)
+        )
+    )
+    if len(matches) != 1:
+        raise not_found(f"snapshot {snapshot_id}")
+    snap = matches[0]
+    sel = Selection(
+        scope=selector.get("scope"),
+        category=selector.get("category"),
+        site=selector.get("site"),
+        month=selector.get("month"),
+        gas=selector.get("gas"),
+        basis=str(selector.get("basis") or "market"),
+        supplier=selector.get("supplier"),
+        product=selector.get("product"),
+    )
+    try:
+        ex = explain_figure(tenant, sel, snapshot=snap)
+    except LingtanError as exc:
+        raise invalid(str(exc)) from exc
+    page = ex.rows.slice(offset, limit).to_pylist() if offset < ex.rows.num_rows else []
+    rows = []
+    for r in page:
+        d = jsonable(r)
+        try:
+            d["arithmetic"] = arithmetic(r)
+        except (KeyError, TypeError, ValueError):
+            d["arithmetic"] = ""
+        rows.append(d)
+    return {
+        "snapshot_id": ex.snapshot_id,
+        "fiscal_year": ex.fiscal_year,
+        "gwp_set": ex.gwp_set,
+        "selection": {**sel.where(), "basis": sel.basis},
+        "description": sel.describe(),
+        "recomputed_t": jsonable(ex.recomputed_t) or 0.0,
+        "reported_t": jsonable(ex.reported_t) or 0.0,
+        "matches": ex.matches,
+        "methods": ex.methods,
+        "factors": jsonable(ex.factors),
+        "total_rows": ex.rows.num_rows,
+        "offset": offset,
+        "rows": rows,
+    }

@@ -1,0 +1,73 @@
+"""The web app's navigation, defined once: the main menu of every organisation page and the
+targets pages' sub-menu.
+
+An entry is ``(key, path, action)``: ``key`` names it (the page's ``active`` — or, in a
+sub-menu, ``sub`` — is compared with it to mark the current page, ``aria-current="page"``,
+WAI-ARIA 1.2), ``path`` is its URL under ``/o/<org>/``, ``action`` what the role must allow
+(:data:`lingtan.adapters.store.tenancy.ACTIONS`). Its label is the catalogue key
+``<menu label prefix>.<key>`` (``nav.dashboard``, ``nav.targets.macc``; the ``nav`` area of
+``lingtan.adapters.i18n``). ``base.html`` renders :data:`MAIN`, ``_targets_nav.html``
+:data:`TARGETS`; a new page adds its entry here, its label to the catalogues, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class NavEntry(NamedTuple):
+    """One link of a menu: its key, its path under ``/o/<org>/``, the action it needs."""
+
+    key: str
+    path: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A menu: its entries in display order and the prefix of their catalogue labels."""
+
+    label_prefix: str
+    entries: tuple[NavEntry, ...]
+
+    def label(self, entry: NavEntry) -> str:
+        """The catalogue key of ``entry``'s label."""
+        return f"{self.label_prefix}.{entry.key}"
+
+    def visible(self, allowed: Collection[str]) -> list[NavEntry]:
+        """The entries a role allowed ``allowed`` (its actions) sees, in order."""
+        return [e for e in self.entries if e.action in allowed]
+
+
+#: the main menu of an organisation's pages (``base.html``)
+MAIN = Menu(
+    "nav",
+    (
+        NavEntry("dashboard", "dashboard", "read"),
+        NavEntry("inventory", "inventory", "read"),
+        NavEntry("targets", "targets", "read"),
+        NavEntry("imports", "imports", "read"),
+        NavEntry("factors", "factors", "read"),
+        NavEntry("sites", "sites", "read"),
+        NavEntry("users", "users", "read"),
+        NavEntry("audit", "audit", "read_audit"),
+        NavEntry("products", "products", "read"),
+    ),
+)
+#: the sub-menu of the targets pages (``_targets_nav.html``): the edit link needs ``edit_data``
+#: and shows where the page offers editing (``can_edit``)
+TARGETS = Menu(
+    "nav.targets",
+    (
+        NavEntry("overview", "targets", "read"),
+        NavEntry("macc", "targets/macc", "read"),
+        NavEntry("plan", "targets/plan", "read"),
+        NavEntry("edit", "targets/edit", "edit_data"),
+    ),
+)
+#: every menu, by name (the templates reach them as ``menus.main``, ``menus.targets``)
+MENUS: dict[str, Menu] = {"main": MAIN, "targets": TARGETS}
+#: the main menu's entries (their labels are the ``nav.<key>`` family of the catalogues)
+NAV = MAIN.entries

@@ -1,0 +1,198 @@
+"""Schemathesis fuzzes every operation of the OpenAPI document, in-process against the ASGI app,
+on SQLite and PostgreSQL: valid and invalid inputs, on an organisation that has data (sites, an
+import with rejected rows, a snapshot). The API keeps its contract (OWASP ASVS 4.0.3 V13.1.1,
+V13.1.5, V13.2.1; decision 0038): no 5xx, every status code and content type documented, every
+response valid against its schema, schema-valid requests accepted, and every method a path does
+not declare answered 405.
+
+Bounded for the test run: a fixed number of examples per operation, derandomised (the same
+cases every run), no example database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    positive_data_acceptance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from lingtan.adapters.services.products import write_demo_products
+from serverkit import Server, seed_inventory
+
+API = "/api/v1"
+EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 6}
+#: the checks every response passes (schemathesis' own; the 405 check is ours, below)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    positive_data_acceptance,
+]
+METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
+#: operations whose schema-valid requests may still be refused (422, documented) by a rule the
+#: schema cannot state — the body is a document checked for its content, or names stored things
+#: that must exist: positive_data_acceptance is not run on them (every other check is)
+CONTENT_RULES = {
+    "POST /api/v1/orgs/{org}/calculations": "the fiscal year must have activity data",
+    "POST /api/v1/orgs/{org}/deletion": "confirm must repeat the organisation's slug",
+    "POST /api/v1/orgs/{org}/entities": "parent_code must name an existing entity",
+    "POST /api/v1/orgs/{org}/sites": "entity_code must name an existing entity",
+    "POST /api/v1/orgs/{org}/factor-sets": "a factor-set file, checked row by row",
+    "POST /api/v1/orgs/{org}/imports": "an activity file, checked row by row",
+    "POST /api/v1/orgs/{org}/products/pact": "a PACT v2 document",
+    "PUT /api/v1/orgs/{org}/targets": "a targets file (YAML), checked",
+    "PUT /api/v1/orgs/{org}/reconcile": "a published-figures file, checked",
+    "POST /api/v1/orgs/{org}/targets/plan": "a plan needs targets and projects that allow one",
+    "GET /api/v1/orgs/{org}/products/{product}/{config}/pact": "PACT needs the GWP set it names",
+}
+#: operations that recompute emission rows (≈ 0.1–1 s a call): fewer examples
+SLOW = {
+    "GET /api/v1/orgs/{org}/snapshots/{snapshot_id}/explain": 4,
+    "POST /api/v1/orgs/{org}/targets/plan": 4,  # a MILP solve (and one per project to explain)
+}
+
+
+@pytest.fixture
+def fuzz_server(server_factory: Callable[..., Server]) -> dict[str, Any]:
+    srv = server_factory(workers=0, rate_per_s=0)  # thousands of requests from one address
+    c = seed_inventory(srv, "fuzz@acme.example")
+    targets = (  # the targets endpoints are fuzzed on a file with a target and a project
+        "emissions: {FY2023/24: {scope1: 100, scope2_market: 900}}\n"
+        "targets: [{id: T, name: T, scopes: [1, 2], base_year: FY2023/24,"
+        " target_year: FY2029/30, reduction_pct: 40}]\n"
+        "projects: [{id: P, name: P, type: efficiency, reduction_t_per_year: 500, scope: 2,"
+        " opex_per_year: 1000, life_years: 10, earliest_start: FY2024/25}]\n"
+        "plan: {start_year: FY2024/25, end_year: FY2029/30}\n"
+    )
+    assert c.put(f"{API}/orgs/acme/targets", json={"content": targets}).status_code == 200
+    assert write_demo_products(srv.data_dir / "orgs" / "acme")  # products (issue 6)
+    token = c.post(f"{API}/orgs/acme/tokens", json={"name": "fuzz"}).json()["token"]
+    decoy = c.post(f"{API}/orgs/acme/tokens", json={"name": "decoy"}).json()["id"]
+    snap = c.get(f"{API}/orgs/acme/snapshots").json()[0]["id"]
+    batch = c.get(f"{API}/orgs/acme/imports").json()[0]["id"]
+    return {"srv": srv, "token": token, "decoy": decoy, "snapshot": snap, "batch": batch}
+
+
+def test_the_api_keeps_its_contract(fuzz_server: dict[str, Any]) -> None:
+    srv: Server = fuzz_server["srv"]
+    schema = schemathesis.openapi.from_asgi(f"{API}/openapi.json", srv.app)
+    auth = {"Authorization": f"Bearer {fuzz_server['token']}"}
+    known = {
+        "org": "acme",
+        "token_id": fuzz_server["decoy"],  # never revoke the token the fuzzer uses
+        "snapshot_id": fuzz_server["snapshot"],
+        "batch_id": fuzz_server["batch"],
+        "fiscal_year": "FY2024-25",
+        "product": "LB14-G5",
+        "config": "i7-32-1t-GB",
+    }
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        op = result.ok()
+        label = f"{op.method.upper()} {op.path}"
+        names = {p.name for p in op.path_parameters}
+        fixed = {k: v for k, v in known.items() if k in names}
+        operations += 1
+        for mode, n in EXAMPLES.items():
+            for params in ({}, fixed) if fixed else ({},):
+                _fuzz(op, label, mode, params, SLOW.get(label, n), auth, failures)
+    assert operations >= 40
+    kinds = Counter(f.split(" :: ")[0] for f in failures)  # operation, status and check
+    summary = "\n".join(f"{n:4} × {k}" for k, n in sorted(kinds.items()))
+    examples = "\n".join(sorted({f.split(" :: ")[0]: f for f in failures}.values()))
+    assert not failures, f"{len(failures)} failures:\n{summary}\nexamples:\n{examples}"
+
+
+class _Params(dict[str, Any]):
+    """Path parameters; any other is ``1`` (an id: the 405 comes before the lookup)."""
+
+    def __missing__(self, key: str) -> Any:
+        return 1
+
+
+def _other_route(doc: dict[str, Any], path: str, url: str, method: str) -> bool:
+    """True when another path of the document declares ``method`` and matches ``url`` (e.g.
+    ``GET /auth/invitations/{token}`` for ``/auth/invitations/accept``): that route answers."""
+    for other, item in doc["paths"].items():
+        template = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(other))
+        if other != path and method.lower() in item and re.fullmatch(template, url):
+            return True
+    return False
+
+
+def test_undeclared_methods_answer_405(fuzz_server: dict[str, Any]) -> None:
+    """Every path answers a method it does not declare with 405 and an ``Allow`` header."""
+    srv: Server = fuzz_server["srv"]
+    doc = srv.client.get(f"{API}/openapi.json").json()
+    auth = {"Authorization": f"Bearer {fuzz_server['token']}"}
+    wrong: list[str] = []
+    for path, item in doc["paths"].items():
+        url = path.format_map(_Params(
+            org="acme", token_id=fuzz_server["decoy"], snapshot_id=fuzz_server["snapshot"],
+            batch_id=fuzz_server["batch"], fiscal_year="FY2024-25", product="LB14-G5",
+            config="i7-32-1t-GB", invitation_id=1, token="x" * 43,  # decision 0034
+        ))  # fmt: skip
+        declared = {m.upper() for m in item}
+        for method in METHODS:
+            if method in declared or _other_route(doc, path, url, method):
+                continue
+            r = srv.client.request(method, url, headers=auth)
+            if r.status_code != 405 or "allow" not in r.headers:
+                wrong.append(f"{method} {path} → {r.status_code} {r.text[:100]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _fuzz(
+    op: Any,
+    label: str,
+    mode: GenerationMode,
+    path_parameters: dict[str, Any],
+    examples: int,
+    headers: dict[str, str],
+    failures: list[str],
+) -> None:
+    """Run ``examples`` generated cases of one operation; record every 5xx."""
+    strategy = op.as_strategy(generation_mode=mode, path_parameters=path_parameters or None)
+
+    @given(case=strategy)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        response = case.call(headers=headers, timeout=600)  # lineage: seconds of CPU a call
+        checks = CHECKS
+        if label in CONTENT_RULES:
+            checks = [c for c in CHECKS if c is not positive_data_acceptance]
+        try:
+            case.validate_response(response, checks=checks)
+        except (AssertionError, BaseExceptionGroup) as exc:  # schemathesis' Failure(Group)
+            found = exc.exceptions if isinstance(exc, BaseExceptionGroup) else [exc]
+            first = [str(getattr(f, "title", "")) or str(f).strip().split("\n")[0] for f in found]
+            failures.append(
+                f"{label} [{mode.value}] → {response.status_code}: "
+                f"{' | '.join(first[:3])[:300]} :: {case.query} {str(case.body)[:120]!r}"
+            )
+
+    try:
+        run()
+    except Unsatisfiable:  # nothing to make invalid (e.g. no parameters at all)
+        assert mode is GenerationMode.NEGATIVE, label

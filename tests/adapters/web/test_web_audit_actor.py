@@ -1,0 +1,308 @@
+"""Every change made through the web app names the signed-in user in the audit log (issue 10
+item 8): the test walks EVERY web POST route, enumerated from the app (a new route without a
+case here fails the test, so none is forgotten), performs each action as the owner and checks
+that every audit entry it (and the background job it started) wrote names that user.
+
+The actor is set once, where the request's store session is scoped to the organisation
+(``services.context.open_tenant``): pages, API routes and jobs (their ``created_by``) alike.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+from webkit import PASSWORD, TestClient, create_site_app, csrf_token, login
+
+from lingtan.adapters.server.worker import run_pending
+from lingtan.adapters.services.products import write_demo_products
+from lingtan.adapters.store.audit import AuditEntry
+from lingtan.adapters.store.scoping import system_session
+
+Site = Any  # tests/adapters/web/conftest.py: Site
+TARGETS_YAML = (Path(__file__).parents[1] / "api" / "targets_s12.yaml").read_text(encoding="utf-8")
+NEW_MEMBER = "audited@lingtan.invalid"
+
+
+@dataclass
+class Walk:
+    """What the cases share: the client (signed in as the owner), the site, ids found."""
+
+    c: TestClient
+    site: Site
+    found: dict[str, str] = field(default_factory=dict)
+    #: who the current case's entries name when not the owner (an invitee accepting)
+    actor: str | None = None
+
+    def token(self, page: str = "") -> str:
+        return csrf_token(self.c, page or f"/o/{self.site.org}/imports")
+
+    def post(self, path: str, **kw: Any) -> Any:
+        data = {"csrf_token": self.token(), **kw.pop("data", {})}
+        r = self.c.post(path, data=data, **kw)
+        assert r.status_code < 400, (path, r.status_code, r.text[:2000])
+        return r
+
+
+def _fuel_rows(site: Site, n: int) -> bytes:
+    """The first ``n`` rows of the organisation's own FY2023/24 fuel file (imported)."""
+    lines = (site.root / "orgs" / site.org / "activity" / "fy2023-24" / "fuel.csv").read_bytes()
+    return b"".join(lines.splitlines(keepends=True)[: n + 1])
+
+
+# each case performs the route's action; returns the audit actions it must have written
+def _login(w: Walk) -> set[str]:
+    login(w.c, w.site.owner)  # through the form, with its CSRF token
+    return set()  # signing in changes no organisation's data
+
+
+def _logout(w: Walk) -> set[str]:
+    w.post("/logout")
+    login(w.c, w.site.owner)
+    return set()
+
+
+def _link(html: str) -> str:
+    m = re.search(r'id="users-link-url" type="text" readonly value="http://testserver([^"]+)"',
+                  html)  # fmt: skip
+    assert m, html[:2000]
+    return m.group(1)
+
+
+def _add_member(w: Walk) -> set[str]:  # an invitation (decision 0034)
+    r = w.post(f"/o/{w.site.org}/users", data={"email": NEW_MEMBER, "role": "viewer"})
+    w.found["invitation"] = _link(r.text)
+    return {"invitation.create"}
+
+
+def _accept(w: Walk) -> set[str]:  # the invitee's entries name the invitee
+    w.actor = NEW_MEMBER
+    new = TestClient(w.c.app, follow_redirects=False)
+    page = w.found["invitation"]
+    form = {"name": "A", "password": PASSWORD, "password2": PASSWORD}
+    r = new.post(page, data={**form, "csrf_token": csrf_token(new, page)})
+    assert r.status_code == 303, r.text[:2000]
+    html = w.c.get(f"/o/{w.site.org}/users").text
+    m = re.search(rf'<tr data-email="{re.escape(NEW_MEMBER)}">.*?/users/(\d+)/role', html, re.S)
+    assert m
+    w.found["user_id"] = m.group(1)
+    return {"membership.create", "invitation.update"}
+
+
+def _reset_link(w: Walk) -> set[str]:
+    r = w.post(f"/o/{w.site.org}/users/{w.found['user_id']}/reset-link")
+    w.found["reset"] = _link(r.text)
+    return {"user_account.reset_link"}
+
+
+def _reset(w: Walk) -> set[str]:
+    new = TestClient(w.c.app, follow_redirects=False)
+    page = w.found["reset"]
+    form = {"new_password": "chosen by the member", "new_password2": "chosen by the member"}
+    r = new.post(page, data={**form, "csrf_token": csrf_token(new, page)})
+    assert r.status_code == 303, r.text[:2000]
+    return set()  # the member's own account: no organisation's data
+
+
+def _revoke_invitation(w: Walk) -> set[str]:
+    r = w.post(f"/o/{w.site.org}/users", data={"email": "later@lingtan.invalid", "role": "viewer"})
+    assert "later@lingtan.invalid" in r.text
+    html = w.c.get(f"/o/{w.site.org}/users").text
+    m = re.search(r"/invitations/(\d+)/revoke", html)
+    assert m
+    w.post(f"/o/{w.site.org}/invitations/{m.group(1)}/revoke")
+    return {"invitation.create", "invitation.update"}
+
+
+def _change_password(w: Walk) -> set[str]:
+    for old, new in ((PASSWORD, "a temporary passphrase"), ("a temporary passphrase", PASSWORD)):
+        data = {"current_password": old, "new_password": new, "new_password2": new}
+        r = w.c.post("/account/password", data={**data, "csrf_token": w.token("/account")})
+        assert r.status_code == 303, r.text[:2000]
+    return set()  # one's own account
+
+
+def _logout_all(w: Walk) -> set[str]:
+    w.post("/account/logout-all")
+    login(w.c, w.site.owner)
+    return set()
+
+
+def _change_role(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/users/{w.found['user_id']}/role", data={"role": "analyst"})
+    return {"membership.update"}
+
+
+def _remove_member(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/users/{w.found['user_id']}/remove")
+    return {"membership.delete"}
+
+
+def _upload(w: Walk) -> set[str]:
+    new = b"site,date,fuel,quantity,unit\nTJ-FACTORY,2023-06-15,diesel,12.5,L\n"
+    w.post(f"/o/{w.site.org}/imports", files={"file": ("fuel_extra.csv", new, "text/csv")})
+    return {"import.queued", "import_batch.create"}
+
+
+def _pending(w: Walk) -> set[str]:
+    r = w.c.post(f"/o/{w.site.org}/imports", data={"csrf_token": w.token()},
+                 files={"file": ("fuel_again.csv", _fuel_rows(w.site, 3), "text/csv")})  # fmt: skip
+    assert r.status_code == 409  # nothing imported yet: the page asks
+    m = re.search(r"/imports/pending/([0-9a-f]{32})", r.text)
+    assert m, r.text[:2000]  # the confirmation step, not a job
+    w.post(f"/o/{w.site.org}/imports/pending/{m.group(1)}", data={"decision": "append"})
+    return {"import.queued", "import_batch.create"}
+
+
+def _calculate(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/calculate", data={"fiscal_year": "FY2023/24"})
+    return {"calculation.queued", "snapshot.create"}
+
+
+def _targets_edit(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/targets/edit", data={"content": TARGETS_YAML})
+    return {"targets.update"}
+
+
+def _targets_plan(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/targets/plan")
+    return {"targets.plan"}
+
+
+def _issue(w: Walk) -> set[str]:
+    folder = w.site.root / "orgs" / w.site.org
+    write_demo_products(folder)
+    shutil.rmtree(folder / "products" / "issued")  # issued by the demo: issue it here instead
+    w.post(f"/o/{w.site.org}/products/LB14-G5/i7-32-1t-GB/issue")
+    return {"products.claim_issue"}
+
+
+def _totp_setup(w: Walk) -> set[str]:
+    r = w.post("/account/totp/setup", data={"current_password": PASSWORD})
+    m = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', r.text)
+    assert m
+    w.found["totp"] = m.group(1).replace(" ", "")
+    return set()  # one's own account
+
+
+def _totp_enable(w: Walk) -> set[str]:
+    import time
+
+    import pyotp
+
+    r = w.post("/account/totp/enable", data={"code": pyotp.TOTP(w.found["totp"]).at(time.time())})
+    w.found["recovery"] = " ".join(re.findall(r"<li><code>([a-z0-9-]+)</code>", r.text))
+    return set()
+
+
+def _totp_recovery_codes(w: Walk) -> set[str]:
+    first, *_ = w.found["recovery"].split()
+    r = w.post("/account/totp/recovery-codes", data={"current_password": PASSWORD, "code": first})
+    w.found["recovery"] = " ".join(re.findall(r"<li><code>([a-z0-9-]+)</code>", r.text))
+    return set()
+
+
+def _totp_disable(w: Walk) -> set[str]:
+    first, *_ = w.found["recovery"].split()
+    r = w.post("/account/totp/disable", data={"current_password": PASSWORD, "code": first})
+    assert r.status_code == 303
+    return set()
+
+
+#: route path → its case, in the order they run (later cases need earlier ones)
+CASES: dict[str, Callable[[Walk], set[str]]] = {
+    "/login": _login,
+    "/o/{org}/users": _add_member,
+    "/invitations/{secret}": _accept,
+    "/o/{org}/users/{user_id}/role": _change_role,
+    "/o/{org}/users/{user_id}/reset-link": _reset_link,
+    "/reset/{secret}": _reset,
+    "/o/{org}/invitations/{invitation_id}/revoke": _revoke_invitation,
+    "/account/password": _change_password,
+    "/account/logout-all": _logout_all,
+    "/account/totp/setup": _totp_setup,
+    "/account/totp/enable": _totp_enable,
+    "/account/totp/recovery-codes": _totp_recovery_codes,
+    "/account/totp/disable": _totp_disable,
+    "/o/{org}/users/{user_id}/remove": _remove_member,
+    "/o/{org}/imports": _upload,
+    "/o/{org}/imports/pending/{upload_id}": _pending,
+    "/o/{org}/calculate": _calculate,
+    "/o/{org}/targets/edit": _targets_edit,
+    "/o/{org}/targets/plan": _targets_plan,
+    "/o/{org}/products/{product}/{config}/issue": _issue,
+    "/logout": _logout,
+}
+
+
+@pytest.fixture
+def walk(site_factory: Callable[[Path], Site], tmp_path: Path) -> Iterator[Walk]:
+    site = site_factory(tmp_path)
+    with TestClient(create_site_app(site, workers=0), follow_redirects=False) as c:
+        yield Walk(c, site)
+
+
+def _routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
+    """(path, methods) of every route, also inside included routers (FastAPI ≥ 0.16x keeps
+    an included router as one ``_IncludedRouter`` route holding the original router)."""
+    for r in routes:
+        inner = getattr(r, "original_router", None)
+        if inner is not None:
+            yield from _routes(inner.routes, prefix + r.include_context.prefix)
+        elif isinstance(r, APIRoute):
+            yield prefix + r.path, set(r.methods)
+
+
+def _post_routes(app: Any) -> set[str]:
+    """Every POST route of the web app (the JSON API under /api has its own test)."""
+    return {
+        path
+        for path, methods in _routes(app.routes)
+        if "POST" in methods and not path.startswith("/api/")
+    }
+
+
+def _entries_after(engine: Any, last: int) -> list[AuditEntry]:
+    with system_session(engine) as db:
+        q = select(AuditEntry).where(AuditEntry.id > last).order_by(AuditEntry.id)
+        return list(db.scalars(q.execution_options(tenant_bypass=True)))
+
+
+def test_every_web_change_names_the_signed_in_user(walk: Walk) -> None:
+    routes = _post_routes(walk.c.app)
+    missing = sorted(routes - set(CASES))
+    assert not missing, f"web POST routes without a case in {__file__}: {missing}"
+    assert sorted(set(CASES) - routes) == [], "cases of routes that no longer exist"
+    engine = walk.c.app.state.engine
+    login(walk.c, walk.site.owner)
+    last = max((e.id for e in _entries_after(engine, 0)), default=0)
+    for path, case in CASES.items():
+        expected = case(walk)
+        run_pending(engine)  # the jobs the action started (imports, calculations)
+        new = _entries_after(engine, last)
+        last = max([last, *(e.id for e in new)])
+        actions = {e.action for e in new}
+        assert expected <= actions, (path, expected - actions)
+        who, walk.actor = walk.actor or walk.site.owner, None
+        for e in new:  # the request's own entries, and its job's: "owner@… (job N)"
+            assert e.actor == who or e.actor.startswith(f"{walk.site.owner} (job "), (
+                path,
+                e.action,
+                e.actor,
+            )
+
+
+def test_the_audit_page_shows_the_user(walk: Walk) -> None:
+    login(walk.c, walk.site.owner)
+    _targets_edit(walk)
+    html = walk.c.get(f"/o/{walk.site.org}/audit?lang=en").text
+    row = next(r for r in re.findall(r"<tr.*?</tr>", html, re.S) if "targets.update" in r)
+    assert walk.site.owner in row
+    assert "anonymous" not in html
