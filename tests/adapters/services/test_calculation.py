@@ -119,3 +119,33 @@ def test_snapshot_records_runtime_versions_outside_its_id(ws: Workspace) -> None
 def test_unknown_gwp_set_is_refused(ws: Workspace) -> None:
     with pytest.raises(WorkspaceError, match="unknown GWP set XX"):
         calculate_workspace(ws, ws.config.period(YEAR), gwp_set="xx")
+
+
+class _Viewer:
+    """A context whose role may read but not edit (as a viewer's request would be)."""
+
+    actor = "user:viewer@example.invalid"
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def workspace(self) -> Workspace:
+        return self._ws
+
+    def can(self, action: str) -> bool:
+        return action == "read"
+
+    def require(self, action: str) -> None:
+        from lingtan.adapters.services.errors import forbidden
+
+        if not self.can(action):
+            raise forbidden(f"a viewer may not {action}")
+
+
+def test_a_context_that_may_not_edit_cannot_calculate(ws: Workspace) -> None:
+    from lingtan.adapters.services.errors import ServiceError
+
+    with pytest.raises(ServiceError) as info:
+        calculate(_Viewer(ws), YEAR)
+    assert info.value.kind == "forbidden"
+    assert ws.snapshots() == []  # nothing was written

@@ -74,7 +74,9 @@ def calculate(ctx: Context, fiscal_year: str, *, gwp_set: str | None = None) -> 
         PeriodError: the label is not a fiscal year.
         WorkspaceError: unknown GWP set, or a batch's file is missing.
         WorkspaceBusyError: another writer held the workspace's write lock too long.
+        ServiceError: forbidden when the context may not edit data (a snapshot is a change).
     """
+    ctx.require("edit_data")
     return calculate_year(ctx.workspace(), fiscal_year, gwp_set=gwp_set)
 
 

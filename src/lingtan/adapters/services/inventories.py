@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +23,8 @@ from lingtan.core.errors import LingtanError
 from lingtan.core.gwp import CO2_BIOGENIC
 from lingtan.core.inventory import Inventory
 
-BREAKDOWNS = (
+#: what an inventory can be split by (``breakdown?by=``)
+Breakdown = Literal[
     "scope",
     "category",
     "site",
@@ -34,7 +35,8 @@ BREAKDOWNS = (
     "tier",
     "supplier",
     "product",
-)
+]
+BREAKDOWNS: tuple[str, ...] = get_args(Breakdown)
 Basis = Literal["market", "location"]
 
 

@@ -116,11 +116,11 @@ def _batch_result(ws: Workspace, batch_id: str, *, already: bool) -> dict[str, A
 
 def run_calculation(ws: Workspace, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Calculate the fiscal year; the result names the snapshot and its totals [t CO2e]."""
-    from lingtan.adapters.services.calculation import calculate_year
+    from lingtan.adapters.services.calculation import calculate
+    from lingtan.adapters.services.context import JobContext, jsonable
 
     progress(0.1, f"calculating {params['fiscal_year']}")
-    inv = calculate_year(ws, str(params["fiscal_year"]), gwp_set=params.get("gwp_set"))
-    from lingtan.adapters.services.context import jsonable
+    inv = calculate(JobContext(ws), str(params["fiscal_year"]), gwp_set=params.get("gwp_set"))
 
     return {
         "snapshot_id": inv.snapshot_id,

@@ -28,6 +28,7 @@ from lingtan.adapters.api.schemas.inventories import (
     InventoryYearsPublic,
     SnapshotPublic,
 )
+from lingtan.adapters.services.inventories import Breakdown
 
 router = APIRouter(prefix="/orgs/{org}", tags=["inventories"])
 
@@ -76,18 +77,7 @@ def inventory(fiscal_year: FiscalYearPath, db: DbDep, tenant: Reader) -> Invento
 def breakdown(
     fiscal_year: FiscalYearPath,
     tenant: Reader,
-    by: Literal[
-        "scope",
-        "category",
-        "site",
-        "entity",
-        "month",
-        "gas",
-        "iso_category",
-        "tier",
-        "supplier",
-        "product",
-    ] = "scope",
+    by: Breakdown = "scope",
     basis: Literal["market", "location"] = "market",
 ) -> BreakdownPublic:
     """The inventory split by scope, category (``<scope>.<category>``), site, entity, month,
