@@ -704,3 +704,18 @@ def test_docs_templates_md_is_generated_from_the_catalogue(repo: Path) -> None:
 
     committed = (repo / "docs" / "templates.md").read_text(encoding="utf-8")
     assert committed == render(), "run .venv/bin/python tools/gen_templates_doc.py"
+
+
+def test_unattributed_is_not_a_supplier_or_product_id() -> None:
+    # "unattributed" is the inventory's key for rows without a supplier (decision 0044): a row
+    # naming it would be counted with those rows, so it is refused, naming the column
+    res = run("spend", [
+        {"date": D, "code": "naics:334111", "amount": 1.0, "currency": "CNY", "supplier": "S-A"},
+        {"date": D, "code": "naics:334111", "amount": 1.0, "currency": "CNY",
+         "supplier": " Unattributed "},
+        {"date": D, "code": "naics:481000", "amount": 1.0, "currency": "CNY", "category": 6,
+         "supplier": "unattributed"},  # business travel: description only, so no clash
+    ])  # fmt: skip
+    assert res.activities.column("source_row").to_pylist() == [2, 4]
+    assert [(i.row, i.field) for i in res.issues] == [(3, "supplier")]
+    assert "reserved" in res.issues[0].reason

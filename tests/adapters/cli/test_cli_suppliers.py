@@ -97,3 +97,17 @@ def test_explain_rows_carry_the_supplier(tmp_path: Path) -> None:
         key = r["supplier"] or "unattributed"
         per[key] = per.get(key, 0.0) + float(r["co2e_kg"]) / 1000.0
     assert per == pytest.approx(BY_SUPPLIER_T, rel=1e-9)
+
+
+def test_explain_one_supplier(tmp_path: Path) -> None:
+    """``lingtan explain --supplier S-A``: the two rows of S-A, 7 t, matching the inventory."""
+    ws = workspace(tmp_path / "ws", WITH_SUPPLIER)
+    out_csv = tmp_path / "rows.csv"
+    code, out = lingtan(
+        "explain", "--year", YEAR, "--supplier", "S-A", "-w", str(ws), "--output", str(out_csv)
+    )
+    assert code == 0, out
+    assert "supplier S-A" in out
+    rows = list(csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8"))))
+    assert {r["supplier"] for r in rows} == {"S-A"}
+    assert sum(float(r["co2e_kg"]) for r in rows) / 1000.0 == pytest.approx(7.0, rel=1e-9)

@@ -26,6 +26,12 @@ def explain_cmd(
     month: Annotated[str | None, typer.Option(help="YYYY-MM.")] = None,
     gas: Annotated[str | None, typer.Option(help="Gas key, e.g. CO2, CH4_fossil, R410A.")] = None,
     basis: Annotated[str, typer.Option(help="market or location (Scope 2).")] = "market",
+    supplier: Annotated[
+        str | None, typer.Option(help="Supplier id ('unattributed' = rows without one).")
+    ] = None,
+    product: Annotated[
+        str | None, typer.Option(help="Product id ('unattributed' = rows without one).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Rows to print (all are in --output).")] = 20,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write every row to CSV.")
@@ -34,7 +40,16 @@ def explain_cmd(
     """Trace an inventory figure to its rows, factors, GWPs and methods, and recompute it."""
     from lingtan.adapters.compute.lineage import Selection, arithmetic
 
-    sel = Selection(scope=scope, category=category, site=site, month=month, gas=gas, basis=basis)
+    sel = Selection(
+        scope=scope,
+        category=category,
+        site=site,
+        month=month,
+        gas=gas,
+        basis=basis,
+        supplier=supplier,
+        product=product,
+    )
     try:
         ctx = local_context(workspace)
         ex = lineage.explain_figure(ctx, sel, snapshot=snapshot, fiscal_year=year)

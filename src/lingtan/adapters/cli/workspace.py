@@ -5,7 +5,7 @@ jobs of the server)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from lingtan.adapters.cli.common import (
 )
 from lingtan.adapters.services import imports
 from lingtan.core.errors import LingtanError
+
+if TYPE_CHECKING:
+    from lingtan.adapters.io.intake import FileFormat
 
 workspace_app = typer.Typer()
 
@@ -65,6 +68,17 @@ def import_(
             help="Keep the file even if its rows largely repeat an earlier batch (keep both).",
         ),
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Text encoding of a CSV, e.g. cp1252 (default: UTF-8, else detected)."),
+    ] = None,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            help="Number and date conventions, e.g. de-DE (1.234,5; 01.04.2023), en-US, zh-CN "
+            "(default: told from the file)."
+        ),
+    ] = None,
 ) -> None:
     """Import activity files. Bad rows are kept aside with their reasons (see 'quarantine').
     A file whose rows largely repeat an earlier batch (50 % or more) is refused unless
@@ -79,7 +93,14 @@ def import_(
     for f in files:
         try:
             rep = imports.import_file(
-                ctx, f, template=template, supersedes=supersede, fixes=fixes, append=append
+                ctx,
+                f,
+                template=template,
+                supersedes=supersede,
+                fixes=fixes,
+                append=append,
+                encoding=encoding,
+                locale=locale,
             )
         except DuplicateImportError as exc:
             o = exc.overlap
@@ -112,6 +133,9 @@ def import_(
             f"{rep.rows_accepted} accepted, {rep.rows_rejected} rejected "
             f"(batch {rep.batch_id[:12]})"
         )
+        read_as = _read_as(rep.file_format)
+        if read_as:
+            out.print(f"  read as {read_as}", highlight=False)
         for issue in rep.issues[:show]:
             err.print(f"  {issue}", highlight=False)
         if len(rep.issues) > show:
@@ -129,6 +153,33 @@ def import_(
         if rep.rows_rejected:
             code = max(code, 2)
     raise typer.Exit(code)
+
+
+def _read_as(fmt: FileFormat | None) -> str:
+    """How a file was read, when it was not a plain UTF-8, comma-separated file with its header
+    on row 1 (decision 0050); empty otherwise (the output stays as it was for such files)."""
+    if fmt is None:
+        return ""
+    plain = (
+        fmt.encoding in (None, "utf-8", "utf-8-sig")
+        and fmt.delimiter in (None, ",")
+        and fmt.decimal == "."
+        and fmt.header_row == 1
+    )
+    if plain:
+        return ""
+    parts = []
+    if fmt.encoding is not None:
+        parts.append(f"{fmt.encoding} (confidence {fmt.encoding_confidence or 0:.2f})")
+    if fmt.delimiter is not None:
+        parts.append("tab-separated" if fmt.delimiter == "\t" else f"{fmt.delimiter!r}-separated")
+    if fmt.sheet is not None:
+        parts.append(f"sheet {fmt.sheet!r}")
+    parts.append(f"decimal mark {fmt.decimal!r}")
+    parts.append(f"header on row {fmt.header_row}")
+    if fmt.locale:
+        parts.append(f"locale {fmt.locale}")
+    return ", ".join(parts)
 
 
 @workspace_app.command()

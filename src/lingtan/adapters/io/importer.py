@@ -33,6 +33,7 @@ from lingtan.adapters.store.workspace import Workspace, batch_problem
 from lingtan.core.errors import InputFileError, RowIssue, WorkspaceError
 
 if TYPE_CHECKING:
+    from lingtan.adapters.io.intake import FileFormat
     from lingtan.core.templates import NormaliseContext
 
 
@@ -50,6 +51,9 @@ class ImportReport:
     duplicates: list[tuple[int, str]] = field(default_factory=list)  # (row, other batch id)
     #: files of the already-imported batch that were missing and have been written again
     repaired: list[str] = field(default_factory=list)
+    #: how the file was read: encoding (and the detector's confidence), delimiter, decimal
+    #: mark, sheet, header row (decision 0050); None when the file was not read again
+    file_format: FileFormat | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -70,6 +74,8 @@ def import_file(
     fixes: str | None = None,
     append: bool = False,
     checkpoint: Callable[[], None] | None = None,
+    encoding: str | None = None,
+    locale: str | None = None,
 ) -> ImportReport:
     """Import ``path`` (CSV or XLSX of one template) into ``ws``.
 
@@ -81,6 +87,9 @@ def import_file(
             refused with :class:`DuplicateImportError`.
         checkpoint: called after the file is read and checked, before the write lock is taken
             and anything is written; a job's budget check raises there to stop the import.
+        encoding: a CSV's declared encoding; None = UTF-8, else detected (decision 0050).
+        locale: declared number and date conventions (``de-DE``, ``en-US``, ``zh-CN``); None =
+            told from the file.
 
     Rows identical to rows of another active batch (same site, date, scope, category, activity
     type, quantity and unit) are imported but reported as possible duplicates: the same
@@ -107,7 +116,7 @@ def import_file(
 
     lib = load_library(ws)  # once: the activity types the intake knows, the units it can take
     ctx = _context(ws, p, lib.activity_types())
-    res = read_activity_file(p, template=template, context=ctx)
+    res = read_activity_file(p, template=template, context=ctx, encoding=encoding, locale=locale)
     # rows whose unit no factor of their type can ever take are rejected now (decision 0029)
     res = reject_unconvertible(res, lib.factors)
     if checkpoint is not None:
@@ -148,6 +157,7 @@ def import_file(
         rows_rejected=batch.rows_rejected,
         issues=sorted(issues, key=lambda i: (i.row, i.field)),
         duplicates=duplicates,
+        file_format=res.file_format,
     )
 
 

@@ -2,8 +2,14 @@
 
 The reading side of :mod:`lingtan.core.templates` (``docs/templates.md``):
 
-1. the file is read (CSV in UTF-8 with or without BOM, else GB18030 as Chinese Excel writes it;
-   XLSX via openpyxl, the sheet named like the template or else the first sheet);
+1. the file is read as Excel writes it (decision 0050): a CSV in UTF-8 (with or without BOM),
+   else in the encoding charset-normalizer detects with confidence (Windows-1252, GB18030 …) or
+   the one declared (``encoding=``), its delimiter (``,`` ``;`` tab) and decimal convention
+   (``1,234.5`` or ``1.234,5``) told from the file or from a declared ``locale``; an XLSX via
+   openpyxl, the sheet named like the template, else the first sheet whose header matches;
+   the header is the first row naming the template's columns (title rows above it are
+   skipped), in English or by their Chinese labels (:data:`~lingtan.core.templates.catalogue.
+   ZH_ALIASES`);
 2. the template is chosen (``template=`` or the file-name prefix) and the header is checked —
    a file that cannot be read at all raises :class:`~lingtan.core.errors.InputFileError` and
    produces nothing;
@@ -19,6 +25,7 @@ row numbers, as a spreadsheet shows them).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import difflib
@@ -62,9 +69,71 @@ _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
+_DAY_FIRST_DOTTED = re.compile(
+    r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_DAY_MONTH_YEAR = re.compile(
+    r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+#: a number written with ',' as the decimal mark: 1234,5  1.234,5  1 234,5  -0,25
+_COMMA_DECIMAL = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+)(?:,\d+)?$")
+#: evidence of a decimal convention in a cell: a mark followed by other than three digits, or
+#: both marks (the last one is the decimal mark)
+_DOT_DECIMAL_EVIDENCE = re.compile(
+    r"^[+-]?[\d,]*\d\.(?:\d{1,2}|\d{4,})$|^[+-]?\d{1,3}(?:,\d{3})+\.\d+$"
+)
+_COMMA_DECIMAL_EVIDENCE = re.compile(
+    r"^[+-]?[\d.]*\d,(?:\d{1,2}|\d{4,})$|^[+-]?\d{1,3}(?:\.\d{3})+,\d+$"
+)
+#: a cell either convention reads (1,234 or 1.234): decided by the file's other cells
+_AMBIGUOUS_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[.,]\d{3})$")
+_DELIMITERS = (",", ";", "\t")
+#: bytes of a CSV's start given to the encoding detector
+_SAMPLE_BYTES = 1 << 20
+#: candidates of the detector this close to the best in "chaos" are as good as the best
+_TIE = 0.01
+#: the Chinese GB family (GB18030 reads GB2312 and GBK text the same way)
+_GB = ("gbk", "gb2312", "gb18030")
+#: least confidence (1 − the detector's "chaos") at which a detected encoding is used
+MIN_ENCODING_CONFIDENCE = 0.9
+#: rows whose number cells decide a file's decimal convention
+_CONVENTION_ROWS = 5_000
+#: rows searched for the header (title rows above it are skipped)
+_HEADER_SEARCH_ROWS = 20
+#: declared locales: (decimal mark, order of an ambiguous d/m date: "dmy", "mdy" or None)
+LOCALES: dict[str, tuple[str, str | None]] = {
+    "de": (",", "dmy"), "fr": (",", "dmy"), "es": (",", "dmy"), "it": (",", "dmy"),
+    "nl": (",", "dmy"), "pt": (",", "dmy"), "pl": (",", "dmy"), "ru": (",", "dmy"),
+    "en-us": (".", "mdy"), "en": (".", "mdy"), "en-gb": (".", "dmy"), "en-au": (".", "dmy"),
+    "en-in": (".", "dmy"), "zh": (".", None), "zh-cn": (".", None), "ja": (".", None),
+}  # fmt: skip
 _UNMEMOISED = ("number", "integer")  # mostly distinct values: typing them once gains nothing
 _TRUE = {"true", "yes", "y", "1", "是", "t"}
 _FALSE = {"false", "no", "n", "0", "否", "f"}
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """How a file was read: shown in the import report (decision 0050).
+
+    Attributes:
+        encoding: the CSV's text encoding (Python codec name; None for XLSX).
+        encoding_confidence: 1.0 for UTF-8 and a declared encoding, else the detector's
+            (1 − its "chaos" ratio of the decoded sample).
+        delimiter: the CSV's field delimiter (``,`` ``;`` or a tab; None for XLSX).
+        decimal: the decimal mark of numbers written as text (``.`` or ``,``).
+        sheet: the XLSX sheet read (None for CSV).
+        header_row: the spreadsheet row of the header (1 unless title rows stand above it).
+        locale: the declared locale, if any.
+    """
+
+    encoding: str | None = None
+    encoding_confidence: float | None = None
+    delimiter: str | None = None
+    decimal: str = "."
+    sheet: str | None = None
+    header_row: int = 1
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +150,7 @@ class IntakeResult:
             for the ``instrument`` template, else None.
         issues: every problem, by row then column; rows with issues produced nothing.
         rows_read: non-blank data rows in the file.
+        file_format: how the file was read (encoding, delimiter, decimal mark, sheet, header).
     """
 
     template: str
@@ -90,6 +160,7 @@ class IntakeResult:
     instruments: Any
     issues: list[RowIssue]
     rows_read: int
+    file_format: FileFormat = FileFormat()
 
 
 class _Percent(float):
@@ -140,27 +211,131 @@ def _choose_template(path: Path, template: str | None) -> Template:
 # --------------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path, source: str, limits: FileLimits) -> list[list[Any]]:
+def _read_csv(
+    path: Path, source: str, limits: FileLimits, names: frozenset[str], encoding: str | None
+) -> tuple[list[list[Any]], FileFormat]:
     """The rows of a CSV file, read as a stream (never the whole text in memory at once) with
-    the :class:`~lingtan.adapters.io.file_limits.FileLimits` enforced row by row: UTF-8 (BOM
-    optional), else GB18030 (what Chinese Excel writes for "CSV")."""
+    the :class:`~lingtan.adapters.io.file_limits.FileLimits` enforced row by row, and how it
+    was read: in the declared ``encoding``, else UTF-8 (BOM optional), else the encoding
+    charset-normalizer detects with confidence (:func:`detect_encoding`); the delimiter is the
+    one that splits the header into the most column names (``names``: the template's names and
+    aliases, lower case)."""
+    if encoding is not None:
+        codec = _codec(encoding, source)
+        try:
+            grid, delimiter = _csv_rows(path, codec, source, limits, names)
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                source, f"is not {codec} text as declared ({exc.reason} at byte {exc.start})"
+            ) from exc
+        return grid, FileFormat(encoding=codec, encoding_confidence=1.0, delimiter=delimiter)
     with path.open("rb") as fh:
-        bom = fh.read(len(_UTF8_BOM)) == _UTF8_BOM
+        sample = fh.read(_SAMPLE_BYTES)
+    bom = sample.startswith(_UTF8_BOM)
     try:
-        return _csv_rows(path, "utf-8-sig", source, limits)
+        grid, delimiter = _csv_rows(path, "utf-8-sig", source, limits, names)
+        return grid, FileFormat(
+            encoding="utf-8-sig" if bom else "utf-8", encoding_confidence=1.0, delimiter=delimiter
+        )
     except UnicodeDecodeError as exc:
         if bom:
             raise InputFileError(source, f"has a UTF-8 mark but is not UTF-8 text ({exc})") from exc
+    codec, confidence = detect_encoding(sample, source)
     try:
-        return _csv_rows(path, "gb18030", source, limits)
+        grid, delimiter = _csv_rows(path, codec, source, limits, names)
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            source, "is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX"
+            source,
+            f"is neither UTF-8 nor GB18030 text, and is not {codec} text past its start "
+            f"({exc.reason}); declare its encoding (e.g. --encoding cp1252) or save it as CSV "
+            "UTF-8 or as XLSX",
         ) from exc
+    return grid, FileFormat(encoding=codec, encoding_confidence=confidence, delimiter=delimiter)
 
 
-def _csv_rows(path: Path, encoding: str, source: str, limits: FileLimits) -> list[list[Any]]:
-    """Every row of the CSV in ``encoding``; UnicodeDecodeError when it is not that encoding."""
+def _codec(encoding: str, source: str) -> str:
+    """The Python codec name of a declared encoding (``Windows-1252`` → ``cp1252``)."""
+    try:
+        return codecs.lookup(encoding.strip()).name
+    except LookupError:
+        raise InputFileError(
+            source, f"unknown encoding {encoding!r} (e.g. cp1252, gb18030, utf-8)"
+        ) from None
+
+
+def detect_encoding(sample: bytes, source: str) -> tuple[str, float]:
+    """The encoding of a text that is not UTF-8, told by charset-normalizer from its first
+    bytes: (codec name, confidence = 1 − the detector's "chaos" ratio).
+
+    A guess is used only when it is confident (≥ :data:`MIN_ENCODING_CONFIDENCE`) and no other
+    candidate of the same quality (chaos within :data:`_TIE`) reads the sample as a different
+    text — unless one of them is of the GB family, which Chinese Excel writes (and lingtan read
+    before it detected encodings). A text the Windows-1252 code page reads the same way is
+    reported as ``cp1252`` (what Western-European Excel writes), the Chinese GB family as
+    ``gb18030`` (its superset).
+
+    Raises:
+        InputFileError: no confident guess: the user is told to declare the encoding.
+    """
+    from charset_normalizer import from_bytes
+
+    cut = sample.rfind(b"\n")  # a sample cut inside a multi-byte character misleads
+    if len(sample) == _SAMPLE_BYTES and cut > 0:
+        sample = sample[: cut + 1]
+    matches = list(from_bytes(sample))
+    refuse = (
+        "is neither UTF-8 nor GB18030 text, and its encoding cannot be told with confidence "
+        "({why}); declare it (encoding=…, lingtan import --encoding cp1252) or save the file "
+        "as CSV UTF-8 or as XLSX"
+    )
+    if not matches:
+        raise InputFileError(source, refuse.format(why="no encoding reads it"))
+    best = min(matches, key=lambda m: m.chaos)
+    text = str(best)
+    confidence = round(1.0 - best.chaos, 3)
+    if confidence < MIN_ENCODING_CONFIDENCE:
+        raise InputFileError(
+            source, refuse.format(why=f"best guess {best.encoding}, confidence {confidence:.2f}")
+        )
+    tied = [m for m in matches if m.chaos <= best.chaos + _TIE and str(m) != text]
+    gb = [m for m in (best, *tied) if codecs.lookup(m.encoding).name in _GB]
+    if tied and gb:  # Chinese Excel's own encoding first (what lingtan read before detection)
+        best, text = gb[0], str(gb[0])
+        tied = [m for m in tied if m is not best and str(m) != text]
+    rivals = sorted({m.encoding for m in tied})
+    if rivals:
+        why = f"{best.encoding} or {', '.join(rivals[:3])} read it differently"
+        raise InputFileError(source, refuse.format(why=why))
+    codec = codecs.lookup(best.encoding).name
+    if codec in _GB:
+        return "gb18030", confidence
+    try:
+        if sample.decode("cp1252") == text:
+            return "cp1252", confidence
+    except UnicodeDecodeError:
+        pass
+    return codec, confidence
+
+
+def _sniff_delimiter(head: str, names: frozenset[str]) -> str:
+    """The delimiter (``,`` ``;`` tab) that splits a line of the file's start into the most
+    template column names (the header, below any title rows); ``,`` when none names two."""
+    lines = head.splitlines()[:_HEADER_SEARCH_ROWS]
+    best, found = ",", 1
+    for delimiter in _DELIMITERS:
+        for line in lines:
+            cells = next(csv.reader([line], delimiter=delimiter), [])
+            known = sum(1 for c in cells if _header_key(c) in names)
+            if known > found:
+                best, found = delimiter, known
+    return best
+
+
+def _csv_rows(
+    path: Path, encoding: str, source: str, limits: FileLimits, names: frozenset[str]
+) -> tuple[list[list[Any]], str]:
+    """Every row of the CSV in ``encoding`` and its delimiter; UnicodeDecodeError when it is not
+    that encoding."""
 
     def lines(fh: Iterable[str]) -> Iterator[str]:
         for line in fh:
@@ -170,16 +345,19 @@ def _csv_rows(path: Path, encoding: str, source: str, limits: FileLimits) -> lis
                 )
             yield line
 
+    with path.open(encoding=encoding, newline="") as fh:
+        delimiter = _sniff_delimiter(fh.read(64 * 1024), names)
     grid: list[list[Any]] = []
     shared: dict[str, str] = {}  # one object per repeated short cell (sites, units, dates …)
     with path.open(encoding=encoding, newline="") as fh:
         try:
-            for number, row in enumerate(csv.reader(lines(fh)), start=1):
+            rows = csv.reader(lines(fh), delimiter=delimiter)
+            for number, row in enumerate(rows, start=1):
                 limits.check_row(row, number, source)
                 grid.append(_shared_cells(row, shared))
         except csv.Error as exc:
             raise InputFileError(source, f"is not valid CSV: {exc}") from exc
-    return grid
+    return grid, delimiter
 
 
 #: distinct short cells kept once by :func:`_shared_cells` (bounds its own memory)
@@ -200,7 +378,9 @@ def _shared_cells(row: list[str], shared: dict[str, str]) -> list[str]:
     return out
 
 
-def _read_xlsx(path: Path, template: Template, source: str, limits: FileLimits) -> list[list[Any]]:
+def _read_xlsx(
+    path: Path, template: Template, source: str, limits: FileLimits
+) -> tuple[list[list[Any]], FileFormat]:
     check_xlsx_archive(path, source, limits)  # zip bomb, DTD, external links: before parsing
     with path.open("rb") as fh:  # closed even when openpyxl fails half-way through
         return _read_workbook(fh, path, template, source, limits)
@@ -208,7 +388,7 @@ def _read_xlsx(path: Path, template: Template, source: str, limits: FileLimits) 
 
 def _read_workbook(
     fh: BinaryIO, path: Path, template: Template, source: str, limits: FileLimits
-) -> list[list[Any]]:
+) -> tuple[list[list[Any]], FileFormat]:
     import openpyxl  # local: only needed for XLSX
 
     try:
@@ -225,30 +405,46 @@ def _read_workbook(
         if not sheets:
             raise InputFileError(source, "the workbook has no sheet")
         named = [ws for ws in sheets if ws.title.strip().lower() == template.name]
-        ws = named[0] if named else sheets[0]
-        grid: list[list[Any]] = []
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            # one column more than the limit: enough to tell a too-wide row, never padded to
-            # the 16,384 columns a forged sheet dimension may declare
-            rows = ws.iter_rows(max_col=limits.max_columns + 1)
-            for number, row in enumerate(_defused(rows, source), start=1):
-                cells: list[Any] = []
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    fmt = str(getattr(cell, "number_format", "") or "")
-                    if (
-                        isinstance(value, (int, float))
-                        and not isinstance(value, bool)
-                        and "%" in fmt
-                    ):
-                        value = _Percent(value)
-                    cells.append(value)
-                limits.check_row(cells, number, source)
-                grid.append(cells)
-        return grid
+        ws = named[0] if named else _sheet_with_header(sheets, template, source, limits)
+        return _sheet_grid(ws, source, limits), FileFormat(sheet=str(ws.title))
     finally:
         wb.close()
+
+
+def _sheet_with_header(
+    sheets: list[Any], template: Template, source: str, limits: FileLimits
+) -> Any:
+    """The first sheet whose first rows hold a header of ``template`` (else the first sheet)."""
+    if len(sheets) == 1:
+        return sheets[0]
+    for ws in sheets:
+        head = _sheet_grid(ws, source, limits, max_row=_HEADER_SEARCH_ROWS)
+        if _find_header(head, template) is not None:
+            return ws
+    return sheets[0]
+
+
+def _sheet_grid(
+    ws: Any, source: str, limits: FileLimits, max_row: int | None = None
+) -> list[list[Any]]:
+    """The cells of one sheet (the first ``max_row`` rows, or all), within ``limits``."""
+    grid: list[list[Any]] = []
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        # one column more than the limit: enough to tell a too-wide row, never padded to
+        # the 16,384 columns a forged sheet dimension may declare
+        rows = ws.iter_rows(max_col=limits.max_columns + 1, max_row=max_row)
+        for number, row in enumerate(_defused(rows, source), start=1):
+            cells: list[Any] = []
+            for cell in row:
+                value = getattr(cell, "value", None)
+                fmt = str(getattr(cell, "number_format", "") or "")
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in fmt:
+                    value = _Percent(value)
+                cells.append(value)
+            limits.check_row(cells, number, source)
+            grid.append(cells)
+    return grid
 
 
 def _defused(rows: Iterable[Any], source: str) -> Iterator[Any]:
@@ -282,16 +478,23 @@ def _as_text(value: Any) -> str:
     return unneutralise(str(value)).strip()  # the quote an export added (decision 0035)
 
 
-def parse_number(text: str) -> float:
+def parse_number(text: str, decimal: str = ".") -> float:
     """A number as people write it: ``1234.5``, ``1,234.5``, ``1 234.5``, full-width digits
-    (``１２３４．５``), a leading ``+``, a Unicode minus.
+    (``１２３４．５``), a leading ``+``, a Unicode minus; with ``decimal=","`` as German or
+    French Excel writes it: ``1234,5``, ``1.234,5``, ``1 234,5``.
 
     Raises:
         ValueError: with a reason, when the text is not such a number or is not finite.
     """
     s = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
     s = s.replace("\u00a0", " ").replace("\u202f", " ")
-    if "," in s:
+    if decimal == ",":
+        if not _COMMA_DECIMAL.match(s):
+            raise ValueError(
+                "not a number (this file writes decimals with ',' and thousands with '.')"
+            )
+        s = s.replace(".", "").replace(" ", "").replace(",", ".")
+    elif "," in s:
         if not _THOUSANDS_COMMA.match(s):
             raise ValueError(
                 "not a number (use '.' for decimals; ',' only between groups of thousands)"
@@ -312,24 +515,39 @@ def parse_number(text: str) -> float:
     return v
 
 
-def parse_date(text: str) -> date:
-    """``YYYY-MM-DD`` (also ``YYYY/M/D``, ``YYYY.M.D``, ``YYYY年M月D日``, with an optional time
-    that is ignored). Year first only: day/month orders are ambiguous.
+def parse_date(text: str, order: str | None = None) -> date:
+    """``YYYY-MM-DD`` (also ``YYYY/M/D``, ``YYYY.M.D``, ``YYYY年M月D日``), ``DD.MM.YYYY`` (the
+    German form, day first), and ``D/M/YYYY`` or ``M/D/YYYY`` when only one order gives a date
+    (``25/4/2023``) or the order is declared (``order`` ``"dmy"`` or ``"mdy"``, from a
+    locale); an optional time is ignored.
 
     Raises:
-        ValueError: with a reason.
+        ValueError: with a reason (an ambiguous ``04/05/2023`` without a declared order too).
     """
     s = unicodedata.normalize("NFKC", text).strip()
     m = _DATE.match(s)
-    if not m:
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _DAY_FIRST_DOTTED.match(s):
+        y, mo, d = int(m.group(3)), int(m.group(2)), int(m.group(1))
+    elif m := _DAY_MONTH_YEAR.match(s):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if order == "dmy" or (order is None and a > 12 >= b):
+            d, mo = a, b
+        elif order == "mdy" or (order is None and b > 12 >= a) or a == b:
+            mo, d = a, b
+        else:
+            # the reason rows have always been given; declaring a locale (de-DE, en-US) decides
+            raise ValueError("not a date; write YYYY-MM-DD")
+    else:
         raise ValueError("not a date; write YYYY-MM-DD")
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return date(y, mo, d)
     except ValueError:
         raise ValueError("not a real calendar date") from None
 
 
-def _type_cell(col: Column, value: Any) -> Any:
+def _type_cell(col: Column, value: Any, decimal: str = ".", order: str | None = None) -> Any:
     """The typed value of one non-blank cell.
 
     Raises:
@@ -359,7 +577,7 @@ def _type_cell(col: Column, value: Any) -> Any:
             text = str(value).strip()
             if col.name.endswith("_pct") and text.endswith(("%", "％")):
                 text = text[:-1]
-            v = parse_number(text)
+            v = parse_number(text, decimal)
         if kind == "integer":
             if v != int(v):
                 raise ValueError("not a whole number")
@@ -372,7 +590,7 @@ def _type_cell(col: Column, value: Any) -> Any:
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             raise ValueError("a number, not a date; write YYYY-MM-DD or use a date cell")
-        return parse_date(str(value))
+        return parse_date(str(value), order)
     if kind == "bool":
         if isinstance(value, bool):
             return value
@@ -390,17 +608,51 @@ def _type_cell(col: Column, value: Any) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
+def _header_key(value: Any) -> str:
+    """A header cell as it is matched: NFKC, stripped, lower case."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip().lstrip("\ufeff").strip().lower()
+
+
+def _column_names(tpl: Template) -> dict[str, Column]:
+    """Header names (lower case) → column: each column's name and its aliases (Chinese
+    labels, :data:`~lingtan.core.templates.catalogue.ZH_ALIASES`)."""
+    names: dict[str, Column] = {}
+    for c in tpl.columns:
+        for n in (c.name, *c.aliases):
+            names.setdefault(_header_key(n), c)
+    return names
+
+
+def _find_header(grid: list[list[Any]], tpl: Template) -> int | None:
+    """Index of the first of the first rows that names the template's columns: every
+    non-blank cell a column name or alias, each column once, every required column present.
+    None: no such row (row 1 is then judged as the header, with its errors)."""
+    names = _column_names(tpl)
+    required = set(tpl.required_columns)
+    for i, row in enumerate(grid[:_HEADER_SEARCH_ROWS]):
+        keys = [k for k in (_header_key(v) for v in row) if k]
+        if not keys or any(k not in names for k in keys):
+            continue
+        cols = [names[k].name for k in keys]
+        if len(set(cols)) == len(cols) and required <= set(cols):
+            return i
+    return None
+
+
 def _header(
-    grid: list[list[Any]], tpl: Template, source: str
+    grid: list[list[Any]], tpl: Template, source: str, start: int = 0
 ) -> tuple[dict[int, Column], list[int]]:
-    """Map header positions to columns; positions of nameless, empty columns to ignore."""
-    if not grid or all(_is_blank(v) for v in grid[0]):
+    """Map header positions (row ``start``) to columns; positions of nameless, empty columns
+    to ignore."""
+    if len(grid) <= start or all(_is_blank(v) for v in grid[start]):
         raise InputFileError(source, "has no header row (row 1 must name the columns)")
     raw = [
         "" if v is None else unicodedata.normalize("NFKC", str(v)).strip().lstrip("\ufeff")
-        for v in grid[0]
+        for v in grid[start]
     ]
-    by_name = {c.name: c for c in tpl.columns}
+    by_name = _column_names(tpl)
     mapping: dict[int, Column] = {}
     unknown: list[str] = []
     seen: dict[str, int] = {}
@@ -415,7 +667,9 @@ def _header(
             duplicates.append(name)
             continue
         seen[key] = pos
-        if key in by_name:
+        if key in by_name and by_name[key] in mapping.values():  # a name and its alias
+            duplicates.append(name)
+        elif key in by_name:
             mapping[pos] = by_name[key]
         else:
             unknown.append(name)
@@ -439,7 +693,7 @@ def _header(
             source, f"missing required column(s) {', '.join(repr(m) for m in missing)}; {expected}"
         )
     for pos in nameless:
-        for r, row in enumerate(grid[1:], start=2):
+        for r, row in enumerate(grid[start + 1 :], start=start + 2):
             if pos < len(row) and not _is_blank(row[pos]):
                 raise InputFileError(
                     source,
@@ -460,21 +714,29 @@ def _column_letter(pos: int) -> str:
 
 
 def _type_rows(
-    grid: list[list[Any]], mapping: dict[int, Column], tpl: Template, source: str
+    grid: list[list[Any]],
+    mapping: dict[int, Column],
+    tpl: Template,
+    source: str,
+    *,
+    start: int = 0,
+    decimal: str = ".",
+    order: str | None = None,
 ) -> tuple[dict[str, list[Any]], list[int], list[RowIssue], int]:
-    """Type every cell of the data rows (row 2 on).
+    """Type every cell of the data rows (below the header, row ``start``; numbers written with
+    the ``decimal`` mark, ambiguous d/m dates in ``order``).
 
     Returns the typed values of the rows without a bad cell (per column), their spreadsheet row
     numbers, the issues of the other rows, and the number of non-blank rows. Text, date, unit and
     choice cells are typed once per distinct value (they repeat a lot).
     """
-    width = len(grid[0])
+    width = len(grid[start])
     issues: list[RowIssue] = []
     typed: dict[str, list[Any]] = {c.name: [] for c in tpl.columns}
     source_rows: list[int] = []
     rows_read = 0
     memo: dict[tuple[int, str], tuple[Any, str | None]] = {}
-    for row_number, row in enumerate(grid[1:], start=2):
+    for row_number, row in enumerate(grid[start + 1 :], start=start + 2):
         if all(_is_blank(v) for v in row):
             continue
         rows_read += 1
@@ -500,7 +762,7 @@ def _type_rows(
             hit = memo.get(key) if key is not None else None
             if hit is None:
                 try:
-                    hit = (_type_cell(col, raw), None)
+                    hit = (_type_cell(col, raw, decimal, order), None)
                 except ValueError as exc:
                     hit = (None, str(exc))
                 if key is not None:
@@ -527,11 +789,83 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_grid(path: Path, tpl: Template, source: str, limits: FileLimits) -> list[list[Any]]:
-    """The cells of a CSV or XLSX file, row by row, within ``limits``."""
+def _read_grid(
+    path: Path, tpl: Template, source: str, limits: FileLimits, encoding: str | None = None
+) -> tuple[list[list[Any]], FileFormat]:
+    """The cells of a CSV or XLSX file, row by row, within ``limits``, and how it was read."""
     if path.suffix.lower() in CSV_SUFFIXES:
-        return _read_csv(path, source, limits)
+        return _read_csv(path, source, limits, frozenset(_column_names(tpl)), encoding)
     return _read_xlsx(path, tpl, source, limits)
+
+
+def _locale(locale: str | None, source: str) -> tuple[str, str | None] | None:
+    """(decimal mark, d/m order) of a declared locale (``de-DE``, ``en_US``, ``zh-CN`` …)."""
+    if locale is None or not locale.strip():
+        return None
+    key = locale.strip().lower().replace("_", "-")
+    found = LOCALES.get(key) or LOCALES.get(key.split("-")[0])
+    if found is None:
+        raise InputFileError(
+            source,
+            f"unknown locale {locale!r}; known: de-DE, fr-FR, en-US, en-GB, zh-CN and the "
+            f"languages {', '.join(k for k in LOCALES if '-' not in k)}",
+        )
+    return found
+
+
+def _decimal_mark(
+    grid: list[list[Any]],
+    start: int,
+    mapping: dict[int, Column],
+    delimiter: str | None,
+    source: str,
+) -> str:
+    """The decimal mark of the numbers a file writes as text, told from its first
+    :data:`_CONVENTION_ROWS` data rows.
+
+    A comma-delimited CSV and an XLSX keep ``.`` (a comma there only groups thousands, as
+    before). A ``;`` or tab CSV: a cell such as ``2,5`` or ``1.234,5`` says ``,``; ``2.5`` or
+    ``1,234.5`` says ``.``; both kinds → refused; only cells either convention reads
+    (``1.234``, ``1,234``) → refused (the locale must be declared); no such cell → ``,`` for
+    ``;`` (what German Excel writes), ``.`` for a tab.
+
+    Raises:
+        InputFileError: the convention cannot be decided (the message names a cell).
+    """
+    if delimiter not in (";", "\t"):
+        return "."
+    positions = [pos for pos, col in mapping.items() if col.kind in _UNMEMOISED]
+    comma = dot = ambiguous = None
+    for row in grid[start + 1 : start + 1 + _CONVENTION_ROWS]:
+        for pos in positions:
+            v = row[pos] if pos < len(row) else None
+            if type(v) is not str:
+                continue
+            t = v.strip()
+            if comma is None and _COMMA_DECIMAL_EVIDENCE.match(t):
+                comma = t
+            elif dot is None and _DOT_DECIMAL_EVIDENCE.match(t):
+                dot = t
+            elif ambiguous is None and _AMBIGUOUS_NUMBER.match(t):
+                ambiguous = t
+        if comma is not None and dot is not None:
+            raise InputFileError(
+                source,
+                f"writes numbers both as {comma!r} and as {dot!r}: the decimal mark cannot be "
+                "told; write all numbers one way or declare the locale (e.g. --locale de-DE)",
+            )
+    if comma is not None:
+        return ","
+    if dot is not None:
+        return "."
+    if ambiguous is not None:
+        raise InputFileError(
+            source,
+            f"the number {ambiguous!r} can be read with ',' or '.' as the decimal mark and no "
+            "other number tells which; declare the locale (e.g. --locale de-DE for 1.234,5 or "
+            "--locale en-US for 1,234.5)",
+        )
+    return "," if delimiter == ";" else "."
 
 
 def read_activity_file(
@@ -540,6 +874,8 @@ def read_activity_file(
     template: str | None = None,
     context: NormaliseContext,
     limits: FileLimits | None = None,
+    encoding: str | None = None,
+    locale: str | None = None,
 ) -> IntakeResult:
     """Read one activity file of one template and normalise its rows.
 
@@ -550,6 +886,11 @@ def read_activity_file(
             replaced by the file name.
         limits: rows, columns, cell length, XLSX expansion (ASVS V12.1); None =
             :meth:`FileLimits.from_env <lingtan.adapters.io.file_limits.FileLimits.from_env>`.
+        encoding: a CSV's declared text encoding (``cp1252``, ``gb18030`` …); None = UTF-8, else
+            detected (a guess without confidence is refused).
+        locale: declared conventions (``de-DE``: decimal comma, day-first dates; ``en-US``:
+            decimal point, month-first; ``zh-CN``); None = told from the file (an undecidable
+            file is refused).
 
     Returns:
         The activities (or instruments), every issue, the SHA-256 of the file and the number of
@@ -574,11 +915,20 @@ def read_activity_file(
         raise InputFileError(where, f"is not a CSV or XLSX file (suffix {p.suffix!r})")
     tpl = _choose_template(p, template)
     digest = _sha256(p)
-    grid = _read_grid(p, tpl, where, limits or FileLimits.from_env())
-    mapping, _ = _header(grid, tpl, where)
+    declared = _locale(locale, where)
+    grid, fmt = _read_grid(p, tpl, where, limits or FileLimits.from_env(), encoding)
+    start = _find_header(grid, tpl) or 0
+    mapping, _ = _header(grid, tpl, where, start)
     source = p.name
+    if declared is not None:
+        decimal, date_order = declared
+    else:
+        decimal, date_order = _decimal_mark(grid, start, mapping, fmt.delimiter, where), None
+    fmt = dataclasses.replace(fmt, decimal=decimal, header_row=start + 1, locale=locale)
 
-    typed, source_rows, issues, rows_read = _type_rows(grid, mapping, tpl, source)
+    typed, source_rows, issues, rows_read = _type_rows(
+        grid, mapping, tpl, source, start=start, decimal=decimal, order=date_order
+    )
     del grid  # typed: the cells are not needed any more (peak memory)
     if rows_read == 0:
         raise InputFileError(where, "has no data rows below the header")
@@ -600,6 +950,7 @@ def read_activity_file(
         instruments=result.instruments,
         issues=all_issues,
         rows_read=rows_read,
+        file_format=fmt,
     )
 
 
@@ -614,11 +965,14 @@ def read_raw_rows(
     """
     p = Path(path)
     tpl = get_template(template)
-    grid = _read_grid(p, tpl, str(p), FileLimits.from_env())
+    grid, _ = _read_grid(p, tpl, str(p), FileLimits.from_env())
     if not grid:
         raise InputFileError(str(p), "is empty")
-    header = [_as_text(v) for v in grid[0]]
-    rows = {i: [_as_text(v) for v in row] for i, row in enumerate(grid[1:], start=2)}
+    start = _find_header(grid, tpl) or 0
+    header = [_as_text(v) for v in grid[start]]
+    rows = {
+        i: [_as_text(v) for v in row] for i, row in enumerate(grid[start + 1 :], start=start + 2)
+    }
     return header, rows
 
 

@@ -98,6 +98,8 @@ def import_file(
     fixes: str | None = None,
     append: bool = False,
     progress: Progress | None = None,
+    encoding: str | None = None,
+    locale: str | None = None,
 ) -> ImportReport:
     """Import the activity file ``path`` (CSV or XLSX of one template) into the context's
     workspace: valid rows become a batch, rejected rows go to the quarantine with their
@@ -110,6 +112,8 @@ def import_file(
         append: keep the file even when ≥ 50 % of its rows repeat an earlier batch.
         progress: told 0.1 before reading, 0.5 before storing (a job's time budget may raise
             there, before anything is written) and 0.9 once stored.
+        encoding: a CSV's declared encoding (None: UTF-8, else detected; decision 0050).
+        locale: declared number and date conventions (``de-DE`` …; None: from the file).
 
     Raises:
         ServiceError: ``forbidden`` when the caller may not edit data.
@@ -132,6 +136,8 @@ def import_file(
         fixes=fixes,
         append=append,
         checkpoint=None if progress is None else lambda: progress(0.5, "storing"),
+        encoding=encoding,
+        locale=locale,
     )
     if progress is not None:
         progress(0.9, "stored")

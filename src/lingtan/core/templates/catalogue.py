@@ -11,6 +11,7 @@ Standard ch. 5 and Technical Guidance, GHG Protocol HFC tool, IPCC 2006 Vol. 3 c
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from typing import Any
@@ -1114,7 +1115,95 @@ def _build_templates() -> dict[str, Template]:
 
 
 #: Every import template by name, in the order of ``docs/templates.md``.
-TEMPLATES: dict[str, Template] = _build_templates()
+#: Chinese header labels accepted for each column name (a Chinese export names its columns in
+#: Chinese): column name → aliases. Matched by the reader like the column name (issue 13).
+ZH_ALIASES: dict[str, tuple[str, ...]] = {
+    "site": ("场所", "场所编号", "站点"),
+    "date": ("日期", "开始日期"),
+    "period_end": ("结束日期", "期间结束"),
+    "fuel": ("燃料", "燃料名称"),
+    "quantity": ("数量", "消耗量"),
+    "unit": ("单位",),
+    "use": ("用途",),
+    "description": ("备注", "说明"),
+    "tier": ("数据层级",),
+    "dq_temporal": ("时间代表性",),
+    "dq_geographical": ("地理代表性",),
+    "dq_technological": ("技术代表性",),
+    "dq_completeness": ("完整性",),
+    "dq_reliability": ("可靠性",),
+    "vehicle": ("车辆类型",),
+    "distance": ("里程", "距离"),
+    "gas": ("气体",),
+    "method": ("方法",),
+    "inventory_start": ("期初库存",),
+    "inventory_end": ("期末库存",),
+    "purchased": ("购入量",),
+    "disposed": ("处置量",),
+    "capacity_new": ("新装设备充注量",),
+    "capacity_retired": ("报废设备充注量",),
+    "charge": ("充注量",),
+    "leak_rate_pct": ("年泄漏率",),
+    "emitted": ("排放量（实测）",),
+    "kind": ("排放类型",),
+    "source": ("来源",),
+    "supplier": ("供应商", "售电公司"),
+    "type": ("类型",),
+    "instrument_id": ("证书编号",),
+    "vintage_start": ("发电期间开始",),
+    "vintage_end": ("发电期间结束",),
+    "emission_rate": ("排放率",),
+    "region": ("地区",),
+    "code": ("分类代码",),
+    "amount": ("金额",),
+    "currency": ("币种",),
+    "category": ("类别",),
+    "price_year": ("价格年份",),
+    "product": ("产品",),
+    "scope": ("范围",),
+    "activity_type": ("活动类型",),
+    "mode": ("运输方式",),
+    "mass": ("质量",),
+    "mass_unit": ("质量单位",),
+    "distance_unit": ("距离单位",),
+    "travellers": ("出行人数",),
+    "country": ("国家",),
+    "nights": ("间夜数",),
+    "employees": ("员工人数",),
+    "days": ("通勤天数",),
+    "one_way_distance": ("单程距离",),
+    "waste_type": ("废弃物类型",),
+    "treatment": ("处置方式",),
+    "units_sold": ("售出数量",),
+    "kwh_per_year": ("年耗电量",),
+    "lifetime_years": ("使用寿命",),
+    "market": ("使用地区",),
+    "mass_per_unit": ("单件质量",),
+    "share_pct": ("处置比例",),
+    "investee": ("被投资企业",),
+    "investee_emissions": ("被投资企业排放量",),
+    "ownership_pct": ("持股比例",),
+    "co2e": ("排放量",),
+    "basis": ("核算基础",),
+    "source_note": ("数据来源",),
+}
+
+
+def _with_aliases(templates: dict[str, Template]) -> dict[str, Template]:
+    """Every column with its :data:`ZH_ALIASES` (the catalogue's data is otherwise unchanged)."""
+    return {
+        name: dataclasses.replace(
+            tpl,
+            columns=tuple(
+                dataclasses.replace(c, aliases=c.aliases or ZH_ALIASES.get(c.name, ()))
+                for c in tpl.columns
+            ),
+        )
+        for name, tpl in templates.items()
+    }
+
+
+TEMPLATES: dict[str, Template] = _with_aliases(_build_templates())
 
 
 def get_template(name: str) -> Template:

@@ -76,9 +76,13 @@ def render() -> str:
 _INTRO = """\
 # Import templates
 
-Every activity file is a CSV (comma-separated, header on row 1; UTF-8 with or without BOM, or
-GB18030 as Chinese Excel saves "CSV") or an XLSX (the sheet named like the template, else the
-first sheet) for **one template**. The template is named by the file name prefix — the longest
+Every activity file is a CSV or an XLSX for **one template**, read as Excel writes it (decision
+0050): a CSV in UTF-8 (with or without BOM), else in the encoding detected with confidence
+(Windows-1252, GB18030 …; `--encoding` declares it, a guess without confidence is refused),
+separated by `,`, `;` or tabs; an XLSX's sheet named like the template, else the first sheet
+whose header matches. The header is the first row naming the template's columns (title rows
+above it are skipped); a column may be named in English or by its Chinese label (`日期`,
+`数量`, `单位` …). The template is named by the file name prefix — the longest
 template name the file name starts with, followed by `_`, `-`, `.` or nothing (`fuel.csv`,
 `fuel_2023.xlsx`, `electricity-tianjin.csv` → `fuel`, `fuel`, `electricity`) — or by
 `lingtan import --template NAME`. `lingtan template NAME` writes an empty file with the header and
@@ -93,11 +97,16 @@ Rules common to every template:
   nothing from it is imported. Entirely blank rows are skipped (row numbers still count them).
 - Empty optional cells take the default. Choice values are case-insensitive, and blanks, `-` and
   `_` are interchangeable (`Onsite Renewable` = `onsite_renewable`).
-- Numbers may use thousands separators (`1,234.5`, `1 234.5`) and full-width digits (`１２３`);
-  a comma as decimal mark (`1,5`) is rejected as ambiguous. Percentage columns (`*_pct`) also
-  accept `40%` and Excel percentage cells (a cell showing 40 % holds 0.4 and is read as 40).
-- `date` is `YYYY-MM-DD` (also `YYYY/M/D`, `YYYY年M月D日`, or an Excel date cell; day-first dates
-  are rejected as ambiguous). It is the day the activity happened or, for a period (a monthly
+- Numbers may use thousands separators (`1,234.5`, `1 234.5`) and full-width digits (`１２３`).
+  A `;`- or tab-separated file may write them as German Excel does (`1.234,5`): its decimal mark
+  is told from its numbers, and a file whose numbers do not tell (only `1.234`) or mix both
+  conventions is refused unless `--locale` (`de-DE`, `en-US`, `zh-CN` …) declares it; in a
+  comma-separated file or an XLSX a comma as decimal mark (`1,5`) is rejected as ambiguous.
+  Percentage columns (`*_pct`) also accept `40%` and Excel percentage cells (a cell showing
+  40 % holds 0.4 and is read as 40).
+- `date` is `YYYY-MM-DD` (also `YYYY/M/D`, `YYYY年M月D日`, `DD.MM.YYYY`, a `D/M/YYYY` only one
+  order makes a date of, or an Excel date cell; `04/05/2023` is rejected as ambiguous unless
+  `--locale` gives the order). It is the day the activity happened or, for a period (a monthly
   bill), its first day. Optional `period_end` (inclusive, not before `date`) may be given; a period
   that crosses a fiscal-year boundary is rejected with a reason saying where to split it.
 - `site` is a site id of the workspace boundary (`lingtan init` / `boundary.yaml`; matched

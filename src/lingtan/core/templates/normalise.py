@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lingtan.core.activities import DQ_INDICATORS
+from lingtan.core.inventory import UNATTRIBUTED
 from lingtan.core.templates.assembly import _descriptions, _dimension, _kept
 from lingtan.core.templates.catalogue import get_template
 from lingtan.core.templates.spec import NORMALISED_SCHEMA, NormaliseContext, NormaliseResult
@@ -48,8 +49,18 @@ def _finish(r: _Rows, out: _Out, sites: list[str]) -> Any:
             for g, s in zip(given, sites, strict=True)
         ]
     tier = pc.fill_null(r.array("tier"), r.tpl.default_tier.value)
-    keep = ~r.bad
     scope = out.scope if out.scope is not None else r.tpl.scope
+    dims = {d: _dimension(r, d, scope, out.category) for d in ("supplier", "product")}
+    for d, filled in dims.items():  # the inventory's key for rows without one (decision 0044)
+        if filled is not None:
+            reserved = [v is not None and v.strip().lower() == UNATTRIBUTED for v in filled]
+            r.flag(
+                np.asarray(reserved, dtype=np.bool_),
+                d,
+                f"'{UNATTRIBUTED}' is reserved for rows without a {d}: leave the cell empty or "
+                f"use another id",
+            )
+    keep = ~r.bad
     values: dict[str, Any] = {
         "source_row": r.rows,
         "template": r.tpl.name,
@@ -66,8 +77,8 @@ def _finish(r: _Rows, out: _Out, sites: list[str]) -> Any:
         "basis": out.basis,
         "tier": tier,
         "description": _descriptions(r),
-        "supplier": _dimension(r, "supplier", scope, out.category),
-        "product": _dimension(r, "product", scope, out.category),
+        "supplier": dims["supplier"],
+        "product": dims["product"],
         "period_end": r.array("period_end") if r.tpl.has("period_end") else None,
         **{f"dq_{k}": r.array(f"dq_{k}") for k in DQ_INDICATORS},
     }

@@ -95,6 +95,8 @@ class Column:
         description: what to write, in English (shown in the XLSX README sheet).
         example: the value of the example row written by ``lingtan template``.
         description_zh: the same description in Chinese.
+        aliases: other header names the reader accepts for this column (the Chinese label a
+            Chinese export writes, e.g. ``日期`` for ``date``); matched like ``name``.
     """
 
     name: str
@@ -106,6 +108,7 @@ class Column:
     description: str = ""
     example: str = ""
     description_zh: str = ""
+    aliases: tuple[str, ...] = ()
 
     @property
     def arrow_type(self) -> Any:

@@ -61,8 +61,9 @@ FiscalYearPath = Annotated[
 
 class FigureSelection:
     """Which inventory figure a lineage request is about (query parameters shared by the API's
-    ``explain`` and the web app's lineage page): any of scope, category, site, month, gas, and
-    the Scope 2 basis."""
+    ``explain`` and the web app's lineage page): any of scope, category, site, month, gas,
+    supplier, product (``unattributed``: the rows without one; decision 0044), and the Scope 2
+    basis."""
 
     def __init__(
         self,
@@ -72,12 +73,14 @@ class FigureSelection:
         month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
         gas: Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")] = None,
         basis: Literal["market", "location"] = "market",
+        supplier: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f]+$")] = None,
+        product: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f]+$")] = None,
     ) -> None:
         self.where: dict[str, Any] = {
             k: v
             for k, v in (
                 ("scope", scope), ("category", category), ("site", site), ("month", month),
-                ("gas", gas),
+                ("gas", gas), ("supplier", supplier), ("product", product),
             )
             if v is not None
         }  # fmt: skip
