@@ -10,9 +10,15 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: demo test lint typecheck unit install factors bench bench-lca clean browser
 
-$(BIN)/.installed: pyproject.toml
+## The product alone (what `make demo` needs): no test tools, no Spark.
+$(BIN)/.installed-app: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+## The product with the test and Spark extras (what `make test` needs).
+$(BIN)/.installed: $(BIN)/.installed-app
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $@
 
@@ -20,7 +26,7 @@ install: $(BIN)/.installed
 
 ## The main job on the embedded default: build the demo workspaces, calculate, print inventories,
 ## then serve the web app on them and print its address and a login (Ctrl-C stops; SERVE=no skips).
-demo: $(BIN)/.installed
+demo: $(BIN)/.installed-app
 	$(BIN)/lingtan demo $(DEMO)
 	@if [ "$(SERVE)" != "no" ]; then $(BIN)/lingtan serve --demo $(DEMO); fi
 
