@@ -8,7 +8,7 @@ SERVE  ?= yes
 # browser tests drive Debian's /usr/bin/chromium; Playwright never downloads a browser
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test lint typecheck unit install factors bench bench-lca clean browser
+.PHONY: demo test lint typecheck unit install factors bench bench-lca bench-lineage clean browser fonts
 
 ## The product alone (what `make demo` needs): no test tools, no Spark.
 $(BIN)/.installed-app: pyproject.toml
@@ -26,7 +26,7 @@ install: $(BIN)/.installed
 
 ## The main job on the embedded default: build the demo workspaces, calculate, print inventories,
 ## then serve the web app on them and print its address and a login (Ctrl-C stops; SERVE=no skips).
-demo: $(BIN)/.installed-app
+demo: $(BIN)/.installed-app fonts
 	$(BIN)/lingtan demo $(DEMO)
 	@if [ "$(SERVE)" != "no" ]; then $(BIN)/lingtan serve --demo $(DEMO); fi
 
@@ -47,7 +47,7 @@ typecheck: $(BIN)/.installed
 ## Tests run on every core (pytest-xdist; one test module per worker, so module fixtures such
 ## as the browser's server stay whole); each worker has its own databases and folders.
 PYTEST_PAR ?= -n auto --dist loadfile
-unit: $(BIN)/.installed browser
+unit: $(BIN)/.installed browser fonts
 	$(BIN)/pytest -q $(PYTEST_PAR)
 
 ## Debian's Chromium for the browser tests (tests/adapters/web): installed with apt when root.
@@ -55,6 +55,16 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
 	  else echo "note: chromium is missing; the browser tests need it: sudo apt-get install chromium"; fi; }
+
+## A font for Chinese text (decision 0058): Debian's fonts-noto-cjk (Noto Sans CJK SC), which the
+## web pages' CSS names and the PNG labels (and PDFs) are drawn with; installed with apt when
+## root, else a note (or name a font file in LINGTAN_CJK_FONT).
+fonts:
+	@if [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || \
+	  fc-list :lang=zh-cn 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get install -y fonts-noto-cjk || { apt-get update && apt-get install -y fonts-noto-cjk; }; \
+	else echo "note: no font for Chinese text; PNG labels need one: sudo apt-get install fonts-noto-cjk (or set LINGTAN_CJK_FONT to a font file)"; fi
 
 ## Rebuild the bundled factor library from ../shared/data (reproducible, byte-identical).
 factors: $(BIN)/.installed
@@ -65,6 +75,10 @@ factors: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.load
+
+## Lineage page benchmark: 10,000 activity rows behind one figure (docs/benchmarks.md).
+bench-lineage: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.lineage
 
 ## Product LCA benchmark vs bw2calc: synthetic 20,000-process database (docs/benchmarks.md).
 bench-lca: $(BIN)/.installed

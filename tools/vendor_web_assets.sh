@@ -5,8 +5,9 @@
 #
 # Writes src/lingtan/adapters/web/static/vendor/: echarts.min.js (Apache ECharts, Apache-2.0,
 # with its NOTICE and the BSD-3-Clause licence of the d3 code it contains) and htmx.min.js
-# (htmx, 0BSD), each with its LICENSE. Versions are pinned here and recorded in
-# NOTICE.md (repository root) and static/vendor/VERSIONS.txt; `npm pack` checks the registry's
+# (htmx, 0BSD), each with its LICENSE; swagger-ui/ (Swagger UI, Apache-2.0) and redoc/ (ReDoc,
+# MIT, with the licence notices of the libraries its bundle contains) for the API's docs pages.
+# Versions are pinned here and recorded in NOTICE.md (repository root) and static/vendor/VERSIONS.txt; `npm pack` checks the registry's
 # sha512 integrity of each tarball, and this script checks it again against the pins below.
 # htmx stays on the 2.x line (the API the templates use: hx-get/hx-trigger="every 1s"/hx-swap).
 set -eu
@@ -18,6 +19,10 @@ HTMX_INTEGRITY=sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbny
 # Swagger UI for /api/v1/docs, served by the server itself (no CDN; decision 0035)
 SWAGGER_VERSION=5.35.0
 SWAGGER_INTEGRITY=sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==
+# ReDoc for /api/v1/redoc (decision 0058). The 2.x line: 3.x sends usage telemetry to Redocly's
+# collector by default, which an offline server must not try.
+REDOC_VERSION=2.5.4
+REDOC_INTEGRITY=sha512-M6jWhG1qoBnH6TFmzJnstyCZ87HmOY/UzDm78mHiYihEdlV/YcS9ogOo1NlElnJMeLsyxHFe2yFc4sNjHTrABQ==
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/src/lingtan/adapters/web/static/vendor"
@@ -34,11 +39,13 @@ check() {  # tarball expected-integrity
 
 cd "$TMP"
 npm pack --silent "echarts@$ECHARTS_VERSION" "htmx.org@$HTMX_VERSION" \
-    "swagger-ui-dist@$SWAGGER_VERSION" >/dev/null
+    "swagger-ui-dist@$SWAGGER_VERSION" "redoc@$REDOC_VERSION" >/dev/null
 check "echarts-$ECHARTS_VERSION.tgz" "$ECHARTS_INTEGRITY"
 check "htmx.org-$HTMX_VERSION.tgz" "$HTMX_INTEGRITY"
 check "swagger-ui-dist-$SWAGGER_VERSION.tgz" "$SWAGGER_INTEGRITY"
-mkdir echarts htmx swagger
+check "redoc-$REDOC_VERSION.tgz" "$REDOC_INTEGRITY"
+mkdir echarts htmx swagger redoc
+tar xzf "redoc-$REDOC_VERSION.tgz" -C redoc
 tar xzf "swagger-ui-dist-$SWAGGER_VERSION.tgz" -C swagger
 tar xzf "echarts-$ECHARTS_VERSION.tgz" -C echarts
 tar xzf "htmx.org-$HTMX_VERSION.tgz" -C htmx
@@ -57,9 +64,19 @@ sed 's|//# sourceMappingURL=.*||' swagger/package/swagger-ui-bundle.js \
 sed 's|/\*# sourceMappingURL=.*\*/||' swagger/package/swagger-ui.css > "$OUT/swagger-ui/swagger-ui.css"
 cp swagger/package/LICENSE "$OUT/swagger-ui/LICENSE-swagger-ui.txt"
 cp swagger/package/NOTICE "$OUT/swagger-ui/NOTICE-swagger-ui.txt"
+mkdir -p "$OUT/redoc"
+# only the last line's source-map comment (the bundled search worker keeps its own, in a string);
+# the side menu's Redocly logo is an image from cdn.redoc.ly: an empty data: URL instead (the
+# logo hides itself when its image fails), so the page asks no other server for anything
+sed -e '/^\/\/# sourceMappingURL=redoc\.standalone\.js\.map$/d' \
+    -e 's|"https://cdn\.redoc\.ly/redoc/logo-mini\.svg"|"data:,"|' \
+    redoc/package/bundles/redoc.standalone.js > "$OUT/redoc/redoc.standalone.js"
+cp redoc/package/bundles/redoc.standalone.js.LICENSE.txt "$OUT/redoc/redoc.standalone.js.LICENSE.txt"
+cp redoc/package/LICENSE "$OUT/redoc/LICENSE-redoc.txt"
 cat > "$OUT/VERSIONS.txt" <<VERSIONS
 echarts $ECHARTS_VERSION Apache-2.0 $ECHARTS_INTEGRITY
 htmx.org $HTMX_VERSION 0BSD $HTMX_INTEGRITY
 swagger-ui-dist $SWAGGER_VERSION Apache-2.0 $SWAGGER_INTEGRITY
+redoc $REDOC_VERSION MIT $REDOC_INTEGRITY
 VERSIONS
-echo "vendored echarts $ECHARTS_VERSION and htmx.org $HTMX_VERSION into $OUT"
+echo "vendored echarts $ECHARTS_VERSION, htmx.org $HTMX_VERSION, swagger-ui-dist $SWAGGER_VERSION and redoc $REDOC_VERSION into $OUT"

@@ -6,7 +6,11 @@ spreadsheet shows it, header = row 1), the field and the reason.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from lingtan.core.messages import Message, Param
 
 
 class LingtanError(Exception):
@@ -49,8 +53,12 @@ class RowIssue:
         source: file name (or other origin) of the row.
         row: 1-based row number as a spreadsheet shows it (header is row 1).
         field: column name the problem is in ("" when it concerns the whole row).
-        reason: human-readable explanation.
+        reason: the explanation in English (logs, ``str(issue)``, callers without a language).
         value: the offending raw value, as text.
+        key: the catalogue key of the explanation (``row.site_unknown.close``; "" for an issue
+            made before keys existed, e.g. read back from an old report): the adapters render
+            it in the user's language from ``i18n/rows.<locale>.json`` (decision 0053).
+        params: the parameters of ``key`` (:data:`~lingtan.core.messages.Param` values).
     """
 
     source: str
@@ -58,6 +66,19 @@ class RowIssue:
     field: str
     reason: str
     value: str = ""
+    key: str = ""
+    params: Mapping[str, Param] = dataclasses.field(default_factory=dict, hash=False)
+
+    @classmethod
+    def of(cls, source: str, row: int, field: str, message: Message, value: str = "") -> RowIssue:
+        """An issue explained by a keyed ``message`` of core (English from
+        :data:`~lingtan.core.messages.ENGLISH`)."""
+        return cls(source, row, field, message.english(), value, message.key, message.params)
+
+    @property
+    def message(self) -> Message | None:
+        """The keyed explanation, None for an issue without a key."""
+        return Message(self.key, self.params) if self.key else None
 
     def __str__(self) -> str:
         where = f"{self.source}, row {self.row}"
@@ -73,7 +94,16 @@ class InputFileError(LingtanError):
     Nothing from such a file is imported.
     """
 
-    def __init__(self, source: str, reason: str) -> None:
+    def __init__(self, source: str, reason: str, *, message: Message | None = None) -> None:
+        """``reason`` is English (logs, ``str(exc)``); ``message`` the same explanation keyed for
+        the catalogue (decision 0053), None for a reason that has no key."""
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+        self.message = message
+
+    @classmethod
+    def of(cls, source: str, message: Message) -> InputFileError:
+        """A file error explained by a keyed ``message`` of core (English from
+        :data:`~lingtan.core.messages.ENGLISH`)."""
+        return cls(source, message.english(), message=message)

@@ -42,6 +42,12 @@ BODIES: dict[str, dict[str, Any]] = {
     "EntityUpdate": {"name": "Hacked", "ownership_pct": 1},
     "SiteCreate": {"code": "EVIL1", "name": "Evil", "entity_code": "MAIN", "region": "CN"},
     "SiteUpdate": {"name": "Hacked", "region": "GB"},
+    "ExchangeRateUpdate": {"per_usd": 1.0, "source": "evil"},  # decision 0056
+    "MappingCreate": {  # decision 0051
+        "template": "electricity",
+        "columns": {"Zähler": "site", "Von": "date", "Menge": "quantity"},
+        "constants": {"unit": "kWh"},
+    },
     "CalculationCreate": {"fiscal_year": "FY2024/25"},
     "TargetsFileUpdate": {"content": "organisation: Taken Over\n"},
     "FiguresFileUpdate": {
@@ -126,6 +132,8 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     a_token = a.post(f"{API}/orgs/acme/tokens", json={"name": "a-ci"}).json()
     b_token = b.post(f"{API}/orgs/bravo/tokens", json={"name": "b-ci"}).json()
     _acme_identity_provider(srv.engine)
+    r = a.put(f"{API}/orgs/acme/exchange-rates/CNY/2024", json={"per_usd": 7.2, "source": "acme"})
+    assert r.status_code == 200, r.text
     ids = {
         "entity_id": entity["id"],
         "site_id": site["id"],
@@ -140,6 +148,8 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
         "name": "electricity",
         "product": "LB14-G5",
         "config": "i7-32-1t-GB",
+        "currency": "CNY",  # acme's own exchange rate (decision 0056)
+        "year": 2024,
     }
     return {"srv": srv, "a": a, "b": b, "ids": ids, "a_token": a_token, "b_token": b_token}
 
@@ -256,7 +266,9 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
     for method, path, op in operations(srv.app):
         if "{org}" not in path:
             continue
-        object_path = any(f"{{{k}}}" in path for k in ids if k not in ("fiscal_year", "name"))
+        object_path = any(
+            f"{{{k}}}" in path for k in ids if k not in ("fiscal_year", "name", "currency", "year")
+        )
         for client, org, why in (
             (b_cookie, "acme", "B's session on A"),
             (b_bearer, "acme", "B's token on A"),

@@ -421,7 +421,7 @@ def _token(base: str) -> str:
         data=json.dumps({"email": "owner@acme.example", "password": PASSWORD}).encode(),
         headers={"content-type": "application/json"},
     )
-    with urllib.request.urlopen(login, timeout=10) as r:
+    with urllib.request.urlopen(login, timeout=60) as r:
         cookie = r.headers["set-cookie"].split(";")[0]
         csrf = r.headers.get("x-csrf-token", "")
     made = urllib.request.Request(
@@ -429,7 +429,7 @@ def _token(base: str) -> str:
         data=json.dumps({"name": "limits"}).encode(),
         headers={"content-type": "application/json", "cookie": cookie, "x-csrf-token": csrf},
     )
-    with urllib.request.urlopen(made, timeout=10) as r:
+    with urllib.request.urlopen(made, timeout=60) as r:
         return str(json.loads(r.read())["token"])
 
 

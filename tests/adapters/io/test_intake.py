@@ -84,7 +84,7 @@ def test_xlsx_template_has_a_bilingual_readme(tmp_path: Path) -> None:
 
 
 def test_csv_filled_template(tmp_path: Path) -> None:
-    path = write_template("commuting", tmp_path / "commuting_2024.csv")
+    path = write_template("commuting", tmp_path / "commuting_2024.csv", site="TJ01")
     fill_csv(path, [
         ["2024-05-01", "", "bus.average", "3", "200", "8", "km", "HF02"] + [""] * 7,
     ])  # fmt: skip

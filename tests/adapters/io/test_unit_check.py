@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lingtan.adapters.i18n.rows import english
 from lingtan.adapters.io.importer import import_file
 from lingtan.adapters.io.unit_check import unconvertible
 from lingtan.adapters.store.workspace import init_workspace
@@ -30,7 +31,7 @@ def test_unconvertible_pairs() -> None:
     # mass and a stated net basis cannot meet gallons or gross kWh; litres and mmBtu can; any
     # currency converts to USD; built-in and unknown types are checked elsewhere
     assert sorted(bad) == [("fuel.x", "kWh_ncv"), ("fuel.x", "kg"), ("spend.y", "kg")]
-    assert bad[("fuel.x", "kg")].startswith(
+    assert english(bad[("fuel.x", "kg")]).startswith(
         "unit 'kg' cannot be converted to any emission factor of 'fuel.x' in the factor library "
         "(its factors are per gallon, kWh_gcv)"
     )

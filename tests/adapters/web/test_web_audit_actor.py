@@ -161,6 +161,18 @@ def _pending(w: Walk) -> set[str]:
     return {"import.queued", "import_batch.create"}
 
 
+def _map(w: Walk) -> set[str]:  # an export with its own column names (decision 0051)
+    export = b"Werk;Datum;Menge\nTJ-FACTORY;15.07.2023;7,5\n"
+    r = w.post(f"/o/{w.site.org}/imports", files={"file": ("mb51.csv", export, "text/csv")})
+    page = r.headers["location"]
+    assert "/imports/map/" in page
+    form = {"template": "fuel", "template_was": "fuel", "src.site": "Werk", "src.date": "Datum",
+            "src.quantity": "Menge", "src.fuel": "=", "const.fuel": "diesel", "src.unit": "=",
+            "const.unit": "L", "action": "import"}  # fmt: skip
+    w.post(page, data=form)
+    return {"import.queued", "import_batch.create"}
+
+
 def _calculate(w: Walk) -> set[str]:
     w.post(f"/o/{w.site.org}/calculate", data={"fiscal_year": "FY2023/24"})
     return {"calculation.queued", "snapshot.create"}
@@ -234,6 +246,7 @@ CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/o/{org}/users/{user_id}/remove": _remove_member,
     "/o/{org}/imports": _upload,
     "/o/{org}/imports/pending/{upload_id}": _pending,
+    "/o/{org}/imports/map/{upload_id}": _map,
     "/o/{org}/calculate": _calculate,
     "/o/{org}/targets/edit": _targets_edit,
     "/o/{org}/targets/plan": _targets_plan,

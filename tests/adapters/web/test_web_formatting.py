@@ -27,5 +27,5 @@ def test_fmt_number(x: float | None, digits: int | None, text: str) -> None:
 def test_units_joined_with_no_break_space() -> None:
     assert fmt_tco2e(9000.0) == "9,000\u00a0t\u00a0CO2e"
     assert fmt_tco2e(None) == "—"
-    assert fmt_pct(12.345) == "12.3\u00a0%"
+    assert fmt_pct(12.345) == "12.3%"  # CLDR: no space before % in en and zh
     assert fmt_score(2.3789) == "2.38"

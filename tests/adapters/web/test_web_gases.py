@@ -57,9 +57,10 @@ def test_inventory_page_shows_the_gas_table(
     rows = _table(html)
     nb = "\u00a0"
     t = "t" if lang == "en" else "吨"
-    assert rows["CO2"][1] == f"2.000{nb}t{nb}CO2e (2.000000{nb}{t})"  # Scope 1: t CO2e (t of gas)
-    assert rows["CH4"][1].startswith(f"0.003{nb}t{nb}CO2e (0.000100")
-    assert rows["total"][1] == f"2.008{nb}t{nb}CO2e"
+    te = f"t{nb}CO2e" if lang == "en" else f"吨{nb}CO₂e"  # the catalogue's unit.tco2e
+    assert rows["CO2"][1] == f"2.000{nb}{te} (2.000000{nb}{t})"  # Scope 1: t CO2e (t of gas)
+    assert rows["CH4"][1].startswith(f"0.003{nb}{te} (0.000100")
+    assert rows["total"][1] == f"2.008{nb}{te}"
     assert rows["biogenic"][0] == biogenic
     assert rows["biogenic"][1] == f"0.500{nb}{unit}"  # Scope 1
     assert rows["biogenic"][4] == f"0.000{nb}{unit}"  # Scope 3: none

@@ -112,7 +112,8 @@ def test_translator_parameters_and_unknown_key() -> None:
         (None, "en", "zh-CN,zh;q=0.9", "en"),  # then the cookie
         (None, None, "fr-FR,en-GB;q=0.8,zh;q=0.9", "zh-CN"),  # then Accept-Language by q
         (None, None, "en-US,en;q=0.9", "en"),
-        (None, "xx", "fr", "zh-CN"),  # nothing supported: the default
+        (None, "xx", "fr", "en"),  # only other languages: English (decision 0054)
+        (None, "xx", None, "zh-CN"),  # no header at all: the default
         ("zh", None, None, "zh-CN"),
     ],
 )

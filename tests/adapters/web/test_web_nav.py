@@ -37,7 +37,8 @@ def test_every_entry_is_a_page_with_a_known_action() -> None:
 def test_what_each_role_sees() -> None:
     assert MAIN.entries is NAV
     assert [e.key for e in MAIN.visible({"read"})] == [
-        "dashboard", "inventory", "targets", "imports", "factors", "sites", "users", "products",
+        "dashboard", "inventory", "targets", "imports", "factors", "sites", "setup", "users",
+        "products",
     ]  # fmt: skip
     assert "audit" in [e.key for e in MAIN.visible({"read", "read_audit"})]
     assert [e.key for e in TARGETS.visible({"read"})] == ["overview", "macc", "plan"]

@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 import uuid
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -40,6 +39,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lingtan.adapters.i18n.messages import LANG_COOKIE, Translator, choose_locale
+from lingtan.adapters.i18n.validation import validation_message
 from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.services.redaction import redact_paths
 from lingtan.adapters.store.locks import WorkspaceBusyError
@@ -121,9 +122,17 @@ def _data_dirs(request: Request) -> list[Path]:
     return [settings.data_dir] if settings is not None else []
 
 
-def _field(loc: Any) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie", "form")]
-    return ".".join(parts) or None
+def api_translator(request: Request) -> Translator:
+    """The language of the API's messages: ``?lang=``, the ``lingtan_lang`` cookie,
+    ``Accept-Language`` (decision 0054); English when the client names none (programs)."""
+    return Translator(
+        choose_locale(
+            request.query_params.get("lang"),
+            request.cookies.get(LANG_COOKIE),
+            request.headers.get("accept-language"),
+            default="en",
+        )
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -138,15 +147,8 @@ def install(app: FastAPI) -> None:
         return error_response(http_status(exc), exc.code, exc.message, exc.field)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = list(exc.errors())
-        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-        field = _field(first.get("loc", ()))
-        msg = str(first.get("msg", "invalid"))
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        message = f"{where}: {msg}" if where else msg
-        if len(errors) > 1:
-            message += f" (and {len(errors) - 1} more)"
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        message, field = validation_message(exc.errors(), api_translator(request))
         return error_response(422, "invalid", message, field)
 
     @app.exception_handler(StarletteHTTPException)

@@ -21,7 +21,9 @@ from lingtan.adapters.api.routes import (
     targets,
 )
 from lingtan.adapters.api.routes import lifecycle as lifecycle_routes  # issue 11: export, deletion
+from lingtan.adapters.api.routes import mappings as mapping_routes  # issue 13: mappings (0051)
 from lingtan.adapters.api.routes import oidc as oidc_routes  # issue 11: OpenID Connect (0040)
+from lingtan.adapters.api.routes import setup as setup_routes  # issue 13: set-up (0056)
 from lingtan.adapters.api.routes.common import GLOBAL_ERRORS
 
 API_PREFIX = "/api/v1"
@@ -43,6 +45,8 @@ def api_router() -> APIRouter:
     for module in (auth, orgs, boundary, factors, imports, inventories, targets, products, audit,
                    reconcile):  # fmt: skip
         router.include_router(module.router)
+    router.include_router(setup_routes.router)  # exchange rates, own factor sets (0056)
     router.include_router(lifecycle_routes.router)
+    router.include_router(mapping_routes.router)  # column mappings (0051)
     router.include_router(oidc_routes.router)
     return router

@@ -35,20 +35,40 @@ def search(
     limit: int,
     workspace: Path,
     console: Console,
+    offset: int = 0,
+    gwp: str | None = None,
 ) -> None:
-    """Print factor groups whose type, description or source contain every word of ``query``."""
-    ordered = service.factor_groups(_context(workspace), query, region=region, set_name=set_name)
-    for members in ordered[:limit]:
-        h = members[0]
-        gases = ", ".join(f"{m.gas} {m.value:.6g}" for m in sorted(members, key=lambda m: m.gas))
+    """Print factor groups whose type, Chinese or English name, description or source contain
+    every word of ``query``, with kg CO2e per unit under the workspace's GWP set, and the
+    number of every match (decision 0055)."""
+    found = service.search_library(
+        _context(workspace),
+        query,
+        region=region,
+        set_name=set_name,
+        limit=limit,
+        offset=offset,
+        gwp_set=gwp,
+    )
+    for g in found["groups"]:
+        gases = ", ".join(f"{f['gas']} {f['value']:.6g}" for f in g["factors"])
+        co2e = "—" if g["co2e_per_unit"] is None else f"{g['co2e_per_unit']:.6g}"
+        name = f" {g['name_zh']}" if g["name_zh"] else ""
         console.print(
-            f"{h.activity_type}  [{h.region}]  per {h.unit}  {gases}  "
-            f"(from {h.valid_from}, {h.set_name})",
+            f"{g['activity_type']}{name}  [{g['region']}]  {co2e} kg CO2e/{g['unit']} "
+            f"({found['gwp_set']})  {gases}  (from {g['valid_from']}, {g['set_name']})",
             highlight=False,
             markup=False,
         )
-    shown = f" (first {limit} shown; narrow with more words, --region or --set)"
-    console.print(f"{len(ordered)} factor groups match" + (shown if len(ordered) > limit else ""))
+    total = int(found["total_groups"])
+    shown = len(found["groups"])
+    more = (
+        f" ({offset + 1}–{offset + shown} shown; --offset pages on, or narrow with more words, "
+        f"--region or --set)"
+        if shown < total
+        else ""
+    )
+    console.print(f"{total} factor groups match" + more, highlight=False)
 
 
 def list_sets(*, workspace: Path, console: Console) -> None:
@@ -82,15 +102,28 @@ def resolve_one(
 
 @factors_app.command("search")
 def factors_search(
-    query: Annotated[str, typer.Argument(help="Words to find in type, description or source.")],
+    query: Annotated[
+        str, typer.Argument(help="Words to find in type, name (English or Chinese) or source.")
+    ],
     region: Annotated[str | None, typer.Option(help="Only this region.")] = None,
     set_: Annotated[str | None, typer.Option("--set", help="Only this factor set.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many groups.")] = 30,
+    offset: Annotated[int, typer.Option(help="Skip this many groups (paging).")] = 0,
+    gwp: Annotated[str | None, typer.Option(help="GWP set of CO2e per unit (AR4/AR5/AR6).")] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
-    """Find factors (bundled and the workspace's own)."""
+    """Find factors (bundled and the workspace's own) by English or Chinese name (柴油, 电力)."""
     try:
-        search(query, region=region, set_name=set_, limit=limit, workspace=workspace, console=out)
+        search(
+            query,
+            region=region,
+            set_name=set_,
+            limit=limit,
+            workspace=workspace,
+            console=out,
+            offset=offset,
+            gwp=gwp,
+        )
     except FAILURES as exc:
         raise fail(exc) from exc
 

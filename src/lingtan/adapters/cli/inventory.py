@@ -33,11 +33,15 @@ def calc(
     gwp: Annotated[str | None, typer.Option(help="GWP set (default: lingtan.yaml).")] = None,
 ) -> None:
     """Calculate the inventory of a fiscal year and store it as a snapshot."""
+    from lingtan.adapters.cli.progress import progress_bars
     from lingtan.adapters.io.inventory_export import to_table
     from lingtan.adapters.services.calculation import calculate
 
     try:
-        inv = calculate(local_context(workspace), year, gwp_set=gwp)
+        ctx = local_context(workspace)
+        # one bar per stage on a terminal; nothing in a pipe (decision 0052)
+        with progress_bars("calculate", fiscal_year=year) as progress:
+            inv = calculate(ctx, year, gwp_set=gwp, progress=progress)
     except FAILURES as exc:
         raise fail(exc, EXIT_BUSY if is_busy(exc) else 1) from exc
     if not inv.rows and not inv.unresolved:

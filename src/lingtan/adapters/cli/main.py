@@ -22,6 +22,7 @@ from lingtan.adapters.cli.factors import factors_app
 from lingtan.adapters.cli.inventory import inventory_app
 from lingtan.adapters.cli.lifecycle import lifecycle_app
 from lingtan.adapters.cli.lineage import lineage_app
+from lingtan.adapters.cli.mapping import mapping_app
 from lingtan.adapters.cli.products import app as products_app
 from lingtan.adapters.cli.reconcile import reconcile_app
 from lingtan.adapters.cli.targets import plan_app, targets_app
@@ -42,6 +43,7 @@ app.add_typer(lineage_app)  # explain, diff
 app.add_typer(baseyear_app)  # baseyear
 # command groups
 app.add_typer(factors_app, name="factors")
+app.add_typer(mapping_app, name="mapping")  # issue 13 (decision 0051)
 app.add_typer(restate_app, name="restate")
 app.add_typer(admin_app)  # users, orgs (issue 4)
 app.add_typer(audit_app, name="audit")

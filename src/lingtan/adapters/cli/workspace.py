@@ -19,7 +19,8 @@ from lingtan.adapters.cli.common import (
     local_context,
     out,
 )
-from lingtan.adapters.services import imports
+from lingtan.adapters.i18n.rows import cli_locale, issue_line, keyed_reason, stored_issue
+from lingtan.adapters.services import imports, mappings
 from lingtan.core.errors import LingtanError
 
 if TYPE_CHECKING:
@@ -79,29 +80,43 @@ def import_(
             "(default: told from the file)."
         ),
     ] = None,
+    map_: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            help="Column mapping of your own export to a template: a TOML file or the name of "
+            "a saved mapping (see 'lingtan mapping').",
+        ),
+    ] = None,
 ) -> None:
     """Import activity files. Bad rows are kept aside with their reasons (see 'quarantine').
     A file whose rows largely repeat an earlier batch (50 % or more) is refused unless
     --append (keep both) or --supersede (replace that batch) says what to do."""
+    from lingtan.adapters.cli.progress import progress_bars
     from lingtan.adapters.io.importer import DuplicateImportError
 
     try:
         ctx = local_context(workspace)
+        column_map = None if map_ is None else mappings.load_mapping(ctx, map_)
     except FAILURES as exc:
         raise fail(exc) from exc
     code = 0
     for f in files:
         try:
-            rep = imports.import_file(
-                ctx,
-                f,
-                template=template,
-                supersedes=supersede,
-                fixes=fixes,
-                append=append,
-                encoding=encoding,
-                locale=locale,
-            )
+            # bars of rows read, checked, written on a terminal; nothing in a pipe (0052)
+            with progress_bars("import", file=str(f)) as progress:
+                rep = imports.import_file(
+                    ctx,
+                    f,
+                    template=template,
+                    supersedes=supersede,
+                    fixes=fixes,
+                    append=append,
+                    encoding=encoding,
+                    locale=locale,
+                    progress=progress,
+                    column_map=column_map,
+                )
         except DuplicateImportError as exc:
             o = exc.overlap
             err.print(
@@ -136,8 +151,8 @@ def import_(
         read_as = _read_as(rep.file_format)
         if read_as:
             out.print(f"  read as {read_as}", highlight=False)
-        for issue in rep.issues[:show]:
-            err.print(f"  {issue}", highlight=False)
+        for issue in rep.issues[:show]:  # in LINGTAN_LANG / LANG (decision 0053)
+            err.print(f"  {issue_line(issue, cli_locale())}", highlight=False, markup=False)
         if len(rep.issues) > show:
             err.print(
                 f"  … {len(rep.issues) - show} more: lingtan quarantine --batch {rep.batch_id[:12]}"
@@ -213,6 +228,7 @@ def quarantine(
         names = imports.batch_file_names(ctx)
     except FAILURES as exc:
         raise fail(exc) from exc
+    lang = cli_locale()  # reasons in LINGTAN_LANG / LANG (decision 0053)
     if output:
         import csv
 
@@ -229,7 +245,7 @@ def quarantine(
                             q.batch_id,
                             q.row,
                             q.field,
-                            q.reason,
+                            keyed_reason(q.message_key, q.message_params, q.reason, lang),
                             q.value,
                             q.resolved_by or "",
                         ]
@@ -238,12 +254,9 @@ def quarantine(
         out.print(f"{len(rows)} rejected rows written to {output}")
         return
     for q in rows:
-        col = f", column '{q.field}'" if q.field else ""
         fixed = f" [fixed by batch {q.resolved_by[:12]}]" if q.resolved_by else ""
         out.print(
-            f"{names.get(q.batch_id, q.batch_id)}, row {q.row}{col}: {q.reason}"
-            + (f" (value: {q.value!r})" if q.value else "")
-            + fixed,
+            issue_line(stored_issue(names.get(q.batch_id, q.batch_id), q), lang) + fixed,
             highlight=False,
             markup=False,
         )
@@ -258,10 +271,22 @@ def template(
         Path | None, typer.Option("--output", "-o", help="File (.csv or .xlsx).")
     ] = None,
     all_: Annotated[Path | None, typer.Option("--all", help="Write every template here.")] = None,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace", "-w", help="Workspace whose first site the example row uses (else *)."
+        ),
+    ] = None,
 ) -> None:
     """Write empty import templates (CSV or XLSX, with an example row)."""
+    site = None
+    if workspace is not None:
+        try:
+            site = imports.example_site(local_context(workspace))
+        except FAILURES as exc:
+            raise fail(exc) from exc
     if all_ is not None:
-        paths = imports.save_all_templates(all_)
+        paths = imports.save_all_templates(all_, site=site)
         out.print(f"{len(paths)} templates written to {all_}")
         return
     known = imports.templates()
@@ -272,5 +297,5 @@ def template(
     names = [str(t["name"]) for t in known]
     if name not in names:
         raise fail(ValueError(f"unknown template {name!r}; known: {', '.join(names)}"))
-    target = imports.save_template(name, output or Path(f"{name}.csv"))
+    target = imports.save_template(name, output or Path(f"{name}.csv"), site=site)
     out.print(f"written {target}")

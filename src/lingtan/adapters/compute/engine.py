@@ -61,6 +61,7 @@ from lingtan.adapters.compute.tables import (
     unit_dim,
     unit_table,
 )
+from lingtan.adapters.io.progress import OnProgress
 from lingtan.core.activities import (
     ACTIVITY_SCHEMA,
     DIMENSION_COLUMNS,
@@ -220,7 +221,12 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
     return _calculate(inputs, Stages(con, compiled=False), acts)
 
 
-def calculate_totals(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcResult:
+def calculate_totals(
+    inputs: CalcInputs,
+    con: ibis.BaseBackend | None = None,
+    *,
+    progress: OnProgress | None = None,
+) -> CalcResult:
     """Like :func:`calculate`, but on activities summed first per (classification key, bucket).
 
     Every multiplier of an emission row depends only on the activity's key
@@ -232,7 +238,9 @@ def calculate_totals(inputs: CalcInputs, con: ibis.BaseBackend | None = None) ->
     equal those of :func:`calculate` (up to floating-point summation order). The rows carry no
     ``row_id`` / ``batch_id``: lineage recomputes them with :func:`calculate` from the same
     inputs. Extra columns: :data:`TOTALS_COLUMNS`. On DuckDB every stage runs as SQL compiled
-    once per shape (:mod:`lingtan.adapters.compute.stages`).
+    once per shape (:mod:`lingtan.adapters.compute.stages`). ``progress`` hears
+    ``activities`` (batch files summed of all) and ``calculate`` (0 of 1 once they are, before
+    factors are matched and emissions computed; decision 0052).
 
     Raises:
         FactorError: a gas used by a factor has no GWP in the chosen set.
@@ -250,13 +258,20 @@ def calculate_totals(inputs: CalcInputs, con: ibis.BaseBackend | None = None) ->
     else:
         split = tuple(_split_months(p, tables))
         # one file after the other, under the same input names (one compiled SQL for all)
-        parts = [_summed(stages, f, p, split) for f in inputs.activity_files]
+        files = inputs.activity_files
+        parts = []
+        for done, f in enumerate(files, start=1):
+            parts.append(_summed(stages, f, p, split))
+            if progress is not None:
+                progress("activities", done, len(files))
         # small (one row per key and bucket): fetched once, so the steps below never rescan files
         data = pa.concat_tables(parts)
         data = data.append_column("row_id", pa.array(np.arange(data.num_rows), pa.int64()))
         for f in _empty_activities().schema:
             if f.name not in data.column_names:
                 data = data.append_column(f.name, pa.nulls(data.num_rows, f.type))
+    if progress is not None:
+        progress("calculate", 0, 1)
     return _calculate(inputs, stages, stages.table("lt_acts", data), data=data)
 
 

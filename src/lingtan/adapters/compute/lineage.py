@@ -19,10 +19,10 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lingtan.adapters.compute.engine import CalcInputs, calculate
-from lingtan.adapters.compute.quality import in_scopes
 from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
 from lingtan.adapters.compute.tables import with_reference_defaults
 from lingtan.adapters.io.library import instruments_from_files, read_reference
@@ -31,7 +31,7 @@ from lingtan.adapters.store.models import Snapshot
 from lingtan.adapters.store.snapshots import SNAPSHOT_FACTORS, SNAPSHOT_GWP, factors_from_table
 from lingtan.adapters.store.workspace import Workspace
 from lingtan.core.errors import UnitError, WorkspaceError
-from lingtan.core.gwp import GWPSet
+from lingtan.core.gwp import CO2_BIOGENIC, GWPSet
 from lingtan.core.inventory import UNATTRIBUTED
 from lingtan.core.units import basis_note, currency_code
 
@@ -175,10 +175,8 @@ def explain(ws: Workspace, snap: Snapshot, selection: Selection) -> Explanation:
 def explain_many(ws: Workspace, snap: Snapshot, selections: list[Selection]) -> list[Explanation]:
     """:func:`explain` for several figures of one snapshot, recomputing the rows once."""
     inputs, rows = _recomputed(ws, snap)
-    con = ibis.duckdb.connect()
-    emissions = con.create_table("lineage_rows", ibis.memtable(rows), temp=True)
     inv = inventory_from_snapshot(snap)
-    return [_explain_one(emissions, inputs, inv, snap, sel) for sel in selections]
+    return [_explain_one(rows, inputs, inv, snap, sel) for sel in selections]
 
 
 #: Recomputed snapshots kept per process: a lineage page or API call on a snapshot explained a
@@ -221,26 +219,28 @@ def _recomputed(ws: Workspace, snap: Snapshot) -> tuple[CalcInputs, pa.Table]:
 
 
 def _explain_one(
-    e: Any, inputs: CalcInputs, inv: Any, snap: Snapshot, selection: Selection
+    e: pa.Table, inputs: CalcInputs, inv: Any, snap: Snapshot, selection: Selection
 ) -> Explanation:
-    pred = e.basis.isin(["both", selection.basis])
-    if selection.scope is not None:
-        pred &= e.scope == selection.scope
-    if selection.category is not None:
-        pred &= e.category == selection.category
-    if selection.site is not None:
-        pred &= e.site == selection.site
-    if selection.gas is not None:
-        pred &= e.gas == selection.gas
-    else:  # biogenic CO2 is outside the scopes: in no figure but its own (Inventory.total)
-        pred &= in_scopes(e)
+    """The rows of ``e`` (a snapshot's emission rows) behind one figure, filtered with Arrow
+    compute (a lineage page asks for this on every request: no SQL compilation, no copy into a
+    database), ordered by scope, category, activity row, stream and gas."""
+    pred = pc.is_in(e["basis"], value_set=pa.array(["both", selection.basis]))
+    for dim in ("scope", "category", "site", "gas"):
+        want = getattr(selection, dim)
+        if want is not None:
+            pred = pc.and_(pred, pc.equal(e[dim], want))
+    if selection.gas is None:  # biogenic CO2 is outside the scopes: in no figure but its own
+        pred = pc.and_(pred, pc.fill_null(pc.not_equal(e["gas"], CO2_BIOGENIC), True))
     if selection.month is not None:
-        pred &= e.date.strftime("%Y-%m") == selection.month
+        month = pc.strftime(pc.cast(e["date"], pa.timestamp("s")), format="%Y-%m")
+        pred = pc.and_(pred, pc.equal(month, selection.month))
     for dim in ("supplier", "product"):  # decision 0044: "unattributed" = not stated
         want = getattr(selection, dim)
         if want is not None:
-            pred &= e[dim].isnull() if want == UNATTRIBUTED else e[dim] == want
-    rows = e.filter(pred).order_by(["scope", "category", "row_id", "stream", "gas"]).to_pyarrow()
+            col = e[dim]
+            pred = pc.and_(pred, pc.is_null(col) if want == UNATTRIBUTED else pc.equal(col, want))
+    keys = ["scope", "category", "row_id", "stream", "gas"]
+    rows = e.filter(pc.fill_null(pred, False)).sort_by([(k, "ascending") for k in keys])
     recomputed = sum(v for v in rows.column("co2e_kg").to_pylist() if v) / 1000.0
     reported = inv.total(selection.basis, **selection.where())
     return Explanation(
@@ -303,3 +303,123 @@ def arithmetic(row: dict[str, Any]) -> str:
     if row["share"] != 1.0:
         parts.append(f"{row['share']:.6g} [consolidation share]")
     return " × ".join(parts) + f" = {row['co2e_kg']:.6g} kg CO2e"
+
+
+# -- one line per activity row (issue 13 item 5; decision 0057) ----------------------------------
+
+#: How a folded lineage can be ordered: file and spreadsheet row (import order), CO2e largest
+#: first, CO2e smallest first.
+FOLD_SORTS = ("row", "co2e_desc", "co2e_asc")
+
+#: Columns of :func:`fold_rows`. Units: quantity [unit]; kg_co2e_per_unit [kg CO2e / unit of
+#: the row's quantity, before the consolidation share]; co2e_kg [kg CO2e, after the share].
+FOLD_COLUMNS = (
+    "row_id", "batch_id", "source_row", "site", "date", "scope", "category", "activity_type",
+    "quantity", "unit", "factors", "kg_co2e_per_unit", "share", "co2e_kg", "gases",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FoldedRows:
+    """The emission rows of a figure folded to one line per activity row (:data:`FOLD_COLUMNS`):
+    ``page`` holds the requested slice in the requested order, ``total`` counts all lines."""
+
+    page: pa.Table
+    total: int
+
+
+def fold_rows(
+    rows: pa.Table, *, sort: str = "row", offset: int = 0, limit: int | None = None
+) -> FoldedRows:
+    """One line per activity row of ``rows`` (emission rows, one per row × stream × gas):
+    its factors, kg CO2e per unit of its quantity (Σ over streams and gases of conversion ×
+    share covered × factor value × GWP, before the consolidation share) and its CO2e (Σ of the
+    emission rows' kg CO2e), its gases (kg of gas and kg CO2e each) for the page's disclosure.
+    Arrow group-by and sort: tens of milliseconds for 10,000 rows × 3 gases.
+
+    Invariant (checked by the tests): ``co2e_kg = quantity × kg_co2e_per_unit × share``.
+
+    Args:
+        sort: one of :data:`FOLD_SORTS`.
+        offset, limit: the slice of lines to return (``limit`` None: all of them).
+
+    Raises:
+        ValueError: an unknown ``sort``.
+    """
+    if sort not in FOLD_SORTS:
+        raise ValueError(f"unknown sort {sort!r}; known: {', '.join(FOLD_SORTS)}")
+    if rows.num_rows == 0:
+        return FoldedRows(page=pa.table({c: pa.array([]) for c in FOLD_COLUMNS}), total=0)
+
+    def num(c: str) -> Any:
+        return pc.fill_null(pc.cast(rows[c], pa.float64()), 0.0)
+
+    term = pc.multiply(
+        pc.multiply(num("conversion"), num("cover_multiplier")),
+        pc.multiply(num("factor_value"), num("gwp")),
+    )
+    first = ("batch_id", "site", "date", "activity_type", "quantity", "unit", "share")
+    base = pa.table({
+        "row_id": rows["row_id"], **{c: rows[c] for c in first},
+        "scope": rows["scope"], "category": rows["category"], "factor_id": rows["factor_id"],
+        "term": term, "co2e_kg": num("co2e_kg"),
+    })  # fmt: skip
+    g = base.group_by("row_id", use_threads=False).aggregate(
+        [(c, "first") for c in first]
+        + [("scope", "min"), ("category", "min"), ("factor_id", "distinct"),
+           ("term", "sum"), ("co2e_kg", "sum")]
+    )  # fmt: skip
+    total = g.num_rows
+    if sort == "row":
+        order = pc.sort_indices(g, sort_keys=[("row_id", "ascending")])
+    else:
+        way = "descending" if sort == "co2e_desc" else "ascending"
+        order = pc.sort_indices(g, sort_keys=[("co2e_kg_sum", way), ("row_id", "ascending")])
+    if limit is not None:
+        order = order.slice(offset, limit)
+    g = g.take(order)
+    ids = g["row_id"]
+    gas_rows = rows if limit is None else rows.filter(pc.is_in(rows["row_id"], value_set=ids))
+    by_gas = (
+        pa.table(
+            {
+                "row_id": gas_rows["row_id"],
+                "gas": gas_rows["gas"],
+                "kg_gas": pc.fill_null(gas_rows["kg_gas"], 0.0),
+                "co2e_kg": pc.fill_null(gas_rows["co2e_kg"], 0.0),
+            }
+        )
+        .group_by(["row_id", "gas"], use_threads=False)
+        .aggregate([("kg_gas", "sum"), ("co2e_kg", "sum")])
+        .sort_by([("row_id", "ascending"), ("gas", "ascending")])
+    )
+    gases: dict[int, list[dict[str, Any]]] = {}
+    for rid, gas, kg, co2e in zip(
+        *(by_gas[c].to_pylist() for c in ("row_id", "gas", "kg_gas_sum", "co2e_kg_sum")),
+        strict=True,
+    ):
+        gases.setdefault(rid, []).append({"gas": gas, "kg_gas": kg, "co2e_kg": co2e})
+    out = {
+        "row_id": ids,
+        "batch_id": g["batch_id_first"],
+        "source_row": pc.bit_wise_and(pc.cast(ids, pa.int64()), 0xFFFFFFFF),
+        "site": g["site_first"],
+        "date": g["date_first"],
+        "scope": g["scope_min"],
+        "category": g["category_min"],
+        "activity_type": g["activity_type_first"],
+        "quantity": g["quantity_first"],
+        "unit": g["unit_first"],
+        "factors": pa.array(
+            [
+                ", ".join(sorted(str(f) for f in fs if f))
+                for fs in g["factor_id_distinct"].to_pylist()
+            ],
+            pa.string(),
+        ),
+        "kg_co2e_per_unit": g["term_sum"],
+        "share": g["share_first"],
+        "co2e_kg": g["co2e_kg_sum"],
+        "gases": pa.array([gases.get(r, []) for r in ids.to_pylist()]),
+    }
+    return FoldedRows(page=pa.table(out), total=total)

@@ -5,7 +5,9 @@
   and the report's published figures for ``lingtan reconcile`` (:func:`published_rows`);
 - :func:`write_synthetic_workspace` — workspace (b), the fictional "Demo Electronics Group"
   (activity data for every template, illustrative company factors and reference tables);
-- :func:`generate_activities` — N synthetic normalised activities as Parquet, for benchmarks.
+- :func:`generate_activities` — N synthetic normalised activities as Parquet, for benchmarks;
+- :mod:`lingtan.adapters.demo.synthetic_targets` — workspace (b)'s targets, ILLUSTRATIVE
+  reduction projects and plan settings (``targets.yaml``, written by ``lingtan serve --demo``).
 
 Everything in workspace (b) and in generated activities is synthetic and illustrative.
 """

@@ -7,8 +7,9 @@ parameters in ``str.format`` style (``"{n} rows rejected"``). Both catalogues ha
 (a test checks this and that every key a template uses exists).
 
 Language choice, first that applies: ``?lang=`` in the URL (then remembered in the
-``lingtan_lang`` cookie), the cookie, the browser's ``Accept-Language`` (any ``zh`` → zh-CN),
-else :data:`DEFAULT_LOCALE`.
+``lingtan_lang`` cookie), the cookie, the browser's ``Accept-Language`` by its weights (any
+``zh`` → zh-CN, any ``en`` → en, only other languages → :data:`FALLBACK_LOCALE`, English),
+else :data:`DEFAULT_LOCALE` (no header at all). Decision 0054.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 
 LOCALES: tuple[str, ...] = ("zh-CN", "en")
 DEFAULT_LOCALE = "zh-CN"
+#: the language of a browser that asks only for languages the catalogue does not have
+FALLBACK_LOCALE = "en"
 LANG_COOKIE = "lingtan_lang"
 CATALOGUE_DIR = Path(__file__).parent
 
@@ -64,6 +67,27 @@ class Translator:
         text = catalogue(self.locale).get(key, key)
         return text.format(**params) if params else text
 
+    def message(self, key: str | None, params: Mapping[str, Any] | None = None,
+                default: str = "") -> str:  # fmt: skip
+        """The text of a message a module returned as ``key`` + ``params`` (decision 0054);
+        ``default`` (the module's own words) when there is no key or the catalogue lacks it."""
+        if not key or not isinstance(key, str) or not self.has(key):
+            return default
+        return self(key, **(dict(params) if params else {}))
+
+    def join(self, parts: Any, default: str = "") -> str:
+        """A text a module returned in parts (``[{"key", "params"}, …]`` or ``(key, params)``
+        pairs), each rendered and joined by ``text.sep``; ``default`` when a part is unknown."""
+        texts: list[str] = []
+        for part in parts or ():
+            key, params = (
+                (part.get("key"), part.get("params")) if isinstance(part, Mapping) else part
+            )
+            if not isinstance(key, str) or not self.has(key):
+                return default
+            texts.append(self(key, **(dict(params) if params else {})))
+        return self("text.sep").join(texts) if texts else default
+
     def has(self, key: str) -> bool:
         """True when the catalogue defines ``key``."""
         return key in catalogue(self.locale)
@@ -75,43 +99,64 @@ class Translator:
 
 
 def normalise(value: str | None) -> str | None:
-    """A supported locale for a user-supplied tag (``zh``, ``zh-cn``, ``en-GB`` …), else None."""
+    """A supported locale for a user-supplied tag (``zh``, ``zh-cn``, ``zh_Hant``, ``en-GB`` …),
+    else None. The primary language subtag decides (BCP 47): ``zha`` (Zhuang) is not Chinese."""
     if not value:
         return None
-    tag = value.strip().lower()
-    if tag.startswith("zh"):
+    primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
+    if primary == "zh":
         return "zh-CN"
-    if tag.startswith("en"):
+    if primary == "en":
         return "en"
     return None
 
 
-def from_accept_language(header: str | None) -> str | None:
-    """The first supported language of an ``Accept-Language`` header, by its q-weights."""
+def parse_accept_language(header: str | None) -> list[tuple[str, float]]:
+    """The language ranges of an ``Accept-Language`` header with their weights, preferred first
+    (RFC 9110 §12.5.4: ``q`` from 0 to 1, default 1; equal weights keep the header's order).
+
+    A range with ``q=0`` ("not acceptable") or an unreadable ``q`` is left out, so is an empty
+    one; ``*`` is kept (it means "anything else").
+    """
     if not header:
-        return None
+        return []
     ranked: list[tuple[float, int, str]] = []
     for i, part in enumerate(header.split(",")):
-        tag, _, rest = part.strip().partition(";")
+        tag, *params = (p.strip() for p in part.split(";"))
+        if not tag:
+            continue
         q = 1.0
-        if rest.strip().startswith("q="):
-            try:
-                q = float(rest.strip()[2:])
-            except ValueError:
-                q = 0.0
-        ranked.append((-q, i, tag))
-    for neg_q, _, tag in sorted(ranked):
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if 0.0 < q <= 1.0:
+            ranked.append((-q, i, tag))
+    return [(tag, -neg_q) for neg_q, _, tag in sorted(ranked)]
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The language of an ``Accept-Language`` header: the first supported language by weight
+    (any ``zh*`` → zh-CN, ``en*`` → en); **English** when the browser names only other
+    languages (``de-DE,de;q=0.9`` → en: a German reader is better served in English than in
+    Chinese); None when there is no header or it names no language at all (only ``*`` or
+    ``q=0``), so that the configured default applies."""
+    ranges = parse_accept_language(header)
+    for tag, _ in ranges:
         loc = normalise(tag)
-        if loc and neg_q < 0:
+        if loc:
             return loc
-    return None
+    return FALLBACK_LOCALE if any(tag != "*" for tag, _ in ranges) else None
 
 
-def choose_locale(query: str | None, cookie: str | None, accept_language: str | None) -> str:
-    """The language of a request: ``?lang=``, the cookie, ``Accept-Language``, the default."""
-    return (
-        normalise(query)
-        or normalise(cookie)
-        or from_accept_language(accept_language)
-        or DEFAULT_LOCALE
-    )
+def choose_locale(
+    query: str | None,
+    cookie: str | None,
+    accept_language: str | None,
+    default: str = DEFAULT_LOCALE,
+) -> str:
+    """The language of a request: ``?lang=``, the cookie, ``Accept-Language``, ``default``."""
+    return normalise(query) or normalise(cookie) or from_accept_language(accept_language) or default

@@ -33,7 +33,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lingtan.adapters.i18n.rows import file_error
 from lingtan.core.errors import InputFileError
+from lingtan.core.messages import msg
 
 MIB = 1024 * 1024
 #: parts smaller than this are not judged by their compression ratio (headers compress well)
@@ -95,22 +97,28 @@ class FileLimits:
             FileLimitError: naming the row and the limit.
         """
         if row_number > self.max_rows + 1:
-            raise FileLimitError(source, f"has more than {self.max_rows:,} data rows (the limit)")
+            raise file_error(
+                source, msg("file.too_many_rows", limit=f"{self.max_rows:,}"), FileLimitError
+            )
         width = len(row)
         while width and (row[width - 1] is None or row[width - 1] == ""):
             width -= 1
         if width > self.max_columns:
-            raise FileLimitError(
+            raise file_error(
                 source,
-                f"row {row_number} has {width} columns; at most {self.max_columns} are read",
+                msg("file.too_many_columns", row=row_number, width=width, limit=self.max_columns),
+                FileLimitError,
             )
         for pos, value in enumerate(row):
             if isinstance(value, str) and len(value) > self.max_cell_chars:
-                raise FileLimitError(
-                    source,
-                    f"row {row_number}, column {pos + 1}: a cell of {len(value):,} characters; "
-                    f"at most {self.max_cell_chars:,} are read",
+                why = msg(
+                    "file.cell_too_long",
+                    row=row_number,
+                    column=pos + 1,
+                    length=f"{len(value):,}",
+                    limit=f"{self.max_cell_chars:,}",
                 )
+                raise file_error(source, why, FileLimitError)
 
 
 def check_xlsx_archive(path: Path, source: str, limits: FileLimits) -> None:
@@ -126,37 +134,37 @@ def check_xlsx_archive(path: Path, source: str, limits: FileLimits) -> None:
     import openpyxl
 
     if not getattr(openpyxl, "DEFUSEDXML", False):  # pragma: no cover - a dependency
-        raise FileLimitError(source, "XLSX files are not read without defusedxml installed")
+        raise file_error(source, msg("file.xlsx_needs_defusedxml"), FileLimitError)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputFileError(source, f"is not a readable XLSX workbook ({exc})") from exc
+        raise file_error(source, msg("file.xlsx_unreadable", why=str(exc))) from exc
     with archive:
         parts = archive.infolist()
         if len(parts) > _MAX_PARTS:
-            raise FileLimitError(source, f"the workbook has {len(parts):,} parts (a zip bomb?)")
+            why = msg("file.xlsx_too_many_parts", parts=f"{len(parts):,}")
+            raise file_error(source, why, FileLimitError)
         expanded = sum(p.file_size for p in parts)
         if expanded > limits.max_xlsx_expanded_bytes:
-            raise FileLimitError(
-                source,
-                f"the workbook expands to {expanded / MIB:,.0f} MiB; at most "
-                f"{limits.max_xlsx_expanded_bytes / MIB:,.0f} MiB are read (a zip bomb?)",
+            why = msg(
+                "file.xlsx_too_large",
+                size=f"{expanded / MIB:,.0f}",
+                limit=f"{limits.max_xlsx_expanded_bytes / MIB:,.0f}",
             )
+            raise file_error(source, why, FileLimitError)
         for part in parts:
             ratio = part.file_size / max(1, part.compress_size)
             if part.file_size > _RATIO_FLOOR and ratio > limits.max_xlsx_ratio:
-                raise FileLimitError(
-                    source,
-                    f"part {part.filename!r} is compressed {ratio:,.0f} times; at most "
-                    f"{limits.max_xlsx_ratio} is accepted (a zip bomb?)",
+                why = msg(
+                    "file.xlsx_ratio",
+                    part=repr(part.filename),
+                    ratio=f"{ratio:,.0f}",
+                    limit=limits.max_xlsx_ratio,
                 )
+                raise file_error(source, why, FileLimitError)
             name = part.filename.lower()
             if name.startswith("xl/externallinks/"):
-                raise FileLimitError(
-                    source,
-                    "the workbook links to other workbooks (external links); remove the links "
-                    "(Data > Edit Links > Break Link) and save it again",
-                )
+                raise file_error(source, msg("file.xlsx_external_links"), FileLimitError)
             if name.endswith((".xml", ".rels", ".vml")):
                 _refuse_dtd(archive, part, source)
 
@@ -167,10 +175,6 @@ def _refuse_dtd(archive: zipfile.ZipFile, part: zipfile.ZipInfo, source: str) ->
         with archive.open(part) as fh:
             head = fh.read(_PROLOG_BYTES)
     except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
-        raise InputFileError(source, f"is not a readable XLSX workbook ({exc})") from exc
+        raise file_error(source, msg("file.xlsx_unreadable", why=str(exc))) from exc
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise FileLimitError(
-            source,
-            f"part {part.filename!r} declares a document type or entities (refused: entity "
-            "expansion and external entities are never read)",
-        )
+        raise file_error(source, msg("file.xlsx_dtd", part=repr(part.filename)), FileLimitError)

@@ -28,13 +28,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from lingtan.adapters.i18n.rows import file_error, row_issue
+from lingtan.adapters.io import batch_reading
+from lingtan.adapters.io.progress import OnProgress
 from lingtan.adapters.store.models import ImportBatch
 from lingtan.adapters.store.workspace import Workspace, batch_problem
-from lingtan.core.errors import InputFileError, RowIssue, WorkspaceError
+from lingtan.core.errors import RowIssue, WorkspaceError
+from lingtan.core.messages import msg
 
 if TYPE_CHECKING:
     from lingtan.adapters.io.intake import FileFormat
     from lingtan.core.templates import NormaliseContext
+    from lingtan.core.templates.mapping import ColumnMapping
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,14 @@ def import_file(
     checkpoint: Callable[[], None] | None = None,
     encoding: str | None = None,
     locale: str | None = None,
+    progress: OnProgress | None = None,
+    column_map: ColumnMapping | None = None,
 ) -> ImportReport:
     """Import ``path`` (CSV or XLSX of one template) into ``ws``.
+
+    With ``column_map`` the file is the user's own export, read through that mapping
+    (decision 0051). The declared encoding and locale and the mapping are kept with the batch
+    (:mod:`lingtan.adapters.io.batch_reading`): a repair or an export reads the file the same way.
 
     Args:
         supersedes: id (or unique prefix) of a batch this file corrects and replaces.
@@ -90,6 +101,9 @@ def import_file(
         encoding: a CSV's declared encoding; None = UTF-8, else detected (decision 0050).
         locale: declared number and date conventions (``de-DE``, ``en-US``, ``zh-CN``); None =
             told from the file.
+        progress: hears the stages ``read`` and ``check`` (rows, from the intake) and
+            ``write`` (0 of the rows to store before the write lock is taken, all of them once
+            stored); decision 0052.
 
     Rows identical to rows of another active batch (same site, date, scope, category, activity
     type, quantity and unit) are imported but reported as possible duplicates: the same
@@ -107,7 +121,7 @@ def import_file(
 
     p = Path(path)
     if not p.is_file():
-        raise InputFileError(str(p), "no such file")
+        raise file_error(str(p), msg("file.no_such_file"))
     sha = file_sha256(p)
     if ws.has_batch(sha) and batch_problem(ws, ws.batch(sha)) is None:  # fast path, no lock
         return ImportReport(sha, "", 0, 0, 0, [], already_imported=True)
@@ -116,9 +130,20 @@ def import_file(
 
     lib = load_library(ws)  # once: the activity types the intake knows, the units it can take
     ctx = _context(ws, p, lib.activity_types())
-    res = read_activity_file(p, template=template, context=ctx, encoding=encoding, locale=locale)
+    res = read_activity_file(
+        p,
+        template=template,
+        context=ctx,
+        encoding=encoding,
+        locale=locale,
+        progress=progress,
+        column_map=column_map,
+    )
     # rows whose unit no factor of their type can ever take are rejected now (decision 0029)
     res = reject_unconvertible(res, lib.factors)
+    to_write = _rows(res.activities) + _rows(res.instruments)
+    if progress is not None:
+        progress("write", 0, to_write)
     if checkpoint is not None:
         checkpoint()
     with ws.write_lock():  # every check against stored batches, and the write, as one unit
@@ -148,7 +173,17 @@ def import_file(
             supersedes=sup,
             fixes=fix,
         )
+        batch_reading.save(
+            ws,
+            sha,
+            encoding=encoding,
+            locale=locale,
+            file_format=res.file_format,
+            column_map=column_map,
+        )
         duplicates = _duplicates(ws, res.activities, exclude={sha, *(x for x in [sup] if x)})
+    if progress is not None:
+        progress("write", to_write, to_write)
     return ImportReport(
         batch_id=batch.id,
         template=res.template,
@@ -159,6 +194,11 @@ def import_file(
         duplicates=duplicates,
         file_format=res.file_format,
     )
+
+
+def _rows(table: pa.Table | None) -> int:
+    """Rows of an optional table (the activities or instruments of a file)."""
+    return 0 if table is None else int(table.num_rows)
 
 
 def _repair(
@@ -204,7 +244,15 @@ def _context(ws: Workspace, p: Path, known_types: frozenset[str]) -> NormaliseCo
     )
 
 
-def file_overlap(ws: Workspace, path: Path | str, *, template: str | None = None) -> Overlap | None:
+def file_overlap(
+    ws: Workspace,
+    path: Path | str,
+    *,
+    template: str | None = None,
+    encoding: str | None = None,
+    locale: str | None = None,
+    column_map: ColumnMapping | None = None,
+) -> Overlap | None:
     """:func:`find_overlap` of a file not yet imported (read and validated as
     :func:`import_file` reads it; nothing stored). None when the file was imported before
     (same sha256: importing it again is a no-op anyway).
@@ -217,13 +265,15 @@ def file_overlap(ws: Workspace, path: Path | str, *, template: str | None = None
 
     p = Path(path)
     if not p.is_file():
-        raise InputFileError(str(p), "no such file")
+        raise file_error(str(p), msg("file.no_such_file"))
     if ws.has_batch(file_sha256(p)):
         return None
     from lingtan.adapters.io.library import load_library
 
     ctx = _context(ws, p, load_library(ws).activity_types())
-    res = read_activity_file(p, template=template, context=ctx)
+    res = read_activity_file(
+        p, template=template, context=ctx, encoding=encoding, locale=locale, column_map=column_map
+    )
     ws.activity_files()  # a damaged batch is named (WorkspaceInconsistentError), not a DuckDB error
     return find_overlap(ws, res.activities)
 
@@ -385,11 +435,11 @@ def _reject_claimed(
     rows = table.column("source_row").to_pylist()
     dup = [i in claimed for i in ids]
     issues = [
-        RowIssue(
+        row_issue(
             source,
             int(r),
             "instrument_id",
-            f"already imported from {claimed[i]}: an instrument can be claimed only once",
+            msg("row.instrument_claimed", file=claimed[i]),
             str(i),
         )
         for i, r, d in zip(ids, rows, dup, strict=True)
@@ -419,7 +469,15 @@ def repair_from_copy(ws: Workspace, batch: ImportBatch) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="lingtan-repair-") as tmp:
         copy = Path(tmp) / Path(batch.file_name).name
         shutil.copyfile(ws.batches_dir / batch.source_file, copy)
-        rep = import_file(ws, copy, template=batch.template or None)
+        how = batch_reading.load(ws, batch.id)  # as it was read: never re-detected
+        rep = import_file(
+            ws,
+            copy,
+            template=batch.template or None,
+            encoding=how.encoding,
+            locale=how.locale,
+            column_map=how.column_map,
+        )
     if rep.batch_id != batch.id:  # cannot happen: the copy has the batch's bytes
         raise WorkspaceError(f"batch {batch.id[:12]}: the stored copy does not match its hash")
     return rep.repaired

@@ -30,6 +30,7 @@ import csv
 import dataclasses
 import difflib
 import hashlib
+import io
 import math
 import re
 import unicodedata
@@ -44,9 +45,12 @@ from typing import Any, BinaryIO
 
 import pyarrow as pa
 
+from lingtan.adapters.i18n.rows import english, file_error, issue_reason, row_issue
 from lingtan.adapters.io.cell_safety import safe_row, safe_workbook, unneutralise
 from lingtan.adapters.io.file_limits import FileLimitError, FileLimits, check_xlsx_archive
+from lingtan.adapters.io.progress import OnProgress, due
 from lingtan.core.errors import InputFileError, RowIssue
+from lingtan.core.messages import Message, msg
 from lingtan.core.templates import (
     TEMPLATES,
     Column,
@@ -57,6 +61,7 @@ from lingtan.core.templates import (
     match_choice,
     normalise,
 )
+from lingtan.core.templates.mapping import ColumnMapping, MappingError
 
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -194,14 +199,17 @@ def _choose_template(path: Path, template: str | None) -> Template:
         try:
             return get_template(template)
         except UnknownTemplateError as exc:
-            raise InputFileError(source, str(exc)) from exc
+            close, known = tuple(repr(c) for c in exc.suggestions), tuple(TEMPLATES)
+            raise file_error(
+                source,
+                msg("file.template_unknown.close", name=exc.name, close=close, templates=known)
+                if close
+                else msg("file.template_unknown", name=exc.name, templates=known),
+            ) from exc
     name = template_from_filename(path)
     if name is None:
-        raise InputFileError(
-            source,
-            f"cannot tell the template from the file name {path.name!r}: name the file after "
-            f"a template (e.g. fuel_2024.csv) or pass --template; templates: "
-            f"{', '.join(TEMPLATES)}",
+        raise file_error(
+            source, msg("file.template_from_name", name=path.name, templates=tuple(TEMPLATES))
         )
     return TEMPLATES[name]
 
@@ -212,7 +220,12 @@ def _choose_template(path: Path, template: str | None) -> Template:
 
 
 def _read_csv(
-    path: Path, source: str, limits: FileLimits, names: frozenset[str], encoding: str | None
+    path: Path,
+    source: str,
+    limits: FileLimits,
+    names: frozenset[str],
+    encoding: str | None,
+    progress: OnProgress | None = None,
 ) -> tuple[list[list[Any]], FileFormat]:
     """The rows of a CSV file, read as a stream (never the whole text in memory at once) with
     the :class:`~lingtan.adapters.io.file_limits.FileLimits` enforced row by row, and how it
@@ -223,32 +236,34 @@ def _read_csv(
     if encoding is not None:
         codec = _codec(encoding, source)
         try:
-            grid, delimiter = _csv_rows(path, codec, source, limits, names)
+            grid, delimiter = _csv_rows(path, codec, source, limits, names, progress)
         except UnicodeDecodeError as exc:
-            raise InputFileError(
-                source, f"is not {codec} text as declared ({exc.reason} at byte {exc.start})"
+            raise file_error(
+                source,
+                msg(
+                    "intake.encoding_not_as_declared",
+                    encoding=codec,
+                    why=msg("file.decode_at_byte", why=exc.reason, byte=exc.start),
+                ),
             ) from exc
         return grid, FileFormat(encoding=codec, encoding_confidence=1.0, delimiter=delimiter)
     with path.open("rb") as fh:
         sample = fh.read(_SAMPLE_BYTES)
     bom = sample.startswith(_UTF8_BOM)
     try:
-        grid, delimiter = _csv_rows(path, "utf-8-sig", source, limits, names)
+        grid, delimiter = _csv_rows(path, "utf-8-sig", source, limits, names, progress)
         return grid, FileFormat(
             encoding="utf-8-sig" if bom else "utf-8", encoding_confidence=1.0, delimiter=delimiter
         )
     except UnicodeDecodeError as exc:
         if bom:
-            raise InputFileError(source, f"has a UTF-8 mark but is not UTF-8 text ({exc})") from exc
+            raise file_error(source, msg("file.bom_not_utf8", why=str(exc))) from exc
     codec, confidence = detect_encoding(sample, source)
     try:
-        grid, delimiter = _csv_rows(path, codec, source, limits, names)
+        grid, delimiter = _csv_rows(path, codec, source, limits, names, progress)
     except UnicodeDecodeError as exc:
-        raise InputFileError(
-            source,
-            f"is neither UTF-8 nor GB18030 text, and is not {codec} text past its start "
-            f"({exc.reason}); declare its encoding (e.g. --encoding cp1252) or save it as CSV "
-            "UTF-8 or as XLSX",
+        raise file_error(
+            source, msg("intake.encoding_breaks", encoding=codec, why=exc.reason)
         ) from exc
     return grid, FileFormat(encoding=codec, encoding_confidence=confidence, delimiter=delimiter)
 
@@ -258,9 +273,7 @@ def _codec(encoding: str, source: str) -> str:
     try:
         return codecs.lookup(encoding.strip()).name
     except LookupError:
-        raise InputFileError(
-            source, f"unknown encoding {encoding!r} (e.g. cp1252, gb18030, utf-8)"
-        ) from None
+        raise file_error(source, msg("intake.encoding_unknown", encoding=repr(encoding))) from None
 
 
 def detect_encoding(sample: bytes, source: str) -> tuple[str, float]:
@@ -283,19 +296,18 @@ def detect_encoding(sample: bytes, source: str) -> tuple[str, float]:
     if len(sample) == _SAMPLE_BYTES and cut > 0:
         sample = sample[: cut + 1]
     matches = list(from_bytes(sample))
-    refuse = (
-        "is neither UTF-8 nor GB18030 text, and its encoding cannot be told with confidence "
-        "({why}); declare it (encoding=…, lingtan import --encoding cp1252) or save the file "
-        "as CSV UTF-8 or as XLSX"
-    )
+
+    def refuse(why: Message) -> InputFileError:
+        return file_error(source, msg("intake.encoding_uncertain", why=why))
+
     if not matches:
-        raise InputFileError(source, refuse.format(why="no encoding reads it"))
+        raise refuse(msg("intake.why.none"))
     best = min(matches, key=lambda m: m.chaos)
     text = str(best)
     confidence = round(1.0 - best.chaos, 3)
     if confidence < MIN_ENCODING_CONFIDENCE:
-        raise InputFileError(
-            source, refuse.format(why=f"best guess {best.encoding}, confidence {confidence:.2f}")
+        raise refuse(
+            msg("intake.why.low_confidence", encoding=best.encoding, confidence=f"{confidence:.2f}")
         )
     tied = [m for m in matches if m.chaos <= best.chaos + _TIE and str(m) != text]
     gb = [m for m in (best, *tied) if codecs.lookup(m.encoding).name in _GB]
@@ -304,8 +316,7 @@ def detect_encoding(sample: bytes, source: str) -> tuple[str, float]:
         tied = [m for m in tied if m is not best and str(m) != text]
     rivals = sorted({m.encoding for m in tied})
     if rivals:
-        why = f"{best.encoding} or {', '.join(rivals[:3])} read it differently"
-        raise InputFileError(source, refuse.format(why=why))
+        raise refuse(msg("intake.why.rivals", encoding=best.encoding, rivals=tuple(rivals[:3])))
     codec = codecs.lookup(best.encoding).name
     if codec in _GB:
         return "gb18030", confidence
@@ -332,31 +343,38 @@ def _sniff_delimiter(head: str, names: frozenset[str]) -> str:
 
 
 def _csv_rows(
-    path: Path, encoding: str, source: str, limits: FileLimits, names: frozenset[str]
+    path: Path,
+    encoding: str,
+    source: str,
+    limits: FileLimits,
+    names: frozenset[str],
+    progress: OnProgress | None = None,
 ) -> tuple[list[list[Any]], str]:
     """Every row of the CSV in ``encoding`` and its delimiter; UnicodeDecodeError when it is not
-    that encoding."""
+    that encoding. ``progress`` hears ``read`` every :data:`~lingtan.adapters.io.progress.
+    REPORT_EVERY` rows, with the share of the file's bytes read so far."""
 
     def lines(fh: Iterable[str]) -> Iterator[str]:
         for line in fh:
             if "\x00" in line:
-                raise InputFileError(
-                    source, "is not a text (CSV) file; save it as CSV UTF-8 or as XLSX"
-                )
+                raise file_error(source, msg("file.not_text"))
             yield line
 
     with path.open(encoding=encoding, newline="") as fh:
         delimiter = _sniff_delimiter(fh.read(64 * 1024), names)
     grid: list[list[Any]] = []
     shared: dict[str, str] = {}  # one object per repeated short cell (sites, units, dates …)
-    with path.open(encoding=encoding, newline="") as fh:
+    size = max(1, path.stat().st_size)
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
         try:
             rows = csv.reader(lines(fh), delimiter=delimiter)
             for number, row in enumerate(rows, start=1):
                 limits.check_row(row, number, source)
                 grid.append(_shared_cells(row, shared))
+                if progress is not None and due(number):
+                    progress("read", number, part=min(1.0, raw.tell() / size))
         except csv.Error as exc:
-            raise InputFileError(source, f"is not valid CSV: {exc}") from exc
+            raise file_error(source, msg("file.csv_invalid", why=str(exc))) from exc
     return grid, delimiter
 
 
@@ -379,15 +397,24 @@ def _shared_cells(row: list[str], shared: dict[str, str]) -> list[str]:
 
 
 def _read_xlsx(
-    path: Path, template: Template, source: str, limits: FileLimits
+    path: Path,
+    template: Template,
+    source: str,
+    limits: FileLimits,
+    progress: OnProgress | None = None,
 ) -> tuple[list[list[Any]], FileFormat]:
     check_xlsx_archive(path, source, limits)  # zip bomb, DTD, external links: before parsing
     with path.open("rb") as fh:  # closed even when openpyxl fails half-way through
-        return _read_workbook(fh, path, template, source, limits)
+        return _read_workbook(fh, path, template, source, limits, progress)
 
 
 def _read_workbook(
-    fh: BinaryIO, path: Path, template: Template, source: str, limits: FileLimits
+    fh: BinaryIO,
+    path: Path,
+    template: Template,
+    source: str,
+    limits: FileLimits,
+    progress: OnProgress | None = None,
 ) -> tuple[list[list[Any]], FileFormat]:
     import openpyxl  # local: only needed for XLSX
 
@@ -399,14 +426,14 @@ def _read_workbook(
             wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:  # defusedxml
         why = str(exc).replace(str(path), path.name)  # openpyxl names the path: never shown
-        raise InputFileError(source, f"is not a readable XLSX workbook ({why})") from exc
+        raise file_error(source, msg("file.xlsx_unreadable", why=why)) from exc
     try:
         sheets = list(wb.worksheets)
         if not sheets:
-            raise InputFileError(source, "the workbook has no sheet")
+            raise file_error(source, msg("file.no_sheet"))
         named = [ws for ws in sheets if ws.title.strip().lower() == template.name]
         ws = named[0] if named else _sheet_with_header(sheets, template, source, limits)
-        return _sheet_grid(ws, source, limits), FileFormat(sheet=str(ws.title))
+        return _sheet_grid(ws, source, limits, progress=progress), FileFormat(sheet=str(ws.title))
     finally:
         wb.close()
 
@@ -425,10 +452,18 @@ def _sheet_with_header(
 
 
 def _sheet_grid(
-    ws: Any, source: str, limits: FileLimits, max_row: int | None = None
+    ws: Any,
+    source: str,
+    limits: FileLimits,
+    max_row: int | None = None,
+    progress: OnProgress | None = None,
 ) -> list[list[Any]]:
-    """The cells of one sheet (the first ``max_row`` rows, or all), within ``limits``."""
+    """The cells of one sheet (the first ``max_row`` rows, or all), within ``limits``;
+    ``progress`` hears ``read`` every :data:`~lingtan.adapters.io.progress.REPORT_EVERY` rows
+    (of the rows the sheet declares, when it declares them)."""
     grid: list[list[Any]] = []
+    declared = getattr(ws, "max_row", None)
+    total = declared if isinstance(declared, int) and declared > 0 else None
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         # one column more than the limit: enough to tell a too-wide row, never padded to
@@ -444,6 +479,8 @@ def _sheet_grid(
                 cells.append(value)
             limits.check_row(cells, number, source)
             grid.append(cells)
+            if progress is not None and due(number):
+                progress("read", number, total if total and total >= number else None)
     return grid
 
 
@@ -478,6 +515,15 @@ def _as_text(value: Any) -> str:
     return unneutralise(str(value)).strip()  # the quote an export added (decision 0035)
 
 
+class CellError(ValueError):
+    """A cell that is not of its column's kind: ``str(exc)`` is the English reason, ``message``
+    the keyed one (decision 0053)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(english(message))
+        self.message = message
+
+
 def parse_number(text: str, decimal: str = ".") -> float:
     """A number as people write it: ``1234.5``, ``1,234.5``, ``1 234.5``, full-width digits
     (``１２３４．５``), a leading ``+``, a Unicode minus; with ``decimal=","`` as German or
@@ -490,28 +536,24 @@ def parse_number(text: str, decimal: str = ".") -> float:
     s = s.replace("\u00a0", " ").replace("\u202f", " ")
     if decimal == ",":
         if not _COMMA_DECIMAL.match(s):
-            raise ValueError(
-                "not a number (this file writes decimals with ',' and thousands with '.')"
-            )
+            raise CellError(msg("intake.number_decimal_comma"))
         s = s.replace(".", "").replace(" ", "").replace(",", ".")
     elif "," in s:
         if not _THOUSANDS_COMMA.match(s):
-            raise ValueError(
-                "not a number (use '.' for decimals; ',' only between groups of thousands)"
-            )
+            raise CellError(msg("row.not_number.thousands"))
         s = s.replace(",", "")
     elif " " in s:
         if not _THOUSANDS_SPACE.match(s):
-            raise ValueError("not a number")
+            raise CellError(msg("row.not_number"))
         s = s.replace(" ", "")
     if "_" in s:
-        raise ValueError("not a number")
+        raise CellError(msg("row.not_number"))
     try:
         v = float(s)
     except ValueError:
-        raise ValueError("not a number") from None
+        raise CellError(msg("row.not_number")) from None
     if not math.isfinite(v):
-        raise ValueError("not a finite number")
+        raise CellError(msg("row.not_finite_number"))
     return v
 
 
@@ -538,13 +580,13 @@ def parse_date(text: str, order: str | None = None) -> date:
             mo, d = a, b
         else:
             # the reason rows have always been given; declaring a locale (de-DE, en-US) decides
-            raise ValueError("not a date; write YYYY-MM-DD")
+            raise CellError(msg("row.not_date"))
     else:
-        raise ValueError("not a date; write YYYY-MM-DD")
+        raise CellError(msg("row.not_date"))
     try:
         return date(y, mo, d)
     except ValueError:
-        raise ValueError("not a real calendar date") from None
+        raise CellError(msg("row.not_calendar_date")) from None
 
 
 def _type_cell(col: Column, value: Any, decimal: str = ".", order: str | None = None) -> Any:
@@ -561,18 +603,21 @@ def _type_cell(col: Column, value: Any, decimal: str = ".", order: str | None = 
         found = match_choice(unicodedata.normalize("NFKC", text), col.choices)
         if found is None:
             close = difflib.get_close_matches(text.lower(), col.choices, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ValueError(f"must be one of: {', '.join(col.choices)}{hint}")
+            raise CellError(
+                msg("row.choice_invalid.close", choices=col.choices, close=repr(close[0]))
+                if close
+                else msg("row.choice_invalid", choices=col.choices)
+            )
         return found
     if kind in ("number", "integer"):
         if isinstance(value, (bool, datetime, date, time)):
-            raise ValueError("not a number")
+            raise CellError(msg("row.not_number"))
         if isinstance(value, (int, float)):
             v = float(value)
             if isinstance(value, _Percent) and col.name.endswith("_pct"):
                 v *= 100.0  # a cell formatted as 40 % holds 0.4
             if not math.isfinite(v):
-                raise ValueError("not a finite number")
+                raise CellError(msg("row.not_finite_number"))
         else:
             text = str(value).strip()
             if col.name.endswith("_pct") and text.endswith(("%", "％")):
@@ -580,7 +625,7 @@ def _type_cell(col: Column, value: Any, decimal: str = ".", order: str | None = 
             v = parse_number(text, decimal)
         if kind == "integer":
             if v != int(v):
-                raise ValueError("not a whole number")
+                raise CellError(msg("row.not_whole_number"))
             return int(v)
         return v
     if kind == "date":
@@ -589,7 +634,7 @@ def _type_cell(col: Column, value: Any, decimal: str = ".", order: str | None = 
         if isinstance(value, date):
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise ValueError("a number, not a date; write YYYY-MM-DD or use a date cell")
+            raise CellError(msg("row.number_not_date"))
         return parse_date(str(value), order)
     if kind == "bool":
         if isinstance(value, bool):
@@ -599,7 +644,7 @@ def _type_cell(col: Column, value: Any, decimal: str = ".", order: str | None = 
             return True
         if text in _FALSE:
             return False
-        raise ValueError("not a yes/no value (true/false, yes/no, 1/0)")
+        raise CellError(msg("row.not_bool"))
     raise AssertionError(f"unknown column kind {kind!r}")  # pragma: no cover
 
 
@@ -647,7 +692,7 @@ def _header(
     """Map header positions (row ``start``) to columns; positions of nameless, empty columns
     to ignore."""
     if len(grid) <= start or all(_is_blank(v) for v in grid[start]):
-        raise InputFileError(source, "has no header row (row 1 must name the columns)")
+        raise file_error(source, msg("file.no_header"))
     raw = [
         "" if v is None else unicodedata.normalize("NFKC", str(v)).strip().lstrip("\ufeff")
         for v in grid[start]
@@ -673,32 +718,37 @@ def _header(
             mapping[pos] = by_name[key]
         else:
             unknown.append(name)
-    expected = (
-        f"template {tpl.name!r} expects: {', '.join(tpl.column_names)} "
-        f"(required: {', '.join(tpl.required_columns)})"
+    expected = msg(
+        "file.template_expects",
+        template=tpl.name,
+        columns=tuple(tpl.column_names),
+        required=tuple(tpl.required_columns),
     )
     if unknown:
-        hints = []
+        hints: list[Message | str] = []
         for u in unknown:
             close = difflib.get_close_matches(u.lower(), tpl.column_names, n=1, cutoff=0.5)
-            hints.append(f"{u!r} (did you mean {close[0]!r}?)" if close else repr(u))
-        raise InputFileError(source, f"unknown column(s) {', '.join(hints)}; {expected}")
+            hints.append(
+                msg("file.column_close", name=repr(u), close=repr(close[0])) if close else repr(u)
+            )
+        raise file_error(
+            source, msg("file.columns_unknown", columns=tuple(hints), expected=expected)
+        )
     if duplicates:
-        raise InputFileError(
-            source, f"column(s) named more than once: {', '.join(repr(d) for d in duplicates)}"
+        raise file_error(
+            source, msg("file.columns_duplicate", columns=tuple(repr(d) for d in duplicates))
         )
     missing = [c for c in tpl.required_columns if c not in {col.name for col in mapping.values()}]
     if missing:
-        raise InputFileError(
-            source, f"missing required column(s) {', '.join(repr(m) for m in missing)}; {expected}"
+        raise file_error(
+            source,
+            msg("file.columns_missing", columns=tuple(repr(m) for m in missing), expected=expected),
         )
     for pos in nameless:
         for r, row in enumerate(grid[start + 1 :], start=start + 2):
             if pos < len(row) and not _is_blank(row[pos]):
-                raise InputFileError(
-                    source,
-                    f"column {_column_letter(pos)} has values (row {r}) but no name in the "
-                    "header row",
+                raise file_error(
+                    source, msg("file.column_nameless", column=_column_letter(pos), row=r)
                 )
     return mapping, nameless
 
@@ -722,6 +772,7 @@ def _type_rows(
     start: int = 0,
     decimal: str = ".",
     order: str | None = None,
+    progress: OnProgress | None = None,
 ) -> tuple[dict[str, list[Any]], list[int], list[RowIssue], int]:
     """Type every cell of the data rows (below the header, row ``start``; numbers written with
     the ``decimal`` mark, ambiguous d/m dates in ``order``).
@@ -735,26 +786,26 @@ def _type_rows(
     typed: dict[str, list[Any]] = {c.name: [] for c in tpl.columns}
     source_rows: list[int] = []
     rows_read = 0
-    memo: dict[tuple[int, str], tuple[Any, str | None]] = {}
+    memo: dict[tuple[int, str], tuple[Any, Message | None]] = {}
+    lines = len(grid) - start - 1  # data lines below the header (``progress``: check)
     for row_number, row in enumerate(grid[start + 1 :], start=start + 2):
+        if progress is not None and due(row_number - start - 2) and row_number > start + 2:
+            progress("check", row_number - start - 2, lines)
         if all(_is_blank(v) for v in row):
             continue
         rows_read += 1
         row_issues: list[RowIssue] = []
         extra = [v for v in row[width:] if not _is_blank(v)]
         if extra:
-            reason = (
-                f"the row has values beyond the last named column ({len(row)} cells, "
-                f"{width} columns)"
-            )
-            row_issues.append(RowIssue(source, row_number, "", reason, _as_text(extra[0])))
+            why = msg("row.extra_cells", cells=len(row), columns=width)
+            row_issues.append(row_issue(source, row_number, "", why, _as_text(extra[0])))
         values: dict[str, Any] = {}
         for pos, col in mapping.items():
             raw = row[pos] if pos < len(row) else None
             if _is_blank(raw):
                 if col.required:
                     row_issues.append(
-                        RowIssue(source, row_number, col.name, "required value is empty")
+                        row_issue(source, row_number, col.name, msg("row.required_empty"))
                     )
                 values[col.name] = None
                 continue
@@ -763,13 +814,15 @@ def _type_rows(
             if hit is None:
                 try:
                     hit = (_type_cell(col, raw, decimal, order), None)
-                except ValueError as exc:
-                    hit = (None, str(exc))
+                except CellError as exc:
+                    hit = (None, exc.message)
+                except ValueError as exc:  # pragma: no cover - every reader raises CellError
+                    hit = (None, msg("row.cell_invalid", why=str(exc)))
                 if key is not None:
                     memo[key] = hit
             value, error = hit
             if error is not None:
-                row_issues.append(RowIssue(source, row_number, col.name, error, _as_text(raw)))
+                row_issues.append(row_issue(source, row_number, col.name, error, _as_text(raw)))
             values[col.name] = value
         if row_issues:
             issues.extend(row_issues)
@@ -790,12 +843,19 @@ def _sha256(path: Path) -> str:
 
 
 def _read_grid(
-    path: Path, tpl: Template, source: str, limits: FileLimits, encoding: str | None = None
+    path: Path,
+    tpl: Template,
+    source: str,
+    limits: FileLimits,
+    encoding: str | None = None,
+    progress: OnProgress | None = None,
 ) -> tuple[list[list[Any]], FileFormat]:
-    """The cells of a CSV or XLSX file, row by row, within ``limits``, and how it was read."""
+    """The cells of a CSV or XLSX file, row by row, within ``limits``, and how it was read;
+    ``progress`` hears ``read`` (rows read) as it goes."""
     if path.suffix.lower() in CSV_SUFFIXES:
-        return _read_csv(path, source, limits, frozenset(_column_names(tpl)), encoding)
-    return _read_xlsx(path, tpl, source, limits)
+        names = frozenset(_column_names(tpl))
+        return _read_csv(path, source, limits, names, encoding, progress)
+    return _read_xlsx(path, tpl, source, limits, progress)
 
 
 def _locale(locale: str | None, source: str) -> tuple[str, str | None] | None:
@@ -805,10 +865,13 @@ def _locale(locale: str | None, source: str) -> tuple[str, str | None] | None:
     key = locale.strip().lower().replace("_", "-")
     found = LOCALES.get(key) or LOCALES.get(key.split("-")[0])
     if found is None:
-        raise InputFileError(
+        raise file_error(
             source,
-            f"unknown locale {locale!r}; known: de-DE, fr-FR, en-US, en-GB, zh-CN and the "
-            f"languages {', '.join(k for k in LOCALES if '-' not in k)}",
+            msg(
+                "intake.locale_unknown",
+                locale=repr(locale),
+                languages=tuple(k for k in LOCALES if "-" not in k),
+            ),
         )
     return found
 
@@ -849,23 +912,29 @@ def _decimal_mark(
             elif ambiguous is None and _AMBIGUOUS_NUMBER.match(t):
                 ambiguous = t
         if comma is not None and dot is not None:
-            raise InputFileError(
-                source,
-                f"writes numbers both as {comma!r} and as {dot!r}: the decimal mark cannot be "
-                "told; write all numbers one way or declare the locale (e.g. --locale de-DE)",
-            )
+            raise file_error(source, msg("intake.decimal_mixed", comma=repr(comma), dot=repr(dot)))
     if comma is not None:
         return ","
     if dot is not None:
         return "."
     if ambiguous is not None:
-        raise InputFileError(
-            source,
-            f"the number {ambiguous!r} can be read with ',' or '.' as the decimal mark and no "
-            "other number tells which; declare the locale (e.g. --locale de-DE for 1.234,5 or "
-            "--locale en-US for 1,234.5)",
-        )
+        raise file_error(source, msg("intake.decimal_ambiguous", value=repr(ambiguous)))
     return "," if delimiter == ";" else "."
+
+
+def _with_sources(tpl: Template, column_map: ColumnMapping) -> Template:
+    """``tpl`` with each mapped file column as an alias of its column: the delimiter and the
+    sheet are then told from the user's header as from the template's (decision 0051)."""
+    extra: dict[str, tuple[str, ...]] = {}
+    for src, col in column_map.columns.items():
+        extra[col] = (*extra.get(col, ()), src)
+    return dataclasses.replace(
+        tpl,
+        columns=tuple(
+            dataclasses.replace(c, aliases=(*c.aliases, *extra.get(c.name, ())))
+            for c in tpl.columns
+        ),
+    )
 
 
 def read_activity_file(
@@ -876,8 +945,14 @@ def read_activity_file(
     limits: FileLimits | None = None,
     encoding: str | None = None,
     locale: str | None = None,
+    progress: OnProgress | None = None,
+    column_map: ColumnMapping | None = None,
 ) -> IntakeResult:
     """Read one activity file of one template and normalise its rows.
+
+    With ``column_map`` (a valid :class:`~lingtan.core.templates.mapping.ColumnMapping`, decision
+    0051) the file is the user's own export: its cells become the mapping's template's before
+    they are typed, and each row issue names the user's column where one gives the value.
 
     Args:
         path: a ``.csv`` (UTF-8 with or without BOM, or GB18030) or ``.xlsx`` file.
@@ -891,6 +966,10 @@ def read_activity_file(
         locale: declared conventions (``de-DE``: decimal comma, day-first dates; ``en-US``:
             decimal point, month-first; ``zh-CN``); None = told from the file (an undecidable
             file is refused).
+        progress: hears ``read`` (rows read, with the share of the file read) and ``check``
+            (data lines checked of the file's data lines), every
+            :data:`~lingtan.adapters.io.progress.REPORT_EVERY` rows and once at each stage's
+            end (decision 0052).
 
     Returns:
         The activities (or instruments), every issue, the SHA-256 of the file and the number of
@@ -905,18 +984,28 @@ def read_activity_file(
     p = Path(path)
     where = str(p)
     if not p.exists():
-        raise InputFileError(where, "file not found")
+        raise file_error(where, msg("file.not_found"))
     if not p.is_file():
-        raise InputFileError(where, "is not a file")
+        raise file_error(where, msg("file.not_a_file"))
     suffix = p.suffix.lower()
     if suffix == ".xls":
-        raise InputFileError(where, "old Excel .xls files are not read; save it as .xlsx or CSV")
+        raise file_error(where, msg("file.xls_old"))
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
-        raise InputFileError(where, f"is not a CSV or XLSX file (suffix {p.suffix!r})")
-    tpl = _choose_template(p, template)
+        raise file_error(where, msg("file.suffix", suffix=repr(p.suffix)))
+    tpl = _choose_template(p, template if column_map is None else column_map.template)
     digest = _sha256(p)
     declared = _locale(locale, where)
-    grid, fmt = _read_grid(p, tpl, where, limits or FileLimits.from_env(), encoding)
+    reading = tpl if column_map is None else _with_sources(tpl, column_map)
+    grid, fmt = _read_grid(p, reading, where, limits or FileLimits.from_env(), encoding, progress)
+    if column_map is not None:
+        try:
+            grid = column_map.apply(grid, p.name)
+        except MappingError as exc:
+            raise InputFileError(
+                where, str(exc).removeprefix(f"{p.name}: "), message=msg(exc.key, **exc.params)
+            ) from exc
+    if progress is not None:
+        progress("read", len(grid), len(grid))
     start = _find_header(grid, tpl) or 0
     mapping, _ = _header(grid, tpl, where, start)
     source = p.name
@@ -927,11 +1016,19 @@ def read_activity_file(
     fmt = dataclasses.replace(fmt, decimal=decimal, header_row=start + 1, locale=locale)
 
     typed, source_rows, issues, rows_read = _type_rows(
-        grid, mapping, tpl, source, start=start, decimal=decimal, order=date_order
+        grid,
+        mapping,
+        tpl,
+        source,
+        start=start,
+        decimal=decimal,
+        order=date_order,
+        progress=progress,
     )
+    lines = len(grid) - start - 1
     del grid  # typed: the cells are not needed any more (peak memory)
     if rows_read == 0:
-        raise InputFileError(where, "has no data rows below the header")
+        raise file_error(where, msg("file.no_data_rows"))
 
     table = pa.table(
         {
@@ -940,8 +1037,15 @@ def read_activity_file(
         }
     )
     result = normalise(tpl.name, table, dataclasses.replace(context, source=source))
+    if progress is not None:
+        progress("check", lines, lines)
     order = {c.name: i for i, c in enumerate(tpl.columns)}
     all_issues = sorted([*issues, *result.issues], key=lambda i: (i.row, order.get(i.field, -1)))
+    if column_map is not None:  # the user's column names, where a column gives the value
+        all_issues = [
+            dataclasses.replace(i, field=column_map.source_of(i.field) or i.field)
+            for i in all_issues
+        ]
     return IntakeResult(
         template=tpl.name,
         source=source,
@@ -963,17 +1067,37 @@ def read_raw_rows(
     Raises:
         InputFileError: the file cannot be read.
     """
+    header, rows, _ = read_raw_rows_as(path, template)
+    return header, rows
+
+
+def read_raw_rows_as(
+    path: str | PathLike[str],
+    template: str,
+    *,
+    encoding: str | None = None,
+    column_map: ColumnMapping | None = None,
+) -> tuple[list[str], dict[int, list[str]], FileFormat]:
+    """:func:`read_raw_rows` of a file read as it was imported (its declared ``encoding``, its
+    ``column_map``: the header is the user's), and how it was read (its delimiter: the rows
+    are written back in the file's own conventions, decision 0051).
+
+    Raises:
+        InputFileError: the file cannot be read.
+    """
     p = Path(path)
     tpl = get_template(template)
-    grid, _ = _read_grid(p, tpl, str(p), FileLimits.from_env())
+    reading = tpl if column_map is None else _with_sources(tpl, column_map)
+    grid, fmt = _read_grid(p, reading, str(p), FileLimits.from_env(), encoding)
     if not grid:
-        raise InputFileError(str(p), "is empty")
-    start = _find_header(grid, tpl) or 0
+        raise file_error(str(p), msg("file.empty"))
+    found = _find_header(grid, tpl) if column_map is None else column_map.find_header(grid)
+    start = found or 0
     header = [_as_text(v) for v in grid[start]]
     rows = {
         i: [_as_text(v) for v in row] for i, row in enumerate(grid[start + 1 :], start=start + 2)
     }
-    return header, rows
+    return header, rows, fmt
 
 
 # --------------------------------------------------------------------------------------------
@@ -1019,8 +1143,9 @@ def _readme_rows(tpl: Template) -> list[list[Any]]:
     return rows
 
 
-def write_template(name: str, path: str | PathLike[str]) -> Path:
-    """Write an empty template: header and one example row.
+def write_template(name: str, path: str | PathLike[str], *, site: str | None = None) -> Path:
+    """Write an empty template: header and one example row (its ``site`` cell: ``site``, e.g.
+    a site of the workspace's boundary, else the catalogue's ``*``).
 
     CSV (UTF-8 with BOM, so Excel shows Chinese correctly) or XLSX by the path's suffix; an XLSX
     gets a second sheet ``README`` describing each column in English and Chinese.
@@ -1036,7 +1161,9 @@ def write_template(name: str, path: str | PathLike[str]) -> Path:
         with p.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(safe_row(tpl.column_names))
-            writer.writerow(safe_row(c.example for c in tpl.columns))
+            writer.writerow(
+                safe_row(site if c.name == "site" and site else c.example for c in tpl.columns)
+            )
         return p
     if suffix != ".xlsx":
         raise ValueError(f"cannot write a template as {p.suffix!r}; use .csv or .xlsx")
@@ -1047,7 +1174,7 @@ def write_template(name: str, path: str | PathLike[str]) -> Path:
     ws = wb.active
     ws.title = tpl.name
     ws.append(list(tpl.column_names))
-    ws.append([_example_value(c) for c in tpl.columns])
+    ws.append([site if c.name == "site" and site else _example_value(c) for c in tpl.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for pos, col in enumerate(tpl.columns):
@@ -1076,15 +1203,19 @@ def write_all_templates(directory: str | PathLike[str], *, suffix: str = ".csv")
 ISSUE_COLUMNS = ("file", "row", "column", "reason", "value")
 
 
-def write_issues_csv(issues: Iterable[RowIssue], path: str | PathLike[str]) -> Path:
+def write_issues_csv(
+    issues: Iterable[RowIssue], path: str | PathLike[str], locale: str | None = None
+) -> Path:
     """Write a quarantine report: one line per issue (file, row, column, reason, value), UTF-8
-    with BOM so that Excel opens it correctly."""
+    with BOM so that Excel opens it correctly; the reason in ``locale`` (zh-CN, en; None = the
+    issue's English text), the column names stay English (a machine reads them back)."""
     p = Path(path)
     with p.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(ISSUE_COLUMNS)
         for i in issues:
-            writer.writerow(safe_row([i.source, i.row, i.field, i.reason, i.value]))
+            reason = i.reason if locale is None else issue_reason(i, locale)
+            writer.writerow(safe_row([i.source, i.row, i.field, reason, i.value]))
     return p
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,13 @@ from lingtan.adapters.io.cell_safety import safe_cell, safe_workbook
 from lingtan.core.activities import SCOPE1_CATEGORIES, SCOPE2_CATEGORIES, SCOPE3_CATEGORIES
 from lingtan.core.gas_table import COLUMNS, KYOTO_GROUPS, SCOPES
 from lingtan.core.inventory import DIMENSION_BREAKDOWNS, Inventory
+
+#: Excel number formats of the exports: a share as a percent with two decimals (the cell holds
+#: the fraction, 0.1175 → 11.75 %), tonnes with three decimals, kilograms with three.
+PERCENT_FORMAT = "0.00%"
+TONNES_FORMAT = "#,##0.000"
+KG_FORMAT = "#,##0.000"
+FACTOR_FORMAT = "0.000000"
 
 NOT_SPLIT = "not split"
 #: a Scope 3 category with no data and no exclusion reason (not a measured zero)
@@ -48,9 +56,17 @@ def to_json(inv: Inventory) -> str:
 
 
 def long_rows(inv: Inventory) -> list[dict[str, Any]]:
-    """The inventory as long rows: section, key, basis, t CO2e, share of total (market) %."""
+    """The inventory as long rows: section, key, basis, t CO2e, share %, t of gas. A share is
+    of the total of the line's basis (market-based lines of the market-based total,
+    location-based lines of the location-based total), so that the lines of one breakdown add
+    up to 100 %; biogenic CO2 has none."""
     doc = inv.to_dict()
-    grand = doc["totals_tco2e"]["total_market"] or 0.0
+    # a share is of the total of its own basis: a location-based line of the location-based
+    # total, every other line of the market-based total (decision 0057)
+    grands = {
+        "market": doc["totals_tco2e"]["total_market"] or 0.0,
+        "location": doc["totals_tco2e"]["total_location"] or 0.0,
+    }
     out: list[dict[str, Any]] = []
 
     def add(
@@ -62,6 +78,7 @@ def long_rows(inv: Inventory) -> list[dict[str, Any]]:
         share: bool = True,
         t_gas: float | None = None,
     ) -> None:
+        grand = grands.get(basis, grands["market"])
         pct = "" if value is None or not grand or not share else round(100.0 * value / grand, 4)
         out.append(
             {
@@ -191,7 +208,11 @@ def write_xlsx(invs: list[Inventory], path: Path) -> Path:
     ws.append(["Completeness (see the Completeness sheet)", *[i.status for i in invs]])
     for row in ws.iter_rows(min_row=2, min_col=2):
         for cell in row:
-            cell.number_format = "#,##0" if cell.column <= len(invs) + 1 else "0.00"
+            if cell.column <= len(invs) + 1:
+                cell.number_format = "#,##0.000"
+            elif isinstance(cell.value, int | float):  # percent [0..1] shown as 11.75 %
+                cell.value = cell.value / 100.0
+                cell.number_format = PERCENT_FORMAT
     ws.column_dimensions["A"].width = 48
     detail = wb.create_sheet("Detail")
     rows = [r for inv in invs for r in long_rows(inv)]
@@ -409,3 +430,208 @@ def exclusion_lines(invs: list[Inventory]) -> list[str]:
         if any(v == "not_split" for v in c.scope3.values()):
             out.append(f"{inv.fiscal_year}: Scope 3 disclosed as one figure, not split by category")
     return out
+
+
+# -- the reviewer's workbook (issue 13 item 6; decision 0057) ------------------------------------
+
+#: Data rows an XLSX sheet holds at most (Excel: 1,048,576 rows, one of them the header).
+XLSX_MAX_ROWS = 1_048_575
+
+#: Columns of the reviewer workbook's sheets (catalogue keys ``lineage.xlsx.col.<name>``).
+ACTIVITY_SHEET_COLUMNS = (
+    "file", "row", "site", "site_name", "date", "scope", "category", "activity_type",
+    "quantity", "unit", "factors", "kg_co2e_per_unit", "share", "co2e_kg",
+)  # fmt: skip
+FACTOR_SHEET_COLUMNS = (
+    "factor_id", "set", "version", "activity_type", "region", "gas", "value", "unit",
+    "valid_from", "valid_to", "source",
+)  # fmt: skip
+LINEAGE_SHEET_COLUMNS = (
+    "file", "row", "basis", "stream", "factor_id", "gas", "quantity", "unit", "conversion",
+    "cover_multiplier", "factor_value", "factor_unit", "gwp", "share", "kg_gas", "co2e_kg",
+)  # fmt: skip
+_FORMATS = {
+    "tco2e": TONNES_FORMAT,
+    "share_of_total": PERCENT_FORMAT,
+    "t_gas": "#,##0.000000",
+    "kg_co2e_per_unit": FACTOR_FORMAT,
+    "share": PERCENT_FORMAT,
+    "co2e_kg": KG_FORMAT,
+    "value": FACTOR_FORMAT,
+    "factor_value": FACTOR_FORMAT,
+}  # the other numbers in General format (a styled cell costs openpyxl ~70 % more time)
+
+
+def _english(key: str, **_: Any) -> str:
+    """The labels of the reviewer workbook when no translator is given: the key's last part."""
+    return key.rsplit(".", 1)[-1]
+
+
+def reviewer_summary(inv: Inventory, t: Callable[..., str]) -> list[tuple[str, str, Any, Any]]:
+    """The Summary sheet's lines: (label, basis, t CO2e or a text, share of the basis's
+    total as a fraction or None). The market-based lines (Scope 1, Scope 2 market-based,
+    Scope 3 and their categories) are shares of the market-based total, the location-based
+    ones of the location-based total, so Scope 1 + Scope 2 + Scope 3 = 1 on each basis;
+    biogenic CO2 is outside the scopes and has no share (GHG Protocol ch. 9)."""
+    doc = inv.to_dict()
+    tot = doc["totals_tco2e"]
+    grands = {"market": tot["total_market"] or 0.0, "location": tot["total_location"] or 0.0}
+    excluded = {e.category for e in inv.exclusions}
+    out: list[tuple[str, str, Any, Any]] = []
+
+    def add(label: str, basis: str, value: Any, share: bool = True) -> None:
+        frac = None
+        if share and isinstance(value, int | float) and grands[basis]:
+            frac = value / grands[basis]
+        out.append((label, t(f"basis.{basis}"), value, frac))
+
+    def cat_value(scope: int, cat: str, value: float) -> Any:
+        if inv.split(scope) is False:
+            return t("completeness.not_split")
+        if scope == 3:
+            state = inv.completeness.scope3.get(cat)
+            if int(cat) in excluded and not value:
+                return t("completeness.excluded")
+            if state == "not_reported":
+                return NOT_REPORTED
+            if state == "not_calculated" and not value:
+                return t("completeness.not_calculated")
+        return value
+
+    cats = {1: SCOPE1_CATEGORIES, 2: SCOPE2_CATEGORIES, 3: SCOPE3_CATEGORIES}
+    for scope, basis, total, by_cat in (
+        (1, "market", tot["scope1"], doc["scope1_by_category_tco2e"]),
+        (2, "market", tot["scope2_market"], doc["scope2_by_category_tco2e"]["market"] or {}),
+        (3, "market", tot["scope3"], doc["scope3_by_category_tco2e"]),
+        (2, "location", tot["scope2_location"], doc["scope2_by_category_tco2e"]["location"] or {}),
+    ):
+        add(t(f"scope.{scope}"), basis, total)
+        for c in cats[scope]:
+            value = by_cat.get(str(c), 0.0) or 0.0
+            add(f"    {c}. {t(f'cat.{scope}.{c}')}", basis, cat_value(scope, str(c), value))
+        if scope == 3:
+            add(t("lineage.xlsx.total"), "market", tot["total_market"])
+    add(t("lineage.xlsx.total"), "location", tot["total_location"])
+    if tot[BIOGENIC_KEY]:
+        out.append((t("gases.gas.biogenic"), "", tot[BIOGENIC_KEY], None))
+    return out
+
+
+def write_reviewer_xlsx(
+    inv: Inventory,
+    path: Path,
+    *,
+    t: Callable[..., str] | None = None,
+    site_names: Mapping[str, str] | None = None,
+    activity_rows: Iterable[Mapping[str, Any]] = (),
+    factors: Iterable[Mapping[str, Any]] = (),
+    lineage_rows: Iterable[Mapping[str, Any]] = (),
+) -> Path:
+    """The workbook a reviewer (ISO 14064-3 verifier, auditor) works from, written in
+    openpyxl's write-only mode (constant memory for large sheets), numbers as numbers with
+    number formats, headers in the translator's language:
+
+    * Summary: scopes and categories [t CO2e] with their share of the total of their basis
+      (a fraction shown as a percent, 0.1175 → 11.75 %);
+    * Gases: the table by Kyoto gas [t CO2e and t of gas], biogenic CO2 apart;
+    * Activity rows: one line per activity row (file name, spreadsheet row, site and its name,
+      factors, kg CO2e per unit, consolidation share, kg CO2e);
+    * Factors: the factors used (value in kg gas per factor unit, source);
+    * Lineage: activity row → factor → gas → kg CO2e, with every term of the product;
+    * Completeness and About.
+
+    ``activity_rows`` carry :data:`ACTIVITY_SHEET_COLUMNS`, ``lineage_rows``
+    :data:`LINEAGE_SHEET_COLUMNS` and ``factors`` :data:`FACTOR_SHEET_COLUMNS` (missing keys:
+    empty cells). A sheet stops at :data:`XLSX_MAX_ROWS` with a last line saying so.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    tr: Callable[..., str] = t or _english
+    names = site_names or {}
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def sheet(key: str, columns: Iterable[str], widths: Mapping[int, float] = {}) -> Any:
+        ws = wb.create_sheet(safe_cell(tr(f"lineage.xlsx.sheet.{key}"))[:31])
+        for i, w in widths.items():
+            ws.column_dimensions[chr(ord("A") + i)].width = w
+        ws.freeze_panes = "A2"
+        head = []
+        for c in columns:
+            cell = WriteOnlyCell(ws, value=safe_cell(tr(f"lineage.xlsx.col.{c}")))
+            cell.font = bold
+            head.append(cell)
+        ws.append(head)
+        return ws
+
+    def append(ws: Any, columns: tuple[str, ...], values: list[Any]) -> None:
+        row: list[Any] = []
+        for c, v in zip(columns, values, strict=True):
+            if isinstance(v, int | float) and c in _FORMATS:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = _FORMATS[c]
+                row.append(cell)
+            else:
+                row.append(safe_cell(v))
+        ws.append(row)
+
+    def rows_sheet(
+        key: str, columns: tuple[str, ...], rows: Iterable[Mapping[str, Any]], wide: int
+    ) -> None:
+        ws = sheet(key, columns, {wide: 40})
+        for n, r in enumerate(rows):
+            if n == XLSX_MAX_ROWS - 1:
+                ws.append([tr("lineage.xlsx.truncated", n=n)])
+                break
+            append(ws, columns, [r.get(c) for c in columns])
+
+    cols = ("line", "basis", "tco2e", "share_of_total")
+    ws = sheet("summary", cols, {0: 48, 1: 16, 2: 16, 3: 14})
+    for summary in reviewer_summary(inv, tr):
+        append(ws, cols, list(summary))
+
+    cols = ("scope", "gas", "tco2e", "t_gas")
+    ws = sheet("gases", cols, {0: 26, 1: 40})
+    table = inv.gas_table
+    if table is None:
+        ws.append([safe_cell(tr("gases.unavailable", note=inv.gas_table_note or ""))])
+    else:
+        for scope in SCOPES:
+            label = tr(f"gases.scope.{scope}")
+            for col in COLUMNS:
+                c = table.scopes[scope][col]
+                if col in KYOTO_GROUPS or c.t_co2e:
+                    append(ws, cols, [label, tr(f"gases.gas.{col}"), c.t_co2e, c.t_gas])
+            append(ws, cols, [label, tr("gases.gas.total"), table.total(scope), None])
+        for scope, v in table.biogenic_co2_t.items():
+            label = tr(f"gases.scope.{scope}")
+            append(ws, cols, [label, tr("gases.gas.biogenic"), v, v])
+
+    rows_sheet(
+        "activity_rows",
+        ACTIVITY_SHEET_COLUMNS,
+        ({**r, "site_name": names.get(str(r.get("site")), "")} for r in activity_rows),
+        10,
+    )
+    rows_sheet("factors", FACTOR_SHEET_COLUMNS, factors, 10)
+    rows_sheet("lineage", LINEAGE_SHEET_COLUMNS, lineage_rows, 0)
+
+    ws = sheet("completeness", ("fiscal_year", "completeness"), {1: 120})
+    for line in completeness_lines(inv):
+        ws.append([inv.fiscal_year, safe_cell(line)])
+    for e in inv.exclusions:
+        text = f"Scope 3 category {e.category} excluded: {e.text}"
+        ws.append([inv.fiscal_year, safe_cell(text)])
+    ws = sheet("about", ("field", "value"), {0: 20, 1: 70})
+    for k, about in (
+        ("fiscal_year", inv.fiscal_year),
+        ("snapshot", inv.snapshot_id),
+        ("gwp_set", inv.gwp_set),
+        ("consolidation", inv.consolidation),
+        ("completeness", inv.status),
+    ):
+        ws.append([safe_cell(tr(f"lineage.xlsx.col.{k}")), safe_cell(about)])
+    wb.save(path)
+    return path

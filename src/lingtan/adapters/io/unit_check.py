@@ -22,10 +22,12 @@ from collections.abc import Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lingtan.adapters.i18n.rows import row_issue
 from lingtan.adapters.io.intake import IntakeResult
 from lingtan.adapters.io.unit_dims import factor_dims, unit_dim
 from lingtan.core.errors import RowIssue, UnitError
 from lingtan.core.factors import EmissionFactor
+from lingtan.core.messages import Message, msg
 from lingtan.core.templates import TEMPLATES, is_builtin_activity_type
 
 
@@ -41,28 +43,26 @@ def unit_field(template: str) -> str:
 
 def unconvertible(
     pairs: Iterable[tuple[str, str]], factors: Iterable[EmissionFactor]
-) -> dict[tuple[str, str], str]:
-    """(activity type, unit) → reason, for every pair no factor of that type can convert to."""
+) -> dict[tuple[str, str], Message]:
+    """(activity type, unit) → keyed reason, for every pair no factor of that type can convert
+    to."""
     dims = factor_dims(factors)
     units_of: dict[str, set[str]] = {}
     for f in factors:
         units_of.setdefault(f.activity_type, set()).add(f.unit)
-    out: dict[tuple[str, str], str] = {}
+    out: dict[tuple[str, str], Message] = {}
     for activity_type, unit in pairs:
         if is_builtin_activity_type(activity_type) or activity_type not in dims:
             continue
         try:
             dim = unit_dim(unit)
-        except UnitError as exc:
-            out[(activity_type, unit)] = str(exc)
+        except UnitError:
+            out[(activity_type, unit)] = msg("row.unit_unknown", unit=unit)
             continue
         if dim not in dims[activity_type]:
-            have = ", ".join(sorted(units_of[activity_type]))
-            out[(activity_type, unit)] = (
-                f"unit {unit!r} cannot be converted to any emission factor of {activity_type!r} "
-                f"in the factor library (its factors are per {have}): the row could never be "
-                "calculated; give the quantity in one of those units (or a unit of the same "
-                "dimension), or add a factor set in factors/ that has this unit"
+            have = tuple(sorted(units_of[activity_type]))
+            out[(activity_type, unit)] = msg(
+                "row.unit_no_factor", unit=unit, type=activity_type, units=have
             )
     return out
 
@@ -88,8 +88,8 @@ def reject_unconvertible(result: IntakeResult, factors: Iterable[EmissionFactor]
     for r in rejected:
         row = int(r["source_row"])
         if row not in issues:
-            issues[row] = RowIssue(result.source, row, field, bad[(r["activity_type"], r["unit"])],
-                                   str(r["unit"]))  # fmt: skip
+            why = bad[(r["activity_type"], r["unit"])]
+            issues[row] = row_issue(result.source, row, field, why, str(r["unit"]))
     kept = acts.filter(pc.invert(drop))
     return dataclasses.replace(
         result,

@@ -9,7 +9,9 @@ Three ways to run it:
   store, registered as an organisation on first start;
 - demo: ``lingtan serve --demo demo-workspace`` — the two workspaces ``lingtan demo`` built,
   registered as two organisations, and a demo user who belongs to both (``make demo``); the
-  organisation ``disclosed`` gets the source report's targets as its ``targets.yaml``.
+  organisation ``disclosed`` gets the source report's targets as its ``targets.yaml``; the
+  organisation ``synthetic`` (the printed link) gets ILLUSTRATIVE targets and projects, a
+  computed plan, and the product demo with its claim (issue 13, decision 0058).
 
 Settings travel to the workers in the environment (``LINGTAN_DATABASE_URL``,
 ``LINGTAN_DATA_DIR``, ``LINGTAN_SECRET``: one random secret per start unless set), as
@@ -25,7 +27,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -66,6 +68,11 @@ def prepare_demo(directory: Path, database_url: str) -> tuple[str, str, list[str
     from lingtan.adapters.services.products import write_demo_products  # issue 6
 
     write_demo_products(directory / "disclosed")  # the illustrative notebook family
+    # issue 13: the organisation the printed link opens has something on every page
+    from lingtan.adapters.demo.synthetic_targets import write_targets as write_synthetic_targets
+
+    write_synthetic_targets(directory / "synthetic")  # ILLUSTRATIVE targets, projects, plan
+    write_demo_products(directory / "synthetic")
     engine = make_engine(database_url)
     migrate(engine)
     password = os.environ.get("LINGTAN_DEMO_PASSWORD") or DEMO_PASSWORD
@@ -82,8 +89,34 @@ def prepare_demo(directory: Path, database_url: str) -> tuple[str, str, list[str
             "Demo user",
             memberships={slugs[name]: role for name, role in DEMO_ORGS},
         )
+    compute_demo_plan(engine, url=database_url, data_dir=directory, slug=slugs["synthetic"])
     engine.dispose()
     return DEMO_EMAIL, password, list(slugs.values())
+
+
+def compute_demo_plan(engine: Any, *, url: str, data_dir: Path, slug: str) -> None:
+    """Compute and keep the least-cost plan of the demo organisation ``slug`` (its plan page
+    shows it at once), as the demo user; kept when one was computed (issue 13)."""
+    from lingtan.adapters.services.context import open_tenant
+    from lingtan.adapters.services.errors import ServiceError
+    from lingtan.adapters.services.settings import ServerSettings
+    from lingtan.adapters.services.targets import PLAN_FILE, compute_plan
+    from lingtan.adapters.store.scoping import system_session
+    from lingtan.adapters.store.tenancy import user_by_email
+
+    if (data_dir / slug / PLAN_FILE).exists() or not (data_dir / slug / "targets.yaml").exists():
+        return
+    actor = "lingtan serve --demo"
+    with system_session(engine, actor=actor) as db:
+        user = user_by_email(db, DEMO_EMAIL)
+        if user is None:
+            return
+        settings = ServerSettings(database_url=url, data_dir=data_dir)
+        tenant = open_tenant(db, user, slug, engine=engine, settings=settings, actor=actor)
+        try:
+            compute_plan(db, tenant)
+        except ServiceError:  # a targets file edited by hand: the plan page offers to compute
+            db.rollback()
 
 
 def write_demo_targets(folder: Path) -> Path | None:

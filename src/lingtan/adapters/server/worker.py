@@ -17,6 +17,10 @@ one stage is failed by the housekeeping thread and its thread replaced by a fres
 ``threads`` replacements alive at once), so the queue keeps moving. Memory is bounded by the
 intake limits on rows, columns, cell length and XLSX expansion (:mod:`lingtan.adapters.io.
 file_limits`), not by a per-thread limit, which Python does not offer.
+
+Messages (decision 0052): what the worker records is a catalogue key with parameters
+(``progress.*``: the job's stage and counts, or why it stopped); the English text of a failure
+stays in ``error`` for the API and the logs.
 """
 
 from __future__ import annotations
@@ -28,17 +32,29 @@ import threading
 import time
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from lingtan.adapters.services.jobs import run_job
+from lingtan.adapters.services.jobs import JobError, run_job
+from lingtan.adapters.services.progress import render
 from lingtan.adapters.store import jobs, lifecycle
 from lingtan.adapters.store.locks import WorkspaceBusyError
 from lingtan.adapters.store.scoping import system_session
 from lingtan.core.errors import LingtanError
 
 log = logging.getLogger("lingtan.jobs")
+
+
+class _Stopped(jobs.JobBudgetExceeded):
+    """A checkpoint stopped the job: why, as a catalogue key and parameters (``str()``: the
+    English text)."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(render(key, params, "en"))
+        self.key = key
+        self.params = params
 
 
 class JobWorker:
@@ -162,30 +178,43 @@ class JobWorker:
         try:
             actor = _actor_of(self.engine, claimed.id)
 
-            def progress(p: float, message: str) -> None:
+            def progress(p: float, key: str, params: dict[str, Any] | None = None) -> None:
                 if deadline is not None and time.monotonic() > deadline:
-                    raise jobs.JobBudgetExceeded(
-                        f"stopped: the job ran longer than its time budget of {budget:.0f} s "
-                        "(LINGTAN_JOB_TIME_BUDGET_S); nothing more was written"
-                    )
-                if not jobs.report_progress(self.engine, claimed.id, p, message, self.name):
-                    raise jobs.JobBudgetExceeded("stopped: the job is no longer running here")
+                    raise _Stopped("progress.job.stopped_budget", budget_s=round(budget))
+                if not jobs.report_progress(
+                    self.engine, claimed.id, p, key, self.name, params=params
+                ):
+                    raise _Stopped("progress.job.not_running")
 
             result = run_job(self.engine, claimed, actor, progress)
             jobs.finish(self.engine, claimed.id, result, worker=self.name)
+        except _Stopped as exc:
+            jobs.fail(
+                self.engine, claimed.id, str(exc), self.name, message=exc.key, params=exc.params
+            )
         except jobs.JobBudgetExceeded as exc:
             jobs.fail(self.engine, claimed.id, str(exc), self.name)
         except WorkspaceBusyError as exc:  # another writer (the CLI): run it again later
-            if not jobs.requeue(self.engine, claimed.id, self.name, "waiting: workspace busy"):
+            if not jobs.requeue(self.engine, claimed.id, self.name, jobs.MSG_WAITING_BUSY):
                 jobs.fail(self.engine, claimed.id, str(exc), self.name)
+        except JobError as exc:  # the job's own failure, keyed
+            jobs.fail(
+                self.engine, claimed.id, str(exc), self.name, message=exc.key, params=exc.params
+            )
         except (LingtanError, ValueError) as exc:  # an OSError names paths: logged only
             jobs.fail(self.engine, claimed.id, str(exc), self.name)
         except Exception:
             # the details (and any server path) go to the log only (ASVS V7.4.1, decision 0037)
             ref = uuid.uuid4().hex[:12]
             log.exception("job %s failed (reference %s)", claimed.id, ref)
+            key = "progress.job.internal_error"
             jobs.fail(
-                self.engine, claimed.id, f"internal error; reference {ref} (logged)", self.name
+                self.engine,
+                claimed.id,
+                render(key, {"ref": ref}, "en"),
+                self.name,
+                message=key,
+                params={"ref": ref},
             )
         finally:
             with self._lock:

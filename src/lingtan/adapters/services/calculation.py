@@ -45,6 +45,7 @@ from lingtan.adapters.io.library import (
     read_money_series,
     write_snapshot_factors,
 )
+from lingtan.adapters.io.progress import OnProgress
 from lingtan.adapters.io.reference_series import bundled_digest
 from lingtan.adapters.services.context import Context
 from lingtan.adapters.store.models import Snapshot
@@ -65,10 +66,16 @@ def _workspace(target: Target) -> Workspace:
     return target if isinstance(target, Workspace) else target.workspace()
 
 
-def calculate(ctx: Context, fiscal_year: str, *, gwp_set: str | None = None) -> Inventory:
+def calculate(
+    ctx: Context,
+    fiscal_year: str,
+    *,
+    gwp_set: str | None = None,
+    progress: OnProgress | None = None,
+) -> Inventory:
     """Calculate (or reuse, when the inputs are unchanged) the inventory of ``fiscal_year``
     (a label such as ``FY2023/24``, parsed once under the workspace's calendar) in the context's
-    workspace (:func:`calculate_workspace`).
+    workspace (:func:`calculate_workspace`); ``progress`` hears its stages.
 
     Raises:
         PeriodError: the label is not a fiscal year.
@@ -77,16 +84,30 @@ def calculate(ctx: Context, fiscal_year: str, *, gwp_set: str | None = None) -> 
         ServiceError: forbidden when the context may not edit data (a snapshot is a change).
     """
     ctx.require("edit_data")
-    return calculate_year(ctx.workspace(), fiscal_year, gwp_set=gwp_set)
+    return calculate_year(ctx.workspace(), fiscal_year, gwp_set=gwp_set, progress=progress)
 
 
-def calculate_year(ws: Workspace, fiscal_year: str, *, gwp_set: str | None = None) -> Inventory:
+def calculate_year(
+    ws: Workspace,
+    fiscal_year: str,
+    *,
+    gwp_set: str | None = None,
+    progress: OnProgress | None = None,
+) -> Inventory:
     """:func:`calculate_workspace` of the fiscal year labelled ``fiscal_year`` (parsed here,
     once)."""
-    return calculate_workspace(ws, ws.config.period(fiscal_year), gwp_set=gwp_set)
+    return calculate_workspace(
+        ws, ws.config.period(fiscal_year), gwp_set=gwp_set, progress=progress
+    )
 
 
-def calculate_workspace(ws: Workspace, period: Period, *, gwp_set: str | None = None) -> Inventory:
+def calculate_workspace(
+    ws: Workspace,
+    period: Period,
+    *,
+    gwp_set: str | None = None,
+    progress: OnProgress | None = None,
+) -> Inventory:
     """Calculate (or reuse, when the inputs are unchanged) the snapshot of ``period``.
 
     The snapshot folder ``snapshots/<id>/`` keeps what is needed to recompute every emission row
@@ -95,9 +116,16 @@ def calculate_workspace(ws: Workspace, period: Period, *, gwp_set: str | None = 
     frozen), copies of the reference tables, and ``market.json`` (instrument allocations). The
     activity batches are immutable, content-addressed files already. Lineage (``lingtan
     explain``) recomputes rows from these on demand; the calculation itself only aggregates.
+
+    ``progress`` hears the stages of
+    :data:`~lingtan.adapters.services.progress.CALCULATE` as they start: ``library``,
+    ``resolve``, ``activities`` (batch files summed of all), ``calculate``, ``aggregate``,
+    ``store`` (ended once the snapshot is stored or found; decision 0052).
     """
+    say = progress or _quiet
     cfg = ws.config
     gwp_name = (gwp_set or cfg.gwp_set).upper()
+    say("library", 0, 1)
     lib = load_library(ws)
     if gwp_name not in lib.gwp_sets:
         raise WorkspaceError(f"unknown GWP set {gwp_name}; known: {', '.join(lib.gwp_sets)}")
@@ -107,13 +135,18 @@ def calculate_workspace(ws: Workspace, period: Period, *, gwp_set: str | None = 
     snap_id = snapshot_id(desc)
     existing = [s for s in ws.snapshots(period.label) if s.id == snap_id]
     if existing and has_folder(ws, snap_id):
+        say("store", 1, 1)  # unchanged inputs: the stored snapshot is the result
         return inventory_from_snapshot(existing[0], ws.snapshots_dir)
 
+    say("resolve", 0, 1)
     inputs = calc_inputs(
         ws, period, lib.gwp_sets[gwp_name], lib, load_instruments(ws), load_money(ws)
     )
+    say("activities", 0, len(inputs.activity_files))
     con = duckdb_connection()
-    result = calculate_totals(inputs, con)  # summed per key and month; lineage: calculate()
+    # summed per key and month; lineage: calculate()
+    result = calculate_totals(inputs, con, progress=progress)
+    say("aggregate", 0, 1)
     rows = aggregate_result(result)
     data_quality, uncertainty = assess_emissions(result, snap_id)
     gas_table, gas_note = gas_table_for(rows, inputs.gwp.table(), gwp_name)  # by Kyoto gas
@@ -136,6 +169,7 @@ def calculate_workspace(ws: Workspace, period: Period, *, gwp_set: str | None = 
         gas_table=gas_table,
         gas_table_note=gas_note,
     )
+    say("store", 0, 1)
     save_snapshot(
         ws,
         snap_id,
@@ -145,7 +179,12 @@ def calculate_workspace(ws: Workspace, period: Period, *, gwp_set: str | None = 
         market=result.market,
         gwp=inputs.gwp,
     )
+    say("store", 1, 1)
     return inv
+
+
+def _quiet(stage: str, done: int, total: int | None = None, *, part: float | None = None) -> None:
+    """The progress callback of a calculation nobody watches."""
 
 
 def snapshot_id(description: dict[str, Any]) -> str:

@@ -2,13 +2,17 @@
 
 The API, the web pages and ``lingtan factors …`` search, list and resolve through the same
 functions; the command line may also work without a workspace (``ctx`` None: the bundled sets
-only)."""
+only). Search goes through a :class:`~lingtan.core.factor_index.FactorIndex` built once per
+library content (its cache key) and kept in the process: Chinese names and aliases
+(:mod:`lingtan.core.factor_names`, decision 0055), CO2e per unit under the inventory's GWP set,
+the real number of matches and a page of them."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
+import threading
 import uuid
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,10 +24,18 @@ from lingtan.adapters.services.context import Context, TenantContext
 from lingtan.adapters.services.errors import invalid
 from lingtan.adapters.store.models import FactorSet
 from lingtan.core.errors import FactorError
-from lingtan.core.factors import EmissionFactor, resolve, search_groups
+from lingtan.core.factor_index import FactorIndex, IndexedGroup, co2e_per_unit
+from lingtan.core.factor_names import is_standard_coal, zh_name
+from lingtan.core.factors import EmissionFactor, resolve
 
 if TYPE_CHECKING:
     from lingtan.core.factors import Match
+    from lingtan.core.gwp import GWPSet
+
+#: Indexes kept per library cache key (bundled library, a few workspaces).
+_INDEX_CACHE_SIZE = 8
+_INDEXES: dict[str, FactorIndex] = {}
+_INDEX_LOCK = threading.Lock()
 
 
 def library_factors(ctx: Context | None) -> tuple[list[EmissionFactor], tuple[str, ...]]:
@@ -39,14 +51,44 @@ def library_factors(ctx: Context | None) -> tuple[list[EmissionFactor], tuple[st
     return list(load_library(ws).factors), ws.config.factor_sets
 
 
+def _cached_index(
+    key: str, factors: tuple[EmissionFactor, ...] | list[EmissionFactor]
+) -> FactorIndex:
+    """The index of the library whose content key is ``key``, built on first use (one build
+    at a time: requests of the server's threads share it)."""
+    with _INDEX_LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            index = FactorIndex(factors)
+            while len(_INDEXES) >= _INDEX_CACHE_SIZE:
+                _INDEXES.pop(next(iter(_INDEXES)))
+            _INDEXES[key] = index
+        return index
+
+
+def library_index(ctx: Context | None) -> tuple[FactorIndex, dict[str, GWPSet], str]:
+    """The search index of the context's library (cached per library content), the GWP sets
+    and the inventory's GWP set name (``gwp_set`` of lingtan.yaml; AR5 without a context)."""
+    from lingtan.adapters.io.factor_files import read_gwp_sets
+    from lingtan.adapters.io.library import bundled_factors, load_library
+
+    if ctx is None:
+        return _cached_index("bundled", bundled_factors()), read_gwp_sets(), "AR5"
+    ctx.require("read")
+    ws = ctx.workspace()
+    lib = load_library(ws)
+    key = lib.cache_key or f"workspace:{ws.path}"
+    return _cached_index(key, lib.factors), lib.gwp_sets, ws.config.gwp_set
+
+
 def factor_groups(
     ctx: Context | None, query: str, *, region: str | None = None, set_name: str | None = None
 ) -> list[list[EmissionFactor]]:
     """Factor groups (one per activity type, region, unit, set and date; a factor per gas)
-    whose type, description, source, set or region contain every word of ``query``
-    (case-insensitive), those matching in the activity type first."""
-    factors, _ = library_factors(ctx)
-    return search_groups(factors, query, region=region, set_name=set_name)
+    whose type, names (Chinese or English), description, source, set or region contain every
+    word of ``query`` (case- and width-insensitive), best first (decision 0055)."""
+    index, _, _ = library_index(ctx)
+    return [list(g.factors) for g in index.search(query, region=region, set_name=set_name)]
 
 
 def bundled_sets() -> list[dict[str, Any]]:
@@ -108,6 +150,61 @@ def _factor(f: EmissionFactor) -> dict[str, Any]:
     }
 
 
+def group_dict(g: IndexedGroup, gwp: GWPSet) -> dict[str, Any]:
+    """One factor group as the API and the pages show it: type, Chinese name, region, unit,
+    set, validity, kg CO2e per unit under ``gwp`` (None when a gas has no GWP in it) and the
+    factor per gas."""
+    h = g.head
+    return {
+        "activity_type": h.activity_type,
+        "name_zh": zh_name(h.activity_type),
+        "region": h.region,
+        "unit": h.unit,
+        "set_name": h.set_name,
+        "valid_from": str(h.valid_from),
+        "valid_to": None if h.valid_to is None else str(h.valid_to),
+        "co2e_per_unit": co2e_per_unit(g.factors, gwp),
+        "factors": [_factor(m) for m in g.factors],
+    }
+
+
+def search_library(
+    ctx: Context | None,
+    query: str,
+    *,
+    region: str | None = None,
+    set_name: str | None = None,
+    limit: int = 30,
+    offset: int = 0,
+    gwp_set: str | None = None,
+) -> dict[str, Any]:
+    """A page of the factor groups matching ``query`` (see :func:`factor_groups`) with their
+    kg CO2e per activity unit under ``gwp_set`` (default: the inventory's, lingtan.yaml).
+
+    Returns ``{"total_groups": n (every match, not only this page), "offset", "limit",
+    "gwp_set", "gwp_source", "standard_coal": bool (the query names standard coal, an energy
+    measure without a factor), "groups": [...]}``.
+
+    Raises:
+        ServiceError: 422 for an unknown GWP set.
+    """
+    index, gwp_sets, default = library_index(ctx)
+    name = (gwp_set or default).upper()
+    if name not in gwp_sets:
+        raise invalid(f"unknown GWP set {name}; known: {', '.join(gwp_sets)}", "gwp")
+    gwp = gwp_sets[name]
+    found = index.search(query, region=region, set_name=set_name)
+    return {
+        "total_groups": len(found),
+        "offset": offset,
+        "limit": limit,
+        "gwp_set": gwp.name,
+        "gwp_source": gwp.source,
+        "standard_coal": is_standard_coal(query),
+        "groups": [group_dict(g, gwp) for g in found[offset : offset + limit]],
+    }
+
+
 def search_factors(
     db: Session,
     tenant: TenantContext,
@@ -117,26 +214,19 @@ def search_factors(
     set_name: str | None = None,
     limit: int = 30,
     offset: int = 0,
+    gwp_set: str | None = None,
 ) -> dict[str, Any]:
-    """Factor groups whose type, description, source, set or region contain every word of
-    ``query`` (case-insensitive), those matching in the activity type first (as ``lingtan
-    factors search``). Returns ``{"total_groups": n, "groups": [...]}``."""
+    """:func:`search_library` in the tenant's workspace (the API's and the pages' search)."""
     del db
-    ordered = factor_groups(tenant, query, region=region, set_name=set_name)
-    out = []
-    for members in ordered[offset : offset + limit]:
-        h = members[0]
-        out.append(
-            {
-                "activity_type": h.activity_type,
-                "region": h.region,
-                "unit": h.unit,
-                "set_name": h.set_name,
-                "valid_from": str(h.valid_from),
-                "factors": [_factor(m) for m in sorted(members, key=lambda m: m.gas)],
-            }
-        )
-    return {"total_groups": len(ordered), "groups": out}
+    return search_library(
+        tenant,
+        query,
+        region=region,
+        set_name=set_name,
+        limit=limit,
+        offset=offset,
+        gwp_set=gwp_set,
+    )
 
 
 def factor_sets(db: Session, tenant: TenantContext) -> list[dict[str, Any]]:

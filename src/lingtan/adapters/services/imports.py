@@ -20,13 +20,13 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingtan.adapters.io.progress import OnProgress
 from lingtan.adapters.services.context import Context, TenantContext, get_or_404
 from lingtan.adapters.services.errors import ServiceError, invalid, not_found, too_large
 from lingtan.adapters.store import audit
@@ -36,9 +36,10 @@ from lingtan.core.errors import LingtanError, PeriodError
 
 if TYPE_CHECKING:
     from lingtan.adapters.io.importer import ImportReport
+    from lingtan.core.templates.mapping import ColumnMapping
 
-#: ``progress(fraction 0…1, what is being done)``: a job's progress report
-Progress = Callable[[float, str], None]
+#: ``progress(stage, done, total)``: the counts of an import as it goes (decision 0052)
+Progress = OnProgress
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
@@ -100,6 +101,7 @@ def import_file(
     progress: Progress | None = None,
     encoding: str | None = None,
     locale: str | None = None,
+    column_map: ColumnMapping | None = None,
 ) -> ImportReport:
     """Import the activity file ``path`` (CSV or XLSX of one template) into the context's
     workspace: valid rows become a batch, rejected rows go to the quarantine with their
@@ -110,10 +112,14 @@ def import_file(
         supersedes: id (or unique prefix) of a batch this file corrects and replaces.
         fixes: id (or prefix) of a batch whose rejected rows this file holds, corrected.
         append: keep the file even when ≥ 50 % of its rows repeat an earlier batch.
-        progress: told 0.1 before reading, 0.5 before storing (a job's time budget may raise
-            there, before anything is written) and 0.9 once stored.
+        progress: hears the counts of the stages ``read``, ``check`` and ``write``
+            (:data:`lingtan.adapters.services.progress.IMPORT`); ``write`` 0 comes before the
+            write lock is taken and anything is written (a job's time budget may raise
+            there) and ``write`` of all rows once stored.
         encoding: a CSV's declared encoding (None: UTF-8, else detected; decision 0050).
         locale: declared number and date conventions (``de-DE`` …; None: from the file).
+        column_map: the file is the user's own export, read through this mapping (decision
+            0051; :func:`lingtan.adapters.services.mappings.load_mapping`).
 
     Raises:
         ServiceError: ``forbidden`` when the caller may not edit data.
@@ -126,22 +132,18 @@ def import_file(
 
     ctx.require("edit_data")
     ws = ctx.workspace()
-    if progress is not None:
-        progress(0.1, "reading and checking rows")
-    report = import_into(
+    return import_into(
         ws,
         path,
         template=template,
         supersedes=supersedes,
         fixes=fixes,
         append=append,
-        checkpoint=None if progress is None else lambda: progress(0.5, "storing"),
+        progress=progress,
         encoding=encoding,
         locale=locale,
+        column_map=column_map,
     )
-    if progress is not None:
-        progress(0.9, "stored")
-    return report
 
 
 OnDuplicate = Literal["append", "supersede"]
@@ -159,8 +161,15 @@ def start_import(
     supersedes: str | None = None,
     fixes: str | None = None,
     on_duplicate: OnDuplicate | None = None,
+    encoding: str | None = None,
+    locale: str | None = None,
+    column_map: ColumnMapping | None = None,
 ) -> Job:
     """Save an uploaded activity file and queue its import.
+
+    ``encoding`` and ``locale`` are the upload form's declared conventions (None: detected),
+    ``column_map`` the mapping the user's own export is read through (decision 0051); the job
+    reads the file with them.
 
     ``data`` is the file's bytes or a binary stream; a stream is copied in chunks into the
     organisation's ``uploads/`` folder (never held in memory whole), hashed as it goes and
@@ -208,9 +217,12 @@ def start_import(
         "supersedes": supersedes,
         "fixes": fixes,
         "append": on_duplicate == "append",
+        "encoding": encoding or None,
+        "locale": locale or None,
+        "mapping": column_map.to_dict() if column_map is not None else None,
     }
     if supersedes is None and on_duplicate != "append":
-        overlap = _overlap(tenant, path, template, folder)
+        overlap = _overlap(tenant, path, template, folder, params)
         if overlap is not None and on_duplicate is None:
             (folder / PENDING_FILE).write_text(
                 json.dumps({**params, "supersede_batch": overlap.batch_id}), encoding="utf-8"
@@ -269,7 +281,13 @@ def _check_structure(path: Path, name: str) -> None:
             raise invalid(str(exc), "file") from None
 
 
-def _overlap(tenant: TenantContext, path: Path, template: str | None, folder: Path) -> Any:
+def _overlap(
+    tenant: TenantContext,
+    path: Path,
+    template: str | None,
+    folder: Path,
+    params: dict[str, Any] | None = None,
+) -> Any:
     """The batch the saved upload largely repeats, or None (also when the file cannot be read:
     its job then reports why, as for any upload). A file over a limit is refused now (422,
     the saved file removed)."""
@@ -277,7 +295,17 @@ def _overlap(tenant: TenantContext, path: Path, template: str | None, folder: Pa
     from lingtan.adapters.io.importer import file_overlap
 
     try:
-        return file_overlap(tenant.workspace(), path, template=template)
+        how = params or {}
+        from lingtan.adapters.services.mappings import column_map
+
+        return file_overlap(
+            tenant.workspace(),
+            path,
+            template=template,
+            encoding=how.get("encoding"),
+            locale=how.get("locale"),
+            column_map=column_map(how.get("mapping")),
+        )
     except FileLimitError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise invalid(f"{path.name}: {exc.reason}", "file") from None
@@ -439,6 +467,26 @@ def quarantine_rows(
     return list(db.scalars(q.offset(offset).limit(limit)))
 
 
+def rejected_reasons_file(
+    db: Session, tenant: TenantContext, batch_id: str, locale: str
+) -> tuple[str, bytes]:
+    """Why each open rejected row of a batch was rejected (CSV: file, row, column, reason,
+    value), the reasons in ``locale`` (zh-CN, en; decision 0053): (file name, bytes).
+
+    Raises:
+        ServiceError: 404 no batch.
+    """
+    from lingtan.adapters.i18n.rows import stored_issue
+    from lingtan.adapters.io.intake import write_issues_csv
+
+    batch = get_batch(db, tenant, batch_id)
+    rows = quarantine_rows(db, tenant, batch_id=batch.id, limit=10_000_000)
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d) / f"{batch.template}-rejected.issues.csv"
+        write_issues_csv([stored_issue(batch.file_name, q) for q in rows], out, locale)
+        return out.name, out.read_bytes()
+
+
 def rejected_rows_file(db: Session, tenant: TenantContext, batch_id: str) -> tuple[str, bytes]:
     """The open rejected rows of a batch as the user wrote them (CSV, same template), to fix
     and upload again with ``fixes``: (file name, bytes).
@@ -493,9 +541,17 @@ def export_rejected_rows(ctx: Context, batch: str, target: Path) -> int:
     return export_rejected(ws, ws.batch(batch), target)
 
 
-def save_template(name: str, target: Path) -> Path:
-    """Write the empty template ``name`` (header and an example row) to ``target`` (``.csv`` or
-    ``.xlsx``).
+def example_site(ctx: Context) -> str:
+    """The site an example row names: the first site of the workspace's boundary, else ``*``
+    (the organisation as a whole), so that a template's example imports as written."""
+    ctx.require("read")
+    sites = list(ctx.workspace().config.site_regions())
+    return sites[0] if sites else "*"
+
+
+def save_template(name: str, target: Path, *, site: str | None = None) -> Path:
+    """Write the empty template ``name`` (header and an example row, its site ``site`` — see
+    :func:`example_site` — else ``*``) to ``target`` (``.csv`` or ``.xlsx``).
 
     Raises:
         ServiceError: ``not_found`` unknown template.
@@ -505,14 +561,19 @@ def save_template(name: str, target: Path) -> Path:
 
     if name not in TEMPLATES:
         raise not_found(f"template {name!r}")
-    return write_template(name, target)
+    return write_template(name, target, site=site)
 
 
-def save_all_templates(folder: Path) -> list[Path]:
-    """Write every empty template into ``folder``; returns the files written."""
-    from lingtan.adapters.io.intake import write_all_templates
+def save_all_templates(folder: Path, *, site: str | None = None) -> list[Path]:
+    """Write every empty template into ``folder`` (as CSV; example site ``site``, else ``*``);
+    returns the files written."""
+    from lingtan.adapters.io.intake import write_all_templates, write_template
+    from lingtan.core.templates import TEMPLATES
 
-    return write_all_templates(folder)
+    if site is None:
+        return write_all_templates(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_template(n, folder / f"{n}.csv", site=site) for n in TEMPLATES]
 
 
 def templates() -> list[dict[str, Any]]:
@@ -525,8 +586,9 @@ def templates() -> list[dict[str, Any]]:
     ]
 
 
-def template_file(name: str, fmt: str) -> tuple[str, bytes, str]:
-    """An empty template (header and an example row): (file name, bytes, media type).
+def template_file(name: str, fmt: str, *, site: str | None = None) -> tuple[str, bytes, str]:
+    """An empty template (header and an example row, naming ``site`` — see
+    :func:`example_site` — else ``*``): (file name, bytes, media type).
 
     Raises:
         ServiceError: 404 unknown template.
@@ -542,5 +604,5 @@ def template_file(name: str, fmt: str) -> tuple[str, bytes, str]:
     }[fmt]
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"{name}.{fmt}"
-        write_template(name, path)
+        write_template(name, path, site=site)
         return path.name, path.read_bytes(), media

@@ -62,6 +62,16 @@ MAX_ATTEMPTS = 3
 CLAIM_LOCK = 0x6C74_0004
 _EPOCH = datetime(1970, 1, 1)
 
+# the messages the job machinery records: catalogue keys (i18n/progress.*.json, decision 0052)
+MSG_QUEUED = "progress.job.queued"
+MSG_STARTED = "progress.job.started"
+MSG_DONE = "progress.job.done"
+MSG_FAILED = "progress.job.failed"
+MSG_REQUEUED = "progress.job.requeued"
+MSG_WAITING_BUSY = "progress.job.waiting_busy"
+MSG_OVERDUE = "progress.job.over_budget"
+MSG_INTERRUPTED = "progress.job.interrupted"
+
 
 class JobBudgetExceeded(Exception):  # noqa: N818 (the name says what happened)
     """A job ran past its time budget: stopped at its next checkpoint, before writing."""
@@ -80,7 +90,10 @@ class Job(TenantOwned, Base):
     kind: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20), index=True)
     progress: Mapped[float] = mapped_column(Double)  # 0 … 1
+    #: a catalogue key (``progress.*``; decision 0052), or an English text of a job recorded
+    #: before keys; ``message_params`` fills in its parameters (counts, stage)
     message: Mapped[str] = mapped_column(Text)
+    message_params: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -99,7 +112,7 @@ def enqueue(db: Session, kind: str, params: dict[str, Any], *, created_by: str) 
         kind=kind,
         status=QUEUED,
         progress=0.0,
-        message="queued",
+        message=MSG_QUEUED,
         params=params,
         created_by=created_by[:200],
         created_at=_now(),
@@ -156,7 +169,8 @@ def claim_next(engine: Engine, worker: str) -> Claimed | None:
                 worker=worker[:100],
                 started_at=now,
                 heartbeat_at=now,
-                message="started",
+                message=MSG_STARTED,
+                message_params=None,
                 attempts=Job.attempts + 1,
             )
             .returning(Job.id, Job.organisation_id, Job.kind, Job.params, Job.attempts)
@@ -180,16 +194,23 @@ def _set(engine: Engine, job_id: int, worker: str | None = None, **values: Any) 
 
 
 def report_progress(
-    engine: Engine, job_id: int, progress: float, message: str, worker: str | None = None
+    engine: Engine,
+    job_id: int,
+    progress: float,
+    message: str,
+    worker: str | None = None,
+    params: dict[str, Any] | None = None,
 ) -> bool:
-    """Record progress (0 … 1) and a message; also a heartbeat. False: the job no longer
-    runs under ``worker`` (failed as overdue, or recovered)."""
+    """Record progress (0 … 1) and a message (a catalogue key and its ``params``); also a
+    heartbeat. False: the job no longer runs under ``worker`` (failed as overdue, or
+    recovered)."""
     return _set(
         engine,
         job_id,
         worker,
         progress=max(0.0, min(1.0, float(progress))),
         message=message,
+        message_params=params,
         heartbeat_at=_now(),
     )
 
@@ -211,7 +232,7 @@ def finish(
     engine: Engine,
     job_id: int,
     result: dict[str, Any],
-    message: str = "done",
+    message: str = "",
     worker: str | None = None,
 ) -> bool:
     """Mark a running job done with its result (False: it was no longer running)."""
@@ -221,16 +242,34 @@ def finish(
         worker,
         status=DONE,
         progress=1.0,
-        message=message,
+        message=message or MSG_DONE,
+        message_params=None,
         result=result,
         finished_at=_now(),
     )
 
 
-def fail(engine: Engine, job_id: int, error: str, worker: str | None = None) -> bool:
-    """Mark a running job failed with a message for the user (False: it was not running)."""
+def fail(
+    engine: Engine,
+    job_id: int,
+    error: str,
+    worker: str | None = None,
+    *,
+    message: str = "",
+    params: dict[str, Any] | None = None,
+) -> bool:
+    """Mark a running job failed with an error for the user (False: it was not running);
+    ``message`` (a catalogue key, with ``params``) says why in the viewer's language when the
+    failure is the job machinery's own (time budget, restart), else :data:`MSG_FAILED`."""
     return _set(
-        engine, job_id, worker, status=FAILED, message="failed", error=error, finished_at=_now()
+        engine,
+        job_id,
+        worker,
+        status=FAILED,
+        message=message or MSG_FAILED,
+        message_params=params,
+        error=error,
+        finished_at=_now(),
     )
 
 
@@ -247,7 +286,8 @@ def fail_overdue(engine: Engine, *, budget_s: float) -> list[int]:
             .where(Job.status == RUNNING, Job.started_at < cutoff)
             .values(
                 status=FAILED,
-                message="failed",
+                message=MSG_OVERDUE,
+                message_params={"budget_s": round(budget_s)},
                 finished_at=_now(),
                 error=(
                     f"stopped: the job ran longer than its time budget of {budget_s:.0f} s "
@@ -287,12 +327,14 @@ def recover_stale(engine: Engine, *, stale_after: timedelta) -> Recovery:
             if job.kind in IDEMPOTENT_KINDS and job.attempts < MAX_ATTEMPTS:
                 job.status = QUEUED
                 job.worker = None
-                job.message = "re-queued after a server restart"
+                job.message = MSG_REQUEUED
+                job.message_params = None
                 requeued.append(job.id)
             else:
                 job.status = FAILED
                 job.finished_at = _now()
-                job.message = "failed"
+                job.message = MSG_INTERRUPTED
+                job.message_params = {"attempts": job.attempts}
                 job.error = (
                     "interrupted by a server restart"
                     + ("" if job.kind in IDEMPOTENT_KINDS else f" ({job.kind} jobs are not re-run)")
@@ -315,7 +357,7 @@ def requeue(engine: Engine, job_id: int, worker: str, message: str) -> bool:
                 Job.worker == worker[:100],
                 Job.attempts < MAX_ATTEMPTS,
             )
-            .values(status=QUEUED, worker=None, message=message)
+            .values(status=QUEUED, worker=None, message=message, message_params=None)
             .execution_options(synchronize_session=False)
         )
         return bool(getattr(res, "rowcount", 0))

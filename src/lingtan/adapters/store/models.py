@@ -105,9 +105,12 @@ class QuarantinedRow(TenantOwned, Base):
     batch_id: Mapped[str] = mapped_column(String(64), index=True)
     row: Mapped[int] = mapped_column(Integer)
     field: Mapped[str] = mapped_column(String(100))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # English
     value: Mapped[str] = mapped_column(Text)
     resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # fixing batch
+    # the reason as a catalogue key and its parameters (decision 0053); None on older rows
+    message_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    message_params: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
 
 
 class Snapshot(TenantOwned, Base):

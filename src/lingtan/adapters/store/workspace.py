@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from lingtan.adapters.i18n.rows import plain_params
 from lingtan.adapters.store.config import (
     CONFIG_FILE,
     DEFAULT_CONFIG,
@@ -295,7 +296,13 @@ class Workspace:
                 s.add(batch)
                 s.add_all(
                     QuarantinedRow(
-                        batch_id=sha256, row=i.row, field=i.field, reason=i.reason, value=i.value
+                        batch_id=sha256,
+                        row=i.row,
+                        field=i.field,
+                        reason=i.reason,
+                        value=i.value,
+                        message_key=i.key or None,
+                        message_params=plain_params(i.params) or None,
                     )
                     for i in issues
                 )

@@ -25,6 +25,7 @@ from lingtan.adapters.api.session_cookie import (
 )
 from lingtan.adapters.services import TenantContext, accounts, targets
 from lingtan.adapters.services.errors import ServiceError
+from lingtan.adapters.services.progress import format_params
 from lingtan.adapters.store import auth, tenancy
 from lingtan.adapters.web.rendering import OrgView
 
@@ -229,6 +230,17 @@ class JobView:
     message: str = ""
     result: dict[str, Any] | None = None
     error: str | None = None
+    #: the message's catalogue key (``progress.*``; an English text of an older job) and its
+    #: parameters as shown (counts with thousands separators); decision 0052
+    message_key: str = ""
+    message_params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def error_keyed(self) -> bool:
+        """True when the job failed for a reason its message key names (time budget, server
+        restart, upload gone …): the page shows that, in the viewer's language."""
+        key = self.message_key
+        return key.startswith("progress.job.") and key != "progress.job.failed"
 
     @property
     def percent(self) -> int:
@@ -250,6 +262,8 @@ def _job_view(job: Any) -> JobView:
         message=job.message or "",
         result=job.result,
         error=job.error,
+        message_key=job.message or "",
+        message_params=format_params(getattr(job, "message_params", None)),
     )
 
 
@@ -377,13 +391,11 @@ def compute_plan(db: Session, tenant: TenantContext) -> None:
 
 
 def search_factors(
-    db: Session, tenant: TenantContext, query: str, region: str | None, limit: int
-) -> list[dict[str, Any]]:
-    """Factor values (one per gas) of the groups matching every word of ``query`` (and
-    ``region``), at most ``limit``."""
-    found = services.search_factors(db, tenant, query, region=region, limit=limit)
-    values = [f for g in found["groups"] for f in g["factors"]]
-    return values[:limit]
+    db: Session, tenant: TenantContext, query: str, region: str | None, limit: int, offset: int = 0
+) -> dict[str, Any]:
+    """The page of factor groups (``limit`` from ``offset``) matching every word of ``query``
+    (and ``region``), with the real number of matches (``services.search_factors``)."""
+    return services.search_factors(db, tenant, query, region=region, limit=limit, offset=offset)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,15 @@
 Pure functions: plain dicts in, a JSON-serialisable ECharts ``option`` out, nothing read or
 fetched. The page embeds the option as JSON and ``static/js/lingtan.js`` draws it with the
 vendored ECharts; values are t CO2e (market-based totals, the basis the dashboard shows, GHG
-Protocol Scope 2 Guidance ch. 7), formatted with thousands separators by the page's script.
+Protocol Scope 2 Guidance ch. 7). The page's script formats tooltips with thousands separators
+and value axes compactly in the page's language (``Intl.NumberFormat`` ``compact``: 1.2万 / 3.5亿
+in Chinese, 12K / 3.5M in English; the same rule as
+:func:`lingtan.adapters.web.formatting.fmt_compact`); the unit of a value axis is its ``name``
+and the chart's ``unit`` (tooltips), both from the catalogue (``unit.tco2e``).
+
+A chart without data (nothing, or only zeros) is an **empty state**: its title and a message
+from the catalogue (``chart.empty.*``) in the middle, no axes, no series — never clipped axes
+or a blank box (decision 0054).
 
 Labels come from the page's translator ``t`` (so a chart speaks the page's language) and the
 optional ``link`` turns a selection (``{"scope": 3, "category": 1}``) into the URL a click on
@@ -12,7 +20,7 @@ that bar or slice opens (drill-down to the inventory figure and its lineage).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 #: ``t(key, **params) -> str`` (:class:`lingtan.adapters.i18n.messages.Translator`).
@@ -26,6 +34,9 @@ BASE_YEAR_COLOUR = "#5b6770"
 ORG_LEVEL_SITE = "*"
 
 
+EMPTY_TEXT_COLOUR = "#5b6770"
+
+
 def _base(title: str) -> dict[str, Any]:
     return {
         "aria": {"enabled": True},
@@ -33,6 +44,45 @@ def _base(title: str) -> dict[str, Any]:
         "tooltip": {},
         "grid": {"containLabel": True, "left": 8, "right": 24, "top": 40, "bottom": 8},
     }
+
+
+def _nothing(values: Iterable[float | None]) -> bool:
+    """True when there is no value, or every value is missing or zero."""
+    return all(v is None or float(v) == 0.0 for v in values)
+
+
+def empty(title: str, message: str) -> dict[str, Any]:
+    """The option of a chart with nothing to show: its title and ``message`` in the middle
+    (an ECharts ``graphic`` text, read out by screen readers through ``aria``), no axes, no
+    series. ``empty`` is true so that pages and tests can tell."""
+    return {
+        "aria": {"enabled": True, "label": {"description": message}},
+        "title": {"text": title, "left": "left", "textStyle": {"fontSize": 14}},
+        "tooltip": {"show": False},
+        "graphic": [
+            {
+                "type": "text",
+                "left": "center",
+                "top": "middle",
+                "silent": True,
+                "style": {
+                    "text": message,
+                    "fill": EMPTY_TEXT_COLOUR,
+                    "fontSize": 14,
+                    "width": 320,
+                    "overflow": "break",
+                    "align": "center",
+                },
+            }
+        ],
+        "series": [],
+        "empty": True,
+    }
+
+
+def _value_axis(t: Labeller, **extra: Any) -> dict[str, Any]:
+    """A value axis named by its unit (t CO2e in the catalogue's words)."""
+    return {"type": "value", "name": t("unit.tco2e"), **extra}
 
 
 def _item(name: str, value: float | None, link: Linker, sel: Mapping[str, Any]) -> dict[str, Any]:
@@ -50,15 +100,18 @@ def _bars(
     series_name: str,
     *,
     horizontal: bool,
+    unit: str,
 ) -> dict[str, Any]:
     """One series of bars named ``names`` (top to bottom when ``horizontal``)."""
     opt = _base(title)
     opt["tooltip"] = {"trigger": "axis", "axisPointer": {"type": "shadow"}}
     categories = {"type": "category", "data": list(names)}
+    value = {"type": "value", "name": unit}
     if horizontal:
-        opt["xAxis"], opt["yAxis"] = {"type": "value"}, {**categories, "inverse": True}
+        opt["xAxis"], opt["yAxis"] = value, {**categories, "inverse": True}
     else:
-        opt["xAxis"], opt["yAxis"] = categories, {"type": "value"}
+        opt["xAxis"], opt["yAxis"] = categories, value
+    opt["unit"] = unit
     opt["series"] = [
         {"type": "bar", "data": list(data), "itemStyle": {"color": colour}, "name": series_name}
     ]
@@ -69,11 +122,14 @@ def scope_split(inv: Mapping[str, Any], t: Labeller, link: Linker = None) -> dic
     """Donut of Scope 1, Scope 2 (market-based) and Scope 3 [t CO2e]."""
     tot = inv["totals_tco2e"]
     parts = [(1, tot["scope1"]), (2, tot["scope2_market"]), (3, tot["scope3"])]
+    if _nothing(v for _, v in parts):
+        return empty(t("chart.scope_split"), t("chart.empty.scope_split"))
     data = [
         {**_item(t(f"scope.{s}"), v, link, {"scope": s}), "itemStyle": {"color": SCOPE_COLOURS[s]}}
         for s, v in parts
     ]
     opt = _base(t("chart.scope_split"))
+    opt["unit"] = t("unit.tco2e")
     opt["tooltip"] = {"trigger": "item"}
     opt["legend"] = {"bottom": 0}
     opt["series"] = [
@@ -93,6 +149,8 @@ def scope3_categories(inv: Mapping[str, Any], t: Labeller, link: Linker = None) 
     """Horizontal bars of the 15 Scope 3 categories [t CO2e], category 1 on top; zeros kept so
     that what was not reported is visible (GHG Protocol Scope 3 Standard ch. 11)."""
     cats = inv["scope3_by_category_tco2e"]
+    if _nothing(cats.values()):
+        return empty(t("chart.scope3_categories"), t("chart.empty.scope3_categories"))
     keys = sorted(cats, key=int)
     names = [f"{k}. {t(f'cat.3.{k}')}" for k in keys]
     data = [
@@ -100,8 +158,9 @@ def scope3_categories(inv: Mapping[str, Any], t: Labeller, link: Linker = None) 
         for k, n in zip(keys, names, strict=True)
     ]
     return _bars(
-        t("chart.scope3_categories"), names, data, SCOPE_COLOURS[3], t("scope.3"), horizontal=True
-    )
+        t("chart.scope3_categories"), names, data, SCOPE_COLOURS[3], t("scope.3"),
+        horizontal=True, unit=t("unit.tco2e"),
+    )  # fmt: skip
 
 
 def trend(
@@ -119,6 +178,8 @@ def trend(
     """
     years = [r["fiscal_year"] for r in rows]
     keys = {1: "scope1", 2: "scope2_market", 3: "scope3"}
+    if _nothing(r[k] for r in rows for k in keys.values()):
+        return empty(t("chart.trend"), t("chart.empty.trend"))
     series: list[dict[str, Any]] = []
     for s, key in keys.items():
         data = []
@@ -149,7 +210,8 @@ def trend(
     opt["legend"] = {"bottom": 0}
     opt["grid"]["bottom"] = 32
     opt["xAxis"] = {"type": "category", "data": years, "axisLabel": {"interval": 0}}
-    opt["yAxis"] = {"type": "value"}
+    opt["yAxis"] = _value_axis(t)
+    opt["unit"] = t("unit.tco2e")
     opt["series"] = series
     return opt
 
@@ -165,20 +227,26 @@ def top_sites(
     sites = sorted(
         ((k, v) for k, v in inv["by_site_tco2e"].items() if v), key=lambda kv: (-kv[1], kv[0])
     )[:n]
+    if not sites:
+        return empty(t("chart.top_sites"), t("chart.empty.top_sites"))
     names = [t("site.org_level") if k == ORG_LEVEL_SITE else k for k, _ in sites]
     data = [_item(name, v, link, {"site": k}) for (k, v), name in zip(sites, names, strict=True)]
     return _bars(
-        t("chart.top_sites"), names, data, BASE_YEAR_COLOUR, t("kpi.total"), horizontal=True
-    )
+        t("chart.top_sites"), names, data, BASE_YEAR_COLOUR, t("kpi.total"),
+        horizontal=True, unit=t("unit.tco2e"),
+    )  # fmt: skip
 
 
 def monthly(inv: Mapping[str, Any], t: Labeller, link: Linker = None) -> dict[str, Any]:
     """Bars of the emissions of each month of the fiscal year [t CO2e, market-based]."""
+    if _nothing(inv["by_month_tco2e"].values()):
+        return empty(t("chart.monthly"), t("chart.empty.monthly"))
     months = sorted(inv["by_month_tco2e"])
     data = [_item(m, inv["by_month_tco2e"][m], link, {"month": m}) for m in months]
     return _bars(
-        t("chart.monthly"), months, data, SCOPE_COLOURS[3], t("kpi.total"), horizontal=False
-    )
+        t("chart.monthly"), months, data, SCOPE_COLOURS[3], t("kpi.total"),
+        horizontal=False, unit=t("unit.tco2e"),
+    )  # fmt: skip
 
 
 # -- targets and planning (issue 5) ---------------------------------------------------------------
@@ -209,12 +277,15 @@ def target_pathway(progress: Mapping[str, Any], t: Labeller) -> dict[str, Any]:
     """
     points = progress["points"]
     years = [p["year"] for p in points]
+    if _nothing(v for p in points for v in (p.get("pathway"), p.get("actual"))):
+        return empty(progress["target"]["name"], t("chart.empty.pathway"))
     opt = _base(progress["target"]["name"])
     opt["tooltip"] = {"trigger": "axis"}
     opt["legend"] = {"bottom": 0}
     opt["grid"]["bottom"] = 32
     opt["xAxis"] = {"type": "category", "data": years, "boundaryGap": False}
-    opt["yAxis"] = {"type": "value", "min": 0}
+    unit = str(progress.get("unit") or "t CO2e").replace("t CO2e", t("unit.tco2e"))
+    opt["yAxis"] = {"type": "value", "min": 0, "name": unit}
     pathway: dict[str, Any] = {
         "type": "line",
         "name": t("targets.pathway"),
@@ -252,6 +323,8 @@ def macc(curve: Mapping[str, Any], t: Labeller) -> dict[str, Any]:
     named ``"macc"`` (``static/js/lingtan.js`` draws a rectangle from (start, 0) to (end, cost)).
     Each datum is ``[start, end, cost per t, name, project id]``.
     """
+    if not curve["entries"]:
+        return empty(t("macc.chart", year=curve["year"]), t("chart.empty.macc"))
     data = [
         {
             "value": [
@@ -284,6 +357,17 @@ def macc(curve: Mapping[str, Any], t: Labeller) -> dict[str, Any]:
     return opt
 
 
+def _step_label(step: Mapping[str, Any], t: Labeller) -> str:
+    """A waterfall bar's label in the page's language (``chart.step.<kind>`` with its fiscal
+    year); a project's own name for a reduction; the stored label when the step has no year."""
+    kind, year = step["kind"], step.get("year") or ""
+    if kind == "credits":
+        return t("chart.step.credits")
+    if kind == "reduction" or not year:
+        return str(step["label"])
+    return t(f"chart.step.{kind}", year=year)
+
+
 def waterfall(result: Mapping[str, Any], t: Labeller) -> dict[str, Any]:
     """The plan's waterfall to its last year [t CO2e]: start, BAU change, each project's
     abatement, residual, credits, net (``PlanResult.waterfall``).
@@ -291,6 +375,8 @@ def waterfall(result: Mapping[str, Any], t: Labeller) -> dict[str, Any]:
     ``start``, ``residual`` and ``net`` stand on zero; every other step floats from the running
     level: an invisible base bar of min(level, level + Δ) and a visible bar of |Δ| stacked on it.
     """
+    if _nothing(step["value_t"] for step in result.get("waterfall") or ()):
+        return empty(t("plan.waterfall"), t("chart.empty.waterfall"))
     level = 0.0
     bases: list[float] = []
     bars: list[dict[str, Any]] = []
@@ -307,10 +393,11 @@ def waterfall(result: Mapping[str, Any], t: Labeller) -> dict[str, Any]:
     opt = _base(t("plan.waterfall"))
     opt["tooltip"] = {"trigger": "item"}
     opt["grid"]["bottom"] = 8
-    opt["xAxis"] = {"type": "value"}
+    opt["xAxis"] = _value_axis(t)
+    opt["unit"] = t("unit.tco2e")
     opt["yAxis"] = {
         "type": "category",
-        "data": [s["label"] for s in result["waterfall"]],
+        "data": [_step_label(s, t) for s in result["waterfall"]],
         "inverse": True,
     }
     opt["series"] = [
@@ -333,6 +420,8 @@ def plan_stacked(result: Mapping[str, Any], t: Labeller) -> dict[str, Any]:
     credits retired) (``PlanResult.series``)."""
     series = result["series"]
     years = list(result["years"])
+    if not years or _nothing(v for values in series.values() for v in values):
+        return empty(t("plan.stacked"), t("chart.empty.plan"))
     stacked: list[dict[str, Any]] = [
         {"type": "bar", "stack": "plan", "name": t("plan.residual"), "data": series["residual"],
          "itemStyle": {"color": PATHWAY_COLOUR}},
@@ -362,7 +451,8 @@ def plan_stacked(result: Mapping[str, Any], t: Labeller) -> dict[str, Any]:
     opt["legend"] = {"bottom": 0, "type": "scroll"}
     opt["grid"]["bottom"] = 40
     opt["xAxis"] = {"type": "category", "data": years}
-    opt["yAxis"] = {"type": "value"}
+    opt["yAxis"] = _value_axis(t)
+    opt["unit"] = t("unit.tco2e")
     opt["series"] = [*stacked, *lines]
     return opt
 

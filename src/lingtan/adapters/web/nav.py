@@ -51,6 +51,7 @@ MAIN = Menu(
         NavEntry("imports", "imports", "read"),
         NavEntry("factors", "factors", "read"),
         NavEntry("sites", "sites", "read"),
+        NavEntry("setup", "setup", "read"),
         NavEntry("users", "users", "read"),
         NavEntry("audit", "audit", "read_audit"),
         NavEntry("products", "products", "read"),

@@ -18,10 +18,20 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from lingtan.adapters.i18n.messages import LANG_COOKIE, LOCALES, Translator, choose_locale
+from lingtan.adapters.i18n.rows import keyed_reason
 from lingtan.adapters.web import csrf
-from lingtan.adapters.web.formatting import fmt_number, fmt_pct, fmt_score, fmt_tco2e
+from lingtan.adapters.web.formatting import (
+    fmt_compact,
+    fmt_date,
+    fmt_number,
+    fmt_pct,
+    fmt_score,
+    fmt_tco2e,
+)
 from lingtan.adapters.web.nav import MENUS, NavEntry
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -51,15 +61,54 @@ def _datetime(value: datetime | str | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
+def _locale(ctx: Context) -> str | None:
+    loc = ctx.get("locale")
+    return loc if isinstance(loc, str) else None
+
+
+@pass_context
+def _f_tco2e(ctx: Context, x: float | None, digits: int | None = None) -> str:
+    return fmt_tco2e(x, digits, _locale(ctx))
+
+
+@pass_context
+def _f_number(ctx: Context, x: float | None, digits: int | None = None) -> str:
+    return fmt_number(x, digits, _locale(ctx))
+
+
+@pass_context
+def _f_pct(ctx: Context, x: float | None, digits: int = 1) -> str:
+    return fmt_pct(x, digits, _locale(ctx))
+
+
+@pass_context
+def _f_score(ctx: Context, x: float | None) -> str:
+    return fmt_score(x, _locale(ctx))
+
+
+@pass_context
+def _f_compact(ctx: Context, x: float | None) -> str:
+    return fmt_compact(x, _locale(ctx))
+
+
+@pass_context
+def _f_date(ctx: Context, value: Any) -> str:
+    return fmt_date(value, _locale(ctx))
+
+
 def _environment() -> Jinja2Templates:
+    """The templates and their filters; number filters format in the page's ``locale``."""
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     f = templates.env.filters
-    f["tco2e"] = fmt_tco2e
-    f["number"] = fmt_number
-    f["pct"] = fmt_pct
-    f["score"] = fmt_score
+    f["tco2e"] = _f_tco2e
+    f["number"] = _f_number
+    f["pct"] = _f_pct
+    f["score"] = _f_score
+    f["compact"] = _f_compact
+    f["date"] = _f_date
     f["datetime"] = _datetime
     templates.env.globals["menus"] = MENUS  # the navigation (lingtan.adapters.web.nav)
+    templates.env.globals["row_reason"] = keyed_reason  # a rejected row's reason (0053)
     return templates
 
 
@@ -67,7 +116,8 @@ TEMPLATES = _environment()
 
 
 def translator(request: Request) -> Translator:
-    """The translator of the request's language (``?lang=``, cookie, Accept-Language)."""
+    """The translator of the request's language (``?lang=``, cookie, Accept-Language; a browser
+    asking only for other languages than Chinese gets English, decision 0054)."""
     loc = choose_locale(
         request.query_params.get("lang"),
         request.cookies.get(LANG_COOKIE),

@@ -94,6 +94,9 @@ def page_user(request: Request, db: backend.DbDep) -> Any:
     user = backend.user_for_session(db, backend.session_id(request))
     if user is None:
         raise LoginRequiredError(_next_url(request))
+    from lingtan.adapters.web.errors import remember
+
+    remember(request, user=user)  # an error page shows the user's layout (decision 0056)
     roles = request.app.state.settings.require_second_factor
     if roles and not request.url.path.startswith(("/account", "/logout")):
         from lingtan.adapters.store import second_factor
@@ -135,6 +138,9 @@ def org_page(request: Request, org: str, db: backend.DbDep, user: PageUser) -> O
     """The organisation ``org`` (slug) of the URL, if the user is a member; else a 404 page."""
     orgs = backend.organisations(db, user)
     found = next((o for o in orgs if o.slug == org), None)
+    from lingtan.adapters.web.errors import remember
+
+    remember(request, orgs=orgs, org=found)  # an error page keeps this organisation's menu
     tenant = None if found is None else backend.open_tenant(request, db, user, org)
     if found is None or tenant is None:
         raise not_found()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from lingtan.core.activities import Basis
+from lingtan.core.messages import msg
 from lingtan.core.methods.common import _currency_quantity, _Out, _price_years
 from lingtan.core.templates.validation import _check_categories, _int_or_zero, _Rows
 from lingtan.core.units import currency_code
@@ -22,7 +23,7 @@ def _n_activity(r: _Rows) -> _Out:
     )
     quantity, unit = _currency_quantity(r, units, r.numbers("quantity"))
     return _Out(
-        activity_type=r.texts("activity_type"),
+        activity_type=r.aliased("activity_type").to_pylist(),  # 电力 → electricity.grid
         quantity=quantity,
         unit=unit,
         category=_int_or_zero(cat),
@@ -48,7 +49,7 @@ def _n_disclosed(r: _Rows) -> _Out:
             dtype=bool,
         ),
         "basis",
-        "location or market applies to Scope 2 only; leave it empty (both) for this scope",
+        msg("row.basis_scope2_only"),
     )
     return _Out(
         activity_type=["co2e.disclosed"] * r.n,

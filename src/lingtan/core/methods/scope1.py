@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from lingtan.core.gwp import normalise_gas
+from lingtan.core.messages import Message, msg
 from lingtan.core.methods.common import _Out, _prefixed
 from lingtan.core.templates.validation import _fmt, _Rows
 
@@ -19,7 +20,7 @@ def _n_fuel(r: _Rows) -> _Out:
     """Scope 1 combustion (GHG Protocol Corporate Standard ch. 4): ``fuel.<fuel>``."""
     units = r.units("unit", "quantity")
     return _Out(
-        activity_type=_prefixed("fuel.", r.slug("fuel")),
+        activity_type=_prefixed("fuel.", r.slug("fuel", "fuel.")),
         quantity=r.numbers("quantity"),
         unit=units.text,
         category=np.where(r.equals("use", "mobile"), 2, 1),
@@ -78,13 +79,13 @@ def _n_refrigerant(r: _Rows) -> _Out:
         others = [c for c in _METHOD_COLUMNS if c != m]
         for c in cols:
             if m != "mass_balance":
-                r.require_if(is_m[m], c, f"for method {m!r}")
+                r.require_if(is_m[m], c, msg("row.required_for_method", method=m))
             for o in others:
                 given = r.numbers(c, use_default=False)
                 r.flag(
                     is_m[o] & ~r.is_null(c) & (given != 0),
                     c,
-                    f"is used by method {m!r} only; leave it empty for method {o!r}",
+                    msg("row.method_only", method=m, other=o),
                 )
     units = r.units("unit", None, target="kg")
     v = {c: r.numbers(c) for c in (*_MB_COLUMNS, "charge", "leak_rate_pct", "emitted")}
@@ -102,15 +103,13 @@ def _n_refrigerant(r: _Rows) -> _Out:
         )
         quantity = e * units.factor
 
-    def negative(i: int) -> str:
+    def negative(i: int) -> Message:
         a = {c: _fmt(float(v[c][i])) for c in _MB_COLUMNS}
-        return (
-            "mass balance is negative: (inventory_start − inventory_end) + (purchased − "
-            "disposed) + (capacity_retired − capacity_new) = "
-            f"({a['inventory_start']} − {a['inventory_end']}) + ({a['purchased']} − "
-            f"{a['disposed']}) + ({a['capacity_retired']} − {a['capacity_new']}) = "
-            f"{_fmt(float(e_mb[i]))} {units.text[i] or 'kg'}; check the inventories, purchases "
-            "and equipment capacities"
+        return msg(
+            "row.mass_balance_negative",
+            **a,
+            total=_fmt(float(e_mb[i])),
+            unit=units.text[i] or "kg",
         )
 
     r.flag(is_m["mass_balance"] & np.isfinite(e_mb) & (e_mb < 0), "", negative)

@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lingtan.core.messages import Message, msg
 from lingtan.core.methods.common import _Out
 from lingtan.core.templates.assembly import _descriptions, _kept
 from lingtan.core.templates.spec import INSTRUMENT_SCHEMA
@@ -53,10 +54,7 @@ def _n_energy(r: _Rows) -> _Out:
     r.flag(
         mass & not_steam,
         "unit",
-        lambda i: (
-            f"unit {units.text[i]!r} is a mass, accepted for steam only; column 'quantity' "
-            f"of template 'energy' needs an energy unit for {kind[i]}"
-        ),
+        lambda i: msg("row.steam_mass_only", unit=units.text[i] or "", type=kind[i] or ""),
     )
     return _Out(
         activity_type=[_ENERGY_TYPES.get(k or "", (None, 0))[0] for k in kind],
@@ -83,12 +81,8 @@ def _instruments(r: _Rows) -> Any:
             where.setdefault(v, []).append(int(r.rows[i]))
     dup = np.array([v is not None and len(where[v]) > 1 for v in ids], dtype=bool)
 
-    def duplicate(i: int) -> str:
-        rows = ", ".join(map(str, where[ids[i] or ""]))
-        return (
-            f"instrument_id {ids[i]!r} appears more than once (rows {rows}); each instrument "
-            "must be listed once"
-        )
+    def duplicate(i: int) -> Message:
+        return msg("row.instrument_duplicate", id=ids[i] or "", rows=tuple(where[ids[i] or ""]))
 
     r.flag(dup, "instrument_id", duplicate)
     units = r.units("unit", "quantity", target="kWh")
@@ -98,13 +92,13 @@ def _instruments(r: _Rows) -> Any:
     r.require_if(
         np.array([k == "supplier_rate" for k in kind], dtype=bool),
         "emission_rate",
-        "for type 'supplier_rate' (the supplier's emission rate, kg CO2e/kWh)",
+        msg("row.required_for_supplier_rate"),
     )
     rate = r.numbers("emission_rate")
     r.flag(
         np.isfinite(rate) & (rate > 3.0),
         "emission_rate",
-        "implausibly high for kg CO2e/kWh (no grid exceeds ~1.5); is it in g/kWh?",
+        msg("row.emission_rate_high"),
     )
     start, end = r.array("vintage_start"), r.array("vintage_end")
     backwards = np.asarray(
@@ -113,7 +107,7 @@ def _instruments(r: _Rows) -> Any:
     r.flag(
         backwards,
         "vintage_end",
-        lambda i: f"ends before vintage_start {r.shown('vintage_start', i)}",
+        lambda i: msg("row.vintage_backwards", date=r.shown("vintage_start", i)),
     )
     sites = r.sites()
     given = r.region_column("region")

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow.compute as pc
 
+from lingtan.core.messages import msg
 from lingtan.core.methods.common import (
     _currency_quantity,
     _Out,
@@ -50,7 +51,7 @@ def _n_spend(r: _Rows) -> _Out:
     r.flag(
         np.array([c is not None and t is None for c, t in zip(raw, types, strict=True)]),
         "code",
-        "write the code as scheme:code (e.g. naics:334111) or as an activity type",
+        msg("row.spend_code_format"),
     )
     cat = r.numbers("category")
     _check_categories(r, cat)
@@ -104,7 +105,7 @@ def _n_hotel(r: _Rows) -> _Out:
     r.flag(
         np.array([c is not None and not _COUNTRY_RE.match(c) for c in country], dtype=bool),
         "country",
-        "not an ISO 3166-1 alpha-2 country code (CN, GB, US …)",
+        msg("row.country_invalid"),
     )
     return _Out(
         activity_type=[None if c is None else f"hotel.{c}" for c in country],

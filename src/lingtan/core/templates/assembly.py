@@ -32,6 +32,8 @@ def _descriptions(r: _Rows) -> Any:
     for name, label in _INFO_COLUMNS.items():
         if r.tpl.has(name):
             parts.append(pc.binary_join_element_wise(f"{label}: ", r.array(name), ""))
+    for name, written in r.written.items():  # a Chinese alias as written (decision 0055)
+        parts.append(pc.binary_join_element_wise(f"{name}: ", written, ""))
     if not parts:
         return pa.nulls(r.n, pa.string())
     acc = parts[0]

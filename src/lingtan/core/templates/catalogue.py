@@ -114,7 +114,7 @@ def _site(required: bool) -> Column:
         "organisation as a whole" + ("" if required else " (empty = the organisation)"),
         description_zh="场所编号（见 boundary.yaml），* 表示整个组织"
         + ("" if required else "（留空亦表示整个组织）"),
-        example="TJ01",
+        example="*",
     )
 
 
@@ -529,7 +529,7 @@ def _build_templates() -> dict[str, Template]:
                     "energy_or_mass",
                     "Energy unit (GJ, MWh …) or, for steam, mass (t)",
                     "能量单位（GJ、MWh 等）；蒸汽也可用质量单位（t）",
-                    "t",
+                    "GJ",
                 ),
                 _text(
                     "supplier",
@@ -703,9 +703,9 @@ def _build_templates() -> dict[str, Template]:
                 _CATEGORY,
                 _text(
                     "activity_type",
-                    "Activity type of the factor library, e.g. material.steel.primary",
-                    "排放因子库中的活动类型，如 material.steel.primary",
-                    "material.steel.primary",
+                    "Activity type of the factor library, e.g. material.metals.primary",
+                    "排放因子库中的活动类型，如 material.metals.primary",
+                    "material.metals.primary",
                 ),
                 _num("quantity", "Quantity (≥ 0), in unit", "数量（≥ 0）", "120"),
                 _unit("unit", None, "Unit of quantity", "数量单位", "t"),
@@ -919,9 +919,12 @@ def _build_templates() -> dict[str, Template]:
                 _DATE,
                 _text(
                     "waste_type",
-                    "Waste type: general, paper, plastics, metal, food …",
-                    "废弃物类型：general、paper、plastics、metal、food 等",
-                    "general",
+                    "Waste type of the factor library: mixed_msw, commercial_and_industrial, "
+                    "paper_and_board_mixed, plastics_average, metals, food_waste …",
+                    "废弃物类型（排放因子库中的名称）：mixed_msw（混合生活垃圾）、"
+                    "commercial_and_industrial（工商业废弃物）、paper_and_board_mixed、"
+                    "plastics_average、metals、food_waste 等",
+                    "mixed_msw",
                 ),
                 _choice(
                     "treatment",
@@ -1000,9 +1003,11 @@ def _build_templates() -> dict[str, Template]:
                 _unit("mass_unit", "mass", "Mass unit: kg, t …", "质量单位：kg、t 等", "kg"),
                 _text(
                     "waste_type",
-                    "Waste type of the material: weee, plastics, metal …",
-                    "废弃物类型：weee、plastics、metal 等",
-                    "weee",
+                    "Waste type of the material (factor library name): weee_mixed, "
+                    "plastics_average, metals …",
+                    "材料的废弃物类型（排放因子库中的名称）：weee_mixed（混合电子废弃物）、"
+                    "plastics_average、metals 等",
+                    "weee_mixed",
                 ),
                 _choice(
                     "treatment",

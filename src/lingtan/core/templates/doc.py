@@ -70,7 +70,36 @@ def render() -> str:
     for name, tpl in TEMPLATES.items():
         doc = ROWS[name]
         table.append(f"| `{name}` | {doc.scope} | {columns_cell(tpl, doc)} | {doc.activity} |")
-    return _INTRO + "\n" + "\n".join(table) + "\n\n" + _OUTRO
+    return _INTRO + "\n" + "\n".join(table) + "\n\n" + _OUTRO + "\n" + aliases_section()
+
+
+def aliases_section() -> str:
+    """The section listing every column's Chinese header names (``ZH_ALIASES``), column names
+    in the catalogue's order of first use, and how a file with other names is mapped."""
+    seen: dict[str, tuple[str, ...]] = {}
+    for tpl in TEMPLATES.values():
+        for c in tpl.columns:
+            if c.aliases and c.name not in seen:
+                seen[c.name] = c.aliases
+    rows = [f"| `{name}` | {' · '.join(aliases)} |" for name, aliases in seen.items()]
+    return (
+        _ALIASES_INTRO
+        + "\n| column | Chinese header names (中文列名) |\n|---|---|\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+
+_ALIASES_INTRO = """\
+## Chinese column names and your own exports
+
+A header cell may name a column by one of its Chinese labels instead of its English name
+(matched like the names: NFKC, case and surrounding blanks ignored; a name and its alias in one
+header are a duplicate). A file whose columns are named otherwise — an ERP's own export — is
+imported through a **column mapping** (decision 0051, docs/import-mapping.md):
+`lingtan import FILE --map MAPPING.toml` or `--map NAME` (saved with `lingtan mapping save`), or
+the mapping page the web app opens for such an upload.
+"""
 
 
 _INTRO = """\
@@ -86,8 +115,9 @@ above it are skipped); a column may be named in English or by its Chinese label 
 template name the file name starts with, followed by `_`, `-`, `.` or nothing (`fuel.csv`,
 `fuel_2023.xlsx`, `electricity-tianjin.csv` → `fuel`, `fuel`, `electricity`) — or by
 `lingtan import --template NAME`. `lingtan template NAME` writes an empty file with the header and
-one example row (an XLSX also gets a `README` sheet describing every column in English and
-Chinese); `lingtan template --all DIR` writes them all.
+one example row that imports as written (its site is the workspace's first site with
+`-w WORKSPACE`, as in the web app's downloads, else `*`; an XLSX also gets a `README` sheet
+describing every column in English and Chinese); `lingtan template --all DIR` writes them all.
 
 Rules common to every template:
 - Column names are matched case-insensitively; unknown columns are an error (a typo must not

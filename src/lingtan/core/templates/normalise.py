@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from lingtan.core.activities import DQ_INDICATORS
 from lingtan.core.inventory import UNATTRIBUTED
+from lingtan.core.messages import msg
 from lingtan.core.templates.assembly import _descriptions, _dimension, _kept
 from lingtan.core.templates.catalogue import get_template
 from lingtan.core.templates.spec import NORMALISED_SCHEMA, NormaliseContext, NormaliseResult
@@ -37,7 +38,7 @@ def _finish(r: _Rows, out: _Out, sites: list[str]) -> Any:
         r.flag(
             ~r.bad & ~np.isfinite(q),
             "",
-            "the computed quantity is not a finite number (a value is too large)",
+            msg("row.quantity_not_finite"),
         )
     if out.region is not None:
         regions = out.region
@@ -57,8 +58,7 @@ def _finish(r: _Rows, out: _Out, sites: list[str]) -> Any:
             r.flag(
                 np.asarray(reserved, dtype=np.bool_),
                 d,
-                f"'{UNATTRIBUTED}' is reserved for rows without a {d}: leave the cell empty or "
-                f"use another id",
+                msg("row.reserved_unattributed", reserved=UNATTRIBUTED, column=d),
             )
     keep = ~r.bad
     values: dict[str, Any] = {

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from lingtan.core.activities import ACTIVITY_SCHEMA, Tier
 from lingtan.core.errors import RowIssue
+from lingtan.core.factor_names import choice_alias
 from lingtan.core.periods import FiscalCalendar
 
 FloatArray = npt.NDArray[np.float64]
@@ -222,13 +223,14 @@ def match_choice(raw: str, choices: Sequence[str]) -> str | None:
 
     Case, surrounding blanks and the spelling of separators do not matter:
     ``"Onsite Renewable"``, ``"onsite-renewable"`` → ``"onsite_renewable"``; ``"I_REC"`` →
-    ``"i-rec"``.
+    ``"i-rec"``; Chinese values of activity-forming choices (``"蒸汽"`` → ``"steam"``,
+    :data:`lingtan.core.factor_names.CHOICE_ALIASES`).
     """
     key = re.sub(r"[\s_\-]+", "_", raw.strip().lower())
     for c in choices:
         if key == re.sub(r"[\s_\-]+", "_", c.lower()):
             return c
-    return None
+    return choice_alias(raw, choices)  # 蒸汽 → steam, 电网 → grid (decision 0055)
 
 
 def is_builtin_activity_type(activity_type: str) -> bool:

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from lingtan.core.messages import Message, msg
 from lingtan.core.units import ALIASES, currency_code, dimension_name, parse_unit
 
 _DIM_REFERENCE: dict[str, str] = {
@@ -35,40 +36,57 @@ def _dimensionality(unit: str) -> Any:
     return parse_unit(unit).dimensionality
 
 
+#: (catalogue key ``unit.kind.<kind>``, reference unit of that kind)
 _UNIT_KINDS: tuple[tuple[str, str], ...] = (
-    ("a mass", "kg"),
-    ("an energy", "kWh"),
-    ("a length", "km"),
-    ("a volume", "m3"),
-    ("an area", "meter**2"),
-    ("a time", "hour"),
-    ("a power", "kW"),
-    ("a freight distance (mass × length)", "tkm"),
-    ("a passenger distance", "pkm"),
-    ("a count of items", "item"),
-    ("a count of room-nights", "room_night"),
-    ("an energy on net calorific value", "kWh_ncv"),
-    ("an energy on gross calorific value", "kWh_gcv"),
+    ("mass", "kg"),
+    ("energy", "kWh"),
+    ("length", "km"),
+    ("volume", "m3"),
+    ("area", "meter**2"),
+    ("time", "hour"),
+    ("power", "kW"),
+    ("freight", "tkm"),
+    ("passenger", "pkm"),
+    ("items", "item"),
+    ("room_nights", "room_night"),
+    ("energy_ncv", "kWh_ncv"),
+    ("energy_gcv", "kWh_gcv"),
 )
 
 
-def describe_unit(unit: str) -> str:
-    """What kind of quantity ``unit`` measures, as a phrase: ``'kg'`` → ``'a mass'``,
-    ``'万元'`` → ``'a currency (CNY)'``.
+def unit_kind(unit: str) -> Message:
+    """What kind of quantity ``unit`` measures, keyed (``unit.kind.mass``,
+    ``unit.kind.currency`` with ``code``, ``unit.kind.other`` with ``dimension``).
 
     Raises:
         UnitError: the unit is unknown.
     """
     code = currency_code(unit)
     if code is not None:
-        return f"a currency ({code})"
+        return msg("unit.kind.currency", code=code)
     dims = parse_unit(unit).dimensionality
-    for phrase, ref in _UNIT_KINDS:
+    for kind, ref in _UNIT_KINDS:
         if dims == _dimensionality(ref):
-            return phrase
+            return msg(f"unit.kind.{kind}")
     if not dict(dims):
-        return "a pure number"
-    return f"of dimension {dimension_name(unit)}"
+        return msg("unit.kind.pure_number")
+    return msg("unit.kind.other", dimension=dimension_name(unit))
+
+
+def describe_unit(unit: str) -> str:
+    """What kind of quantity ``unit`` measures, as an English phrase: ``'kg'`` → ``'a mass'``,
+    ``'万元'`` → ``'a currency (CNY)'`` (:func:`unit_kind` in English).
+
+    Raises:
+        UnitError: the unit is unknown.
+    """
+    return unit_kind(unit).english()
+
+
+def need_message(dimension: str | None) -> Message:
+    """What a unit column of ``dimension`` (a key of
+    :data:`~lingtan.core.templates.spec.DIMENSIONS`, None = any) needs, keyed ``unit.need.*``."""
+    return msg(f"unit.need.{dimension}" if dimension else "unit.need.any")
 
 
 def _strip_co2e(unit: str) -> str:
@@ -91,7 +109,8 @@ def _has_dimension(unit: str, dimension: str) -> bool:
     return bool(parse_unit(unit).dimensionality == _dimensionality(_DIM_REFERENCE[dimension]))
 
 
-def _unknown_unit_reason(unit: str) -> str:
+def _unknown_unit_reason(unit: str) -> Message:
     close = difflib.get_close_matches(unit.lower(), list(ALIASES), n=3, cutoff=0.7)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return f"unknown unit {unit!r}{hint} (see docs/methods.md §Units)"
+    if close:
+        return msg("row.unit_unknown.close", unit=unit, close=tuple(map(repr, close)))
+    return msg("row.unit_unknown", unit=unit)

@@ -23,8 +23,9 @@ import pyarrow.compute as pc
 
 from lingtan.core.activities import CATEGORIES
 from lingtan.core.errors import InputFileError, RowIssue, UnitError
+from lingtan.core.factor_names import resolve_activity_alias
+from lingtan.core.messages import Message, msg, or_list
 from lingtan.core.templates.spec import (
-    DIMENSIONS,
     BoolArray,
     FloatArray,
     IntArray,
@@ -37,7 +38,8 @@ from lingtan.core.templates.units import (
     _has_dimension,
     _strip_co2e,
     _unknown_unit_reason,
-    describe_unit,
+    need_message,
+    unit_kind,
 )
 from lingtan.core.units import conversion_factor, parse_unit
 
@@ -85,13 +87,16 @@ class _Rows:
         self.ctx = ctx
         names = list(table.column_names)
         if "source_row" not in names:
-            raise InputFileError(ctx.source, "the typed table has no 'source_row' column")
+            raise InputFileError.of(ctx.source, msg("file.no_source_row"))
         unknown = [n for n in names if n != "source_row" and not tpl.has(n)]
         if unknown:
-            raise InputFileError(
+            raise InputFileError.of(
                 ctx.source,
-                f"column(s) {', '.join(repr(u) for u in unknown)} are not part of template "
-                f"{tpl.name!r}",
+                msg(
+                    "file.columns_not_in_template",
+                    columns=tuple(repr(u) for u in unknown),
+                    template=tpl.name,
+                ),
             )
         self.n = int(table.num_rows)
         self.rows: IntArray = np.asarray(
@@ -102,6 +107,8 @@ class _Rows:
         self._issues: list[tuple[int, int, int, RowIssue]] = []
         self._arrays: dict[str, Any] = {}
         self.invalid_choice: dict[str, BoolArray] = {}
+        #: column → the cells as written where a Chinese alias was resolved (else null)
+        self.written: dict[str, Any] = {}
         for col in tpl.columns:
             if col.name in names:
                 arr = table[col.name].combine_chunks()
@@ -171,20 +178,23 @@ class _Rows:
         self,
         mask: BoolArray,
         field: str,
-        reason: str | Callable[[int], str],
+        reason: Message | Callable[[int], Message],
         *,
         value: Callable[[int], str] | None = None,
     ) -> None:
-        """Record an issue for every row where ``mask`` is true; those rows become bad."""
+        """Record an issue for every row where ``mask`` is true; those rows become bad.
+
+        ``reason``: the keyed explanation (:mod:`lingtan.core.messages`), or a function of the
+        row index returning it."""
         mask = np.asarray(mask, dtype=np.bool_)
         for i in np.flatnonzero(mask):
             idx = int(i)
-            issue = RowIssue(
-                source=self.ctx.source,
-                row=int(self.rows[idx]),
-                field=field,
-                reason=reason(idx) if callable(reason) else reason,
-                value=value(idx) if value is not None else self.shown(field, idx),
+            issue = RowIssue.of(
+                self.ctx.source,
+                int(self.rows[idx]),
+                field,
+                reason(idx) if callable(reason) else reason,
+                value(idx) if value is not None else self.shown(field, idx),
             )
             self._issues.append((issue.row, self._order.get(field, -1), len(self._issues), issue))
         self.bad |= mask
@@ -195,9 +205,10 @@ class _Rows:
 
     # ---- checks ----------------------------------------------------------------------------
 
-    def require_if(self, mask: BoolArray, name: str, why: str) -> None:
-        """Flag rows of ``mask`` where column ``name`` is empty."""
-        self.flag(mask & self.is_null(name), name, f"required {why}")
+    def require_if(self, mask: BoolArray, name: str, why: Message) -> None:
+        """Flag rows of ``mask`` where column ``name`` is empty (``why``: a ``row.required_*``
+        message saying when it is required)."""
+        self.flag(mask & self.is_null(name), name, why)
 
     def units(
         self,
@@ -215,10 +226,8 @@ class _Rows:
         """
         col = self.tpl.column(name)
         texts = self.texts(name)
-        what = f"column {measured!r}" if measured else "the quantities"
-        verb = "needs" if measured else "need"
-        need = DIMENSIONS.get(col.dimension or "", "a known unit")
-        per_unit: dict[str, tuple[str | None, float, str | None]] = {}
+        need = need_message(col.dimension)
+        per_unit: dict[str, tuple[str | None, float, Message | None]] = {}
         for u in {v for v in texts if v is not None}:
             clean = _strip_co2e(u) if col.dimension == "co2e_mass" else u
             try:
@@ -227,16 +236,28 @@ class _Rows:
                 per_unit[u] = (None, math.nan, _unknown_unit_reason(u))
                 continue
             if col.dimension is not None and not _has_dimension(clean, col.dimension):
+                kind = unit_kind(clean)
                 reason = (
-                    f"unit {u!r} is {describe_unit(clean)}; {what} of template "
-                    f"{self.tpl.name!r} {verb} {need}"
-                )
+                    msg(
+                        "row.unit_wrong_dimension.column",
+                        unit=u, kind=kind, column=measured, template=self.tpl.name, need=need,
+                    )
+                    if measured
+                    else msg(
+                        "row.unit_wrong_dimension.all",
+                        unit=u, kind=kind, template=self.tpl.name, need=need,
+                    )
+                )  # fmt: skip
                 per_unit[u] = (None, math.nan, reason)
                 continue
             try:
                 factor = conversion_factor(clean, target) if target else 1.0
-            except UnitError as exc:  # pragma: no cover - dimension already checked
-                per_unit[u] = (None, math.nan, str(exc))
+            except UnitError:  # pragma: no cover - dimension already checked
+                per_unit[u] = (
+                    None,
+                    math.nan,
+                    msg("row.unit_not_convertible", unit=u, target=target or ""),
+                )
                 continue
             per_unit[u] = (clean, factor, None)
         uniq = list(per_unit)
@@ -248,21 +269,39 @@ class _Rows:
         self.flag(
             bad,
             name,
-            lambda i: str(per_unit[texts[i] or ""][2]),
+            lambda i: per_unit[texts[i] or ""][2] or msg("row.unit_unknown", unit=texts[i] or ""),
             value=lambda i: texts[i] or "",
         )
         return _Units(out_text, factors)
 
-    def slug(self, name: str) -> Any:
-        """A name column as an activity-type segment: trimmed, lower-case, blanks → ``_``."""
-        arr = pc.utf8_lower(self._arrays[name])
+    def aliased(self, name: str, prefix: str = "") -> Any:
+        """A name column with Chinese names and aliases (``柴油``, full-width ``０号柴油``)
+        replaced by the activity-type part they stand for after ``prefix`` (one lookup:
+        :func:`lingtan.core.factor_names.resolve_activity_alias`, decision 0055); the cell as
+        written is kept in :attr:`written` for the row's description (lineage)."""
+        arr = self._arrays[name]
+        distinct: list[str] = pc.unique(arr).drop_null().to_pylist()
+        found = {v: resolve_activity_alias(v, prefix) for v in distinct}
+        if not any(a is not None for a in found.values()):
+            return arr
+        idx = pa.array(_index_of(arr, distinct))
+        self.written[name] = pa.array(
+            [v if found[v] is not None else None for v in distinct] + [None], pa.string()
+        ).take(idx)
+        return pa.array([found[v] or v for v in distinct] + [None], pa.string()).take(idx)
+
+    def slug(self, name: str, prefix: str = "") -> Any:
+        """A name column as an activity-type segment: Chinese aliases resolved
+        (:meth:`aliased`), full-width characters made half-width (NFKC: ``ＬＰＧ`` → ``lpg``),
+        trimmed, lower-case, blanks → ``_``."""
+        arr = pc.utf8_lower(pc.utf8_normalize(self.aliased(name, prefix), form="NFKC"))
         return pc.replace_substring_regex(arr, pattern=_WS_RE, replacement="_")
 
     def region_column(self, name: str) -> list[str | None]:
         """An ISO 3166 region column, upper-cased and checked."""
         values = [None if v is None else v.upper() for v in self.texts(name)]
         bad = np.array([v is not None and not _REGION_RE.match(v) for v in values], dtype=bool)
-        self.flag(bad, name, "not a region code (ISO 3166-1/2, e.g. CN, CN-TJ, GB)")
+        self.flag(bad, name, msg("row.region_invalid"))
         return values
 
     def sites(self) -> list[str]:
@@ -286,18 +325,20 @@ class _Rows:
         ids = pa.array([resolved[u] or "*" for u in uniq] + ["*"], pa.string())
         out: list[str] = ids.take(pa.array(idx)).to_pylist()
 
-        def reason(i: int) -> str:
+        def reason(i: int) -> Message:
             v = values[i] or ""
             close = difflib.get_close_matches(v, list(known), n=3)
             if close:
-                hint = f"; did you mean {', '.join(repr(c) for c in close)}?"
-            elif known:
+                return msg("row.site_unknown.close", value=v, close=tuple(map(repr, close)))
+            if known:
                 listed = sorted(known)
-                more = ", …" if len(listed) > 10 else ""
-                hint = f"; sites of the boundary: {', '.join(listed[:10])}{more}"
-            else:
-                hint = "; the boundary has no sites (use * for the organisation as a whole)"
-            return f"unknown site {v!r}{hint}"
+                key = (
+                    "row.site_unknown.listed_more"
+                    if len(listed) > 10
+                    else "row.site_unknown.listed"
+                )
+                return msg(key, value=v, sites=tuple(listed[:10]))
+            return msg("row.site_unknown.none", value=v)
 
         self.flag(bad, "site", reason)
         return out
@@ -307,24 +348,23 @@ class _Rows:
         known = self.ctx.known_activity_types
         if known is None:
             return
-        verdict: dict[str, str | None] = {}
+        verdict: dict[str, Message | None] = {}
         lower = {k.lower(): k for k in known}
         for t in {t for t in types if t is not None}:
             if t in known or is_builtin_activity_type(t):
                 verdict[t] = None
                 continue
             close = [lower[c] for c in difflib.get_close_matches(t.lower(), list(lower), n=3)]
-            hint = (
-                f"; close matches: {', '.join(close)}"
+            verdict[t] = (
+                msg("row.activity_type_unknown.close", type=t, close=tuple(close))
                 if close
-                else "; no close match in the factor library"
+                else msg("row.activity_type_unknown.none", type=t)
             )
-            verdict[t] = f"activity type {t!r} has no emission factor in the factor library{hint}"
         uniq = list(verdict)
         bad = np.array([verdict[u] is not None for u in uniq] + [False], dtype=bool)[
             _index_of(types, uniq)
         ]
-        self.flag(bad, field, lambda i: str(verdict[types[i] or ""]))
+        self.flag(bad, field, lambda i: verdict[types[i] or ""] or msg("row.required_empty"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,27 +377,27 @@ def _check_columns(r: _Rows) -> None:
     for col in r.tpl.columns:
         null = r.is_null(col.name)
         if col.required:
-            r.flag(null, col.name, "required value is empty")
+            r.flag(null, col.name, msg("row.required_empty"))
         if col.kind == "choice":
             r.flag(
-                r.invalid_choice[col.name], col.name, f"must be one of: {', '.join(col.choices)}"
+                r.invalid_choice[col.name], col.name, msg("row.choice_invalid", choices=col.choices)
             )
         elif col.kind == "number":
             v = r.numbers(col.name, use_default=False)
             finite = np.isfinite(v)
-            r.flag(~null & ~finite, col.name, "must be a finite number")
-            r.flag(finite & (v < 0), col.name, "must be ≥ 0")
+            r.flag(~null & ~finite, col.name, msg("row.not_finite"))
+            r.flag(finite & (v < 0), col.name, msg("row.negative"))
             if col.name.endswith("_pct"):
-                r.flag(
-                    finite & (v > 100), col.name, "is a percentage and must be between 0 and 100"
-                )
+                r.flag(finite & (v > 100), col.name, msg("row.percentage_range"))
         elif col.kind == "integer" and col.name in _INTEGER_RANGES:
             v = r.numbers(col.name, use_default=False)
             lo, hi = _INTEGER_RANGES[col.name]
             r.flag(
                 ~null & ((v < lo) | (v > hi)),
                 col.name,
-                f"must be a whole number from {lo} to {hi}" if hi < 2**53 else f"must be ≥ {lo}",
+                msg("row.integer_range", lo=lo, hi=hi)
+                if hi < 2**53
+                else msg("row.integer_min", lo=lo),
             )
 
 
@@ -387,25 +427,28 @@ def _check_period(r: _Rows) -> None:
     backwards = has & np.asarray(
         pc.fill_null(pc.less(end, start), False).to_numpy(zero_copy_only=False), dtype=bool
     )
-    r.flag(backwards, "period_end", lambda i: f"ends before the date {r.shown('date', i)}")
+    r.flag(backwards, "period_end", lambda i: msg("row.period_backwards", date=r.shown("date", i)))
     cal = r.ctx.calendar
     sy = _fiscal_start_years(start, cal.start_month)
     ey = _fiscal_start_years(end, cal.start_month)
     crossing = has & ~backwards & (sy != ey)
 
-    def reason(i: int) -> str:
+    def reason(i: int) -> Message:
         d0, d1 = start[i].as_py(), end[i].as_py()
         years = [cal.year(y) for y in range(int(sy[i]), int(ey[i]) + 1)]
         pieces = [f"{max(p.start, d0).isoformat()} … {min(p.end, d1).isoformat()}" for p in years]
-        labels = (
-            " and ".join(p.label for p in years)
+        labels: Message | str = (
+            msg("list.and2", a=years[0].label, b=years[1].label)
             if len(years) == 2
-            else (f"{years[0].label} … {years[-1].label}")
+            else f"{years[0].label} … {years[-1].label}"
         )
-        cuts = ", ".join(p.start.isoformat() for p in years[1:])
-        return (
-            f"the period {d0.isoformat()} … {d1.isoformat()} crosses the fiscal-year boundary "
-            f"({labels}); split the row at {cuts} into: {'; '.join(pieces)}"
+        return msg(
+            "row.fiscal_year_crossing",
+            start=d0.isoformat(),
+            end=d1.isoformat(),
+            years=labels,
+            cuts=tuple(p.start.isoformat() for p in years[1:]),
+            pieces="; ".join(pieces),  # dates only: the same in every language
         )
 
     r.flag(crossing, "period_end", reason)
@@ -426,9 +469,15 @@ def _check_categories(r: _Rows, cat: FloatArray, scope: FloatArray | None = None
         r.flag(
             bad,
             "category",
-            f"template {r.tpl.name!r} takes category {' or '.join(map(str, allowed))}"
+            msg(
+                "row.category_of_template",
+                template=r.tpl.name,
+                categories=or_list(tuple(allowed)),
+            )
             if len(allowed) <= 3
-            else f"must be a category {allowed[0]}–{allowed[-1]} of Scope {r.tpl.scope}",
+            else msg(
+                "row.category_range", first=allowed[0], last=allowed[-1], scope=r.tpl.scope or ""
+            ),
         )
         return
     valid_scope = np.isin(scope, list(CATEGORIES))
@@ -442,5 +491,7 @@ def _check_categories(r: _Rows, cat: FloatArray, scope: FloatArray | None = None
     r.flag(
         ~ok,
         "category",
-        lambda i: f"Scope {int(scope[i])} has categories 1–{len(CATEGORIES[int(scope[i])])}",
+        lambda i: msg(
+            "row.category_of_scope", scope=int(scope[i]), last=len(CATEGORIES[int(scope[i])])
+        ),
     )

@@ -76,11 +76,16 @@ class Reduction:
 
 @dataclass(frozen=True)
 class ClaimCheck:
-    """One evidence check."""
+    """One evidence check: ``check`` and ``detail`` in English (the API's words), and the same
+    two texts as catalogue messages, ``key`` and ``detail_key`` with ``params`` (``evidence.*``),
+    which the adapters render in the reader's language (decision 0054)."""
 
     check: str
     ok: bool
     detail: str
+    key: str = ""
+    detail_key: str = ""
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,12 @@ class ProductClaim:
         }
 
 
+def _keys(name: str) -> tuple[str, str]:
+    """The catalogue keys of a check's name and detail: ``evidence.check.<name>``,
+    ``evidence.detail.<name>``."""
+    return f"evidence.check.{name}", f"evidence.detail.{name}"
+
+
 def evidence_url(base_url: str, product_id: str, configuration_id: str) -> str:
     """The public evidence page of a product configuration: ``{base}/p/{product}/{config}``."""
     if not base_url.startswith(("https://", "http://")):
@@ -201,32 +212,46 @@ def claim_product(
     mine = [r for r in found if r.claim_id == claim_id]
     in_time = [r for r in mine if r.retired_on >= period_start]
     retired_t = float(sum(r.quantity for r in in_time))
+    reduced = sum(r.kg_co2e_per_unit for r in reductions)
     checks = [
         ClaimCheck(
             "footprint quantified (ISO 14067)",
             footprint.total > 0 and bool(footprint.lines),
             f"{footprint.total:.2f} kg CO2e per unit, {len(footprint.lines)} demand lines",
+            *_keys("footprint"),
+            {"kg": footprint.total, "lines": len(footprint.lines)},
         ),
         ClaimCheck(
             "reductions evidenced (reduce before offsetting)",
             any(r.kg_co2e_per_unit > 0 and r.evidence for r in reductions),
-            f"{len(reductions)} measure(s), "
-            f"{sum(r.kg_co2e_per_unit for r in reductions):.2f} kg CO2e per unit",
+            f"{len(reductions)} measure(s), {reduced:.2f} kg CO2e per unit",
+            *_keys("reductions"),
+            {"n": len(reductions), "kg": reduced},
         ),
         ClaimCheck(
             "credits retired for this claim cover the residual",
             retired_t >= residual_t - 1e-9,
             f"retired {retired_t:,.3f} t vs residual {residual_t:,.3f} t",
+            *_keys("credits_cover"),
+            {"retired": retired_t, "residual": residual_t},
         ),
         ClaimCheck(
             "retirements dated on or after the period start",
             len(in_time) == len(mine),
             f"{len(mine) - len(in_time)} retirement(s) before {period_start}",
+            *_keys("retirement_dates"),
+            {"n": len(mine) - len(in_time), "start": period_start.isoformat()},
         ),
     ]
     if require_verification:
         checks.append(
-            ClaimCheck("footprint third-party verified", bool(verified_by), verified_by or "none")
+            ClaimCheck(
+                "footprint third-party verified",
+                bool(verified_by),
+                verified_by or "none",
+                "evidence.check.verified",
+                "" if verified_by else "evidence.detail.not_verified",
+            )
         )
     reg_checks = _register_checks(
         claim_id,
@@ -240,7 +265,16 @@ def claim_product(
         verified_by,
     )
     for rc in reg_checks:
-        checks.append(ClaimCheck(f"register: {rc['check']}", bool(rc["ok"]), str(rc["detail"])))
+        checks.append(
+            ClaimCheck(
+                f"register: {rc['check']}",
+                bool(rc["ok"]),
+                str(rc["detail"]),
+                "evidence.check.register." + str(rc["check"]).replace(" ", "_"),
+                str(rc.get("detail_key", "")),
+                dict(rc.get("params") or {}),
+            )
+        )
     return ProductClaim(
         claim_id=claim_id,
         footprint=footprint,

@@ -23,7 +23,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -351,15 +351,19 @@ class ClaimRules:
 
 @dataclass(frozen=True)
 class ClaimCheck:
-    """One evidence check of a claim."""
+    """One evidence check of a claim: ``check`` (its stable name) and ``detail`` in English,
+    ``detail_key`` + ``params`` the same detail as a catalogue message (``evidence.register.*``,
+    rendered by the adapters in the reader's language, decision 0054)."""
 
     check: str
     ok: bool
     detail: str
+    detail_key: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return dict(self.__dict__)
+        return {**self.__dict__, "params": dict(self.params)}
 
 
 @dataclass(frozen=True)
@@ -420,11 +424,14 @@ def check_claim(
     std = claim.footprint_standard or "(no standard named)"
     checks.append(ClaimCheck(
         "footprint", fp_ok, f"{claim.footprint_t:,.3f} t CO2e quantified to {std}",
+        _rk("footprint" if claim.footprint_standard else "footprint_no_standard"),
+        {"footprint": claim.footprint_t, "standard": claim.footprint_standard or ""},
     ))  # fmt: skip
     if ru.require_verification:
         checks.append(ClaimCheck(
             "verification", claim.footprint_verified,
             "third-party verified" if claim.footprint_verified else "footprint not verified",
+            _rk("verified" if claim.footprint_verified else "not_verified"),
         ))  # fmt: skip
     if ru.require_reduction_evidence:
         ok = claim.reductions_t > 0 and bool(claim.reduction_evidence)
@@ -432,15 +439,22 @@ def check_claim(
             "reductions", ok,
             f"{claim.reductions_t:,.3f} t evidenced by {len(claim.reduction_evidence)} document(s)"
             if ok else "no evidenced reduction: reduce before compensating (ISO 14068-1)",
+            _rk("reductions" if ok else "no_reductions"),
+            {"reductions": claim.reductions_t, "documents": len(claim.reduction_evidence)},
         ))  # fmt: skip
     if claim.inventory_status is not None:
         complete = claim.inventory_status == "complete"
         snap = f"snapshot {claim.inventory_snapshot[:16]}" if claim.inventory_snapshot else "the"
+        key = ("complete" if complete else "incomplete") + (
+            "_snapshot" if claim.inventory_snapshot else ""
+        )
         checks.append(ClaimCheck(
             "completeness", complete,
             f"built on {snap} inventory, complete" if complete else
             f"built on an INCOMPLETE inventory ({snap}: {claim.inventory_rows_not_calculated} "
             "activity rows not calculated): the footprint is understated",
+            _rk(key), {"snapshot": (claim.inventory_snapshot or "")[:16],
+                       "rows": claim.inventory_rows_not_calculated or 0},
         ))  # fmt: skip
     residual = claim.footprint_t
     cover = retired >= residual - 1e-9
@@ -448,9 +462,16 @@ def check_claim(
         "retirements", cover,
         f"{retired:,.0f} credits retired for the claim against a residual of {residual:,.3f} t"
         + ("" if cover else f"; {residual - retired:,.3f} t uncovered"),
+        _rk("retirements" if cover else "retirements_short"),
+        {"retired": retired, "residual": residual, "uncovered": residual - retired},
     ))  # fmt: skip
     checks.extend(_credit_checks(claim, register, rets, ru))
     return ClaimResult(claim, tuple(checks), residual, retired, rets)
+
+
+def _rk(name: str) -> str:
+    """The catalogue key of a claim check's detail (``evidence.register.<name>``)."""
+    return f"evidence.register.{name}"
 
 
 def _credit_checks(
@@ -465,6 +486,13 @@ def _credit_checks(
     ]
     out.append(ClaimCheck(
         "unique serials", not dup, "; ".join(dup) or "no serial is used by another claim",
+        _rk("serials_reused" if dup else "serials_unique"),
+        {"list": "; ".join(
+            f"{r.serials} → {o.claim_id}"
+            for r in rets
+            for o in register.retirements
+            if o is not r and o.claim_id != claim.id and o.serials.overlaps(r.serials)
+        )},
     ))  # fmt: skip
     blocks = [register.holdings[r.holding_id] for r in rets]
     if ru.max_vintage_age_years is not None:
@@ -474,6 +502,7 @@ def _credit_checks(
             "vintage", not old,
             f"vintages {oldest} or later required; too old: {', '.join(old)}" if old
             else f"all vintages {oldest} or later",
+            _rk("vintage_old" if old else "vintage_ok"), {"oldest": oldest, "list": ", ".join(old)},
         ))  # fmt: skip
     if ru.accepted_standards:
         bad = sorted({b.standard for b in blocks if b.standard not in ru.accepted_standards})
@@ -481,12 +510,16 @@ def _credit_checks(
             "standard", not bad,
             f"not accepted: {', '.join(bad)}" if bad
             else f"all credits under {', '.join(ru.accepted_standards)}",
+            _rk("standard_bad" if bad else "standard_ok"),
+            {"list": ", ".join(bad) if bad else ", ".join(ru.accepted_standards)},
         ))  # fmt: skip
     late = [r for r in rets if r.retired_on < claim.period_start]
     out.append(ClaimCheck(
         "retirement dates", not late,
         "retired before the claim period starts: " + ", ".join(str(r.serials) for r in late)
         if late else "retired on or after the start of the claim period",
+        _rk("dates_early" if late else "dates_ok"),
+        {"list": ", ".join(str(r.serials) for r in late)},
     ))  # fmt: skip
     if claim.net_zero:
         avoid = sorted({b.id for b in blocks if b.kind is not CreditKind.REMOVAL})
@@ -494,5 +527,6 @@ def _credit_checks(
             "removals only", not avoid,
             "avoidance credits cannot neutralise a net-zero claim: " + ", ".join(avoid)
             if avoid else "all credits are removals",
+            _rk("avoidance" if avoid else "removals"), {"list": ", ".join(avoid)},
         ))  # fmt: skip
     return out

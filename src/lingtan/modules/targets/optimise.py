@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -120,6 +121,7 @@ class _Problem:
             raise PlanError(f"the BAU forecast does not cover {label(calendar, missing[0])}")
         self.bau = bau
         self.excluded: dict[int, str] = {}
+        self.excluded_parts: dict[int, tuple[_Part, ...]] = {}
         self.xvars: list[tuple[int, int]] = []
         for i, ev in enumerate(self.projects):
             self._add_project(i, ev)
@@ -138,18 +140,28 @@ class _Problem:
         p = ev.project
         starts = p.start_window(self.s.start_year, self.end)
         if not starts:
+            before = p.start_year is not None and p.start_year < self.s.start_year
             why = (
                 "started before the plan: its effect is already in the actual emissions"
-                if p.start_year is not None and p.start_year < self.s.start_year
+                if before
                 else "cannot start within the plan horizon"
             )
             self.excluded[i] = why
+            self.excluded_parts[i] = (_part("started_before" if before else "no_start"),)
             return
         cpt = self.cost_per_t(i, starts[0])
         if self.s.max_cost_per_t is not None and cpt is not None and cpt > self.s.max_cost_per_t:
             self.excluded[i] = (
                 f"not economically feasible: {cpt:,.0f} {self.s.currency}/t is above the "
                 f"ceiling of {self.s.max_cost_per_t:,.0f} {self.s.currency}/t"
+            )
+            self.excluded_parts[i] = (
+                _part(
+                    "above_ceiling",
+                    cost=cpt,
+                    ceiling=self.s.max_cost_per_t,
+                    currency=self.s.currency,
+                ),
             )
             return
         self.xvars.extend((i, s) for s in starts)
@@ -462,6 +474,7 @@ def _unsolved_decisions(prob: _Problem) -> list[ProjectDecision]:
         out.append(ProjectDecision(
             p.id, p.name, p.type.value, p.type.hierarchy_rank, False, None, p.capex, None, None,
             0.0, prob.excluded.get(i, "no feasible plan exists"),
+            reason_parts=prob.excluded_parts.get(i, (_part("no_plan"),)),
         ))  # fmt: skip
     return out
 
@@ -559,8 +572,8 @@ def _waterfall(prob: _Problem, chosen: Mapping[int, int], sol: _Solution) -> lis
     start = prob.bau.start_total
     end_bau = sum(v.get(yn, 0.0) for v in prob.bau.by_bucket.values())
     steps = [
-        WaterfallStep(f"actual {label(cal, y0)}", start, "start"),
-        WaterfallStep(f"BAU change to {label(cal, yn)}", end_bau - start, "growth"),
+        WaterfallStep(f"actual {label(cal, y0)}", start, "start", label(cal, y0)),
+        WaterfallStep(f"BAU change to {label(cal, yn)}", end_bau - start, "growth", label(cal, yn)),
     ]
     cuts = sorted(
         (
@@ -574,11 +587,11 @@ def _waterfall(prob: _Problem, chosen: Mapping[int, int], sol: _Solution) -> lis
         if abs(a) > _TOL:
             steps.append(WaterfallStep(p.name, -a, "reduction"))
             residual -= a
-    steps.append(WaterfallStep(f"residual {label(cal, yn)}", residual, "residual"))
+    steps.append(WaterfallStep(f"residual {label(cal, yn)}", residual, "residual", label(cal, yn)))
     cr = _credit_year(prob, sol, yn)
     if cr > _TOL:
         steps.append(WaterfallStep("credits retired", -cr, "credits"))
-    steps.append(WaterfallStep(f"net {label(cal, yn)}", residual - cr, "net"))
+    steps.append(WaterfallStep(f"net {label(cal, yn)}", residual - cr, "net", label(cal, yn)))
     return steps
 
 
@@ -597,54 +610,81 @@ def _decisions(
         if st is not None:
             j = prob.xvars.index((i, st))
             cpt = costs[i]
-            reason, delta = _why_chosen(prob, i, sol, explain, cpt, cur)
+            reason, delta, parts = _why_chosen(prob, i, sol, explain, cpt, cur)
             out.append(ProjectDecision(
                 p.id, p.name, p.type.value, p.type.hierarchy_rank, True, label(prob.cal, st),
-                p.capex, cpt, float(prob.cost[j]), end_ab, reason, delta,
+                p.capex, cpt, float(prob.cost[j]), end_ab, reason, delta, parts,
             ))  # fmt: skip
             continue
         if i in prob.excluded:
             out.append(ProjectDecision(
                 p.id, p.name, p.type.value, p.type.hierarchy_rank, False, None, p.capex, None,
-                None, 0.0, prob.excluded[i],
+                None, 0.0, prob.excluded[i], reason_parts=prob.excluded_parts.get(i, ()),
             ))  # fmt: skip
             continue
         first = next(s for pi, s in prob.xvars if pi == i)
         cpt = prob.cost_per_t(i, first)
-        reason, delta = _why_not(prob, i, sol, explain, cpt, marginal, cur)
+        reason, delta, parts = _why_not(prob, i, sol, explain, cpt, marginal, cur)
         out.append(ProjectDecision(
             p.id, p.name, p.type.value, p.type.hierarchy_rank, False, None, p.capex, cpt, None,
-            0.0, reason, delta,
+            0.0, reason, delta, parts,
         ))  # fmt: skip
     return out
+
+
+#: a reason as a catalogue message ``{"key", "params"}``; the adapters join a reason's parts
+_Part = dict[str, Any]
+
+
+def _part(name: str, **params: Any) -> _Part:
+    """The catalogue message ``plan.why.<name>`` with its parameters."""
+    return {"key": f"plan.why.{name}", "params": params}
 
 
 def _fmt_cost(cpt: float | None, cur: str) -> str:
     return "no abatement in its first year" if cpt is None else f"{cpt:,.0f} {cur}/t"
 
 
+def _cost_part(kind: str, cpt: float | None, cur: str) -> _Part:
+    """``plan.why.<kind>_cost`` with the cost per tonne, or ``<kind>_no_first`` without one."""
+    if cpt is None:
+        return _part(f"{kind}_no_first")
+    return _part(f"{kind}_cost", cost=cpt, currency=cur)
+
+
 def _why_chosen(
     prob: _Problem, i: int, sol: _Solution, explain: bool, cpt: float | None, cur: str
-) -> tuple[str, float | None]:
+) -> tuple[str, float | None, tuple[_Part, ...]]:
     head = f"chosen at {_fmt_cost(cpt, cur)}"
+    first = _cost_part("chosen", cpt, cur)
     if cpt is not None and cpt < 0:
         head += " (negative cost: it pays for itself)"
+        first = _part("chosen_pays", cost=cpt, currency=cur)
     if prob.projects[i].project.committed:
-        return head + "; committed", None
+        return head + "; committed", None, (first, _part("committed"))
     if not explain:
-        return head, None
+        return head, None, (first,)
     alt = prob.solve({i: 0})
     if alt is None:
-        return head + "; required: without it no plan meets every target", None
+        return (
+            head + "; required: without it no plan meets every target",
+            None,
+            (first, _part("required")),
+        )
     if alt.credits_t > sol.credits_t + _TOL:
         more = alt.credits_t - sol.credits_t
         return (
             head + f"; without it {more:,.1f} t more credits would be needed, and the abatement "
             "hierarchy puts reductions before credits",
             alt.cost - sol.cost,
+            (first, _part("more_credits", more=more)),
         )
     delta = alt.cost - sol.cost
-    return head + f"; without it the plan costs {delta:,.0f} {cur} more (present value)", delta
+    return (
+        head + f"; without it the plan costs {delta:,.0f} {cur} more (present value)",
+        delta,
+        (first, _part("costs_more", delta=delta, currency=cur)),
+    )
 
 
 def _why_not(
@@ -655,31 +695,39 @@ def _why_not(
     cpt: float | None,
     marginal: float | None,
     cur: str,
-) -> tuple[str, float | None]:
+) -> tuple[str, float | None, tuple[_Part, ...]]:
     p = prob.projects[i].project
     if not explain:
-        return f"not chosen ({_fmt_cost(cpt, cur)})", None
+        return f"not chosen ({_fmt_cost(cpt, cur)})", None, (_cost_part("not_chosen", cpt, cur),)
     alt = prob.solve({i: 1})
     if alt is None:
         group = p.exclusive_group
         if group and any(
             prob.projects[c].project.exclusive_group == group for c in _chosen(prob, sol)
         ):
-            return f"not chosen: an alternative in exclusive group {group!r} is chosen", None
+            return (
+                f"not chosen: an alternative in exclusive group {group!r} is chosen",
+                None,
+                (_part("exclusive", group=group),),
+            )
         return (
             f"not chosen: its capex {p.capex:,.0f} {cur} does not fit the budget left "
             "(or it makes the other requirements unreachable)",
             None,
+            (_part("budget", capex=p.capex, currency=cur),),
         )
     delta = alt.cost - sol.cost
     tail = f"; adding it would raise the discounted cost by {delta:,.0f} {cur}"
+    raise_part = _part("raise_cost", delta=delta, currency=cur)
     if marginal is not None and cpt is not None and cpt > marginal:
         return (
             f"not chosen: {_fmt_cost(cpt, cur)} is above the marginal project chosen "
             f"({marginal:,.0f} {cur}/t)" + tail,
             delta,
+            (_part("above_marginal", cost=cpt, marginal=marginal, currency=cur), raise_part),
         )
     return (
         f"not needed: the targets are met more cheaply without it ({_fmt_cost(cpt, cur)})" + tail,
         delta,
+        (_cost_part("not_needed", cpt, cur), raise_part),
     )

@@ -147,20 +147,26 @@ class ProjectDecision:
     abatement_end_t: float
     reason: str
     delta_cost: float | None = None
+    #: ``reason`` as catalogue messages ``{"key", "params"}`` (``plan.why.*``), joined by the
+    #: adapters in the reader's language (decision 0054)
+    reason_parts: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return dict(self.__dict__)
+        return {**self.__dict__, "reason_parts": [dict(p) for p in self.reason_parts]}
 
 
 @dataclass(frozen=True)
 class WaterfallStep:
     """One bar of the waterfall to the plan's last year [t CO2e]; ``kind`` is ``start``,
-    ``growth``, ``reduction``, ``residual``, ``credits`` or ``net``."""
+    ``growth``, ``reduction``, ``residual``, ``credits`` or ``net``; ``year``: the fiscal year
+    its ``label`` names (a reduction's label is the project's name), so that the adapters can
+    word the label in the reader's language (``chart.step.<kind>``, decision 0054)."""
 
     label: str
     value_t: float
     kind: str
+    year: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""

@@ -20,6 +20,11 @@ What is checked (thresholds in :data:`THRESHOLDS`):
   before 2015; residual emissions neutralised with removals; over the set ≥ 95 % of Scope 1+2
   and ≥ 90 % of Scope 3 covered; both near-term and long-term targets present.
 
+Texts: every result carries, next to its English ``requirement`` / ``found`` / ``explanation``
+(the API's and the CLI's words), the message keys of the same three texts and their parameters
+(``keys``, ``params``): the module stays pure and the adapters render the texts in the reader's
+language from the catalogue (``adapters/i18n/criteria.<locale>.json``, decision 0054).
+
 Years: a fiscal year counts as the calendar year in which it **ends** (FY2029/30 → 2030), the
 way fiscal years are usually named; the base year FY2014/15 therefore counts as 2015.
 """
@@ -27,7 +32,7 @@ way fiscal years are usually named; the base year FY2014/15 therefore counts as 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -66,6 +71,21 @@ NZ_LT_BOUNDARY = "Net-Zero Standard v1.2, long-term targets: boundary (95 % S1+2
 NZ_NEUTRALISE = "Net-Zero Standard v1.2, neutralisation of residual emissions with removals"
 NZ_BASE_YEAR = "Net-Zero Standard v1.2, long-term targets: base year (as near-term C13)"
 NZ_BOTH = "Net-Zero Standard v1.2: a net-zero target comprises near-term and long-term SBTs"
+#: catalogue keys of the edition and of each clause (the adapters show them in the reader's
+#: language; the English constants stay the API's words)
+EDITION_KEY = "sbti.edition_text"
+CLAUSE_KEYS: dict[str, str] = {
+    C13: "sbti.clause.c13",
+    C15: "sbti.clause.c15",
+    NT_S3_AMBITION: "sbti.clause.nt_s3_ambition",
+    NT_BOUNDARY: "sbti.clause.nt_boundary",
+    NZ_LT_AMBITION: "sbti.clause.lt_ambition",
+    NZ_LT_TIMEFRAME: "sbti.clause.lt_timeframe",
+    NZ_LT_BOUNDARY: "sbti.clause.lt_boundary",
+    NZ_NEUTRALISE: "sbti.clause.neutralise",
+    NZ_BASE_YEAR: "sbti.clause.lt_base_year",
+    NZ_BOTH: "sbti.clause.near_and_long",
+}
 
 
 class Verdict(StrEnum):
@@ -87,6 +107,9 @@ class CriterionResult:
         found: what the data show.
         verdict: pass / fail / not assessed.
         explanation: for a failure, what breaks and what would pass; for "not assessed", why.
+        text_keys: catalogue keys of ``requirement``, ``found``, ``explanation`` ("" when none).
+        params: the parameters of those texts (numbers, years, labels).
+        clause_key: catalogue key of ``clause`` (set from :data:`CLAUSE_KEYS`).
     """
 
     criterion: str
@@ -96,17 +119,27 @@ class CriterionResult:
     found: str
     verdict: Verdict
     explanation: str = ""
+    text_keys: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    clause_key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.clause_key:
+            object.__setattr__(self, "clause_key", CLAUSE_KEYS.get(self.clause, ""))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {
             "criterion": self.criterion,
             "clause": self.clause,
+            "clause_key": self.clause_key,
             "target_id": self.target_id,
             "requirement": self.requirement,
             "found": self.found,
             "verdict": self.verdict.value,
             "explanation": self.explanation,
+            "text_keys": dict(self.text_keys),
+            "params": dict(self.params),
         }
 
 
@@ -118,6 +151,8 @@ class SbtiReport:
     edition: str
     results: tuple[CriterionResult, ...]
     notes: tuple[str, ...] = ()
+    #: the notes as ``(catalogue key, parameters)``, in the order of ``notes``
+    note_keys: tuple[tuple[str, Mapping[str, Any]], ...] = field(default=(), compare=False)
 
     @property
     def failures(self) -> tuple[CriterionResult, ...]:
@@ -133,11 +168,13 @@ class SbtiReport:
         """JSON form."""
         return {
             "edition": self.edition,
+            "edition_key": EDITION_KEY,
             "compliant": self.compliant,
             "failures": len(self.failures),
             "not_assessed": sum(r.verdict is Verdict.NOT_ASSESSED for r in self.results),
             "results": [r.to_dict() for r in self.results],
             "notes": list(self.notes),
+            "note_keys": [{"key": k, "params": dict(p)} for k, p in self.note_keys],
         }
 
 
@@ -157,6 +194,15 @@ def _pass_fail(ok: bool) -> Verdict:
     return Verdict.PASS if ok else Verdict.FAIL
 
 
+def _keys(requirement: str, found: str, explanation: str = "") -> dict[str, str]:
+    """The catalogue keys ``sbti.req.*``, ``sbti.found.*``, ``sbti.why.*`` ("" for none)."""
+    return {
+        "requirement": f"sbti.req.{requirement}" if requirement else "",
+        "found": f"sbti.found.{found}" if found else "",
+        "explanation": f"sbti.why.{explanation}" if explanation else "",
+    }
+
+
 def _check_base_year(
     t: Target, cal: FiscalCalendar, th: Mapping[str, float], clause: str = C13
 ) -> CriterionResult:
@@ -170,7 +216,10 @@ def _check_base_year(
         f"base year {cal.year(t.base_year).label} (counts as {by})",
         _pass_fail(ok),
         "" if ok else f"choose a base year ending in {th['earliest_base_year']:.0f} or later",
-    )
+        _keys("base_year", "base_year", "" if ok else "base_year"),
+        {"earliest": th["earliest_base_year"], "base_label": cal.year(t.base_year).label,
+         "counts_as": by},
+    )  # fmt: skip
 
 
 def _check_timeframe(
@@ -183,6 +232,7 @@ def _check_timeframe(
         return CriterionResult(
             "NT-TIMEFRAME", C13, t.id, req, f"target year {ty}", Verdict.NOT_ASSESSED,
             "no submission year given (sbti.submitted)",
+            _keys("timeframe", "target_year", "no_submission"), {"lo": lo, "hi": hi, "ty": ty},
         )  # fmt: skip
     n = ty - submitted
     ok = lo <= n <= hi
@@ -195,7 +245,9 @@ def _check_timeframe(
         )
     return CriterionResult(
         "NT-TIMEFRAME", C13, t.id, req, f"submitted {submitted}, target year {ty}: {n} years",
-        _pass_fail(ok), why,
+        _pass_fail(ok), why, _keys("timeframe", "timeframe", "" if ok else "timeframe"),
+        {"lo": lo, "hi": hi, "ty": ty, "submitted": submitted, "n": n,
+         "first": submitted + lo, "last": submitted + hi},
     )  # fmt: skip
 
 
@@ -216,38 +268,49 @@ def _check_ambition(
 ) -> CriterionResult:
     s12, s3 = _covers_s12(t), _covers_s3(t)
     min12, min3 = th["s12_min_linear_rate_pct"], th["s3_min_linear_rate_pct"]
+    params: dict[str, Any] = {"reduction": t.reduction_pct, "years": t.years}
     if s12:
         clause, key, need = C15, "NT-AMBITION-S12", min12
         req = f"absolute reduction ≥ {need:g} %/yr linear (1.5 °C)"
+        req_key = "ambition_s12"
         if s3:
             req += "; a target mixing Scope 3 with Scopes 1+2 must meet the 1.5 °C rate"
+            req_key = "ambition_s12_s3"
     else:
         clause, key, need = NT_S3_AMBITION, "NT-AMBITION-S3", min3
         req = f"absolute reduction ≥ {need:g} %/yr linear (well-below 2 °C)"
+        req_key = "ambition_s3"
     if t.kind is TargetKind.ABSOLUTE:
         rate = t.linear_rate_pct
         found = f"{t.reduction_pct:g} % over {t.years} years = {rate:.3f} %/yr linear"
+        found_key = "linear"
     elif s3 and not s12 and t.intensity_type is IntensityType.ECONOMIC:
         key = "NT-AMBITION-S3-ECONOMIC"
         need = th["s3_economic_min_compound_rate_pct"]
         req = f"economic intensity reduction ≥ {need:g} %/yr compound (GEVA)"
+        req_key = "ambition_s3_economic"
         rate = t.compound_rate_pct
         found = f"{t.reduction_pct:g} % over {t.years} years = {rate:.3f} %/yr compound"
+        found_key = "compound"
     else:
         implied = _implied_absolute_rate(t, series)
         if implied is None:
             kind = t.intensity_type.value if t.intensity_type else "intensity"
+            what = "intensity target" if kind == "intensity" else f"{kind} intensity target"
             return CriterionResult(
-                key, clause, t.id, req, f"{kind} intensity target, {t.reduction_pct:g} %",
+                key, clause, t.id, req, f"{what}, {t.reduction_pct:g} %",
                 Verdict.NOT_ASSESSED,
-                f"a {kind}-intensity target is assessed on the absolute reduction it implies "
+                "an intensity target is assessed on the absolute reduction it implies "
                 "(or on a sector pathway, SDA); give the denominator's base-year value and a "
                 "forecast to the target year (series values or growth_pct)",
+                _keys(req_key, f"intensity_{kind}", "intensity"), {**params, "need": need},
             )  # fmt: skip
         rate = implied
         found = f"implied absolute reduction {rate:.3f} %/yr linear (from the denominator forecast)"
+        found_key = "implied"
     ok = rate >= need - 1e-9
-    why = ""
+    why, why_key = "", ""
+    params.update(need=need, rate=rate)
     if not ok:
         if t.kind is TargetKind.ABSOLUTE:
             minimum = min(need * t.years, 100.0)
@@ -255,9 +318,13 @@ def _check_ambition(
                 f"{rate:.3f} %/yr is below {need:g} %/yr: over {t.years} years the reduction must "
                 f"be at least {minimum:.1f} % (target says {t.reduction_pct:g} %)"
             )
+            why_key, params["minimum"] = "ambition_absolute", minimum
         else:
-            why = f"{rate:.3f} %/yr is below the required {need:g} %/yr"
-    return CriterionResult(key, clause, t.id, req, found, _pass_fail(ok), why)
+            why, why_key = f"{rate:.3f} %/yr is below the required {need:g} %/yr", "ambition"
+    return CriterionResult(
+        key, clause, t.id, req, found, _pass_fail(ok), why,
+        _keys(req_key, found_key, why_key), params,
+    )  # fmt: skip
 
 
 def _check_boundary(t: Target, th: Mapping[str, float]) -> CriterionResult:
@@ -268,6 +335,8 @@ def _check_boundary(t: Target, th: Mapping[str, float]) -> CriterionResult:
         f"≥ {need:g} % of company-wide Scope 1+2 emissions inside the target boundary",
         f"{t.boundary_coverage_pct:g} %", _pass_fail(ok),
         "" if ok else f"extend the boundary to at least {need:g} % of Scope 1+2 emissions",
+        _keys("boundary_s12", "coverage", "" if ok else "boundary_s12"),
+        {"need": need, "coverage": t.boundary_coverage_pct},
     )  # fmt: skip
 
 
@@ -283,12 +352,16 @@ def _check_long_term(
             f"{t.reduction_pct:g} %", _pass_fail(ok),
             "" if ok else f"long-term targets must reduce at least {need:g} % by the target year; "
             f"{t.reduction_pct:g} % leaves {100 - t.reduction_pct:g} % residual emissions",
+            _keys("lt_ambition", "reduction", "" if ok else "lt_ambition"),
+            {"need": need, "reduction": t.reduction_pct, "residual": 100 - t.reduction_pct},
         ))  # fmt: skip
     else:
         out.append(CriterionResult(
             "LT-AMBITION", NZ_LT_AMBITION, t.id, f"absolute reduction ≥ {need:g} % (cross-sector)",
             f"intensity target, {t.reduction_pct:g} %", Verdict.NOT_ASSESSED,
             "long-term intensity targets must converge on a sector pathway (SDA); not bundled",
+            _keys("lt_ambition", "lt_intensity", "lt_intensity"),
+            {"need": need, "reduction": t.reduction_pct},
         ))  # fmt: skip
     latest = int(th["long_term_latest_year"])
     ty = _end_year(cal, t.target_year)
@@ -297,6 +370,8 @@ def _check_long_term(
         "LT-TIMEFRAME", NZ_LT_TIMEFRAME, t.id, f"target year {latest} at the latest",
         f"{cal.year(t.target_year).label} (ends {ty})", _pass_fail(ok),
         "" if ok else f"the target year ends in {ty}, after {latest}",
+        _keys("lt_timeframe", "lt_timeframe", "" if ok else "lt_timeframe"),
+        {"latest": latest, "ty": ty, "target_label": cal.year(t.target_year).label},
     ))  # fmt: skip
     out.append(_check_base_year(t, cal, th, NZ_BASE_YEAR))
     ok = t.neutralise_residual
@@ -306,6 +381,7 @@ def _check_long_term(
         "stated" if ok else "not stated", _pass_fail(ok),
         "" if ok else "state that residual emissions will be neutralised with removals "
         "(neutralise_residual: true); avoidance credits do not neutralise",
+        _keys("neutralisation", "stated" if ok else "not_stated", "" if ok else "neutralisation"),
     ))  # fmt: skip
     return out
 
@@ -368,7 +444,7 @@ def validate_sbti(
     th = {**THRESHOLDS, **(thresholds or {})}
     ser = series or {}
     results: list[CriterionResult] = []
-    notes: list[str] = []
+    notes: list[tuple[str, str, dict[str, Any]]] = []  # (English, key, parameters)
     near = [t for t in targets if t.horizon is Horizon.NEAR_TERM]
     long = [t for t in targets if t.horizon is Horizon.LONG_TERM]
     for t in near:
@@ -380,7 +456,12 @@ def validate_sbti(
     for t in long:
         results.extend(_check_long_term(t, calendar, th))
     results.extend(_set_checks(near, long, emissions, calendar, th, coverage_year, notes))
-    return SbtiReport(EDITION, tuple(results), tuple(notes))
+    return SbtiReport(
+        EDITION,
+        tuple(results),
+        tuple(n for n, _, _ in notes),
+        tuple((k, p) for _, k, p in notes),
+    )
 
 
 def _set_checks(
@@ -390,7 +471,7 @@ def _set_checks(
     calendar: FiscalCalendar,
     th: Mapping[str, float],
     coverage_year: int | None,
-    notes: list[str],
+    notes: list[tuple[str, str, dict[str, Any]]],
 ) -> list[CriterionResult]:
     out: list[CriterionResult] = []
     both_ok = bool(near) and bool(long)
@@ -399,6 +480,8 @@ def _set_checks(
         f"{len(near)} near-term, {len(long)} long-term", _pass_fail(both_ok),
         "" if both_ok else "a net-zero target needs near-term targets (5–10 years) and a "
         "long-term target (≥ 90 % by 2050)",
+        _keys("near_and_long", "near_and_long", "" if both_ok else "near_and_long"),
+        {"near": len(near), "long": len(long)},
     ))  # fmt: skip
     base_years = sorted({t.base_year for t in (*near, *long)})
     base = emissions.get(base_years[0]) if base_years else None
@@ -407,6 +490,7 @@ def _set_checks(
             "SET-COVERAGE", NT_BOUNDARY, None, "coverage measured on the base-year inventory",
             "no base-year emissions", Verdict.NOT_ASSESSED,
             "give the base year's emissions to check Scope 1+2 and Scope 3 coverage",
+            _keys("set_coverage", "no_base_emissions", "no_base_emissions"),
         ))  # fmt: skip
         return out
     cov = _coverage_emissions(base, emissions, coverage_year, calendar, notes)
@@ -431,21 +515,27 @@ def _set_checks(
             "n/a" if pct12 is None else f"{pct12:.1f} %", _pass_fail(ok12),
             "" if ok12 else f"Scope 1+2 coverage {0 if pct12 is None else pct12:.1f} % is below "
             f"{min12:g} %; add a Scope 1+2 target or widen its boundary",
+            _keys("coverage_s12", "na" if pct12 is None else "pct", "" if ok12 else "coverage_s12"),
+            {"min12": min12, "pct": 0.0 if pct12 is None else pct12},
         ))  # fmt: skip
         trigger = th["s3_trigger_share_pct"]
         required = label == "LT" or s3_share >= trigger
         req = f"targets cover ≥ {min3:g} % of Scope 3"
+        req_key = "coverage_s3"
         if label == "NT":
             req += f" when Scope 3 ≥ {trigger:g} % of Scopes 1+2+3 (base year: {s3_share:.2f} %)"
+            req_key = "coverage_s3_nt"
+        p3: dict[str, Any] = {"min3": min3, "trigger": trigger, "s3_share": s3_share}
         if not required:
             out.append(CriterionResult(
                 f"{label}-COVERAGE-S3", clause, None, req, f"Scope 3 is {s3_share:.2f} %",
-                Verdict.PASS, "",
+                Verdict.PASS, "", _keys(req_key, "s3_share"), p3,
             ))  # fmt: skip
         elif pct3 is None:
             out.append(CriterionResult(
                 f"{label}-COVERAGE-S3", clause, None, req, "no Scope 3 category split",
                 Verdict.NOT_ASSESSED, "give a year with Scope 3 by category",
+                _keys(req_key, "no_s3_split", "no_s3_split"), p3,
             ))  # fmt: skip
         else:
             ok3 = pct3 >= min3
@@ -454,6 +544,8 @@ def _set_checks(
                 f"{pct3:.1f} % of Scope 3 ({calendar.year(cov.year).label})", _pass_fail(ok3),
                 "" if ok3 else f"Scope 3 coverage {pct3:.1f} % is below {min3:g} %; add Scope 3 "
                 "categories to the targets (largest first)",
+                _keys(req_key, "coverage_s3", "" if ok3 else "coverage_s3"),
+                {**p3, "pct3": pct3, "year_label": calendar.year(cov.year).label},
             ))  # fmt: skip
     return out
 
@@ -463,7 +555,7 @@ def _coverage_emissions(
     emissions: Mapping[int, YearEmissions],
     coverage_year: int | None,
     calendar: FiscalCalendar,
-    notes: list[str],
+    notes: list[tuple[str, str, dict[str, Any]]],
 ) -> YearEmissions:
     if coverage_year is not None:
         return emissions.get(coverage_year, base)
@@ -473,8 +565,13 @@ def _coverage_emissions(
     if not split:
         return base
     y = max(split)
+    base_label, year_label = calendar.year(base.year).label, calendar.year(y).label
     notes.append(
-        f"the base year {calendar.year(base.year).label} has no Scope 3 category split; "
-        f"Scope 3 coverage is measured on {calendar.year(y).label}, the latest year with one"
+        (
+            f"the base year {base_label} has no Scope 3 category split; "
+            f"Scope 3 coverage is measured on {year_label}, the latest year with one",
+            "sbti.note.coverage_year",
+            {"base_label": base_label, "year_label": year_label},
+        )
     )
     return emissions[y]

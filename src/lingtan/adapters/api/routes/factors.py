@@ -25,12 +25,16 @@ def search_factors(
     set: Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0-9._-]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 30,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    gwp: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{2,10}$")] = None,
 ) -> FactorSearchPublic:
     """Factor groups (bundled and the organisation's sets) matching every word of ``q`` in
-    activity type, description, source, set or region; those matching in the type first."""
+    activity type, Chinese or English name (``柴油``, ``天然气``, ``电力``), description,
+    source, set or region; the type or name itself first. ``total_groups`` is the number of
+    every match; ``limit``/``offset`` page through them. Each group carries its kg CO2e per
+    unit under ``gwp`` (AR4/AR5/AR6; default the organisation's ``gwp_set``)."""
     return FactorSearchPublic.model_validate(
         services.search_factors(
-            db, tenant, q, region=region, set_name=set, limit=limit, offset=offset
+            db, tenant, q, region=region, set_name=set, limit=limit, offset=offset, gwp_set=gwp
         )
     )
 

@@ -24,6 +24,7 @@ from lingtan.adapters.api.schemas.imports import (
     TemplatePublic,
 )
 from lingtan.adapters.services.imports import DuplicateUploadError, resolve_pending
+from lingtan.adapters.services.mappings import get_mapping
 
 router = APIRouter(tags=["imports"])
 BatchRef = Annotated[str | None, Form(pattern=r"^[0-9a-f]{64}$")]
@@ -84,6 +85,24 @@ def upload(
         Literal["append", "supersede"] | None,
         Form(description="What to do when the file repeats an earlier batch (see 409)"),
     ] = None,
+    encoding: Annotated[
+        str | None, Form(max_length=40, description="a CSV's encoding (default: detected)")
+    ] = None,
+    locale: Annotated[
+        str | None,
+        Form(
+            max_length=20,
+            description="number and date conventions, e.g. de-DE (default: told from the file)",
+        ),
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        Form(
+            max_length=80,
+            pattern=r"^[\w][\w.\-]{0,79}$",
+            description="a saved column mapping (/orgs/{org}/mappings) the file is read through",
+        ),
+    ] = None,
 ) -> JobPublic | JSONResponse:
     """Upload an activity file: it is saved and imported by a background job (poll
     ``/orgs/{org}/jobs/{id}``; the result lists the rejected rows). A file whose rows largely
@@ -100,6 +119,9 @@ def upload(
             supersedes=supersedes,
             fixes=fixes,
             on_duplicate=on_duplicate,
+            encoding=encoding,
+            locale=locale,
+            column_map=None if mapping is None else get_mapping(tenant, mapping),
         )
     except DuplicateUploadError as exc:
         return _conflict(exc)
@@ -150,6 +172,7 @@ def get_import(batch_id: BatchIdPath, db: DbDep, tenant: Reader) -> BatchPublic:
 
 @router.get("/orgs/{org}/imports/{batch_id}/quarantine", responses=READ_ERRORS)
 def batch_quarantine(
+    request: Request,
     batch_id: BatchIdPath,
     db: DbDep,
     tenant: Reader,
@@ -157,11 +180,14 @@ def batch_quarantine(
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[QuarantinedRowPublic]:
-    """The batch's rejected rows: row (header = 1), column, reason, value as written."""
+    """The batch's rejected rows: row (header = 1), column, reason, value as written; the
+    reason in the language of ``?lang=`` or ``Accept-Language`` (else English), with its
+    catalogue ``key`` and ``params``."""
     rows = services.quarantine_rows(
         db, tenant, batch_id=batch_id, open_only=open_only, limit=limit, offset=offset
     )
-    return [QuarantinedRowPublic.model_validate(r) for r in rows]
+    ctx = _row_locale(request)
+    return [QuarantinedRowPublic.model_validate(r, context=ctx) for r in rows]
 
 
 @router.get(
@@ -178,26 +204,55 @@ def batch_rejected_file(batch_id: BatchIdPath, db: DbDep, tenant: Reader) -> Res
 
 @router.get("/orgs/{org}/quarantine", responses=READ_ERRORS)
 def quarantine(
+    request: Request,
     db: DbDep,
     tenant: Reader,
     open_only: bool = True,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[QuarantinedRowPublic]:
-    """Every rejected row of the organisation (open ones unless ``open_only=false``)."""
+    """Every rejected row of the organisation (open ones unless ``open_only=false``); reasons
+    in the language of ``?lang=`` or ``Accept-Language`` (else English)."""
     rows = services.quarantine_rows(db, tenant, open_only=open_only, limit=limit, offset=offset)
-    return [QuarantinedRowPublic.model_validate(r) for r in rows]
+    ctx = _row_locale(request)
+    return [QuarantinedRowPublic.model_validate(r, context=ctx) for r in rows]
+
+
+def _row_locale(request: Request) -> dict[str, str]:
+    """The validation context of rejected rows: the language of ``?lang=``, else of
+    ``Accept-Language``, else English (decision 0053)."""
+    from lingtan.adapters.i18n.messages import from_accept_language, normalise
+
+    lang = normalise(request.query_params.get("lang")) or from_accept_language(
+        request.headers.get("accept-language")
+    )
+    return {"locale": lang or "en"}
 
 
 @router.get("/orgs/{org}/jobs", responses=READ_ERRORS)
 def list_jobs(
-    db: DbDep, tenant: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    request: Request,
+    db: DbDep,
+    tenant: Reader,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[JobPublic]:
     """Background jobs, newest first."""
-    return [JobPublic.model_validate(j) for j in services.list_jobs(db, tenant, limit=limit)]
+    ctx = _message_locale(request)
+    jobs = services.list_jobs(db, tenant, limit=limit)
+    return [JobPublic.model_validate(j, context=ctx) for j in jobs]
 
 
 @router.get("/orgs/{org}/jobs/{job_id}", responses=READ_ERRORS)
-def get_job(job_id: IdPath, db: DbDep, tenant: Reader) -> JobPublic:
-    """A job: status, progress 0 … 1, message; result or error at the end."""
-    return JobPublic.model_validate(services.job_status(db, tenant, job_id))
+def get_job(request: Request, job_id: IdPath, db: DbDep, tenant: Reader) -> JobPublic:
+    """A job: status, progress 0 … 1, its stage and counts (``message_key`` and
+    ``message_params``, and ``message`` rendered in the ``Accept-Language`` language, else
+    English); result or error at the end."""
+    job = services.job_status(db, tenant, job_id)
+    return JobPublic.model_validate(job, context=_message_locale(request))
+
+
+def _message_locale(request: Request) -> dict[str, str]:
+    """The validation context of a job answer: the language its message is rendered in."""
+    from lingtan.adapters.i18n.messages import from_accept_language
+
+    return {"locale": from_accept_language(request.headers.get("accept-language")) or "en"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
@@ -29,6 +29,12 @@ from lingtan.adapters.api.schemas.inventories import (
     SnapshotPublic,
 )
 from lingtan.adapters.services.inventories import Breakdown
+from lingtan.adapters.services.lineage import (
+    LINEAGE_PAGE_SIZE,
+    inventory_workbook,
+    lineage_download,
+    lineage_page,
+)
 
 router = APIRouter(prefix="/orgs/{org}", tags=["inventories"])
 
@@ -100,10 +106,16 @@ def breakdown(
 )
 def download(
     fiscal_year: FiscalYearPath,
+    db: DbDep,
     tenant: Reader,
     format: Literal["json", "csv", "xlsx"] = "json",
+    lang: Literal["zh-CN", "en"] = "en",
 ) -> Response:
-    """The inventory as JSON, CSV (long format) or XLSX."""
+    """The inventory as JSON, CSV (long format; a share is of the total of its basis) or the
+    reviewer's XLSX workbook (summary with shares, gases, activity rows, factors, lineage;
+    headers in ``lang``; decision 0057)."""
+    if format == "xlsx":
+        return file_response(*inventory_workbook(db, tenant, fiscal_year, lang))
     return file_response(*services.inventory_download(tenant, fiscal_year, format))
 
 
@@ -121,5 +133,51 @@ def explain(
     return ExplanationPublic.model_validate(
         services.explain_number(
             db, tenant, snapshot_id, figure.selector(), limit=limit, offset=offset
+        )
+    )
+
+
+@router.get("/snapshots/{snapshot_id}/lineage", responses=READ_ERRORS)
+def lineage(
+    snapshot_id: SnapshotIdPath,
+    db: DbDep,
+    tenant: Reader,
+    figure: Annotated[FigureSelection, Depends()],
+    page: Annotated[int, Query(ge=1, le=10_000_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=5000)] = LINEAGE_PAGE_SIZE,
+    sort: Literal["row", "co2e_desc", "co2e_asc"] = "row",
+) -> dict[str, Any]:
+    """Lineage folded to one line per activity row: ``rows`` (file name, spreadsheet ``row``,
+    ``factors``, ``kg_co2e_per_unit``, ``co2e_kg``, ``gases``), ``total_rows``, ``page``,
+    ``pages``, the factors used and the figure's check (decision 0057)."""
+    return lineage_page(
+        db, tenant, snapshot_id, figure.selector(), page=page, page_size=page_size, sort=sort
+    )
+
+
+@router.get(
+    "/snapshots/{snapshot_id}/lineage/download",
+    response_class=Response,
+    responses={
+        **file_content(
+            "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ),
+        **READ_ERRORS,
+    },
+)
+def lineage_file(
+    snapshot_id: SnapshotIdPath,
+    db: DbDep,
+    tenant: Reader,
+    figure: Annotated[FigureSelection, Depends()],
+    format: Literal["csv", "xlsx"] = "csv",
+    sort: Literal["row", "co2e_desc", "co2e_asc"] = "row",
+    lang: Literal["zh-CN", "en"] = "en",
+) -> Response:
+    """Every activity row behind a figure as CSV (UTF-8 with BOM, headers in ``lang``) or
+    XLSX (activity rows, factors and lineage sheets)."""
+    return file_response(
+        *lineage_download(
+            db, tenant, snapshot_id, figure.selector(), format, sort=sort, locale=lang
         )
     )

@@ -25,20 +25,30 @@ class FactorPublic(BaseModel):
 
 
 class FactorGroupPublic(BaseModel):
-    """The gases of one factor (same type, region, unit, validity start and set)."""
+    """The gases of one factor (same type, region, unit, validity start and set), its Chinese
+    name and its kg CO2e per unit under the search's GWP set (None: a gas without GWP)."""
 
     activity_type: str
+    name_zh: str | None = None
     region: str
     unit: str
     set_name: str
     valid_from: str
+    valid_to: str | None = None
+    co2e_per_unit: float | None = None
     factors: list[FactorPublic]
 
 
 class FactorSearchPublic(BaseModel):
-    """Factor groups matching every word of the query, best first."""
+    """Factor groups matching every word of the query, best first: ``total_groups`` counts
+    every match, ``groups`` is the page from ``offset`` (at most ``limit``)."""
 
     total_groups: int
+    offset: int = 0
+    limit: int = 30
+    gwp_set: str = "AR5"
+    gwp_source: str = ""
+    standard_coal: bool = False
     groups: list[FactorGroupPublic]
 
 

@@ -81,11 +81,15 @@ class ProcessHotSpotPublic(BaseModel):
 
 
 class ClaimCheckPublic(BaseModel):
-    """One evidence check of a claim."""
+    """One evidence check of a claim; ``key``, ``detail_key`` and ``params``: the same texts as
+    catalogue messages (decision 0054)."""
 
     check: str
     ok: bool
     detail: str
+    key: str = ""
+    detail_key: str = ""
+    params: dict[str, Any] = {}
 
 
 class ClaimPublic(BaseModel):

@@ -4,6 +4,8 @@ library's own result dataclasses are used where they are parts of the answer."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from lingtan.adapters.services.targets import MAX_TARGETS_BYTES
@@ -142,6 +144,9 @@ class SbtiPublic(BaseModel):
     not_assessed: int
     results: list[CriterionResult]
     notes: list[str]
+    #: the edition and the notes as catalogue messages (decision 0054)
+    edition_key: str = ""
+    note_keys: list[dict[str, Any]] = []
 
 
 class TargetsOverviewPublic(BaseModel):

@@ -10,13 +10,16 @@ state the declared unit, the boundary and where the supporting information is: t
 "per product, cradle to grave" and the QR code is the link.
 
 The QR matrix comes from ``segno``; both renderings draw the same modules, so SVG and PNG carry
-the same code. The PNG uses Pillow's built-in font (Latin text only); the SVG adds the Chinese
-caption.
+the same code. The PNG draws its text with the installed CJK font (Noto Sans CJK SC,
+:mod:`lingtan.adapters.io.fonts`; decision 0058) and then carries the Chinese caption and stage
+names as the SVG does; without one it falls back to Pillow's built-in font, Latin text only, and
+logs what to install.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,14 +149,19 @@ def render_svg(label: LabelData) -> str:
 
 def render_png(label: LabelData, scale: int = 2) -> bytes:
     """The label as PNG bytes (``scale`` × the SVG's size)."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
+
+    from lingtan.adapters.io.fonts import cjk_font, missing_message, pil_font
 
     s = scale
     img = Image.new("RGB", (WIDTH * s, HEIGHT * s), "white")
     d = ImageDraw.Draw(img)
+    cjk = cjk_font() is not None
+    if not cjk:
+        logging.getLogger(__name__).warning(missing_message())
 
     def font(px: int) -> Any:
-        return ImageFont.load_default(size=px * s)
+        return pil_font(px * s)
 
     d.rounded_rectangle(
         (2 * s, 2 * s, (WIDTH - 2) * s, (HEIGHT - 2) * s),
@@ -162,6 +170,8 @@ def render_png(label: LabelData, scale: int = 2) -> bytes:
         width=4 * s,
     )
     d.text((24 * s, 24 * s), "Product carbon footprint", fill="#1b5e20", font=font(22))
+    if cjk:
+        d.text((24 * s, 54 * s), "产品碳足迹", fill="#1b5e20", font=font(14))
     d.text((24 * s, 86 * s), label.product_name, fill="black", font=font(15))
     d.text((24 * s, 108 * s), label.configuration_name, fill="#555555", font=font(12))
     d.text((24 * s, 130 * s), f"{label.total_kg_co2e:,.0f} kg CO2e", fill="black", font=font(36))
@@ -178,7 +188,7 @@ def render_png(label: LabelData, scale: int = 2) -> bytes:
         w = max(0.0, min(100.0, shares[k])) / 100 * 250
         d.text(
             (24 * s, y * s),
-            STAGE_LABELS[k].split(" ")[0] if k != "end_of_life" else "End of life",
+            STAGE_LABELS[k] if cjk else k.replace("_", " ").capitalize(),
             fill="black",
             font=font(12),
         )

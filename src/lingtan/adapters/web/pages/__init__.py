@@ -17,12 +17,13 @@ from lingtan.adapters.web.pages import (
     products,
     reconcile,  # issue 10: published figures, reconciled
     reference,
+    setup,  # issue 13: entities, sites, exchange rates, own factor sets (decision 0056)
     targets,
 )
 
 #: every POST to a page must carry the session's CSRF token (403 otherwise)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.check)])
-for _module in (auth, inventory, targets, products, imports, reference, admin, reconcile):
+for _module in (auth, inventory, targets, products, imports, reference, setup, admin, reconcile):
     router.include_router(_module.router)
 router.include_router(oidc.router)  # issue 11: OpenID Connect sign-in (decision 0040)
 

@@ -19,9 +19,11 @@ from lingtan.adapters.api.errors import http_status
 from lingtan.adapters.api.routes.common import MAX_ID
 from lingtan.adapters.api.schemas.accounts import InvitationCreate
 from lingtan.adapters.api.schemas.orgs import MemberUpdate
+from lingtan.adapters.i18n.validation import validation_message
 from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.web import backend
 from lingtan.adapters.web.pages._common import org_render
+from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.session import OrgDep, OrgPage
 
 router = APIRouter()
@@ -73,10 +75,9 @@ def _done(op: OrgPage, what: str) -> RedirectResponse:
     return RedirectResponse(f"/o/{op.org.slug}/users?done={what}", status_code=303)
 
 
-def _invalid(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    field = ".".join(str(p) for p in first.get("loc", ()))
-    return f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg"))
+def _invalid(exc: ValidationError, request: Request) -> str:
+    """The first validation error in the page's language (decision 0054)."""
+    return validation_message(exc.errors(), translator(request))[0]
 
 
 @router.get("/o/{org}/users", response_class=HTMLResponse)
@@ -100,7 +101,7 @@ def invite_member(
         body = InvitationCreate.model_validate(form)
         url = backend.invite_member(op.db, op.tenant, email=body.email, role=body.role)
     except ValidationError as exc:
-        return _users_page(request, op, error=_invalid(exc), status_code=422, **form)
+        return _users_page(request, op, error=_invalid(exc, request), status_code=422, **form)
     except ServiceError as exc:
         return _users_page(request, op, error=exc.message, status_code=http_status(exc), **form)
     return _users_page(request, op, link={"kind": "invite", "email": body.email, "url": url})
@@ -139,7 +140,7 @@ def change_role(
         body = MemberUpdate.model_validate({"role": role})
         backend.change_member_role(op.db, op.tenant, user_id, body.role)
     except ValidationError as exc:
-        return _users_page(request, op, error=_invalid(exc), status_code=422)
+        return _users_page(request, op, error=_invalid(exc, request), status_code=422)
     except ServiceError as exc:
         return _users_page(request, op, error=exc.message, status_code=http_status(exc))
     return _done(op, "changed")

@@ -3,8 +3,10 @@ itself through HTMX), see the rejected rows and fix them; start a calculation.""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi import Path as PathParam
@@ -13,13 +15,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import escape
 
 from lingtan.adapters.api.errors import http_status
+from lingtan.adapters.services import mappings
 from lingtan.adapters.services.errors import ServiceError
-from lingtan.adapters.services.imports import DuplicateUploadError
+from lingtan.adapters.services.imports import (
+    DuplicateUploadError,
+    example_site,
+    rejected_reasons_file,
+)
 from lingtan.adapters.services.imports import resolve_pending as resolve_upload
+from lingtan.adapters.services.imports import template_file as template_file_of
 from lingtan.adapters.web import backend
 from lingtan.adapters.web.pages._common import org_render
-from lingtan.adapters.web.rendering import translator
+from lingtan.adapters.web.rendering import query_string, translator
 from lingtan.adapters.web.session import OrgDep, OrgPage, bad_request, not_found, org_page
+from lingtan.core.templates import TEMPLATES
+from lingtan.core.templates.mapping import ColumnMapping
 
 router = APIRouter()
 
@@ -50,6 +60,9 @@ def imports(request: Request, op: OrgDep, fixes: str | None = None) -> HTMLRespo
         "imports.html",
         "imports",
         templates=backend.template_names(),
+        encodings=ENCODINGS,
+        locales=DECIMAL_LOCALES,
+        saved_mappings=mappings.list_mappings(op.tenant),
         batches=backend.batches(op.db, op.tenant),
         jobs=[],
         fixes=fixes,
@@ -65,28 +78,244 @@ async def upload(
     file: Annotated[UploadFile, File()],
     template: Annotated[str, Form()] = "",
     fixes: Annotated[str, Form()] = "",
+    encoding: Annotated[str, Form(max_length=40)] = "",
+    locale: Annotated[str, Form(max_length=20)] = "",
+    mapping: Annotated[str, Form(max_length=80)] = "",
 ) -> Response:
-    """Store the uploaded file and start an import job; answer with its progress bar."""
+    """Store the uploaded file and start an import job; answer with its progress bar. A file
+    whose header names no template's columns (the user's own export) and that no saved mapping
+    is chosen for leads to the mapping page (decision 0051)."""
     op.require("edit_data")
     name = Path(file.filename or "").name
     if not name:
         raise bad_request("no file")
+    enc = encoding if encoding in ENCODINGS else None
+    loc = locale if locale in DECIMAL_LOCALES else None
     try:  # in a thread: the upload is copied in chunks (the service refuses past the limit)
-        # and read once to compare it with earlier batches
+        column_map = mappings.get_mapping(op.tenant, mapping) if mapping else None
+        staged = await run_in_threadpool(mappings.stage_upload, op.tenant, name, file.file)
+    except ServiceError as exc:
+        raise bad_request(exc.message) from exc
+    if column_map is None:
+        try:
+            head = await run_in_threadpool(mappings.file_head, staged.path, encoding=enc)
+        except ServiceError:
+            head = None  # the import job says why the file cannot be read
+        if head is not None and mappings.template_of_header(head.header) is None:
+            return _to_map_page(
+                request, op, staged.upload_id, template=template or None, fixes=fixes,
+                encoding=enc, locale=loc,
+            )  # fmt: skip
+    try:  # read once to compare it with earlier batches
         job = await run_in_threadpool(
-            backend.start_import,
+            mappings.import_staged,
             op.db,
             op.tenant,
-            name,
-            file.file,
+            staged.upload_id,
             template=template or None,
             fixes=fixes or None,
+            encoding=enc,
+            locale=loc,
+            column_map=column_map,
         )
     except DuplicateUploadError as exc:
         return _confirm(request, op, exc)
     except ServiceError as exc:
         raise bad_request(exc.message) from exc
-    return _job_response(request, op, job)
+    view = backend.job_status(op.db, op.tenant, str(job.id))
+    if view is None:  # pragma: no cover - the job was just queued
+        raise not_found(str(job.id))
+    return _job_response(request, op, view)
+
+
+#: encodings the upload form offers ("" = detected)
+ENCODINGS = ("utf-8", "gb18030", "big5", "cp1252", "latin-1", "shift_jis")
+#: locales (number and date conventions) the upload form offers ("" = told from the file)
+DECIMAL_LOCALES = ("zh-CN", "en-US", "en-GB", "de-DE", "fr-FR")
+
+
+def _to_map_page(
+    request: Request,
+    op: OrgPage,
+    upload_id: str,
+    **query: str | None,
+) -> Response:
+    """Send the browser to the mapping page of a staged upload (HTMX: ``HX-Redirect``)."""
+    qs = query_string({k: v for k, v in query.items() if v})
+    url = f"/o/{op.org.slug}/imports/map/{upload_id}" + (f"?{qs}" if qs else "")
+    if request.headers.get("hx-request"):
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def _form_mapping(form: Mapping[str, Any], template: str, name: str) -> ColumnMapping:
+    """The mapping the page's form describes: per template column ``src.<col>`` (a file
+    column, ``=`` for a constant, empty for none), ``const.<col>`` and ``values.<col>``
+    (``DSL=diesel; BNZ=petrol``)."""
+    tpl = TEMPLATES[template]
+    columns: dict[str, str] = {}
+    constants: dict[str, str] = {}
+    values: dict[str, dict[str, str]] = {}
+    for c in tpl.columns:
+        src = str(form.get(f"src.{c.name}") or "")
+        if src == "=":
+            const = str(form.get(f"const.{c.name}") or "").strip()
+            if const:
+                constants[c.name] = const
+        elif src:
+            columns[src] = c.name
+        table: dict[str, str] = {}
+        for part in re.split(r"[;\n]", str(form.get(f"values.{c.name}") or "")):
+            k, sep, v = part.partition("=")
+            if sep and k.strip() and v.strip():
+                table[k.strip()] = v.strip()
+        if table:
+            values[c.name] = table
+    return ColumnMapping(template, columns, constants, values, name=name.strip())
+
+
+def _values_text(table: Mapping[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in table.items())
+
+
+@router.get("/o/{org}/imports/map/{upload_id}", response_class=HTMLResponse)
+def map_page(
+    request: Request,
+    op: OrgDep,
+    upload_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")],
+    template: str = "",
+    mapping: str = "",
+    encoding: str = "",
+    locale: str = "",
+    fixes: str = "",
+) -> HTMLResponse:
+    """The mapping page of a staged upload: choose a template (or a saved mapping), map the
+    template's columns to the file's, see what the first rows become."""
+    op.require("edit_data")
+    enc = encoding if encoding in ENCODINGS else None
+    loc = locale if locale in DECIMAL_LOCALES else None
+    try:
+        staged = mappings.staged_upload(op.tenant, upload_id)
+        head = mappings.file_head(staged.path, encoding=enc)
+        saved = mappings.mappings_for(op.tenant, head.header)
+        if mapping:
+            current: ColumnMapping | None = mappings.get_mapping(op.tenant, mapping)
+        elif template in TEMPLATES:
+            current = mappings.suggest_mapping(head.header, template)
+        else:
+            current = saved[0] if saved else None
+    except ServiceError as exc:
+        if http_status(exc) == 404:
+            raise not_found(upload_id) from exc
+        raise bad_request(exc.message) from exc
+    return _map_render(request, op, staged, head, current, saved, enc, loc, fixes)
+
+
+@router.post("/o/{org}/imports/map/{upload_id}", response_model=None)
+async def map_submit(
+    request: Request,
+    op: OrgDep,
+    upload_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")],
+) -> Response:
+    """The mapping form: ``action`` = ``preview`` (show what the rows become), ``import``
+    (save the mapping under its name, if given, and import the file through it) or
+    ``cancel`` (discard the upload)."""
+    op.require("edit_data")
+    form = await request.form()
+    action = str(form.get("action") or "preview")
+    template = str(form.get("template") or "")
+    enc = str(form.get("encoding") or "")
+    loc = str(form.get("locale") or "")
+    enc_ = enc if enc in ENCODINGS else None
+    loc_ = loc if loc in DECIMAL_LOCALES else None
+    fixes = str(form.get("fixes") or "")
+    try:
+        staged = mappings.staged_upload(op.tenant, upload_id)
+        if action == "cancel":
+            mappings.discard_staged(op.tenant, upload_id)
+            return RedirectResponse(f"/o/{op.org.slug}/imports", status_code=303)
+        head = await run_in_threadpool(mappings.file_head, staged.path, encoding=enc_)
+        saved = mappings.mappings_for(op.tenant, head.header)
+    except ServiceError as exc:
+        if http_status(exc) == 404:
+            raise not_found(upload_id) from exc
+        raise bad_request(exc.message) from exc
+    if template not in TEMPLATES:
+        return _map_render(request, op, staged, head, None, saved, enc_, loc_, fixes)
+    current = _form_mapping(form, template, str(form.get("name") or ""))
+    if str(form.get("template_was") or "") != template:  # a new template: start from its names
+        current = mappings.suggest_mapping(head.header, template)
+        return _map_render(request, op, staged, head, current, saved, enc_, loc_, fixes)
+    problems = current.problems()
+    if action == "import" and not problems:
+        try:
+            if current.name:
+                mappings.save_mapping(op.tenant, current)
+            job = await run_in_threadpool(
+                mappings.import_staged,
+                op.db,
+                op.tenant,
+                upload_id,
+                fixes=fixes or None,
+                encoding=enc_,
+                locale=loc_,
+                column_map=current.validate(),
+            )
+        except DuplicateUploadError as exc:
+            return _confirm(request, op, exc)
+        except ServiceError as exc:
+            raise bad_request(exc.message) from exc
+        return RedirectResponse(f"/o/{op.org.slug}/jobs/{job.id}", status_code=303)
+    preview = None
+    if not problems:
+        preview = await run_in_threadpool(
+            mappings.preview, op.tenant, staged.path, current, encoding=enc_, locale=loc_
+        )
+    return _map_render(
+        request, op, staged, head, current, saved, enc_, loc_, fixes,
+        problems=problems, preview=preview,
+    )  # fmt: skip
+
+
+def _map_render(
+    request: Request,
+    op: OrgPage,
+    staged: mappings.StagedUpload,
+    head: mappings.FileHead,
+    current: ColumnMapping | None,
+    saved: list[ColumnMapping],
+    encoding: str | None,
+    locale: str | None,
+    fixes: str,
+    *,
+    problems: list[tuple[str, str, dict[str, Any]]] | None = None,
+    preview: mappings.Preview | None = None,
+) -> HTMLResponse:
+    tpl = current.tpl if current is not None else None
+    chosen: dict[str, str] = {}
+    if current is not None:
+        chosen = {col: src for src, col in current.columns.items()}
+        chosen.update(dict.fromkeys(current.constants, "="))
+    return org_render(
+        request,
+        op,
+        "import_map.html",
+        "imports",
+        staged=staged,
+        head=head,
+        mapping=current,
+        tpl=tpl,
+        chosen=chosen,
+        constants=dict(current.constants) if current is not None else {},
+        value_texts={k: _values_text(v) for k, v in current.values.items()} if current else {},
+        saved=saved,
+        templates=backend.template_names(),
+        encoding=encoding or "",
+        decimal_locale=locale or "",
+        fixes=fixes,
+        problems=problems or [],
+        preview=preview,
+    )
 
 
 def _confirm(request: Request, op: OrgPage, exc: DuplicateUploadError) -> Response:
@@ -161,10 +390,12 @@ def job(request: Request, op: OrgDep, job_id: str) -> HTMLResponse:
     response_model=None,
     dependencies=[Depends(org_page)],  # members only, like every /o/ page
 )
-def template_file(name: str, ext: Literal["csv", "xlsx"]) -> Response:
-    """An empty import template with its example row (``lingtan template``)."""
+def template_file(op: OrgDep, name: str, ext: Literal["csv", "xlsx"]) -> Response:
+    """An empty import template with its example row (``lingtan template``), its site the
+    organisation's first site (else ``*``), so that the example imports as written."""
     try:
-        file_name, content, media = backend.template_file(name, ext)
+        site = example_site(op.tenant)
+        file_name, content, media = template_file_of(name, ext, site=site)
     except ServiceError as exc:
         raise not_found(name) from exc
     return _download(file_name, content, media)
@@ -195,6 +426,20 @@ def rejected(request: Request, op: OrgDep, batch_id: str) -> HTMLResponse:
         open_rows=[q for q in rows if not q.resolved_by],
         can_edit=op.org.can("edit_data"),
     )
+
+
+@router.get("/o/{org}/imports/{batch_id}/rejected-reasons.csv", response_model=None)
+def rejected_reasons(request: Request, op: OrgDep, batch_id: str) -> Response:
+    """Why each open row was rejected (CSV), in the page's language (decision 0053)."""
+    try:
+        name, content = rejected_reasons_file(
+            op.db, op.tenant, batch_id, translator(request).locale
+        )
+    except ServiceError as exc:
+        if http_status(exc) == 404:
+            raise not_found(batch_id[:12]) from exc
+        raise
+    return _download(name, content, "text/csv; charset=utf-8")
 
 
 @router.get("/o/{org}/imports/{batch_id}/rejected.csv", response_model=None)

@@ -11,25 +11,30 @@ biogenic CO2 on its own line outside the scopes (:func:`gas_rows`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lingtan.adapters.api.routes.common import FigureSelection
+from lingtan.adapters.api.errors import http_status
+from lingtan.adapters.api.routes.common import FigureSelection, file_response
 from lingtan.adapters.i18n.messages import Translator
+from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.web import backend, charts
 from lingtan.adapters.web.pages._common import fy_label, fy_slug, org_render
 from lingtan.adapters.web.rendering import query_string, translator
 from lingtan.adapters.web.session import OrgDep, OrgPage, bad_request, not_found
-from lingtan.adapters.web.tables import breakdown_rows, scope_category_rows
+from lingtan.adapters.web.tables import Figure, breakdown_rows, scope_category_rows
 from lingtan.core.gas_table import COLUMNS, KYOTO_GROUPS, SCOPES
+from lingtan.core.inventory import UNATTRIBUTED
 
 router = APIRouter()
 
 #: Rows of a lineage shown per page (all of them are in the API's CSV download).
 LINEAGE_PAGE = 100
-SELECTION_ORDER = ("scope", "category", "site", "month", "gas", "basis", "offset")
+SELECTION_ORDER = (
+    "scope", "category", "site", "month", "gas", "supplier", "product", "basis", "offset",
+)  # fmt: skip
 CHART_ORDER = ("scope_split", "scope3_categories", "trend", "top_sites")
 
 
@@ -55,6 +60,11 @@ def describe(sel: Mapping[str, Any], basis: str, t: Translator) -> str:
         if sel.get(key) is not None:
             v = sel[key]
             parts.append(f"{t('col.' + key)} {t('site.org_level') if v == '*' else v}")
+    labels = {"supplier": t("lineage.inv.col.supplier"), "product": t("lineage.inv.col.product")}
+    for key, label in labels.items():  # decision 0044
+        if sel.get(key) is not None:
+            v = t("lineage.inv.unattributed") if sel[key] == UNATTRIBUTED else sel[key]
+            parts.append(f"{label} {v}")
     if not parts:
         parts.append(t("kpi.total"))
     return " · ".join(parts) + f" ({t('basis.' + basis)})"
@@ -111,6 +121,20 @@ def cell_states(
         return t("completeness." + state)
 
     return state, text
+
+
+def dimension_rows(inv: Mapping[str, Any]) -> dict[str, list[tuple[str, Figure]]]:
+    """The breakdowns by supplier and by product (decision 0044) the inventory has
+    (``by_supplier_tco2e`` / ``by_product_tco2e``; absent when no row names one), largest
+    first, ``unattributed`` (rows without one) last; each figure links to its lineage."""
+    out: dict[str, list[tuple[str, Figure]]] = {}
+    for dim in ("supplier", "product"):
+        data = inv.get(f"by_{dim}_tco2e")
+        if not data:
+            continue
+        items = sorted(data.items(), key=lambda kv: (kv[0] == UNATTRIBUTED, -(kv[1] or 0.0)))
+        out[dim] = [(k, Figure(v, {dim: k}, "market")) for k, v in items]
+    return out
 
 
 @router.get("/o/{org}/dashboard", response_class=HTMLResponse)
@@ -177,6 +201,8 @@ def inventory(request: Request, op: OrgDep, fy: str) -> Response:
     if inv is None:
         raise not_found(fy_label(fy))
     cell_state, state_text = cell_states(inv, translator(request))
+    bounds = backend.boundary(op.db, op.tenant)
+    slug = f"/o/{op.org.slug}/inventory/{fy_slug(inv['fiscal_year'])}/download"
     return org_render(
         request,
         op,
@@ -188,6 +214,12 @@ def inventory(request: Request, op: OrgDep, fy: str) -> Response:
         base_year=view.base_year,
         scope_rows=scope_category_rows(inv),
         breakdowns={d: breakdown_rows(inv, d) for d in ("site", "month", "gas", "entity")},
+        dimensions=dimension_rows(inv),
+        names={
+            "site": {s.code: s.name for s in bounds.sites},
+            "entity": {e.code: e.name for e in bounds.entities},
+        },
+        downloads={"csv": f"{slug}?format=csv", "xlsx": f"{slug}?format=xlsx"},
         lineage_url=lineage_linker(op, inv["snapshot_id"]),
         cell_state=cell_state,
         state_text=state_text,
@@ -196,31 +228,67 @@ def inventory(request: Request, op: OrgDep, fy: str) -> Response:
     )
 
 
+def _lineage_call(call: Callable[[], Any], what: str) -> Any:
+    """Run a lineage service call; its "no such snapshot" / "files missing" becomes a 404 page."""
+    try:
+        return call()
+    except ServiceError as exc:
+        if http_status(exc) in (404, 422):
+            raise not_found(what) from exc
+        raise
+
+
+def page_links(page: int, pages: int, url: Callable[[int], str]) -> list[tuple[int | None, str]]:
+    """Links of a pager: the first, last and two either side of ``page``; ``(None, "")`` for a
+    gap (``1 … 4 5 6 7 8 … 100``)."""
+    keep = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    out: list[tuple[int | None, str]] = []
+    for i, p in enumerate(keep):
+        if i and p - keep[i - 1] > 1:
+            out.append((None, ""))
+        out.append((p, url(p)))
+    return out
+
+
 @router.get("/o/{org}/lineage/{snapshot_id}", response_class=HTMLResponse)
 def lineage(
     request: Request,
     op: OrgDep,
     snapshot_id: str,
     figure: Annotated[FigureSelection, Depends()],
-    offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
+    page: Annotated[int, Query(ge=1, le=10_000_000)] = 1,
+    sort: Literal["row", "co2e_desc", "co2e_asc"] = "row",
+    offset: Annotated[int | None, Query(ge=0, le=100_000_000)] = None,
 ) -> HTMLResponse:
-    """The activity rows, factors and arithmetic behind one inventory figure."""
+    """The activity rows behind one inventory figure, one line per row (file name and row
+    number, factors, kg CO2e per unit, CO2e; gases on demand), :data:`LINEAGE_PAGE` a page,
+    with the figure's check and CSV/XLSX downloads of all rows (decision 0057). ``offset``
+    (links of earlier versions) is read as the page that holds that row."""
+    from lingtan.adapters.services.lineage import lineage_page
+
     op.require("read")
     sel, basis = figure.where, figure.basis
     if "category" in sel and "scope" not in sel:
         raise bad_request("category needs scope")
-    ex = backend.explain(
-        op.db, op.tenant, snapshot_id, figure.selector(), offset=offset, limit=LINEAGE_PAGE
-    )
-    if ex is None:
-        raise not_found(snapshot_id[:16])
+    if offset is not None:
+        page = offset // LINEAGE_PAGE + 1
+    ex = _lineage_call(
+        lambda: lineage_page(
+            op.db, op.tenant, snapshot_id, figure.selector(),
+            page=page, page_size=LINEAGE_PAGE, sort=sort,
+        ),
+        snapshot_id[:16],
+    )  # fmt: skip
     t = translator(request)
-    shown_to = offset + len(ex["rows"])
-    next_url = None
-    if shown_to < ex["total_rows"]:
-        next_url = f"/o/{op.org.slug}/lineage/{snapshot_id}?" + query_string(
-            {**sel, "basis": basis, "offset": shown_to}
-        )
+    base = f"/o/{op.org.slug}/lineage/{snapshot_id}"
+
+    def url(p: int, s: str = sort) -> str:
+        return f"{base}?" + query_string({**sel, "basis": basis, "sort": s, "page": p})
+
+    def download(fmt: str) -> str:
+        q = {**sel, "basis": basis, "sort": sort, "format": fmt, "lang": t.locale}
+        return f"{base}/download?" + query_string(q)
+
     return org_render(
         request,
         op,
@@ -229,5 +297,56 @@ def lineage(
         ex=ex,
         selection_text=describe(sel, basis, t),
         back_url=f"/o/{op.org.slug}/inventory/{fy_slug(ex['fiscal_year'])}",
-        next_url=next_url,
+        prev_url=url(page - 1) if page > 1 else None,
+        next_url=url(page + 1) if page < ex["pages"] else None,
+        pager=page_links(ex["page"], ex["pages"], url),
+        sorts=[(s, url(1, s)) for s in ("row", "co2e_desc", "co2e_asc")],
+        csv_url=download("csv"),
+        xlsx_url=download("xlsx"),
     )
+
+
+@router.get("/o/{org}/lineage/{snapshot_id}/download", response_model=None)
+def lineage_download(
+    request: Request,
+    op: OrgDep,
+    snapshot_id: str,
+    figure: Annotated[FigureSelection, Depends()],
+    format: Literal["csv", "xlsx"] = "csv",
+    sort: Literal["row", "co2e_desc", "co2e_asc"] = "row",
+) -> Response:
+    """Every activity row of a figure's lineage as CSV (headers in the page's language) or
+    XLSX (summary, gases, activity rows, factors and lineage sheets)."""
+    from lingtan.adapters.services.lineage import lineage_download as download
+
+    op.require("read")
+    loc = translator(request).locale
+    name, data, media = _lineage_call(
+        lambda: download(
+            op.db, op.tenant, snapshot_id, figure.selector(), format, sort=sort, locale=loc
+        ),
+        snapshot_id[:16],
+    )
+    return file_response(name, data, media)
+
+
+@router.get("/o/{org}/inventory/{fy}/download", response_model=None)
+def inventory_download(
+    request: Request, op: OrgDep, fy: str, format: Literal["csv", "xlsx"] = "xlsx"
+) -> Response:
+    """The inventory as CSV (long format, shares of the total of their basis) or as the
+    reviewer's XLSX workbook (headers in the page's language; decision 0057)."""
+    from lingtan.adapters.services import inventory_download as csv_download
+    from lingtan.adapters.services.lineage import inventory_workbook
+
+    op.require("read")
+    loc = translator(request).locale
+    if format == "csv":
+        name, data, media = _lineage_call(
+            lambda: csv_download(op.tenant, fy_label(fy), "csv"), fy_label(fy)
+        )
+    else:
+        name, data, media = _lineage_call(
+            lambda: inventory_workbook(op.db, op.tenant, fy_label(fy), loc), fy_label(fy)
+        )
+    return file_response(name, data, media)

@@ -19,7 +19,7 @@ from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.web import backend, charts
 from lingtan.adapters.web.pages._common import org_render
 from lingtan.adapters.web.rendering import query_string, translator
-from lingtan.adapters.web.session import OrgDep, bad_request
+from lingtan.adapters.web.session import OrgDep, OrgPage, bad_request
 
 router = APIRouter()
 
@@ -133,6 +133,14 @@ def macc_page(
 def plan_page(request: Request, op: OrgDep) -> HTMLResponse:
     """The plan last computed: waterfall to the last year, stacked chart per year, why each
     project is or is not in it, and every requirement checked."""
+    return _plan_response(request, op)
+
+
+def _plan_response(
+    request: Request, op: OrgPage, error: str = "", status_code: int = 200
+) -> HTMLResponse:
+    """The plan page; ``error`` says why computing a plan was refused (decision 0056: the
+    page with its navigation, not an error page)."""
     doc = backend.targets_overview(op.tenant)
     saved = backend.saved_plan(op.tenant) if doc is not None else None
     t = translator(request)
@@ -149,15 +157,21 @@ def plan_page(request: Request, op: OrgDep) -> HTMLResponse:
         can_edit=op.org.can("edit_data"),
         waterfall=charts.waterfall(res, t) if optimal and res else None,
         stacked=charts.plan_stacked(res, t) if optimal and res else None,
+        error=error,
+        status_code=status_code,
     )
 
 
 @router.post("/o/{org}/targets/plan", response_model=None)
-def compute(op: OrgDep) -> Response:
-    """Compute the least-cost plan from the targets file and keep it (audited)."""
+def compute(request: Request, op: OrgDep) -> Response:
+    """Compute the least-cost plan from the targets file and keep it (audited); refused, the
+    plan page says why."""
     op.require("edit_data")
     try:
         backend.compute_plan(op.db, op.tenant)
     except ServiceError as exc:
-        raise bad_request(exc.message) from exc
+        t = translator(request)
+        doc = backend.targets_overview(op.tenant)
+        reason = t("plan.not_configured") if doc and not doc["plan_configured"] else exc.message
+        return _plan_response(request, op, t("setup.plan_failed", reason=reason), 422)
     return RedirectResponse(f"/o/{op.org.slug}/targets/plan", status_code=303)

@@ -68,7 +68,14 @@
       var src = document.getElementById(el.dataset.chart);
       if (!src) return;
       var option = JSON.parse(src.textContent);
-      var fmt = formatter("unit" in el.dataset ? el.dataset.unit : "t CO2e");
+      // the unit: the element's data-unit, else the chart's own (from the catalogue), else t CO2e
+      var unit = "unit" in el.dataset ? el.dataset.unit
+        : typeof option.unit === "string" ? option.unit : "t CO2e";
+      delete option.unit;
+      // an empty state (title + message, no axes) is drawn as it is; data-empty marks it
+      if (option.empty) el.dataset.empty = "1";
+      delete option.empty;
+      var fmt = formatter(unit);
       option.tooltip = Object.assign({ valueFormatter: fmt }, option.tooltip || {});
       valueAxes(option);
       namedRenderers(option);
