@@ -8,7 +8,7 @@ SERVE  ?= yes
 # browser tests drive Debian's /usr/bin/chromium; Playwright never downloads a browser
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test lint typecheck unit install factors bench bench-lca bench-lineage clean browser fonts
+.PHONY: demo test lint typecheck unit install factors bench bench-engine bench-e2e bench-load bench-lineage bench-lca bench-startup clean browser fonts
 
 ## The product alone (what `make demo` needs): no test tools, no Spark.
 $(BIN)/.installed-app: pyproject.toml
@@ -70,19 +70,39 @@ fonts:
 factors: $(BIN)/.installed
 	$(BIN)/python tools/build_factor_library.py --data $(SHARED) --out src/lingtan/data
 
-## Engine benchmark: DuckDB SQL vs lingtan vs pandas at 1 M and 10 M rows, then the server
-## load benchmark (loopback, SQLite and PostgreSQL, 1/10/50 clients; docs/benchmarks.md).
-bench: $(BIN)/.installed
-	$(BIN)/python -m benchmarks.run
-	$(BIN)/python -m benchmarks.load
+## Benchmarks (docs/benchmarks.md): `make bench` runs every one, each `make bench-<name>` one.
+## Every run is a fresh process, variants interleaved round-robin with their yardsticks, paired
+## ratios and the load average printed (benchmarks/_harness.py). Default sizes, chosen to finish
+## in about 30 minutes together on a busy 2-core machine:
+##   engine   1 M rows, 5 rounds (~7 min at load 9; `--sizes 1000000 10000000` or `--huge` adds 10 M)
+##   e2e      CSV of 100 k and 1 M rows -> import -> calc -> inventory, 3 rounds, XLSX 20 k rows
+##            (~10 min; `--huge` adds 10 M: minutes and many GiB, not by default)
+##   load     server under load, SQLite and PostgreSQL, 1/10/50 clients, 5 s each (~3 min)
+##   lineage  10,000 activity rows behind one figure (~1 min)
+##   lca      synthetic 20,000-process database vs bw2calc with PARDISO/SuperLU, 15 variants x 3 rounds (~12 min)
+##   startup  lingtan --help, inventory, server first response vs bare apps, 5 rounds (~3 min)
+## Options: BENCH_ARGS="--rounds 3" passes options to the benchmark of a bench-<name> target.
+BENCHES = engine e2e load lineage lca startup
+bench: $(addprefix bench-,$(BENCHES))
 
-## Lineage page benchmark: 10,000 activity rows behind one figure (docs/benchmarks.md).
+bench-engine: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+bench-e2e: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.e2e $(BENCH_ARGS)
+
+bench-load: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.load $(BENCH_ARGS)
+
 bench-lineage: $(BIN)/.installed
-	$(BIN)/python -m benchmarks.lineage
+	$(BIN)/python -m benchmarks.lineage $(BENCH_ARGS)
 
-## Product LCA benchmark vs bw2calc: synthetic 20,000-process database (docs/benchmarks.md).
 bench-lca: $(BIN)/.installed
-	BRIGHTWAY2_DIR=$$(mktemp -d) $(BIN)/python -m benchmarks.lca
+	BRIGHTWAY2_DIR=$$(mktemp -d) $(BIN)/python -m benchmarks.lca $(BENCH_ARGS)
+
+bench-startup: $(BIN)/.installed
+	@if [ -f benchmarks/startup.py ]; then $(BIN)/python -m benchmarks.startup $(BENCH_ARGS); \
+	else echo "benchmarks/startup.py not present: skipped"; fi
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Product LCA benchmark (issue 6, item 6): ``python -m benchmarks.lca`` (``make bench-lca``).
+"""Product LCA benchmark (issues 6 and 14): ``python -m benchmarks.lca`` (``make bench-lca``).
 
 A synthetic database of ecoinvent-like shape (20,000 processes: 4,000 markets fed by 16,000
 producers; about 270,000 technosphere non-zeros; 2,000 elementary flows of which 12 are
@@ -8,19 +8,34 @@ ecoinvent) and 10,000 product configurations (laptop-like BOMs of ~60 demand lin
 life-cycle stages). lingtan and bw2calc get the same arrays (bw2calc through an in-memory
 ``bw_processing`` datapackage, built before its clock starts, as lingtan's arrays are).
 
-Each variant runs in a fresh process; peak memory is the process's maximum RSS:
+Every run is a fresh process (``benchmarks/_harness.py``), variants interleaved round-robin
+with a rotated order; ratios are paired (yardstick ÷ lingtan in the same round), printed as
+median (min–max); the 1-minute load average is recorded with every run. Nothing outside the
+measured work is inside a clock: each child imports its libraries and builds its inputs
+(arrays, datapackage, demand dictionaries) first.
 
-* ``cold``        one footprint from the arrays: build, factorise, solve, characterise.
-* ``configs``     10,000 configuration footprints with their stage breakdowns. lingtan:
-                  factorise ``Aᵀ`` once, one adjoint solve, then ``D λ``. bw2calc: its
-                  factorisation-reusing path (``lci(factorize=True)`` then ``redo_lcia`` per
-                  functional unit), timed on ``--bw-fus`` configurations and extrapolated.
-* ``mc``          Monte Carlo iterations per second: lingtan's batched BiCGSTAB vs
-                  ``bw2calc.IterativeLCA(use_distributions=True)`` (``next()`` per iteration).
-* ``verify``      every verified lingtan Monte Carlo sample against a direct solve (SuperLU of
-                  that sample's matrix): the largest relative score difference.
+``…-pardiso1``: bw2calc with ``MKL_NUM_THREADS=1`` (lingtan picks its PARDISO thread count
+from the idle cores, decision 0059; this gives bw2calc the same advantage on a busy machine).
 
-Results are printed as one table; copy them to ``docs/benchmarks.md`` ("Product LCA").
+Sparse solver: ``…-pardiso`` variants use Intel MKL PARDISO (``pypardiso``, the ``fast``
+extra) on both sides; ``…-superlu`` variants run without it (lingtan:
+``LINGTAN_SPARSE_SOLVER=superlu``; bw2calc: ``pypardiso`` hidden from its import, so it falls
+back to SciPy's SuperLU, as on a machine without MKL).
+
+* ``cold``     one footprint from the arrays: build, factorise, solve, characterise (bw2calc:
+               ``LCA(…)``, ``lci()``, ``lcia()``, including its matrix building from the
+               datapackage).
+* ``configs``  10,000 configuration footprints. lingtan: factorise once, one adjoint solve,
+               then ``D λ`` with the breakdown by stage. Yardsticks: bw2calc's adjoint path
+               ``FastScoresOnlyMultiLCA(direction="adjoint")`` on the 10,000 demands (totals
+               only, no stage breakdown: favours bw2calc); and, kept and labelled, the earlier
+               yardstick ``lci(factorize=True)`` then ``redo_lcia`` per demand with SuperLU
+               (timed on ``--bw-fus`` demands, extrapolated to 10,000).
+* ``mc``       seconds per Monte Carlo iteration: lingtan's BiCGSTAB with the adjoint error
+               check vs ``bw2calc.IterativeLCA(use_distributions=True)``; lingtan's samples are
+               checked against direct solves in the first round (``--verify``).
+
+Results are printed as markdown tables; copy them to ``docs/benchmarks.md`` ("Product LCA").
 """
 
 from __future__ import annotations
@@ -28,8 +43,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -275,15 +288,22 @@ def bw_datapackage(a: dict[str, np.ndarray]) -> Any:
         matrix="characterization_matrix",
         indices_array=indices(_fid(flows), _fid(flows)),
         data_array=cf,
+        identifier=["lingtan", "gwp"],  # the impact category MultiLCA classes select by
     )
     return dp
 
 
-def _bw() -> Any:
+def _bw(solver: str = "pardiso") -> Any:
+    """bw2calc, with PARDISO (when pypardiso is installed) or, for ``superlu``, with pypardiso
+    hidden from its import so that it falls back to SciPy, as on a machine without MKL."""
+    if solver == "superlu":
+        sys.modules["pypardiso"] = None  # type: ignore[assignment]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import bw2calc
 
+    if (solver == "pardiso") != bool(bw2calc.PYPARDISO):
+        raise SystemExit(f"bw2calc: asked for {solver}, PYPARDISO is {bw2calc.PYPARDISO}")
     return bw2calc
 
 
@@ -300,11 +320,41 @@ def _demand_index(a: dict[str, np.ndarray], c: int) -> dict[int, float]:
     return out
 
 
-def run_variant(name: str, opts: dict[str, Any]) -> dict[str, Any]:
-    """Run one variant in this process and return its measurements."""
+def _demands(a: dict[str, np.ndarray], k: int) -> list[dict[int, float]]:
+    """Demand dictionaries (bw2calc ids) of the first ``k`` configurations (one sort, no scan
+    per configuration)."""
+    sel = a["cfg"] < k
+    cfg, proc, qty = a["cfg"][sel], a["proc"][sel], a["qty"][sel]
+    order = np.argsort(cfg, kind="stable")
+    out: list[dict[int, float]] = [{} for _ in range(k)]
+    rows = zip(cfg[order].tolist(), _pid(proc[order]).tolist(), qty[order].tolist(), strict=True)
+    for c, p, q in rows:
+        d = out[c]
+        d[p] = d.get(p, 0.0) + q
+    return out
+
+
+def _demand_vector(a: dict[str, np.ndarray], n: int) -> np.ndarray:
+    f = np.zeros(n)
+    for i, q in _demand_index(a, 0).items():
+        f[i] += q
+    return f
+
+
+def run_variant(name: str, opts: dict[str, Any]) -> dict[str, float]:
+    """Run one variant in this process; returns ``seconds`` (the measured work) and extras."""
     a = load()
-    res: dict[str, Any] = {"variant": name}
-    if name == "cold-lingtan":
+    kind, tool, solver = name.split("-", 2)
+    res: dict[str, float] = {}
+    if tool == "lingtan":
+        from lingtan.modules.products.solvers import SOLVER_ENV, choose_solver
+
+        os.environ[SOLVER_ENV] = solver
+        choose_solver()  # imports pypardiso and loads MKL before any clock, as bw2calc does
+    elif solver == "pardiso1":  # bw2calc with PARDISO on one MKL thread (set before MKL loads)
+        os.environ["MKL_NUM_THREADS"] = "1"
+        solver = "pardiso"
+    if kind == "cold" and tool == "lingtan":
         from lingtan.modules.products.engine import LcaSystem
 
         md = lingtan_data(a)
@@ -318,16 +368,16 @@ def run_variant(name: str, opts: dict[str, Any]) -> dict[str, Any]:
         score = float(sys_.direct_scores @ x)
         res.update(seconds=time.perf_counter() - t0, score=score, fill=sys_.factors.fill)
         res["factorise_s"] = sys_.factors.seconds
-    elif name == "cold-bw2calc":
-        bc = _bw()
+    elif kind == "cold":
+        bc = _bw(solver)
         dp = bw_datapackage(a)
-        demand = {int(_pid(np.array(i))): q for i, q in _demand_index(a, 0).items()}
+        (demand,) = _demands(a, 1)
         t0 = time.perf_counter()
         lca = bc.LCA(demand, data_objs=[dp])
         lca.lci()
         lca.lcia()
         res.update(seconds=time.perf_counter() - t0, score=float(lca.score))
-    elif name == "configs-lingtan":
+    elif kind == "configs" and tool == "lingtan":
         import scipy.sparse as sp
 
         from lingtan.modules.products.engine import LcaSystem
@@ -336,7 +386,7 @@ def run_variant(name: str, opts: dict[str, Any]) -> dict[str, Any]:
         md = lingtan_data(a)
         t0 = time.perf_counter()
         sys_ = LcaSystem(md)
-        _ = sys_.score_vector  # one factorisation of Aᵀ, one adjoint solve
+        _ = sys_.score_vector  # one factorisation, one adjoint solve
         t1 = time.perf_counter()
         totals, _by_stage = configuration_scores(
             sys_, a["cfg"], a["proc"], a["qty"], a["stage"], N_CONFIGS
@@ -348,17 +398,25 @@ def run_variant(name: str, opts: dict[str, Any]) -> dict[str, Any]:
             seconds=t2 - t0,
             setup_s=t1 - t0,
             scores_s=t2 - t1,
-            per_second=N_CONFIGS / (t2 - t1),
             score0=float(totals[0]),
             max_rel_vs_matrix=float(np.max(np.abs(check - totals) / np.abs(totals))),
         )
-    elif name == "configs-bw2calc":
-        bc = _bw()
+    elif kind == "configs" and tool == "bw2calc":  # FastScoresOnlyMultiLCA, adjoint
+        bc = _bw(solver)
+        dp = bw_datapackage(a)
+        demands = {str(c): d for c, d in enumerate(_demands(a, N_CONFIGS))}
+        config = {"impact_categories": [("lingtan", "gwp")]}
+        t0 = time.perf_counter()
+        lca = bc.FastScoresOnlyMultiLCA(demands, config, [dp], direction="adjoint")
+        next(lca)
+        t1 = time.perf_counter()
+        scores = np.asarray(lca.scores)  # [impact category, demand]
+        res.update(seconds=t1 - t0, score0=float(scores[0, 0]), demands=scores.shape[1])
+    elif kind == "configs":  # configs-bw2redo-…: the earlier yardstick
+        bc = _bw(solver)
         dp = bw_datapackage(a)
         k = int(opts["bw_fus"])
-        demands = [
-            {int(_pid(np.array(i))): q for i, q in _demand_index(a, c).items()} for c in range(k)
-        ]
+        demands = _demands(a, k)
         t0 = time.perf_counter()
         lca = bc.LCA(demands[0], data_objs=[dp])
         lca.lci(factorize=True)
@@ -377,22 +435,25 @@ def run_variant(name: str, opts: dict[str, Any]) -> dict[str, Any]:
             measured_fus=k,
             score0=scores[0],
         )
-    elif name == "mc-lingtan":
+    elif kind == "mc" and tool == "lingtan":
         from lingtan.modules.products.engine import LcaSystem
         from lingtan.modules.products.montecarlo import MonteCarlo
 
         md = lingtan_data(a)
         sys_ = LcaSystem(md)
-        f = np.zeros(sys_.n)
-        for i, q in _demand_index(a, 0).items():
-            f[i] += q
+        f = _demand_vector(a, sys_.n)
         mc = MonteCarlo(sys_, batch=int(opts["batch"]))
         mc.run(f, 2, seed=1)  # warm-up: static factorisation and λ₀ before the clock
         k = int(opts["mc"])
         t0 = time.perf_counter()
         r = mc.run(f, k, seed=SEED)
         dt = time.perf_counter() - t0
-        res.update(per_second=k / dt, seconds=dt, iterations=k, stats=r.solver_stats)
+        res.update(
+            seconds=dt / k,
+            iterations=k,
+            iterative=r.solver_stats["iterative"],
+            direct=r.solver_stats["direct"],
+        )
         nv = int(opts.get("verify", 0))
         if nv:
             worst = 0.0
@@ -402,10 +463,10 @@ def run_variant(name: str, opts: dict[str, Any]) -> dict[str, Any]:
                 exact = float(direct @ x)
                 worst = max(worst, abs(r.scores[i] - exact) / abs(exact))
             res.update(verified=nv, max_rel_vs_direct=worst)
-    elif name == "mc-bw2calc":
-        bc = _bw()
+    elif kind == "mc":
+        bc = _bw(solver)
         dp = bw_datapackage(a)
-        demand = {int(_pid(np.array(i))): q for i, q in _demand_index(a, 0).items()}
+        (demand,) = _demands(a, 1)
         lca = bc.IterativeLCA(
             demand,
             data_objs=[dp],
@@ -421,38 +482,104 @@ def run_variant(name: str, opts: dict[str, Any]) -> dict[str, Any]:
         for _ in range(k):
             next(lca)
         dt = time.perf_counter() - t0
-        res.update(per_second=k / dt, seconds=dt, iterations=k, stats=dict(lca.solver_stats))
+        res.update(seconds=dt / k, iterations=k)
+        res.update({f"stage_{key}": float(v) for key, v in dict(lca.solver_stats).items()})
     else:
         raise SystemExit(f"unknown variant {name}")
-    res["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return res
 
 
-def _spawn(name: str, opts: dict[str, Any]) -> dict[str, Any]:
-    env = dict(os.environ)
-    env.setdefault("BRIGHTWAY2_DIR", tempfile.mkdtemp(prefix="bw-bench-"))
-    cmd = [sys.executable, "-m", "benchmarks.lca", "--variant", name, "--opts", json.dumps(opts)]
-    out = subprocess.run(
-        cmd, check=True, capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1]
-    )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+#: variant name: kind-tool-solver (tool ``bw2redo``: bw2calc's earlier redo_lcia loop)
+VARIANTS = (
+    "cold-lingtan-pardiso",
+    "cold-bw2calc-pardiso",
+    "cold-bw2calc-pardiso1",
+    "cold-lingtan-superlu",
+    "cold-bw2calc-superlu",
+    "configs-lingtan-pardiso",
+    "configs-bw2calc-pardiso",
+    "configs-bw2calc-pardiso1",
+    "configs-lingtan-superlu",
+    "configs-bw2redo-superlu",
+    "mc-lingtan-pardiso",
+    "mc-bw2calc-pardiso",
+    "mc-bw2calc-pardiso1",
+    "mc-lingtan-superlu",
+    "mc-bw2calc-superlu",
+)
+
+#: (lingtan variant, yardstick, label, goal: yardstick ÷ lingtan, or None)
+COMPARISONS: tuple[tuple[str, str, str, float | None], ...] = (
+    ("cold-lingtan-pardiso", "cold-bw2calc-pardiso", "cold footprint, both PARDISO", 1.0),
+    (
+        "cold-lingtan-pardiso",
+        "cold-bw2calc-pardiso1",
+        "cold footprint, bw2calc PARDISO on 1 MKL thread",
+        1.0,
+    ),
+    ("cold-lingtan-superlu", "cold-bw2calc-superlu", "cold footprint, both SuperLU", None),
+    (
+        "cold-lingtan-pardiso",
+        "cold-bw2calc-superlu",
+        "cold: lingtan PARDISO vs bw2calc SuperLU",
+        None,
+    ),
+    ("cold-lingtan-pardiso", "cold-lingtan-superlu", "cold: lingtan PARDISO vs SuperLU", None),
+    ("cold-lingtan-superlu", "cold-bw2calc-pardiso", "cold: SuperLU vs bw2calc PARDISO", None),
+    (
+        "configs-lingtan-superlu",
+        "configs-bw2calc-pardiso",
+        "10,000 configurations: lingtan SuperLU, bw2calc adjoint PARDISO",
+        None,
+    ),
+    (
+        "configs-lingtan-pardiso",
+        "configs-bw2calc-pardiso",
+        "10,000 configurations vs FastScoresOnlyMultiLCA adjoint, both PARDISO",
+        2.0,
+    ),
+    (
+        "configs-lingtan-pardiso",
+        "configs-bw2calc-pardiso1",
+        "10,000 configurations vs the adjoint path, bw2calc on 1 MKL thread",
+        2.0,
+    ),
+    (
+        "configs-lingtan-superlu",
+        "configs-bw2redo-superlu",
+        "10,000 configurations vs the redo_lcia loop (earlier yardstick), both SuperLU",
+        None,
+    ),
+    ("mc-lingtan-pardiso", "mc-bw2calc-pardiso", "Monte Carlo per iteration, both PARDISO", 5.0),
+    (
+        "mc-lingtan-pardiso",
+        "mc-bw2calc-pardiso1",
+        "Monte Carlo per iteration, bw2calc PARDISO on 1 MKL thread",
+        5.0,
+    ),
+    ("mc-lingtan-superlu", "mc-bw2calc-superlu", "Monte Carlo per iteration, both SuperLU", 5.0),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run every variant in its own process and print the table."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    """Run every variant in fresh processes, interleaved, and print the tables."""
+    from benchmarks import _harness as h
+
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     ap.add_argument("--variant", help=argparse.SUPPRESS)
     ap.add_argument("--opts", default="{}", help=argparse.SUPPRESS)
-    ap.add_argument("--mc", type=int, default=200, help="lingtan Monte Carlo iterations")
-    ap.add_argument("--bw-mc", type=int, default=20, help="bw2calc IterativeLCA iterations")
-    ap.add_argument("--bw-fus", type=int, default=200, help="bw2calc functional units timed")
+    ap.add_argument("--mc", type=int, default=100, help="lingtan Monte Carlo iterations")
+    ap.add_argument("--bw-mc", type=int, default=10, help="bw2calc IterativeLCA iterations")
+    ap.add_argument("--bw-fus", type=int, default=100, help="redo_lcia demands timed")
     ap.add_argument("--batch", type=int, default=0, help="lingtan MC batch size (0: auto)")
-    ap.add_argument("--verify", type=int, default=16, help="MC samples checked by direct solve")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per variant (best kept)")
-    ap.add_argument("--only", default="", help="comma-separated variant prefixes (cold,mc …)")
+    ap.add_argument("--verify", type=int, default=8, help="MC samples checked by direct solve")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    ap.add_argument("--only", default="", help="comma-separated kinds (cold,configs,mc)")
+    ap.add_argument("--skip", default="", help="comma-separated variants to leave out")
     args = ap.parse_args(argv)
     if args.variant:
-        print(json.dumps(run_variant(args.variant, json.loads(args.opts)), default=str))
+        res = run_variant(args.variant, json.loads(args.opts))
+        h.report(res.pop("seconds"), **res)
         return 0
     opts = {
         "mc": args.mc,
@@ -462,128 +589,106 @@ def main(argv: list[str] | None = None) -> int:
         "verify": args.verify,
     }
     load()  # generate the data once, before any clock
-    chosen = [v for v in VARIANTS if not args.only or v.split("-")[0] in args.only.split(",")]
-    runs: dict[str, list[dict[str, Any]]] = {v: [] for v in chosen}
-    for i in range(args.repeat):  # interleaved, so load on the machine hits both tools alike
-        for v in chosen:
-            o = dict(opts, verify=opts["verify"] if i == 0 else 0)
-            runs[v].append(_spawn(v, o))
-            print(f"run {i + 1}/{args.repeat} {v}: {_brief(runs[v][-1])}", file=sys.stderr)
-    results = {v: best(rs) for v, rs in runs.items()}
-    if len(chosen) == len(VARIANTS):
-        print(table(results))
-    else:
-        print(json.dumps(results, indent=1, default=str))
+    kinds = set(args.only.split(",")) if args.only else None
+    skip = set(args.skip.split(","))
+    chosen = [v for v in VARIANTS if (kinds is None or v.split("-")[0] in kinds) and v not in skip]
+    env = {"BRIGHTWAY2_DIR": os.environ.get("BRIGHTWAY2_DIR") or tempfile.mkdtemp(prefix="bw-")}
+    extras: dict[str, list[dict[str, float]]] = {v: [] for v in chosen}
+
+    def measure(v: str, r: int) -> h.Run:
+        o = dict(opts, verify=opts["verify"] if r == 0 else 0)
+        load1 = h.load1()
+        secs, peak, extra = h.run_python(
+            "benchmarks.lca", ["--variant", v, "--opts", json.dumps(o)], env=env
+        )
+        extras[v].append(extra)
+        return h.Run(v, r, secs, peak, load1, extra)
+
+    print(f"load before: {h.loads()}", file=sys.stderr)
+    runs = list(h.interleave(chosen, args.rounds, measure))
+    print(f"python -m benchmarks.lca {' '.join(argv if argv is not None else sys.argv[1:])}")
+    print(f"load after: {h.loads()}\n")
+    print(table(runs, extras, args.rounds))
     return 0
 
 
-def _brief(r: dict[str, Any]) -> str:
-    keys = ("seconds", "per_second", "peak_mib")
-    return ", ".join(f"{k} {r[k]:.4g}" for k in keys if k in r)
+def _g(x: float) -> str:
+    return f"{x:.3g}"
 
 
-def best(rs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The best run of a variant (least time / highest rate), peak memory the largest seen;
-    verification results from the run that made them."""
-    key = "per_second" if "per_second" in rs[0] else "seconds"
-    pick = max(rs, key=lambda r: r[key]) if key == "per_second" else min(rs, key=lambda r: r[key])
-    out = dict(pick)
-    out["peak_mib"] = max(r["peak_mib"] for r in rs)
-    out["runs"] = len(rs)
-    for r in rs:
-        if "max_rel_vs_direct" in r:
-            out["max_rel_vs_direct"], out["verified"] = r["max_rel_vs_direct"], r["verified"]
-    return out
+def table(runs: list[Any], extras: dict[str, list[dict[str, float]]], rounds: int) -> str:
+    """The markdown tables: every variant (median and spread, peak, load), then the paired
+    comparisons with their goals, then the numerical checks."""
+    from benchmarks import _harness as h
 
-
-VARIANTS = (
-    "cold-lingtan",
-    "cold-bw2calc",
-    "configs-lingtan",
-    "configs-bw2calc",
-    "mc-lingtan",
-    "mc-bw2calc",
-)
-
-
-def table(r: dict[str, dict[str, Any]]) -> str:
-    """The result table (markdown-ready) with ratios and the issue's bounds."""
-    cl, cb = r["cold-lingtan"], r["cold-bw2calc"]
-    gl, gb = r["configs-lingtan"], r["configs-bw2calc"]
-    ml, mb = r["mc-lingtan"], r["mc-bw2calc"]
+    summ = h.summarise(runs)
     lines = [
-        "| measure | lingtan | bw2calc 3.1 | ratio | bound | met |",
-        "|---|---|---|---|---|---|",
-        _row(
-            "one cold footprint [s]",
-            cl["seconds"],
-            cb["seconds"],
-            cb["seconds"] / cl["seconds"],
-            "≥ 1×",
-            cb["seconds"] >= cl["seconds"],
-        ),
-        _row(
-            "configuration footprints per second (after factorisation)",
-            gl["per_second"],
-            gb["per_second"],
-            gl["per_second"] / gb["per_second"],
-            "≥ 100×",
-            gl["per_second"] / gb["per_second"] >= 100,
-        ),
-        _row(
-            "10,000 configurations incl. build + factorisation [s]",
-            gl["seconds"],
-            gb["seconds"],
-            gb["seconds"] / gl["seconds"],
-            "(info)",
-            None,
-        ),
-        _row(
-            "Monte Carlo iterations per second",
-            ml["per_second"],
-            mb["per_second"],
-            ml["per_second"] / mb["per_second"],
-            "≥ 5×",
-            ml["per_second"] / mb["per_second"] >= 5,
-        ),
-        _row(
-            "peak RSS, one footprint [MiB]",
-            cl["peak_mib"],
-            cb["peak_mib"],
-            None,
-            "< 500",
-            cl["peak_mib"] < 500,
-        ),
-        _row(
-            "peak RSS, 10,000 configurations [MiB]",
-            gl["peak_mib"],
-            gb["peak_mib"],
-            None,
-            "< 1024",
-            gl["peak_mib"] < 1024,
-        ),
+        f"{rounds} interleaved rounds, a fresh process per run; seconds per run (Monte Carlo: "
+        "per iteration)",
+        "",
+        "| variant | median s (min–max) | peak MiB | load 1-min, median (max) |",
+        "|---|---|---|---|",
     ]
-    notes = [
-        f"cold scores: lingtan {cl['score']:.10g}, bw2calc {cb['score']:.10g} "
-        f"(rel. diff {abs(cl['score'] - cb['score']) / abs(cb['score']):.1e}); "
-        f"SuperLU of Aᵀ {cl['factorise_s']:.2f} s, fill {cl['fill']:.1f}×",
-        f"configuration 0: lingtan {gl['score0']:.10g}, bw2calc {gb['score0']:.10g}; "
-        f"bw2calc timed on {gb['measured_fus']} configurations, extrapolated to 10,000",
-        f"Monte Carlo: lingtan {ml['iterations']} iterations {ml['stats']}, "
-        f"bw2calc {mb['iterations']} iterations {mb['stats']}",
-    ]
-    if "max_rel_vs_direct" in ml:
-        notes.append(
-            f"{ml['verified']} lingtan samples vs direct solves: max rel. diff "
-            f"{ml['max_rel_vs_direct']:.1e} (bound 1e-6)"
+    for v, s in summ.items():
+        lines.append(
+            f"| {v} | {_g(s.median_s)} ({_g(s.min_s)}–{_g(s.max_s)}) | {s.peak_mib:.0f} | "
+            f"{s.load_median:.1f} ({s.load_max:.1f}) |"
         )
-    return "\n".join(lines + [""] + [f"- {n}" for n in notes])
+    lines += [
+        "",
+        "| comparison | yardstick ÷ lingtan, paired median (min–max) | goal | met |",
+        "|---|---|---|---|",
+    ]
+    for v, ref, label, goal in COMPARISONS:
+        r = h.paired_ratios(runs, ref, v)
+        if r is None:
+            continue
+        g = "" if goal is None else f"≥ {goal:g}×"
+        if goal is None:
+            met = ""
+        elif r.median >= goal:
+            met = "yes"
+        else:
+            met = f"**no**: {goal / r.median:.2f}× to go"
+        lines.append(f"| {label} | {r.median:.2f}× ({r.low:.2f}–{r.high:.2f}) | {g} | {met} |")
 
+    def first(v: str, key: str) -> float | None:
+        for e in extras.get(v, []):
+            if key in e:
+                return e[key]
+        return None
 
-def _row(label: str, a: float, b: float, ratio: float | None, bound: str, met: bool | None) -> str:
-    rs = "" if ratio is None else f"{ratio:,.1f}×"
-    ms = "" if met is None else ("yes" if met else "**no**")
-    return f"| {label} | {a:,.3g} | {b:,.3g} | {rs} | {bound} | {ms} |"
+    notes = []
+    for v in ("cold-lingtan-pardiso", "cold-lingtan-superlu"):
+        fill, fs = first(v, "fill"), first(v, "factorise_s")
+        if fill is not None and fs is not None:
+            notes.append(f"{v}: factors {fill:.1f}× the non-zeros of A, factorised in {fs:.2f} s")
+    for tool in ("pardiso", "superlu"):
+        sl, sb = first(f"cold-lingtan-{tool}", "score"), first(f"cold-bw2calc-{tool}", "score")
+        if sl is not None and sb is not None:
+            notes.append(
+                f"cold scores ({tool}): lingtan {sl:.10g}, bw2calc {sb:.10g} "
+                f"(rel. diff {abs(sl - sb) / abs(sb):.1e})"
+            )
+    gl, gb = first("configs-lingtan-pardiso", "score0"), first("configs-bw2calc-pardiso", "score0")
+    if gl is not None and gb is not None:
+        notes.append(
+            f"configuration 0: lingtan {gl:.10g}, bw2calc adjoint {gb:.10g} "
+            f"(rel. diff {abs(gl - gb) / abs(gb):.1e})"
+        )
+    for v in ("mc-lingtan-pardiso", "mc-lingtan-superlu"):
+        w = first(v, "max_rel_vs_direct")
+        if w is not None:
+            notes.append(
+                f"{v}: {first(v, 'verified'):.0f} samples vs direct solves, max rel. diff "
+                f"{w:.1e} (bound 1e-6); solved iteratively {first(v, 'iterative'):.0f}, "
+                f"directly {first(v, 'direct'):.0f} of {first(v, 'iterations'):.0f}"
+            )
+    for v in ("mc-bw2calc-pardiso", "mc-bw2calc-pardiso1", "mc-bw2calc-superlu"):
+        if extras.get(v):
+            stages = {k: x for k, x in extras[v][0].items() if k.startswith("stage_")}
+            notes.append(f"{v}: solver stages (round 1) {stages}")
+    return "\n".join([*lines, "", *(f"- {n}" for n in notes)])
 
 
 if __name__ == "__main__":

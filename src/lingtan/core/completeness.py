@@ -295,10 +295,12 @@ def what_to_add(
 
 
 def _currency(unit: str) -> str | None:
-    from lingtan.core.units import currency_code
+    from lingtan.core.units import currency_code, may_be_currency
 
+    if not unit or not may_be_currency(unit):  # answered without building the unit registry
+        return None
     try:
-        return currency_code(unit) if unit else None
+        return currency_code(unit)
     except Exception:  # an unparseable unit is simply not a currency
         return None
 

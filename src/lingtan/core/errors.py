@@ -22,7 +22,20 @@ class UnitError(LingtanError):
 
 
 class FactorError(LingtanError):
-    """A factor definition is invalid (undated, unsourced, unknown unit or gas …)."""
+    """A factor definition is invalid (undated, unsourced, unknown unit or gas …).
+
+    ``message`` is the same explanation keyed for the catalogue (decision 0053, readers
+    addendum), None for an error raised with English text only."""
+
+    def __init__(self, text: str = "", *, message: Message | None = None) -> None:
+        super().__init__(text if text or message is None else message.english())
+        self.message = message
+
+    @classmethod
+    def of(cls, message: Message) -> FactorError:
+        """A factor error explained by a keyed ``message`` of core (English from
+        :data:`~lingtan.core.messages.ENGLISH`)."""
+        return cls(message.english(), message=message)
 
 
 class ResolutionError(LingtanError):

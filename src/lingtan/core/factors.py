@@ -28,7 +28,7 @@ implements the same rule and is tested against it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -36,6 +36,7 @@ from enum import StrEnum
 from lingtan.core.boundary import region_chain
 from lingtan.core.errors import FactorError, UnitError
 from lingtan.core.gwp import CO2_BIOGENIC, CO2E, GWPSet, normalise_gas
+from lingtan.core.messages import Message, msg
 from lingtan.core.units import are_compatible, dimension_name, parse_unit
 
 #: Columns of the factor CSV format (bundled sets and user-defined sets alike).
@@ -124,49 +125,62 @@ class EmissionFactor:
         return self.valid_from <= d and (self.valid_to is None or d < self.valid_to)
 
 
-def make_factor(set_name: str, fields: dict[str, str], where: str = "") -> EmissionFactor:
+def make_factor(set_name: str, fields: dict[str, str], where: str | Message = "") -> EmissionFactor:
     """Build and check one factor from text fields (a CSV row), failing loudly.
 
     Args:
         set_name: the factor set the row belongs to.
         fields: column → text, columns as in :data:`FACTOR_COLUMNS`.
-        where: location for error messages, e.g. ``"desnz-2025.csv, row 12"``.
+        where: location for error messages, e.g. ``"desnz-2025.csv, row 12"`` (or the same as
+            a keyed message, ``reader.where.row``).
 
     Raises:
         FactorError: a required field is empty, the unit or gas is unknown, the value is not a
-            finite non-negative number, a date is malformed, or a CO2e value has no GWP set.
+            finite non-negative number, a date is malformed, or a CO2e value has no GWP set
+            (keyed: ``reader.at`` with ``where`` and a ``reader.factor.*`` reason).
     """
-    at = f"{where}: " if where else ""
+
+    def bad(reason: Message) -> FactorError:
+        return FactorError.of(msg("reader.at", where=where, reason=reason) if where else reason)
+
     for col, (required, _) in FACTOR_COLUMNS.items():
         if required and not str(fields.get(col, "") or "").strip():
-            raise FactorError(f"{at}column '{col}' is empty or missing")
+            raise bad(msg("reader.factor.column_empty", column=col))
     unit = fields["unit"].strip()
     try:
         parse_unit(unit)
     except UnitError as exc:
-        raise FactorError(f"{at}column 'unit': {exc}") from exc
+        number = str(exc).endswith("is a number, not a unit")  # parse_unit's two refusals
+        key = "reader.factor.unit_number" if number else "reader.factor.unit_unknown"
+        raise bad(msg(key, unit=repr(unit))) from exc
     try:
         value = float(fields["value"])
     except ValueError as exc:
-        raise FactorError(f"{at}column 'value': not a number: {fields['value']!r}") from exc
+        raise bad(msg("reader.factor.value_not_number", value=repr(fields["value"]))) from exc
     if not math.isfinite(value) or value < 0:
-        raise FactorError(f"{at}column 'value': must be finite and >= 0, got {value}")
+        raise bad(msg("reader.factor.value_negative", value=str(value)))
     gas = normalise_gas(fields["gas"])
     gwp_set = (fields.get("gwp_set") or "").strip() or None
     if gas == CO2E and gwp_set is None:
-        raise FactorError(f"{at}column 'gwp_set': a CO2e value must state its GWP set")
-    valid_from = _parse_date(fields["valid_from"], f"{at}column 'valid_from'")
+        raise bad(msg("reader.factor.gwp_set_missing"))
+    valid_from = _parse_date(fields["valid_from"], "valid_from", bad)
     valid_to_raw = (fields.get("valid_to") or "").strip()
-    valid_to = _parse_date(valid_to_raw, f"{at}column 'valid_to'") if valid_to_raw else None
+    valid_to = _parse_date(valid_to_raw, "valid_to", bad) if valid_to_raw else None
     if valid_to is not None and valid_to <= valid_from:
-        raise FactorError(f"{at}valid_to {valid_to} is not after valid_from {valid_from}")
+        raise bad(
+            msg(
+                "reader.factor.valid_to_before",
+                valid_to=valid_to.isoformat(),
+                valid_from=valid_from.isoformat(),
+            )
+        )
     version_raw = (fields.get("version") or "").strip()
     price_raw = (fields.get("price_year") or "").strip()
     try:
         version = int(version_raw) if version_raw else 1
         price_year = int(price_raw) if price_raw else None
     except ValueError as exc:
-        raise FactorError(f"{at}version and price_year must be whole numbers") from exc
+        raise bad(msg("reader.factor.whole_numbers")) from exc
     return EmissionFactor(
         factor_id=fields["factor_id"].strip(),
         set_name=set_name,
@@ -190,11 +204,11 @@ def make_factor(set_name: str, fields: dict[str, str], where: str = "") -> Emiss
     )
 
 
-def _parse_date(text: str, where: str) -> date:
+def _parse_date(text: str, column: str, bad: Callable[[Message], FactorError]) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise FactorError(f"{where}: not a date (YYYY-MM-DD): {text!r}") from exc
+        raise bad(msg("reader.factor.date_invalid", column=column, value=repr(text))) from exc
 
 
 def validate_groups(factors: Iterable[EmissionFactor]) -> None:
@@ -213,17 +227,24 @@ def validate_groups(factors: Iterable[EmissionFactor]) -> None:
     for f in factors:
         key_id = (f.set_name, f.factor_id)
         if key_id in seen_ids:
-            raise FactorError(f"factor id {f.factor_id!r} appears twice in set {f.set_name!r}")
+            raise FactorError.of(
+                msg("reader.factor.id_twice", id=repr(f.factor_id), set=repr(f.set_name))
+            )
         seen_ids.add(key_id)
         gases = groups.setdefault(f.group_key, set())
         if f.gas in gases:
-            raise FactorError(f"factor group {f.group_key} has gas {f.gas} twice")
+            raise FactorError.of(
+                msg("reader.factor.gas_twice", group=_group_text(f.group_key), gas=f.gas)
+            )
         gases.add(f.gas)
     for key, gases in groups.items():
         if CO2E in gases and not gases <= {CO2E, CO2_BIOGENIC}:
-            raise FactorError(
-                f"factor group {key} mixes a CO2e value with per-gas values; that counts twice"
-            )
+            raise FactorError.of(msg("reader.factor.mixes_co2e", group=_group_text(key)))
+
+
+def _group_text(key: tuple[str, str, str, str, date]) -> str:
+    """``desnz-2025, fuel.diesel, GB, L, 2024-01-01``: a factor group as messages name it."""
+    return ", ".join(v.isoformat() if isinstance(v, date) else v for v in key)
 
 
 def search_groups(

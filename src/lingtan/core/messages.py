@@ -71,7 +71,8 @@ def or_list(items: tuple[Param, ...]) -> Message | Param:
     return msg("list.or3", a=items[0], b=items[1], c=items[2])
 
 
-#: English text of every key core uses (equal to ``i18n/rows.en.json``; a test checks it)
+#: English text of every key core uses (equal to ``i18n/rows.en.json`` and, for ``reader.*``,
+#: ``i18n/readers.en.json``; a test checks it)
 ENGLISH: dict[str, str] = {
     "list.or2": "{a} or {b}",
     "list.or3": "{a}, {b} or {c}",
@@ -185,4 +186,39 @@ ENGLISH: dict[str, str] = {
         "an amount of fuel: a volume, mass or energy unit (L, m3, kg, t, GJ, kWh …)"
     ),
     "unit.need.any": "a known unit",
+    # --- factor files and published figures (i18n/readers.<locale>.json, 0053 addendum) -----
+    "reader.at": "{where}: {reason}",
+    "reader.where.row": "{file}, row {row}",
+    "reader.where.item": "{file}, factor {n}",
+    "reader.where.column": "{where}, column '{column}'",
+    "reader.factor.column_empty": "column '{column}' is empty or missing",
+    "reader.factor.unit_unknown": "column 'unit': unknown unit {unit}",
+    "reader.factor.unit_number": "column 'unit': {unit} is a number, not a unit",
+    "reader.factor.value_not_number": "column 'value': not a number: {value}",
+    "reader.factor.value_negative": "column 'value': must be finite and >= 0, got {value}",
+    "reader.factor.gwp_set_missing": "column 'gwp_set': a CO2e value must state its GWP set",
+    "reader.factor.date_invalid": "column '{column}': not a date (YYYY-MM-DD): {value}",
+    "reader.factor.valid_to_before": "valid_to {valid_to} is not after valid_from {valid_from}",
+    "reader.factor.whole_numbers": "version and price_year must be whole numbers",
+    "reader.factor.id_twice": "factor id {id} appears twice in set {set}",
+    "reader.factor.gas_twice": "factor group ({group}) has gas {gas} twice",
+    "reader.factor.mixes_co2e": (
+        "factor group ({group}) mixes a CO2e value with per-gas values; that counts twice"
+    ),
+    "reader.selector.empty_sum": "empty sum",
+    "reader.selector.not_sum": "{text} is not a sum like 'scope1+scope2_market'",
+    "reader.selector.unknown_quantity": (
+        "unknown quantity {name}; known: scope1, scope2_market, scope2_location, scope3, total, "
+        "total_market, total_location, s3.c1 … s3.c15"
+    ),
+    "reader.selector.share_two": "share(A, B) takes two sums separated by one comma",
+    "reader.selector.not_id": "{fn}(ID): {args} is not a figure id",
+    "reader.number.not_number": "{text} is not a number",
+    "reader.number.not_finite": "{text} is not a finite number",
+    "reader.number.too_large": "{text} is larger than 10^{max}",
+    "reader.figures.id_twice": "id {id} also on row {row}",
+    "reader.figures.no_part": "no figure with id {id}",
+    "reader.figures.part_other": "{id} is of another year or unit",
+    "reader.figures.not_energy": "{id} is not the id of an energy figure",
+    "reader.figures.grid_region": "a grid_tco2e figure needs the grid's region",
 }

@@ -44,6 +44,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Final
 
+from lingtan.core.messages import Message, msg
+
 #: Mass units a published figure may use → t CO2e per unit.
 MASS_UNITS: Final[dict[str, float]] = {"t": 1.0, "kt": 1e3, "Mt": 1e6, "1e4 t": 1e4}
 #: Standard-coal units → tce per unit.
@@ -95,7 +97,20 @@ class Status(StrEnum):
 
 
 class SelectorError(ValueError):
-    """A selector that cannot be parsed; the message says why."""
+    """A selector that cannot be parsed; the message says why (``message``: the same, keyed
+    ``reader.selector.*`` for the catalogue, decision 0053)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.english())
+        self.message = message
+
+
+class NumberError(ValueError):
+    """A published number that cannot be read (``message``: keyed ``reader.number.*``)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.english())
+        self.message = message
 
 
 # -- selectors -----------------------------------------------------------------------------------
@@ -163,17 +178,14 @@ _KINDS_OF: Final[dict[type, frozenset[Kind]]] = {
 def _parse_sum(text: str) -> Sum:
     s = text.replace(" ", "")
     if not s:
-        raise SelectorError("empty sum")
+        raise SelectorError(msg("reader.selector.empty_sum"))
     parts = re.findall(rf"([+-]?)({_NAME})", s)
     if "".join(sign + name for sign, name in parts) != s.lstrip("+"):
-        raise SelectorError(f"{text!r} is not a sum like 'scope1+scope2_market'")
+        raise SelectorError(msg("reader.selector.not_sum", text=repr(text)))
     terms: list[tuple[int, str]] = []
     for sign, name in parts:
         if name not in QUANTITIES:
-            raise SelectorError(
-                f"unknown quantity {name!r}; known: scope1, scope2_market, scope2_location, "
-                "scope3, total, total_market, total_location, s3.c1 … s3.c15"
-            )
+            raise SelectorError(msg("reader.selector.unknown_quantity", name=repr(name)))
         terms.append((-1 if sign == "-" else 1, name))
     return Sum(tuple(terms))
 
@@ -198,10 +210,10 @@ def parse_selector(text: str) -> Selector:
     if fn == "share":
         halves = args.split(",")
         if len(halves) != 2:
-            raise SelectorError("share(A, B) takes two sums separated by one comma")
+            raise SelectorError(msg("reader.selector.share_two"))
         return Share(_parse_sum(halves[0]), _parse_sum(halves[1]))
     if not _ID.match(args):
-        raise SelectorError(f"{fn}(ID): {args!r} is not a figure id")
+        raise SelectorError(msg("reader.selector.not_id", fn=fn, args=repr(args)))
     return Tce(args) if fn == "tce" else Grid(args)
 
 
@@ -217,17 +229,17 @@ def parse_decimal(text: str) -> Decimal:
     """A published number as printed: ``1,512.30`` → Decimal('1512.30'), ``46.16%`` → 46.16.
 
     Raises:
-        ValueError: not a number.
+        NumberError: not a number (a :class:`ValueError`).
     """
     s = text.strip().replace(",", "").replace("%", "")
     try:
         d = Decimal(s)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
+        raise NumberError(msg("reader.number.not_number", text=repr(text))) from None
     if not d.is_finite():
-        raise ValueError(f"{text!r} is not a finite number")
+        raise NumberError(msg("reader.number.not_finite", text=repr(text)))
     if d and d.adjusted() > MAX_EXPONENT:
-        raise ValueError(f"{text!r} is larger than 10^{MAX_EXPONENT}")
+        raise NumberError(msg("reader.number.too_large", text=repr(text), max=MAX_EXPONENT))
     return d
 
 
@@ -575,26 +587,33 @@ def reconcile(
 def check_references(figures: Sequence[PublishedFigure]) -> list[tuple[int, str, str]]:
     """Cross-row checks of a figures file: unique ids, ``parts`` naming figures of the same
     year and unit, ``tce``/``grid_tco2e`` naming an ``energy`` figure, a region for every
-    ``grid_tco2e`` figure. Returns (row, field, reason) for each problem."""
-    problems: list[tuple[int, str, str]] = []
+    ``grid_tco2e`` figure. Returns (row, field, reason in English) for each problem."""
+    return [(row, fld, why.english()) for row, fld, why in reference_problems(figures)]
+
+
+def reference_problems(figures: Sequence[PublishedFigure]) -> list[tuple[int, str, Message]]:
+    """The problems of :func:`check_references` as (row, field, keyed reason)."""
+    problems: list[tuple[int, str, Message]] = []
     by_id: dict[str, PublishedFigure] = {}
     for f in figures:
         if f.id in by_id:
-            problems.append((f.row, "id", f"id {f.id!r} also on row {by_id[f.id].row}"))
+            problems.append(
+                (f.row, "id", msg("reader.figures.id_twice", id=repr(f.id), row=by_id[f.id].row))
+            )
         else:
             by_id[f.id] = f
     for f in figures:
         for p in f.parts:
             other = by_id.get(p)
             if other is None:
-                problems.append((f.row, "parts", f"no figure with id {p!r}"))
+                problems.append((f.row, "parts", msg("reader.figures.no_part", id=repr(p))))
             elif other.fiscal_year != f.fiscal_year or other.unit != f.unit:
-                problems.append((f.row, "parts", f"{p!r} is of another year or unit"))
+                problems.append((f.row, "parts", msg("reader.figures.part_other", id=repr(p))))
         if isinstance(f.selector, Tce | Grid):
             e = by_id.get(f.selector.energy_id)
             if e is None or e.kind != Kind.ENERGY:
-                why = f"{f.selector.energy_id!r} is not the id of an energy figure"
+                why = msg("reader.figures.not_energy", id=repr(f.selector.energy_id))
                 problems.append((f.row, "lingtan", why))
         if isinstance(f.selector, Grid) and not f.region:
-            problems.append((f.row, "region", "a grid_tco2e figure needs the grid's region"))
+            problems.append((f.row, "region", msg("reader.figures.grid_region")))
     return problems

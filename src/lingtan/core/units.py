@@ -19,10 +19,8 @@ multiplier that the columnar engine applies to whole columns.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
-
-import pint
 
 from lingtan.core.errors import UnitError
 
@@ -161,7 +159,14 @@ ALIASES: dict[str, str] = {
 }
 
 
-def _build_registry() -> Any:
+@cache
+def registry() -> Any:
+    """The registry, built on first use (pint's import and the definitions cost about half a
+    CPU-second, which a command that converts no unit — ``lingtan --help``, a stored inventory —
+    should not pay; issue 14 item 6). Pint's generic types are not useful to mypy here, hence
+    Any."""
+    import pint
+
     reg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=None)
     for code in CURRENCIES:
         reg.define(f"{code} = [currency_{code}]")
@@ -170,8 +175,12 @@ def _build_registry() -> Any:
     return reg
 
 
-#: The registry (pint's generic types are not useful to mypy here, hence Any).
-ureg: Any = _build_registry()
+def __getattr__(name: str) -> Any:
+    """``units.ureg``: the registry, still reachable by its old module attribute (built on first
+    access, like :func:`registry`)."""
+    if name == "ureg":
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=4096)
@@ -186,6 +195,7 @@ def parse_unit(text: str) -> Any:
     if not raw:
         raise UnitError("empty unit")
     expr = ALIASES.get(raw.lower(), ALIASES.get(raw, raw))
+    ureg = registry()
     try:
         q = ureg.Quantity(1.0, "dimensionless") * ureg.parse_expression(expr)
     except Exception as exc:  # pint raises several unrelated types
@@ -233,6 +243,17 @@ def are_compatible(a: str, b: str) -> bool:
         return bool(parse_unit(a).dimensionality == parse_unit(b).dimensionality)
     except UnitError:
         return False
+
+
+def may_be_currency(unit: str) -> bool:
+    """False when ``unit`` cannot be a currency: neither its text nor the expression of its
+    alias names an ISO code of :data:`CURRENCIES` (in any case, under any prefix) — no unit
+    lingtan or pint defines stands for money otherwise. Answered from the text alone, without
+    the registry, so that reading a stored inventory need not build it (issue 14 item 6); True
+    says only that :func:`currency_code` must be asked."""
+    raw = unit.strip()
+    text = f"{raw} {ALIASES.get(raw.lower(), ALIASES.get(raw, raw))}".upper()
+    return any(code in text for code in CURRENCIES)
 
 
 def currency_code(unit: str) -> str | None:

@@ -50,7 +50,13 @@ CONTENT_RULES = {
     "POST /api/v1/orgs/{org}/calculations": "the fiscal year must have activity data",
     "POST /api/v1/orgs/{org}/deletion": "confirm must repeat the organisation's slug",
     "POST /api/v1/orgs/{org}/entities": "parent_code must name an existing entity",
-    "POST /api/v1/orgs/{org}/sites": "entity_code must name an existing entity",
+    "POST /api/v1/orgs/{org}/sites": "entity_code must name an existing entity, region a known "
+    "ISO 3166 region or grid",
+    "PATCH /api/v1/orgs/{org}/sites/{site_id}": "entity_code must name an existing entity, "
+    "region a known ISO 3166 region or grid",
+    "PUT /api/v1/orgs/{org}/mappings/{name}": "a mapping, checked against its template: columns "
+    "known, each given once, every required one mapped or a constant",
+    "POST /api/v1/orgs/{org}/mappings/preview": "a file read through a mapping, both checked",
     "POST /api/v1/orgs/{org}/factor-sets": "a factor-set file, checked row by row",
     "POST /api/v1/orgs/{org}/imports": "an activity file, checked row by row",
     "POST /api/v1/orgs/{org}/products/pact": "a PACT v2 document",

@@ -21,7 +21,10 @@ def server(server_factory: Callable[..., Server]) -> Server:
 def test_exchange_rates_through_the_api(server: Server) -> None:
     c = owner_client(server, "owner@acme.example")
     url = f"{API}/orgs/acme/exchange-rates"
-    r = c.put(f"{url}/cny/2023", json={"per_usd": 7.0467, "source": "PBOC"})
+    # the currency is one of the schema's ISO 4217 codes, upper case (USD is the reference)
+    for code in ("cny", "USD"):
+        assert c.put(f"{url}/{code}/2023", json={"per_usd": 7, "source": "s"}).status_code == 422
+    r = c.put(f"{url}/CNY/2023", json={"per_usd": 7.0467, "source": "PBOC"})
     assert r.status_code == 200, r.text
     assert r.json() == {"year": 2023, "currency": "CNY", "per_usd": 7.0467, "source": "PBOC"}
     assert c.get(url).json() == [r.json()]

@@ -141,8 +141,10 @@ def test_template_and_factor_commands(tmp_path: Path) -> None:
     assert "region CN-XZ→CN-GRID-SOUTHWEST" in out
 
 
-def test_inventory_csv_and_xlsx(ws: Path, tmp_path: Path) -> None:
+def test_inventory_csv_and_xlsx(ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import load_workbook
+
+    monkeypatch.setenv("LINGTAN_LANG", "en")  # the reviewer workbook's headers: the CLI's language
 
     write(ws / "electricity.csv", "site,date,quantity,unit\nHQ,2023-05-01,10,MWh\n")
     assert lingtan("import", str(ws / "electricity.csv"), "-w", str(ws))[0] == 0
@@ -157,10 +159,12 @@ def test_inventory_csv_and_xlsx(ws: Path, tmp_path: Path) -> None:
     code, out = lingtan("inventory", "-y", "FY2023/24", "-w", str(ws), "-f", "xlsx", "-o",
                         str(target))  # fmt: skip
     assert code == 0, out
-    wb = load_workbook(target)
-    assert wb.sheetnames == ["Summary", "Detail", "Completeness", "Gases", "About"]
-    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
-    assert summary["Scope 2 (location-based)"] == pytest.approx(6.796)
+    wb = load_workbook(target)  # the reviewer workbook of the web app and the API
+    assert wb.sheetnames == [
+        "Summary", "Gases", "Activity rows", "Factors", "Lineage", "Completeness", "About"
+    ]  # fmt: skip
+    summary = {(r[0], r[1]): r[2] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary[("Scope 2", "location-based")] == pytest.approx(6.796)
 
 
 def test_snapshot_is_reused_for_identical_inputs(ws: Path) -> None:

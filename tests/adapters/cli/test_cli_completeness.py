@@ -46,8 +46,12 @@ def test_calc_warns_before_the_table_and_exits_2(ws: Path) -> None:
     assert "add: an emission factor for material.gadget in CN valid in FY2023/24" in out
 
 
-def test_inventory_and_snapshots_mark_it(ws: Path, tmp_path: Path) -> None:
+def test_inventory_and_snapshots_mark_it(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from openpyxl import load_workbook
+
+    monkeypatch.setenv("LINGTAN_LANG", "en")  # the workbook's headers: the CLI's language
 
     assert lingtan("calc", "-y", YEAR, "-w", str(ws))[0] == 2
     code, out = lingtan("snapshots", "-w", str(ws))
@@ -89,8 +93,8 @@ def test_inventory_and_snapshots_mark_it(ws: Path, tmp_path: Path) -> None:
     assert "Completeness" in wb.sheetnames
     lines = [r[1] for r in wb["Completeness"].iter_rows(min_row=2, values_only=True)]
     assert lines[0].startswith("status: incomplete")
-    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=2, values_only=True) if r}
-    assert summary["Completeness (see the Completeness sheet)"] == "incomplete"
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=2, values_only=True) if r}
+    assert about["Completeness"] == "incomplete"
 
 
 def test_calc_with_nothing_resolving_exits_cleanly(tmp_path: Path) -> None:

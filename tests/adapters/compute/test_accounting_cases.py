@@ -70,10 +70,16 @@ def _activities(rows: list[dict[str, Any]]) -> pa.Table:
 
 
 def run_case(
-    case: dict[str, Any], tmp: Path, con: ibis.BaseBackend | None = None, *, totals: bool = False
+    case: dict[str, Any],
+    tmp: Path,
+    con: ibis.BaseBackend | None = None,
+    *,
+    totals: bool = False,
+    compiled: bool = False,
 ) -> dict[str, Any]:
     """Run one case (on DuckDB unless ``con`` is given) and return the inventory document;
-    with ``totals`` through :func:`calculate_totals` and :func:`aggregate_result`."""
+    with ``totals`` through :func:`calculate_totals` and :func:`aggregate_result`; with
+    ``compiled`` per row on the compiled stages, the rows lineage recomputes (decision 0060)."""
     cal = FiscalCalendar(int(case.get("fiscal_start_month", 4)))
     period = cal.parse(case["period"])
     path = tmp / "activities.parquet"
@@ -130,6 +136,9 @@ def run_case(
     if totals:
         res = calculate_totals(inputs, con)
         rows = aggregate_result(res)
+    elif compiled:
+        res = calculate(inputs, con, compiled=True)
+        rows = aggregate(ibis.memtable(res.emission_rows()))
     else:
         res = calculate(inputs, con)
         rows = aggregate(res.emissions)
@@ -148,25 +157,27 @@ def run_case(
 
 
 #: The engine paths each backend runs every case through: both, on both backends (the per-row
-#: path on PySpark is the slow one — every action is planned anew — but it is what lineage
-#: recomputes, so its figures are checked against the hand calculations too).
-PATHS = {"duckdb": ("rows", "totals"), "pyspark": ("rows", "totals")}
+#: path on PySpark is the slow one — every action is planned anew — but the per-row rows are what
+#: lineage recomputes, so its figures are checked against the hand calculations too), plus on
+#: DuckDB the per-row path on compiled stages, the one lineage runs (decision 0060).
+PATHS = {"duckdb": ("rows", "compiled", "totals"), "pyspark": ("rows", "totals")}
 
 
 def _runs() -> list[Any]:
-    """(case file, summed?, backend) for every case, backend and path of :data:`PATHS`."""
+    """(case file, path, backend) for every case, backend and path of :data:`PATHS`."""
     return [
-        pytest.param(path, kind == "totals", backend, id=f"{backend}-{path.stem}-{kind}")
+        pytest.param(path, kind, backend, id=f"{backend}-{path.stem}-{kind}")
         for backend, kinds in PATHS.items()
         for path in CASES
         for kind in kinds
     ]
 
 
-@pytest.mark.parametrize(("path", "totals", "backend"), _runs(), indirect=["backend"])
-def test_case(path: Path, totals: bool, backend: ibis.BaseBackend, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("path", "kind", "backend"), _runs(), indirect=["backend"])
+def test_case(path: Path, kind: str, backend: ibis.BaseBackend, tmp_path: Path) -> None:
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
-    check_case(case, run_case(case, tmp_path, backend, totals=totals))
+    run = run_case(case, tmp_path, backend, totals=kind == "totals", compiled=kind == "compiled")
+    check_case(case, run)
 
 
 def check_case(case: dict[str, Any], doc: dict[str, Any]) -> None:

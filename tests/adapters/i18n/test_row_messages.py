@@ -38,8 +38,10 @@ I18N = SRC / "adapters" / "i18n"
 CTX = NormaliseContext(
     source="ignored", sites={"TJ01": "CN-TJ", "HF02": "CN-AH"}, default_region="CN"
 )
-_PREFIXES = ("row.", "file.", "unit.", "list.", "issue.", "intake.")
-_LITERAL = re.compile(r"\"((?:row|file|unit|list|issue|intake)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)\"")
+_PREFIXES = ("row.", "file.", "unit.", "list.", "issue.", "intake.", "reader.")
+_LITERAL = re.compile(
+    r"\"((?:row|file|unit|list|issue|intake|reader)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)\""
+)
 _USERS = ("lingtan.core.messages", "lingtan.adapters.i18n.rows")
 
 
@@ -56,7 +58,14 @@ def _used_keys() -> set[str]:
         keys |= set(_LITERAL.findall(text))
     keys |= {f"unit.kind.{kind}" for kind, _ in _UNIT_KINDS}
     keys |= {f"unit.need.{d}" for d in DIMENSIONS} | {"unit.need.any"}
+    keys |= _factor_reasons()
     return {k for k in keys if k.startswith(_PREFIXES)}
+
+
+def _factor_reasons() -> set[str]:
+    """The reasons of the factor-file reader, made as ``reader.factor.<name>`` by ``_bad``."""
+    text = (SRC / "adapters" / "io" / "factor_files.py").read_text(encoding="utf-8")
+    return {f"reader.factor.{k}" for k in re.findall(r"_bad\([^,]+, \"([a-z0-9_]+)\"", text)}
 
 
 def _fields(text: str) -> set[str]:
@@ -72,7 +81,7 @@ def test_every_key_used_in_the_source_is_in_both_languages() -> None:
 
 
 def test_row_and_intake_catalogues_have_the_same_keys_and_parameters() -> None:
-    for area in ("rows", "intake"):
+    for area in ("rows", "intake", "readers"):
         en = json.loads((I18N / f"{area}.en.json").read_text(encoding="utf-8"))
         zh = json.loads((I18N / f"{area}.zh-CN.json").read_text(encoding="utf-8"))
         assert set(en) == set(zh), area

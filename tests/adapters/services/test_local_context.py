@@ -11,6 +11,7 @@ import pytest
 from lingtan.adapters.services.context import Context, JobContext, LocalContext
 from lingtan.adapters.services.errors import ServiceError, forbidden
 from lingtan.adapters.services.imports import import_file
+from lingtan.adapters.services.progress import IMPORT, ProgressEvent, Tracker
 from lingtan.adapters.store.tenancy import ACTIONS, Action
 from lingtan.adapters.store.workspace import Workspace, cli_actor, init_workspace
 
@@ -59,12 +60,36 @@ def test_a_job_context_acts_for_whoever_queued_the_job(folder: Path) -> None:
 
 
 def test_import_reports_progress_before_reading_storing_and_after(folder: Path) -> None:
-    steps: list[tuple[float, str]] = []
-    rep = import_file(
-        LocalContext(folder), fuel_file(folder), progress=lambda f, what: steps.append((f, what))
-    )
+    """The import's counts (decision 0052): the rows read (file lines, header included), the
+    data rows checked, ``write`` 0 before anything is stored and ``write`` n once it is; a
+    tracker of the import plan turns them into a fraction that only grows."""
+    ctx = LocalContext(folder)
+
+    def stored() -> list[str]:
+        return sorted(p.name for p in ctx.workspace().batches_dir.glob("*.parquet"))
+
+    heard: list[ProgressEvent] = []
+    track = Tracker(IMPORT, heard.append)
+    steps: list[tuple[str, int, int | None, list[str]]] = []
+
+    def on(stage: str, done: int, total: int | None = None, *, part: float | None = None) -> None:
+        steps.append((stage, done, total, stored()))  # what is stored when each report comes
+        track(stage, done, total, part=part)
+
+    rep = import_file(ctx, fuel_file(folder), progress=on)
     assert (rep.rows_read, rep.rows_accepted, rep.rows_rejected) == (1, 1, 0)
-    assert [f for f, _ in steps] == [0.1, 0.5, 0.9]
+    # 2 lines read (header + 1 row), 1 row checked, 0 of 1 written, then 1 of 1
+    assert [s[:3] for s in steps] == [("read", 2, 2), ("check", 1, 1), ("write", 0, 1),
+                                      ("write", 1, 1)]  # fmt: skip
+    assert steps[0][3] == []  # read: nothing stored yet
+    assert steps[2][3] == []  # "write 0" comes before anything is stored
+    assert steps[3][3] == stored() != []  # the last report: the batch's files are there
+    # read 0.3 (its whole weight) → + check 0.5 → write 0 of 1 (0.8) → capped below the end
+    assert [e.fraction for e in heard] == [0.3, 0.8, 0.8, 0.99]
+    assert [e.key for e in heard] == [
+        "progress.import.read", "progress.import.check", "progress.import.write",
+        "progress.import.write",
+    ]  # fmt: skip
     again = import_file(LocalContext(folder), fuel_file(folder))
     assert again.already_imported
     assert again.batch_id == rep.batch_id

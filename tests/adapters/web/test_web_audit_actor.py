@@ -228,6 +228,118 @@ def _totp_disable(w: Walk) -> set[str]:
     return set()
 
 
+# the set-up forms (decision 0056): an entity and a site added, changed and removed, an
+# exchange rate set and removed, an own factor set uploaded and removed
+def _row_id(w: Walk, kind: str, code: str) -> str:
+    """The store id of the boundary page's ``kind`` row ``code`` (its edit link)."""
+    page = w.c.get(f"/o/{w.site.org}/sites").text
+    row = rf"<tr><td>{re.escape(code)}</td>[^\n]*\n\s*<td><a href=\"/o/\w+/setup/{kind}/(\d+)\""
+    m = re.search(row, page)
+    assert m, page[:2000]
+    return m.group(1)
+
+
+def _entity_add(w: Walk) -> set[str]:
+    w.post(
+        f"/o/{w.site.org}/setup/entities/new",
+        data={
+            "code": "AUD-E",
+            "name": "Audited Co.",
+            "ownership_pct": "100",
+            "operational_control": "on",
+            "financial_control": "on",
+            "country": "CN",
+        },
+    )
+    w.found["entity"] = _row_id(w, "entities", "AUD-E")
+    return {"entity.create"}
+
+
+def _entity_edit(w: Walk) -> set[str]:
+    w.post(
+        f"/o/{w.site.org}/setup/entities/{w.found['entity']}",
+        data={
+            "name": "Audited Co., Ltd.",
+            "ownership_pct": "80",
+            "operational_control": "on",
+            "country": "CN",
+        },
+    )
+    return {"entity.update"}
+
+
+def _site_add(w: Walk) -> set[str]:
+    w.post(
+        f"/o/{w.site.org}/setup/sites/new",
+        data={
+            "code": "AUD-S",
+            "name": "Audited site",
+            "entity_code": "AUD-E",
+            "region": "CN-TJ",
+            "kind": "office",
+        },
+    )
+    w.found["site"] = _row_id(w, "sites", "AUD-S")
+    return {"site.create"}
+
+
+def _site_edit(w: Walk) -> set[str]:
+    w.post(
+        f"/o/{w.site.org}/setup/sites/{w.found['site']}",
+        data={
+            "name": "Audited office",
+            "entity_code": "AUD-E",
+            "region": "CN-BJ",
+            "kind": "office",
+        },
+    )
+    return {"site.update"}
+
+
+def _site_remove(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/setup/sites/{w.found['site']}/delete")
+    return {"site.delete"}
+
+
+def _entity_remove(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/setup/entities/{w.found['entity']}/delete")
+    return {"entity.delete"}
+
+
+def _rate_set(w: Walk) -> set[str]:
+    w.post(
+        f"/o/{w.site.org}/setup/rates",
+        data={"currency": "EUR", "year": "2031", "per_usd": "0.92", "source": "ECB"},
+    )
+    return {"exchange_rate.set"}
+
+
+def _rate_remove(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/setup/rates/delete", data={"currency": "EUR", "year": "2031"})
+    return {"exchange_rate.delete"}
+
+
+FACTOR_CSV = (
+    "factor_id,activity_type,region,unit,gas,value,valid_from,valid_to,gwp_set,publisher,dataset,"
+    "edition,table,version,price_year,description\n"
+    "audited/steel/CN/2024,purchased.steel,CN,t,CO2e,1850,2024-01-01,,AR5,Supplier X,"
+    "EPD 2024,2024,,1,,Steel coil per t (EPD)\n"
+)
+
+
+def _factor_set_upload(w: Walk) -> set[str]:
+    w.post(
+        f"/o/{w.site.org}/setup/factor-sets",
+        files={"file": ("audited.csv", FACTOR_CSV.encode(), "text/csv")},
+    )
+    return {"factor_set.create"}
+
+
+def _factor_set_remove(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/setup/factor-sets/audited/delete")
+    return {"factor_set.delete"}
+
+
 #: route path → its case, in the order they run (later cases need earlier ones)
 CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/login": _login,
@@ -251,6 +363,16 @@ CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/o/{org}/targets/edit": _targets_edit,
     "/o/{org}/targets/plan": _targets_plan,
     "/o/{org}/products/{product}/{config}/issue": _issue,
+    "/o/{org}/setup/entities/new": _entity_add,
+    "/o/{org}/setup/entities/{entity_id}": _entity_edit,
+    "/o/{org}/setup/sites/new": _site_add,
+    "/o/{org}/setup/sites/{site_id}": _site_edit,
+    "/o/{org}/setup/sites/{site_id}/delete": _site_remove,
+    "/o/{org}/setup/entities/{entity_id}/delete": _entity_remove,
+    "/o/{org}/setup/rates": _rate_set,
+    "/o/{org}/setup/rates/delete": _rate_remove,
+    "/o/{org}/setup/factor-sets": _factor_set_upload,
+    "/o/{org}/setup/factor-sets/{name}/delete": _factor_set_remove,
     "/logout": _logout,
 }
 

@@ -18,10 +18,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from lingtan.adapters.i18n.rows import cli_locale, file_error_text
+from lingtan.adapters.i18n.readers import refusal_text
+from lingtan.adapters.i18n.rows import cli_locale as cli_locale  # the CLI's one language rule
 from lingtan.adapters.services.context import LocalContext
 from lingtan.adapters.services.errors import EXIT_CODES, ServiceError
-from lingtan.core.errors import InputFileError, LingtanError
+from lingtan.core.errors import LingtanError
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -42,10 +43,10 @@ def fail(exc: Exception | str, code: int | None = None) -> typer.Exit:
     """Print ``exc`` (an error or a message) as the command's error and return the exit to
     raise: a :class:`ServiceError` exits with the code of its kind (:data:`EXIT_CODES`),
     anything else with ``code`` (default 1, an input that could not be used)."""
-    if isinstance(exc, InputFileError):  # in LINGTAN_LANG / LANG (decision 0053)
-        err.print(
-            "[bold red]error:[/] ", file_error_text(exc, cli_locale()), sep="", highlight=False
-        )
+    # keyed file/reader errors and refusals in LINGTAN_LANG / LANG (decision 0053 + addendum)
+    shown = None if isinstance(exc, str) else refusal_text(exc, cli_locale())
+    if shown is not None:
+        err.print(f"[bold red]error:[/] {escape(shown)}", highlight=False)
     else:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
     if isinstance(exc, ServiceError):

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lingtan.adapters.cli.common import FAILURES, WorkspaceOpt, fail, out
+from lingtan.adapters.cli.setup import factors_add, factors_remove
 from lingtan.adapters.services import factors as service
 from lingtan.adapters.services.context import LocalContext
 
@@ -152,3 +153,8 @@ def factors_resolve(
     except FAILURES as exc:
         raise fail(exc) from exc
     raise typer.Exit(code)
+
+
+# own factor sets: ``lingtan factors add FILE`` / ``remove NAME`` (issue 13, cli/setup.py)
+factors_app.command("add")(factors_add)
+factors_app.command("remove")(factors_remove)

@@ -22,6 +22,7 @@ from lingtan.adapters.cli.common import (
     local_context,
     out,
 )
+from lingtan.adapters.services.context import LocalContext
 
 inventory_app = typer.Typer()
 
@@ -145,10 +146,14 @@ def inventory(
     ] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to file.")] = None,
 ) -> None:
-    """Print (or write) the stored inventory of one or more fiscal years."""
+    """Print (or write) the stored inventory of one or more fiscal years.
+
+    ``xlsx`` writes the reviewer's workbook of the web app and the API (summary with shares,
+    gases, activity rows, factors, lineage, completeness; decision 0057), one per fiscal year,
+    headers in the command line's language (``LINGTAN_LANG``, else ``LANG``/``LC_ALL``)."""
     import json
 
-    from lingtan.adapters.io.inventory_export import to_csv, to_json, to_table, write_xlsx
+    from lingtan.adapters.io.inventory_export import to_csv, to_json, to_table
     from lingtan.adapters.services.calculation import latest_inventory
 
     try:
@@ -158,9 +163,8 @@ def inventory(
         raise fail(exc) from exc
     fmt = format.lower()
     if fmt == "xlsx":
-        target = output or Path(f"inventory-{invs[0].fiscal_year.replace('/', '-')}.xlsx")
-        write_xlsx(invs, target)
-        out.print(f"written {target}")
+        for target in _write_workbooks(ctx, [i.fiscal_year for i in invs], output):
+            out.print(f"written {target}", highlight=False)
         return
     if fmt == "json":
         text = (
@@ -199,6 +203,31 @@ def inventory(
         out.print(f"written {output}")
     else:
         sys.stdout.write(text + ("\n" if not text.endswith("\n") else ""))
+
+
+def _write_workbooks(ctx: LocalContext, years: list[str], output: Path | None) -> list[Path]:
+    """The reviewer's workbook of each fiscal year (:func:`lingtan.adapters.services.lineage.
+    inventory_workbook`): to ``output`` (one year), to ``<output stem>-<FY>.xlsx`` (several),
+    else to ``inventory-<FY>.xlsx`` in the current folder."""
+    from lingtan.adapters.cli.common import cli_locale
+    from lingtan.adapters.services.lineage import inventory_workbook
+
+    locale = cli_locale()
+    written = []
+    for fy in dict.fromkeys(years):  # a year given twice is written once
+        try:
+            name, data, _media = inventory_workbook(None, ctx, fy, locale)
+        except FAILURES as exc:
+            raise fail(exc) from exc
+        if output is None:
+            target = Path(name)
+        elif len(set(years)) == 1:
+            target = output
+        else:
+            target = output.with_name(f"{output.stem}-{fy.replace('/', '-')}{output.suffix}")
+        target.write_bytes(data)
+        written.append(target)
+    return written
 
 
 @inventory_app.command()

@@ -6,13 +6,13 @@ standard error and only when it is a terminal: in a pipe, a redirect or a test r
 extra is printed, so standard output stays machine-clean and standard error holds only the
 command's own messages.
 
-The bars speak the language of ``LINGTAN_LANG`` (``zh-CN`` or ``en``; default English, the
-language of the rest of the command line).
+The bars speak the command line's one language (:func:`lingtan.adapters.cli.common.cli_locale`,
+as the row messages and refusals do): ``LINGTAN_LANG`` (``zh-CN`` or ``en``), else ``LC_ALL`` or
+``LANG`` starting with ``zh`` → Chinese, else English.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,15 +20,9 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from lingtan.adapters.cli.common import err
-from lingtan.adapters.i18n.messages import normalise
+from lingtan.adapters.cli.common import cli_locale, err
 from lingtan.adapters.io.progress import OnProgress
 from lingtan.adapters.services.progress import ProgressEvent, Tracker, render, tracker
-
-
-def cli_locale() -> str:
-    """The language of the bars: ``LINGTAN_LANG`` when it names one, else English."""
-    return normalise(os.environ.get("LINGTAN_LANG")) or "en"
 
 
 def terminal() -> Console | None:

@@ -90,6 +90,8 @@ def reconcile_cmd(
 ) -> None:
     """Compare a report's published figures with lingtan's inventories and project figures;
     list every difference with its cause (rounding, copied, factor basis, implied factor …)."""
+    from lingtan.adapters.cli.common import cli_locale
+    from lingtan.adapters.i18n.readers import cause_text
     from lingtan.adapters.services.context import LocalContext
     from lingtan.adapters.services.errors import ServiceError
     from lingtan.adapters.services.reconcile import reconcile_workspace
@@ -101,8 +103,9 @@ def reconcile_cmd(
         rep = reconcile_workspace(
             LocalContext(workspace), published_file, years=year or (), tolerance=tolerance
         )
-    except ServiceError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+    except ServiceError as exc:  # a bad figures file: the reader's words, CLI language
+        shown = cause_text(exc, cli_locale()) or str(exc)
+        err.print(f"[bold red]error:[/] {escape(shown)}", highlight=False)
         raise typer.Exit(1) from exc
     findings = list(rep.findings)
     if as_json:

@@ -19,12 +19,14 @@ from lingtan.adapters.cli.common import (
     local_context,
     out,
 )
+from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.i18n.rows import cli_locale, issue_line, keyed_reason, stored_issue
 from lingtan.adapters.services import imports, mappings
 from lingtan.core.errors import LingtanError
 
 if TYPE_CHECKING:
     from lingtan.adapters.io.intake import FileFormat
+    from lingtan.adapters.services.context import LocalContext
 
 workspace_app = typer.Typer()
 
@@ -197,6 +199,21 @@ def _read_as(fmt: FileFormat | None) -> str:
     return ", ".join(parts)
 
 
+def _mapping_of(ctx: LocalContext, batch: str) -> str | None:
+    """The mapping batch ``batch`` was imported through, as ``--map`` takes it: its name when
+    the workspace has a saved mapping of that name, else ``NAME.toml`` (a mapping file is named
+    after its stem; its folder was not kept); None for a file imported as its template."""
+    from lingtan.adapters.io import batch_reading
+
+    ws = ctx.workspace()
+    column_map = batch_reading.load(ws, ws.batch(batch).id).column_map
+    if column_map is None:
+        return None
+    if column_map.name and column_map.name in {m.name for m in mappings.list_mappings(ctx)}:
+        return column_map.name
+    return f"{column_map.name or 'mapping'}.toml"
+
+
 @workspace_app.command()
 def quarantine(
     workspace: WorkspaceOpt = Path("."),
@@ -219,11 +236,18 @@ def quarantine(
             if not batch:
                 raise fail(ValueError("--export needs --batch"))
             n = imports.export_rejected_rows(ctx, batch, export)
+            mapped = _mapping_of(ctx, batch)  # the rows keep the user's columns: --map again
+            again = "" if mapped is None else f" --map {mapped}"
             out.print(
                 f"{n} rejected rows written to {export} (reasons in "
                 f"{export.with_suffix('.issues.csv').name}); fix them, then: "
-                f"lingtan import {export} --fixes {batch}"
+                f"lingtan import {export} --fixes {batch}{again}",
+                highlight=False,
+                markup=False,
             )
+            if mapped is not None:
+                hint = Translator(cli_locale())("cli.quarantine.hint_map", mapping=mapped)
+                out.print(hint, highlight=False, markup=False)
             return
         names = imports.batch_file_names(ctx)
     except FAILURES as exc:

@@ -202,10 +202,28 @@ class CalcResult:
         s = self.stages
         return per_gas(s.bound(self.compact), s.bound(self.gases), weighted=self.weighted)
 
+    def emission_rows(self) -> pa.Table:
+        """:attr:`emissions` fetched as Arrow rows: on compiled stages (:func:`calculate` with
+        ``compiled=True``, :func:`calculate_totals` on DuckDB) by the join's SQL compiled once
+        per shape (decision 0010), else by executing the expression."""
+        s = self.stages
+        if s.compiled:
+            return s.fetch(per_gas, self.compact, self.gases, weighted=self.weighted)
+        return self.emissions.to_pyarrow()
 
-def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcResult:
+
+def calculate(
+    inputs: CalcInputs, con: ibis.BaseBackend | None = None, *, compiled: bool = False
+) -> CalcResult:
     """Compute the emission rows of ``inputs.period`` (one row per activity, stream and gas,
     with its lineage).
+
+    With ``compiled`` on DuckDB (what lineage recomputes, decision 0060), the period's activity
+    rows are read into Arrow by one DuckDB query and every stage runs as SQL compiled once per
+    shape and cached (decision 0010), as in :func:`calculate_totals`: the same stage functions
+    on the same rows, without building and compiling Ibis expressions on every call (seconds for
+    a fresh process). Fetch the rows with :meth:`CalcResult.emission_rows`. On other backends
+    ``compiled`` is ignored (stages run as plain Ibis expressions).
 
     Raises:
         FactorError: a gas used by a factor has no GWP in the chosen set.
@@ -213,6 +231,11 @@ def calculate(inputs: CalcInputs, con: ibis.BaseBackend | None = None) -> CalcRe
     con = con or ibis.duckdb.connect()
     check_backend(con)
     p = inputs.period
+    stages = Stages(con, compiled=compiled)
+    if stages.compiled:
+        data = _activity_rows(stages, inputs.activity_files, p)
+        acts_t = stages.table("lt_acts", data)
+        return _calculate(inputs, stages, acts_t, data=data, weighted=False)
     if not inputs.activity_files:
         acts = ibis.memtable(_empty_activities())
     else:
@@ -273,6 +296,28 @@ def calculate_totals(
     if progress is not None:
         progress("calculate", 0, 1)
     return _calculate(inputs, stages, stages.table("lt_acts", data), data=data)
+
+
+def _activity_rows(stages: Stages, files: Sequence[Path | str], p: Period) -> pa.Table:
+    """The activity rows of period ``p`` in the batch ``files``, read by one DuckDB query (no
+    Ibis expression): columns matched by name across files, the key and dimension columns a
+    file lacks added as typed nulls — the rows :func:`_read_activities` and
+    :func:`_with_key_columns` give the direct path."""
+    if not files:
+        return _empty_activities()
+    paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    data: pa.Table = stages.db.sql(
+        f"SELECT * FROM read_parquet([{paths}], union_by_name = true)"
+        " WHERE date >= ? AND date <= ?",
+        params=[p.start, p.end],
+    ).to_arrow_table()
+    for k in (*KEY_COLUMNS, *DIMENSION_COLUMNS):
+        if k not in data.column_names:
+            data = data.append_column(
+                ACTIVITY_SCHEMA.field(k).with_nullable(True),
+                pa.nulls(data.num_rows, ACTIVITY_SCHEMA.field(k).type),
+            )
+    return data
 
 
 #: Schema of the per-(key, bucket) sums of one batch file (:func:`_summed`).
@@ -467,14 +512,21 @@ def _by_key_columns(t: ir.Table, start: date, end: date, split: tuple[date, ...]
 
 
 def _calculate(
-    inputs: CalcInputs, stages: Stages, acts: ir.Table, *, data: pa.Table | None = None
+    inputs: CalcInputs,
+    stages: Stages,
+    acts: ir.Table,
+    *,
+    data: pa.Table | None = None,
+    weighted: bool | None = None,
 ) -> CalcResult:
-    """The calculation on ``acts``: activity rows, or (``data`` given) rows summed per key and
-    bucket carrying :data:`TOTALS_COLUMNS`' ``rows`` and ``quantity_sq``, registered as a stage
-    input. On summed rows each stage is one query whose (small) result the next stages read; on
-    activity rows the stages are composed into expressions over the activity files."""
+    """The calculation on ``acts``: activity rows, or (``weighted``) rows summed per key and
+    bucket carrying :data:`TOTALS_COLUMNS`' ``rows`` and ``quantity_sq``. With ``data`` (the
+    rows of ``acts`` at hand, registered as a stage input; ``weighted`` by default) each stage is
+    one query whose result the next stages read; without, the stages are composed into
+    expressions over the activity files."""
     s = stages
-    weighted = data is not None
+    if weighted is None:
+        weighted = data is not None
     p = inputs.period
     sites = s.table(
         "lt_sites",
@@ -490,7 +542,7 @@ def _calculate(
         ),
     )
     region = inputs.default_region
-    if data is not None:  # the summed rows are at hand: their distinct values need no query
+    if data is not None:  # the rows are at hand: their distinct values need no query
         types = [t for t in pc.unique(data.column("activity_type")).to_pylist() if t]
         # every region a row can take (its own, its site's, the default): a superset is harmless
         regions = {str(r).upper() for r in pc.unique(data.column("region")).to_pylist() if r}
@@ -523,7 +575,7 @@ def _calculate(
     conv = s.table("lt_conv", conv_t)
 
     # -- 2. market-based coverage (Scope 2 Guidance ch. 6) -----------------------------------
-    if weighted:
+    if data is not None:
         grid = s.fetch(_grid_use_of, acts, sites, streams, default_region=region)
     else:
         x = _streams(acts, sites, streams, default_region=region)
@@ -556,7 +608,7 @@ def _calculate(
     }
     tables = (acts, sites, streams, units, chain, groups, conv, cov)
     gases = _gas_rows(ft.values, gwp_t, market)
-    if weighted:
+    if data is not None:
         c_data = s.fetch(_compact_rows, *tables, **params)
         used = pc.unique(c_data.column("group_id"))
         gases = gases.filter(pc.is_in(gases.column("group_id"), value_set=used))

@@ -36,9 +36,11 @@ from typing import Any
 
 import yaml
 
+from lingtan.adapters.i18n.rows import english
 from lingtan.core.errors import FactorError
 from lingtan.core.factors import FACTOR_COLUMNS, EmissionFactor, make_factor, validate_groups
 from lingtan.core.gwp import GWPSet, build_gwp_set, normalise_gas
+from lingtan.core.messages import Message, Param, msg
 
 #: GWP sets shipped with lingtan, by column of ``gwp100.csv``.
 GWP_SET_NAMES: tuple[str, ...] = ("AR4", "AR5", "AR6")
@@ -111,6 +113,22 @@ class FactorSet:
 
 
 # --------------------------------------------------------------------------------------------
+# keyed errors (decision 0053, readers addendum)
+# --------------------------------------------------------------------------------------------
+
+
+def _bad(where: Param, key: str, **params: Param) -> FactorError:
+    """A :class:`FactorError` ``{where}: {reason}`` keyed ``reader.at`` with the reason
+    ``reader.factor.<key>`` (English from the catalogue)."""
+    m = msg("reader.at", where=where, reason=Message(f"reader.factor.{key}", params))
+    return FactorError(english(m), message=m)
+
+
+def _row(source: str, n: int) -> Message:
+    return msg("reader.where.row", file=source, row=n)
+
+
+# --------------------------------------------------------------------------------------------
 # factor CSVs
 # --------------------------------------------------------------------------------------------
 
@@ -132,7 +150,9 @@ def read_factor_csv(path: str | Path, set_name: str) -> list[EmissionFactor]:
         with p.open(encoding="utf-8-sig", newline="") as fh:
             return _parse_factor_csv(fh, p.name, set_name)
     except OSError as exc:
-        raise FactorError(f"{p}: cannot read ({exc})") from exc
+        raise _bad(str(p), "cannot_read", why=str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise _bad(p.name, "not_utf8", why=str(exc.reason)) from exc
 
 
 def _parse_factor_csv(fh: Iterable[str], source: str, set_name: str) -> list[EmissionFactor]:
@@ -140,25 +160,23 @@ def _parse_factor_csv(fh: Iterable[str], source: str, set_name: str) -> list[Emi
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise FactorError(f"{source}: empty file, expected a header row") from None
+        raise _bad(source, "empty") from None
     unknown = [h for h in header if h not in FACTOR_COLUMNS]
     if unknown:
-        raise FactorError(f"{source}, row 1: unknown column(s) {', '.join(unknown)}")
+        raise _bad(_row(source, 1), "unknown_columns", columns=tuple(unknown))
     missing = [c for c, (req, _) in FACTOR_COLUMNS.items() if req and c not in header]
     if missing:
-        raise FactorError(f"{source}, row 1: missing required column(s) {', '.join(missing)}")
+        raise _bad(_row(source, 1), "missing_columns", columns=tuple(missing))
     if len(set(header)) != len(header):
-        raise FactorError(f"{source}, row 1: a column appears twice")
+        raise _bad(_row(source, 1), "column_twice")
     factors: list[EmissionFactor] = []
     width = len(header)
     for n, row in enumerate(reader, start=2):
         if not row or not any(c.strip() for c in row):
             continue
         if len(row) != width:
-            raise FactorError(f"{source}, row {n}: {len(row)} fields, header has {width}")
-        factors.append(
-            make_factor(set_name, dict(zip(header, row, strict=True)), f"{source}, row {n}")
-        )
+            raise _bad(_row(source, n), "width", fields=len(row), width=width)
+        factors.append(make_factor(set_name, dict(zip(header, row, strict=True)), _row(source, n)))
     _validate(factors, source)
     return factors
 
@@ -167,7 +185,9 @@ def _validate(factors: list[EmissionFactor], source: str) -> None:
     try:
         validate_groups(factors)
     except FactorError as exc:
-        raise FactorError(f"{source}: {exc}") from exc
+        reason: Param = exc.message if exc.message is not None else str(exc)
+        m = msg("reader.at", where=source, reason=reason)
+        raise FactorError(english(m), message=m) from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,9 +199,9 @@ def _load_yaml(text: str, source: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise FactorError(f"{source}: not valid YAML ({exc})") from exc
+        raise _bad(source, "yaml_invalid", why=str(exc)) from exc
     if not isinstance(data, dict):
-        raise FactorError(f"{source}: expected a mapping of manifest fields")
+        raise _bad(source, "manifest_mapping")
     return data
 
 
@@ -190,15 +210,15 @@ def _make_set(
 ) -> FactorSet:
     missing = [k for k in REQUIRED_MANIFEST if not str(manifest.get(k) or "").strip()]
     if missing:
-        raise FactorError(f"{source}: manifest field(s) {', '.join(missing)} missing or empty")
+        raise _bad(source, "manifest_missing", fields=tuple(missing))
     name = str(manifest["name"]).strip()
     if not _SET_NAME.match(name):
-        raise FactorError(f"{source}: set name {name!r} must be letters, digits, '.', '_', '-'")
+        raise _bad(source, "set_name", name=repr(name))
     price = manifest.get("price_year")
     try:
         price_year = int(price) if price not in (None, "") else None
     except (TypeError, ValueError) as exc:
-        raise FactorError(f"{source}: price_year must be a whole number") from exc
+        raise _bad(source, "price_year") from exc
     text = {k: str(manifest.get(k) or "").strip() for k in _MANIFEST_TEXT}
     extra = {
         k: v
@@ -235,10 +255,10 @@ def _manifest_from_rows(name: str, factors: list[EmissionFactor], source: str) -
     for attr in ("publisher", "dataset", "edition"):
         values = {getattr(f.source, attr) for f in factors}
         if len(values) > 1:
-            raise FactorError(
-                f"{source}: rows name several {attr}s ({', '.join(sorted(values)[:3])} …); add a"
-                f" manifest {Path(source).stem}.yaml stating the set's {attr}"
-            )
+            raise _bad(
+                source, "several", attr=attr, values=tuple(sorted(values)[:3]),
+                stem=Path(source).stem,
+            )  # fmt: skip
         out[attr] = next(iter(values), "")
     return out
 
@@ -261,11 +281,11 @@ def read_factor_set(manifest_or_csv_path: str | Path) -> FactorSet:
             (p.with_suffix(s) for s in (".yaml", ".yml") if p.with_suffix(s).is_file()), None
         )
     if not csv_path.is_file():
-        raise FactorError(f"{csv_path}: factor CSV not found")
+        raise _bad(str(csv_path), "csv_not_found")
     manifest: dict[str, Any] = {}
     if manifest_path is not None:
         if not manifest_path.is_file():
-            raise FactorError(f"{manifest_path}: manifest not found")
+            raise _bad(str(manifest_path), "manifest_not_found")
         manifest = _load_yaml(manifest_path.read_text(encoding="utf-8"), manifest_path.name)
     name = str(manifest.get("name") or csv_path.stem).strip()
     factors = read_factor_csv(csv_path, name)
@@ -298,9 +318,9 @@ def read_user_factor_set(path: str | Path) -> FactorSet:
     elif p.suffix.lower() in (".yaml", ".yml"):
         fs = read_factor_set(p) if p.with_suffix(".csv").is_file() else _read_yaml_set(p)
     else:
-        raise FactorError(f"{p}: a factor set is a .csv (with optional .yaml) or a .yaml file")
+        raise _bad(str(p), "file_kind")
     if fs.name in {b.name for b in bundled_factor_sets()}:
-        raise FactorError(f"{p}: set name {fs.name!r} is a bundled set's name; choose another")
+        raise _bad(p.name, "bundled_name", name=repr(fs.name))
     return fs
 
 
@@ -319,24 +339,30 @@ def _read_yaml_set(p: Path) -> FactorSet:
     try:
         data = _load_yaml(p.read_text(encoding="utf-8"), p.name)
     except OSError as exc:
-        raise FactorError(f"{p}: cannot read ({exc})") from exc
+        raise _bad(str(p), "cannot_read", why=str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise _bad(p.name, "not_utf8", why=str(exc.reason)) from exc
     items = data.get("factors")
     if not isinstance(items, list) or not items:
-        raise FactorError(f"{p.name}: expected a non-empty 'factors:' list")
+        raise _bad(p.name, "factors_list")
     name = str(data.get("name") or "").strip()
     if not name:
-        raise FactorError(f"{p.name}: manifest field 'name' missing or empty")
+        raise _bad(p.name, "name_missing")
     factors: list[EmissionFactor] = []
     for i, item in enumerate(items, start=1):
-        where = f"{p.name}, factor {i}"
+        where = msg("reader.where.item", file=p.name, n=i)
         if not isinstance(item, dict):
-            raise FactorError(f"{where}: expected a mapping of factor columns")
+            raise _bad(where, "item_mapping")
         unknown = [k for k in item if k not in FACTOR_COLUMNS]
         if unknown:
-            raise FactorError(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
+            raise _bad(where, "unknown_fields", fields=tuple(map(str, unknown)))
         fields = {k: _text(data[k], p.name) for k in _YAML_DEFAULTS if data.get(k) is not None}
         fields.update(
-            {k: _text(v, f"{where}, column '{k}'") for k, v in item.items() if v is not None}
+            {
+                k: _text(v, msg("reader.where.column", where=where, column=k))
+                for k, v in item.items()
+                if v is not None
+            }
         )
         if not fields.get("factor_id"):
             fields["factor_id"] = "/".join(
@@ -351,10 +377,10 @@ def _read_yaml_set(p: Path) -> FactorSet:
     return _make_set(data, factors, p.name, str(p))
 
 
-def _text(v: Any, where: str) -> str:
+def _text(v: Any, where: Param) -> str:
     """A YAML scalar as factor-field text (dates → ISO, numbers → repr)."""
     if isinstance(v, bool | list | dict):
-        raise FactorError(f"{where}: expected a single value, got {v!r}")
+        raise _bad(where, "single_value", value=repr(v))
     if isinstance(v, float):
         return repr(v)
     return str(v)

@@ -439,7 +439,7 @@ XLSX_MAX_ROWS = 1_048_575
 
 #: Columns of the reviewer workbook's sheets (catalogue keys ``lineage.xlsx.col.<name>``).
 ACTIVITY_SHEET_COLUMNS = (
-    "file", "row", "site", "site_name", "date", "scope", "category", "activity_type",
+    "file", "row", "site", "site_name", "date", "scope", "category", "basis", "activity_type",
     "quantity", "unit", "factors", "kg_co2e_per_unit", "share", "co2e_kg",
 )  # fmt: skip
 FACTOR_SHEET_COLUMNS = (
@@ -612,7 +612,14 @@ def write_reviewer_xlsx(
     rows_sheet(
         "activity_rows",
         ACTIVITY_SHEET_COLUMNS,
-        ({**r, "site_name": names.get(str(r.get("site")), "")} for r in activity_rows),
+        (
+            {
+                **r,
+                "site_name": names.get(str(r.get("site")), ""),
+                "basis": tr(f"basis.{r['basis']}") if r.get("basis") else None,
+            }
+            for r in activity_rows
+        ),
         10,
     )
     rows_sheet("factors", FACTOR_SHEET_COLUMNS, factors, 10)

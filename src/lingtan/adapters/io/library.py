@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from lingtan.adapters.i18n.rows import file_error
 from lingtan.adapters.store.snapshots import factors_table
 from lingtan.adapters.store.workspace import Workspace
-from lingtan.core.errors import InputFileError
 from lingtan.core.factors import EmissionFactor
 from lingtan.core.gwp import GWPSet
+from lingtan.core.messages import msg
 from lingtan.core.methods.scope2_market import Instrument
 
 #: A reference series: (year, ISO 4217 currency) → value (units per USD, or a price index).
@@ -218,15 +219,22 @@ def read_reference(path: Path, value_col: str) -> ReferenceSeries:
         reader = csv.DictReader(fh)
         need = {"year", "currency", value_col}
         if not reader.fieldnames or not need <= set(reader.fieldnames):
-            raise InputFileError(str(path), f"needs columns {', '.join(sorted(need))}")
+            raise file_error(
+                str(path), msg("reader.reference.columns", columns=tuple(sorted(need)))
+            )
         for i, row in enumerate(reader, start=2):
-            try:
-                key = (int(row["year"]), row["currency"].strip().upper())
-                value = float(row[value_col])
-            except (TypeError, ValueError) as exc:
-                raise InputFileError(str(path), f"row {i}: {exc}") from exc
-            if value <= 0:
-                raise InputFileError(str(path), f"row {i}, column '{value_col}': must be > 0")
+            for col, kind in (("year", int), (value_col, float)):
+                try:
+                    kind(row[col] or "")
+                except (TypeError, ValueError) as exc:
+                    why = msg("reader.reference.not_number", row=i, column=col,
+                              value=repr(row[col] or ""))  # fmt: skip
+                    raise file_error(str(path), why) from exc
+            key = (int(row["year"]), (row["currency"] or "").strip().upper())
+            value = float(row[value_col])
+            if not value > 0:
+                why = msg("reader.reference.not_positive", row=i, column=value_col)
+                raise file_error(str(path), why)
             out[key] = value
     return out
 

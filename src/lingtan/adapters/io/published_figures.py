@@ -33,18 +33,21 @@ import io
 from datetime import date
 from pathlib import Path
 
+from lingtan.adapters.i18n.rows import english, file_error, row_issue
 from lingtan.adapters.io.cell_safety import unneutralise
 from lingtan.core.errors import InputFileError, PeriodError, RowIssue, UnitError
+from lingtan.core.messages import Message, msg
 from lingtan.core.periods import FiscalCalendar
 from lingtan.core.reconcile import (
     MASS_UNITS,
     TCE_UNITS,
     Kind,
+    NumberError,
     PublishedFigure,
     SelectorError,
-    check_references,
     parse_decimal,
     parse_selector,
+    reference_problems,
     selector_fits,
 )
 from lingtan.core.units import conversion_factor
@@ -57,79 +60,81 @@ MAX_BYTES = 4 * 1024 * 1024
 
 
 class PublishedFiguresError(InputFileError):
-    """A published figures file with problems; ``issues`` lists each with row and column."""
+    """A published figures file with problems; ``issues`` lists each with row and column
+    (keyed issues: the catalogue renders them, ``i18n.readers.error_text``)."""
 
     def __init__(self, source: str, issues: list[RowIssue]) -> None:
         lines = "\n".join(f"  {i}" for i in issues)
-        super().__init__(source, f"{len(issues)} problem(s); nothing was read:\n{lines}")
+        head = msg("reader.figures.problems", count=len(issues))
+        super().__init__(source, f"{english(head)}\n{lines}", message=head)
         self.issues = issues
 
 
-def _unit_problem(kind: Kind, unit: str) -> str | None:
+def _unit_problem(kind: Kind, unit: str) -> Message | None:
     if kind == Kind.SHARE:
-        return None if unit == "%" else "a share is in %"
+        return None if unit == "%" else msg("reader.figures.unit_share")
     if kind == Kind.PROJECT_TCE:
-        return None if unit in TCE_UNITS else f"tce figures use {', '.join(TCE_UNITS)}"
+        return None if unit in TCE_UNITS else msg("reader.figures.unit_tce", units=tuple(TCE_UNITS))
     if kind == Kind.ENERGY:
         try:
             conversion_factor(unit, "kWh")
         except UnitError:
-            return f"{unit!r} is not an energy unit (kWh, MWh, GWh …)"
+            return msg("reader.figures.unit_energy", unit=repr(unit))
         return None
-    return None if unit in MASS_UNITS else f"masses use {', '.join(MASS_UNITS)} (of CO2e)"
+    return None if unit in MASS_UNITS else msg("reader.figures.unit_mass", units=tuple(MASS_UNITS))
 
 
 def _row(
     raw: dict[str, str], n: int, source: str, calendar: FiscalCalendar, issues: list[RowIssue]
 ) -> PublishedFigure | None:
-    def bad(fld: str, reason: str) -> None:
-        issues.append(RowIssue(source, n, fld, reason, raw.get(fld, "") or ""))
+    def bad(fld: str, reason: Message) -> None:
+        issues.append(row_issue(source, n, fld, reason, raw.get(fld, "") or ""))
 
     before = len(issues)
     v = {k: unneutralise(raw.get(k) or "").strip() for k in (*REQUIRED, *OPTIONAL)}
     for k in REQUIRED:
         if not v[k] and k != "lingtan":
-            bad(k, "required")
+            bad(k, msg("reader.figures.required"))
     if len(issues) > before:
         return None
     kind = None
     try:
         kind = Kind(v["kind"])
     except ValueError:
-        bad("kind", f"one of {', '.join(k.value for k in Kind)}")
+        bad("kind", msg("reader.figures.kind", kinds=tuple(k.value for k in Kind)))
     fy = ""
     try:
         fy = calendar.parse(v["fiscal_year"]).label
     except (PeriodError, ValueError, OverflowError) as exc:
-        bad("fiscal_year", str(exc))
+        bad("fiscal_year", msg("reader.figures.fiscal_year", why=str(exc)))
     value = None
     try:
         value = parse_decimal(v["value"])
-    except ValueError as exc:
-        bad("value", str(exc))
+    except NumberError as exc:
+        bad("value", exc.message)
     decimals = 0
     try:
         decimals = int(v["decimals"])
         if not -9 <= decimals <= 9:
-            bad("decimals", "between -9 and 9")
+            bad("decimals", msg("reader.figures.decimals_range"))
     except ValueError:
-        bad("decimals", "an integer (2 = hundredths, -2 = to the hundred)")
+        bad("decimals", msg("reader.figures.decimals_int"))
     selector = None
     try:
         selector = parse_selector(v["lingtan"])
     except SelectorError as exc:
-        bad("lingtan", str(exc))
+        bad("lingtan", exc.message)
     if kind is not None:
         why = _unit_problem(kind, v["unit"])
         if why:
             bad("unit", why)
         if selector is not None and not selector_fits(selector, kind):
-            bad("lingtan", f"a {kind.value} figure cannot use this selector (docs/reconcile.md)")
+            bad("lingtan", msg("reader.figures.selector_kind", kind=kind.value))
     if v["factor_as_of"]:
         try:
             date.fromisoformat(v["factor_as_of"])
         except ValueError:
-            bad("factor_as_of", "an ISO date (YYYY-MM-DD)")
+            bad("factor_as_of", msg("reader.figures.date"))
     if len(issues) > before or kind is None or value is None or selector is None:
         return None
     return PublishedFigure(
@@ -163,26 +168,26 @@ def parse_published_figures(
     try:
         return _parse(text, source, calendar)
     except csv.Error as exc:
-        raise InputFileError(source, f"not a readable CSV file ({exc})") from None
+        raise file_error(source, msg("reader.figures.not_csv", why=str(exc))) from None
 
 
 def _parse(text: str, source: str, calendar: FiscalCalendar) -> list[PublishedFigure]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in reader.fieldnames or []]
     if not header:
-        raise InputFileError(source, "empty file: a header row is required")
+        raise file_error(source, msg("reader.figures.empty"))
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InputFileError(source, f"missing column(s): {', '.join(missing)}")
+        raise file_error(source, msg("reader.figures.missing_columns", columns=tuple(missing)))
     unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL]
     if unknown:
-        raise InputFileError(source, f"unknown column(s): {', '.join(unknown)}")
+        raise file_error(source, msg("reader.figures.unknown_columns", columns=tuple(unknown)))
     reader.fieldnames = header
     issues: list[RowIssue] = []
     figures: list[PublishedFigure] = []
     for n, raw in enumerate(reader, start=2):
         if None in raw:
-            issues.append(RowIssue(source, n, "", "more cells than columns"))
+            issues.append(row_issue(source, n, "", msg("reader.figures.extra_cells")))
             continue
         if not any((c or "").strip() for c in raw.values()):
             continue  # a blank line
@@ -190,11 +195,11 @@ def _parse(text: str, source: str, calendar: FiscalCalendar) -> list[PublishedFi
         if fig is not None:
             figures.append(fig)
     if not issues:
-        issues += [RowIssue(source, r, f, why) for r, f, why in check_references(figures)]
+        issues += [row_issue(source, r, f, why) for r, f, why in reference_problems(figures)]
     if issues:
         raise PublishedFiguresError(source, issues)
     if not figures:
-        raise InputFileError(source, "no figures (only a header)")
+        raise file_error(source, msg("reader.figures.no_figures"))
     return figures
 
 
@@ -207,11 +212,11 @@ def read_published_figures(path: Path, calendar: FiscalCalendar) -> list[Publish
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputFileError(str(path), "no such file") from None
+        raise file_error(str(path), msg("reader.figures.no_file")) from None
     if len(data) > MAX_BYTES:
-        raise InputFileError(str(path), f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise file_error(str(path), msg("reader.figures.too_large", mib=MAX_BYTES // 1024**2))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputFileError(str(path), f"not UTF-8 text ({exc.reason})") from None
+        raise file_error(str(path), msg("reader.figures.not_utf8", why=str(exc.reason))) from None
     return parse_published_figures(text, path.name, calendar)

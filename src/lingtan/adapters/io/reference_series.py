@@ -25,7 +25,8 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-from lingtan.core.errors import InputFileError
+from lingtan.adapters.i18n.rows import file_error
+from lingtan.core.messages import msg
 from lingtan.core.money import Series, annual_means, per_usd_from_per_eur
 
 #: Names of the bundled series, as lineage and "no conversion" messages show them.
@@ -72,7 +73,8 @@ def _read_rows(name: str, value_col: str) -> list[tuple[tuple[int, str], float, 
         try:
             out.append(((int(row["year"]), row["currency"]), float(row[value_col]), i))
         except (KeyError, ValueError) as exc:
-            raise InputFileError(f"lingtan/data/reference/{name}", f"row {i}: {exc}") from exc
+            why = msg("reader.series.row", row=i, why=str(exc))
+            raise file_error(f"lingtan/data/reference/{name}", why) from exc
     return out
 
 

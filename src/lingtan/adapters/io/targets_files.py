@@ -32,7 +32,14 @@ from lingtan.modules.targets.kpis import Kpi, KpiKind
 from lingtan.modules.targets.plan import CreditKind, CreditOption, NeutralityGoal, PlanSettings
 from lingtan.modules.targets.programme import BauSpec, Programme
 from lingtan.modules.targets.projects import Project, ProjectType, Saving
-from lingtan.modules.targets.targets import Horizon, IntensityType, Target, TargetKind
+from lingtan.modules.targets.targets import (
+    Horizon,
+    IntensityType,
+    ReportedStatus,
+    Status,
+    Target,
+    TargetKind,
+)
 
 T = TypeVar("T")
 
@@ -302,16 +309,53 @@ def _coverage(r: _Reader, d: Mapping[str, Any], where: str) -> Coverage:
 _TARGET_KEYS = (
     "id", "name", "horizon", "kind", "scopes", "scope3_categories", "scope2_basis", "base_year",
     "target_year", "reduction_pct", "denominator", "intensity_type", "boundary_coverage_pct",
-    "neutralise_residual", "source", "reported_status", "note",
+    "neutralise_residual", "source", "reported_status", "note", "names",
 )  # fmt: skip
+
+#: languages a ``names`` mapping may give (``zh`` is read as ``zh-CN``)
+NAME_LANGUAGES = ("en", "zh-CN")
+
+
+def _names(r: _Reader, d: Mapping[str, Any], where: str) -> dict[str, str]:
+    """The optional ``names: {en: …, zh-CN: …}`` of a target, KPI or project."""
+    got = r.mapping(d.get("names") or {}, f"{where}, field 'names'", (*NAME_LANGUAGES, "zh"))
+    return {("zh-CN" if k == "zh" else k): str(v) for k, v in got.items() if v}
+
+
+def _name(r: _Reader, d: Mapping[str, Any], where: str, names: Mapping[str, str]) -> str:
+    """``name``; without one, the English name, else the Chinese one, else the id."""
+    fallback = names.get("en") or names.get("zh-CN") or r.text(d, "id", where)
+    return r.text(d, "name", where, fallback)
+
+
+def _reported(
+    r: _Reader, d: Mapping[str, Any], where: str
+) -> tuple[str | None, ReportedStatus | None]:
+    """``reported_status``: free text (kept as written), or ``{status, printed, footnote,
+    estimate}`` (a status of :class:`Status`, rendered in the page's language; ``printed``: the
+    report's own words, quoted as they are)."""
+    v = d.get("reported_status")
+    if v is None:
+        return None, None
+    if not isinstance(v, Mapping):
+        return str(v), None
+    at = f"{where}, field 'reported_status'"
+    m = r.mapping(v, at, ("status", "printed", "footnote", "estimate"))
+    status = r.choice(m, "status", at, Status)
+    footnote = "" if m.get("footnote") is None else str(m["footnote"])
+    printed = str(m.get("printed") or "")
+    return None, ReportedStatus(status, footnote, r.flag(m, "estimate", at), printed)
 
 
 def _target(r: _Reader, i: int, v: Any) -> Target:
     where = _at("targets", i, v)
     d = r.mapping(v, where, _TARGET_KEYS)
     it = d.get("intensity_type")
+    names = _names(r, d, where)
+    text, reported = _reported(r, d, where)
     return _guard(r, where, lambda: Target(
-        id=r.text(d, "id", where), name=r.text(d, "name", where, r.text(d, "id", where)),
+        id=r.text(d, "id", where), name=_name(r, d, where, names), names=names,
+        reported=reported,
         coverage=_coverage(r, d, where),
         kind=r.choice(d, "kind", where, TargetKind, "absolute"),
         base_year=r.year(d, "base_year", where), target_year=r.year(d, "target_year", where),
@@ -321,14 +365,13 @@ def _target(r: _Reader, i: int, v: Any) -> Target:
         intensity_type=None if it is None else r.choice(d, "intensity_type", where, IntensityType),
         boundary_coverage_pct=r.num(d, "boundary_coverage_pct", where, 100.0),
         neutralise_residual=r.flag(d, "neutralise_residual", where),
-        source=str(d.get("source") or ""),
-        reported_status=None if d.get("reported_status") is None else str(d["reported_status"]),
+        source=str(d.get("source") or ""), reported_status=text,
         note=str(d.get("note") or ""),
     ))  # fmt: skip
 
 
 _KPI_KEYS = ("id", "name", "kind", "unit", "goal", "goal_year", "direction", "start", "values",
-             "source", "reported_status", "note")  # fmt: skip
+             "source", "reported_status", "note", "names")  # fmt: skip
 
 
 def _kpi(r: _Reader, i: int, v: Any) -> Kpi:
@@ -338,16 +381,18 @@ def _kpi(r: _Reader, i: int, v: Any) -> Kpi:
     if direction not in ("increase", "decrease"):
         raise r.fail(f"{where}, field 'direction'", "expected increase or decrease")
     start = r.mapping(d.get("start") or {}, f"{where}, field 'start'", ("year", "value"))
+    names = _names(r, d, where)
+    text, reported = _reported(r, d, where)
     return _guard(r, where, lambda: Kpi(
-        id=r.text(d, "id", where), name=r.text(d, "name", where, r.text(d, "id", where)),
+        id=r.text(d, "id", where), name=_name(r, d, where, names), names=names,
+        reported=reported,
         kind=r.choice(d, "kind", where, KpiKind, "other"), unit=r.text(d, "unit", where),
         goal=r.num(d, "goal", where), goal_year=r.opt_year(d, "goal_year", where),
         increasing=direction == "increase",
         start_year=r.opt_year(start, "year", f"{where}, field 'start'"),
         start_value=r.opt_num(start, "value", f"{where}, field 'start'"),
         values=r.by_year(d.get("values"), f"{where}, field 'values'"),
-        source=str(d.get("source") or ""),
-        reported_status=None if d.get("reported_status") is None else str(d["reported_status"]),
+        source=str(d.get("source") or ""), reported_status=text,
         note=str(d.get("note") or ""),
     ))  # fmt: skip
 
@@ -356,7 +401,7 @@ _PROJECT_KEYS = (
     "id", "name", "type", "region", "site", "savings", "reduction_t_per_year", "scope",
     "category", "capex", "opex_per_year", "cost_savings_per_year", "life_years", "start_year",
     "earliest_start", "latest_start", "factor_as_of", "degradation_pct_per_year",
-    "exclusive_group", "committed", "source", "note",
+    "exclusive_group", "committed", "source", "note", "names",
 )  # fmt: skip
 
 
@@ -377,8 +422,9 @@ def _project(r: _Reader, i: int, v: Any) -> Project:
     )
     scope = None if d.get("scope") is None else r.integer(d, "scope", where)
     cat = None if d.get("category") is None else r.integer(d, "category", where)
+    names = _names(r, d, where)
     return _guard(r, where, lambda: Project(
-        id=r.text(d, "id", where), name=r.text(d, "name", where, r.text(d, "id", where)),
+        id=r.text(d, "id", where), name=_name(r, d, where, names), names=names,
         type=r.choice(d, "type", where, ProjectType), region=r.text(d, "region", where, "GLO"),
         site=str(d.get("site") or ""), savings=savings,
         reduction_t_per_year=r.opt_num(d, "reduction_t_per_year", where), scope=scope,
@@ -564,7 +610,8 @@ def _emissions_doc(e: YearEmissions) -> dict[str, Any]:
 def _target_doc(t: Target, cal: FiscalCalendar) -> dict[str, Any]:
     c = t.coverage
     return _drop_none({
-        "id": t.id, "name": t.name, "horizon": t.horizon.value, "kind": t.kind.value,
+        "id": t.id, "name": t.name, "names": dict(t.names) or None,
+        "horizon": t.horizon.value, "kind": t.kind.value,
         "scopes": sorted(s for s in c.scopes if s != 3 or c.scope3_categories is None),
         "scope3_categories": None if c.scope3_categories is None else sorted(c.scope3_categories),
         "scope2_basis": c.scope2_basis, "base_year": cal.year(t.base_year).label,
@@ -573,19 +620,26 @@ def _target_doc(t: Target, cal: FiscalCalendar) -> dict[str, Any]:
         "intensity_type": None if t.intensity_type is None else t.intensity_type.value,
         "boundary_coverage_pct": t.boundary_coverage_pct,
         "neutralise_residual": t.neutralise_residual or None, "source": t.source,
-        "reported_status": t.reported_status, "note": t.note,
+        "reported_status": _reported_doc(t.reported, t.reported_status), "note": t.note,
     })  # fmt: skip
+
+
+def _reported_doc(reported: ReportedStatus | None, text: str | None) -> Any:
+    """The file's ``reported_status``: the mapping of a keyed status, else the text."""
+    return text if reported is None else _drop_none(reported.to_dict())
 
 
 def _kpi_doc(k: Kpi, cal: FiscalCalendar) -> dict[str, Any]:
     return _drop_none({
-        "id": k.id, "name": k.name, "kind": k.kind.value, "unit": k.unit, "goal": k.goal,
+        "id": k.id, "name": k.name, "names": dict(k.names) or None, "kind": k.kind.value,
+        "unit": k.unit, "goal": k.goal,
         "goal_year": None if k.goal_year is None else cal.year(k.goal_year).label,
         "direction": "increase" if k.increasing else "decrease",
         "start": None if k.start_year is None
         else {"year": cal.year(k.start_year).label, "value": k.start_value},
         "values": {cal.year(y).label: v for y, v in sorted(k.values.items())} or None,
-        "source": k.source, "reported_status": k.reported_status, "note": k.note,
+        "source": k.source, "reported_status": _reported_doc(k.reported, k.reported_status),
+        "note": k.note,
     })  # fmt: skip
 
 
@@ -594,7 +648,8 @@ def _project_doc(p: Project, cal: FiscalCalendar) -> dict[str, Any]:
         return None if v is None else cal.year(v).label
 
     return _drop_none({
-        "id": p.id, "name": p.name, "type": p.type.value, "region": p.region, "site": p.site,
+        "id": p.id, "name": p.name, "names": dict(p.names) or None, "type": p.type.value,
+        "region": p.region, "site": p.site,
         "savings": [_drop_none({"carrier": s.carrier, "quantity": s.quantity, "unit": s.unit,
                                 "activity_type": s.activity_type}) for s in p.savings] or None,
         "reduction_t_per_year": p.reduction_t_per_year, "scope": p.scope,

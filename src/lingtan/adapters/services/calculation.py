@@ -21,23 +21,10 @@ import json
 import os
 from collections.abc import Sequence
 from functools import partial
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from lingtan import __version__
-from lingtan.adapters.compute.aggregate import aggregate_result
-from lingtan.adapters.compute.baseyear import Review, base_year_period, review_calculated
-from lingtan.adapters.compute.engine import (
-    ENGINE_VERSION,
-    CalcInputs,
-    calculate_totals,
-    engine_factor_tables,
-)
-from lingtan.adapters.compute.gases import gas_table_for
-from lingtan.adapters.compute.quality import assess_emissions
 from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot, snapshot_completeness
-from lingtan.adapters.compute.tables import FactorTables, MoneyTables, with_reference_defaults
 from lingtan.adapters.io.library import (
     Library,
     load_instruments,
@@ -57,6 +44,14 @@ from lingtan.core.gwp import GWPSet
 from lingtan.core.inventory import Inventory, build_inventory
 from lingtan.core.methods.scope2_market import Instrument
 from lingtan.core.periods import Period
+
+if TYPE_CHECKING:  # the engine (ibis, DuckDB, pint) is imported by the functions that calculate,
+    # so that reading a stored inventory does not pay for it (issue 14 item 6)
+    import ibis
+
+    from lingtan.adapters.compute.baseyear import Review
+    from lingtan.adapters.compute.engine import CalcInputs
+    from lingtan.adapters.compute.tables import FactorTables, MoneyTables
 
 #: A use case's target: a context (CLI, API, jobs) or an already opened workspace.
 Target = Context | Workspace
@@ -122,6 +117,11 @@ def calculate_workspace(
     ``resolve``, ``activities`` (batch files summed of all), ``calculate``, ``aggregate``,
     ``store`` (ended once the snapshot is stored or found; decision 0052).
     """
+    from lingtan.adapters.compute.aggregate import aggregate_result
+    from lingtan.adapters.compute.engine import calculate_totals
+    from lingtan.adapters.compute.gases import gas_table_for
+    from lingtan.adapters.compute.quality import assess_emissions
+
     say = progress or _quiet
     cfg = ws.config
     gwp_name = (gwp_set or cfg.gwp_set).upper()
@@ -194,6 +194,8 @@ def snapshot_id(description: dict[str, Any]) -> str:
 
 def inputs_description(ws: Workspace, period: Period, gwp_set: str, lib: Library) -> dict[str, Any]:
     """The canonical description of a calculation's inputs (hashed into the snapshot id)."""
+    from lingtan.adapters.compute.engine import ENGINE_VERSION
+
     cfg = ws.config
     used_sets = sorted(lib.set_hashes)
     return {
@@ -225,6 +227,8 @@ def load_money(ws: Workspace) -> MoneyTables:
     Raises:
         InputFileError: a file is malformed (naming file, row and column).
     """
+    from lingtan.adapters.compute.tables import with_reference_defaults
+
     return with_reference_defaults(*read_money_series(ws))
 
 
@@ -238,6 +242,8 @@ def calc_inputs(
 ) -> CalcInputs:
     """The engine's inputs for ``period``: the library, instruments and money tables as read
     once by the caller, the boundary and activity files of the workspace as it is now."""
+    from lingtan.adapters.compute.engine import CalcInputs
+
     cfg = ws.config
     return CalcInputs(
         activity_files=ws.activity_files(),
@@ -269,6 +275,7 @@ def workspace_inputs(
 def library_factor_tables(lib: Library, gwp: GWPSet, set_priority: Sequence[str]) -> FactorTables:
     """:func:`~lingtan.adapters.compute.engine.engine_factor_tables` of the library, kept in the
     on-disk cache per (library content, GWP set, set priority)."""
+    from lingtan.adapters.compute.engine import engine_factor_tables
     from lingtan.adapters.io.cache import cached, content_key
 
     def build() -> FactorTables:
@@ -283,6 +290,8 @@ def library_factor_tables(lib: Library, gwp: GWPSet, set_priority: Sequence[str]
 def duckdb_connection(threads: int | None = None) -> ibis.BaseBackend:
     """A DuckDB connection for a calculation: insertion order not preserved (lets scans and
     group-bys stream), threads = the machine's cores unless given."""
+    import ibis
+
     con = ibis.duckdb.connect(threads=threads or os.cpu_count() or 1)
     con.raw_sql("SET preserve_insertion_order = false")
     return con
@@ -331,6 +340,8 @@ def review_base_year(
     Raises:
         WorkspaceError: no base year is configured.
     """
+    from lingtan.adapters.compute.baseyear import base_year_period, review_calculated
+
     ws = _workspace(target)
     inv = calculate_workspace(ws, base_year_period(ws))
     return review_calculated(ws, inv, threshold_pct=threshold_pct, apply=apply)

@@ -4,11 +4,20 @@ All masses in t CO2e (GHG Protocol Corporate Standard ch. 9; ISO 14064-1 §9.3).
 given on both bases where available (Scope 2 Guidance ch. 7); ``basis`` selects which one a
 breakdown or an explanation uses. Breakdowns by ``supplier`` and ``product`` (decision 0044) put
 the emissions without one under ``unattributed`` (:data:`lingtan.core.inventory.UNATTRIBUTED`).
+
+A stored snapshot never changes (its id is the hash of its inputs; decisions 0005, 0046), so its
+inventory, its document and its trend totals are built once per process and kept in a bounded
+memo keyed by the organisation's store, the organisation, the snapshot id and the row's
+``created_at`` (:func:`stored_inventory`; issue 14 item 5). A request reads only the ids and
+dates of the organisation's snapshots (never their JSON) to find the newest of each year; a new
+snapshot has a new key, so it is seen at once, and one organisation's key never names another's.
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -18,6 +27,7 @@ from sqlalchemy.orm import Session
 from lingtan.adapters.services.context import TenantContext, jsonable
 from lingtan.adapters.services.errors import ServiceError, invalid, not_found
 from lingtan.adapters.services.imports import fiscal_year_label
+from lingtan.adapters.store.memo import Memo
 from lingtan.adapters.store.models import Snapshot
 from lingtan.core.errors import LingtanError
 from lingtan.core.gwp import CO2_BIOGENIC
@@ -70,86 +80,94 @@ def snapshot_summary(snap: Snapshot) -> dict[str, Any]:
     }
 
 
-def _latest(tenant: TenantContext, fiscal_year: str) -> Snapshot:
-    """The newest snapshot of ``fiscal_year`` (:func:`~lingtan.adapters.services.calculation.
-    newest_snapshot`, the lookup the CLI uses too).
+@dataclass(frozen=True)
+class StoredInventory:
+    """A stored snapshot's inventory as the pages and the API read it, built once per process
+    (:func:`stored_inventory`). Shared between requests: read, never change, its parts."""
+
+    #: the inventory rebuilt from the snapshot row (no recalculation)
+    inventory: Inventory
+    #: ``Inventory.to_dict`` as JSON values, with ``status`` (:func:`inventory_view`)
+    document: dict[str, Any]
+    #: the document's ``aggregate_rows`` [t CO2e]
+    aggregate_rows: list[dict[str, Any]]
+    #: the year's point of the trend: fiscal year, snapshot id, totals [t CO2e], status
+    trend: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SnapshotRef:
+    """What identifies a stored snapshot of an organisation (read without its JSON)."""
+
+    id: str
+    fiscal_year: str
+    created_at: datetime
+
+
+#: stored inventories by (store, organisation id, snapshot id, created_at), per process; 64 of
+#: them hold a few dozen organisations' dashboards (a document is ~0.1–2 MB of Python objects)
+STORED_INVENTORIES: Memo[tuple[str, int, str, str], StoredInventory] = Memo(64)
+
+
+def _cache_key(tenant: TenantContext, snapshot_id: str, created_at: datetime) -> tuple[
+    str, int, str, str
+]:  # fmt: skip
+    """The memo key of a snapshot of the tenant: the store (its URL, password hidden), the
+    organisation, the snapshot and the row's creation time (a row written again — same inputs,
+    same content — gets a new one)."""
+    store = tenant.engine.url.render_as_string(hide_password=True)
+    return (store, tenant.organisation_id, snapshot_id, created_at.isoformat())
+
+
+def newest_snapshots(
+    db: Session, tenant: TenantContext, fiscal_year: str | None = None
+) -> dict[str, SnapshotRef]:
+    """The newest snapshot of each fiscal year (of ``fiscal_year``, a canonical label, only)
+    of the tenant: ids and dates only, newest as :func:`~lingtan.adapters.services.calculation.
+    newest_snapshot` orders them (``created_at`` descending, then id)."""
+    q = (
+        select(Snapshot.id, Snapshot.fiscal_year, Snapshot.created_at)
+        .where(Snapshot.organisation_id == tenant.organisation_id)
+        .order_by(Snapshot.created_at.desc(), Snapshot.id)
+    )
+    if fiscal_year is not None:
+        q = q.where(Snapshot.fiscal_year == fiscal_year)
+    newest: dict[str, SnapshotRef] = {}
+    for sid, fy, created in db.execute(q):
+        newest.setdefault(fy, SnapshotRef(sid, fy, created))
+    return newest
+
+
+def stored_inventory(db: Session, tenant: TenantContext, ref: SnapshotRef) -> StoredInventory:
+    """The inventory of the tenant's snapshot ``ref``: from the per-process memo, else read
+    from its row once and kept (:data:`STORED_INVENTORIES`).
 
     Raises:
-        ServiceError: not_found when not calculated yet; invalid when not a fiscal year.
+        ServiceError: 404 when the snapshot is gone.
     """
-    from lingtan.adapters.services.calculation import newest_snapshot
-
-    label = fiscal_year_label(tenant, fiscal_year)
-    _, snap = newest_snapshot(tenant, label)
-    if snap is None:
-        raise not_found(f"inventory of {label} (no calculation yet)")
-    return snap
-
-
-def latest_inventory(tenant: TenantContext, fiscal_year: str) -> Inventory:
-    """The inventory of the newest snapshot of ``fiscal_year``.
-
-    Raises:
-        ServiceError: 404 not calculated yet; 422 not a fiscal year.
-    """
-    from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
-
-    snap = _latest(tenant, fiscal_year)
-    return inventory_from_snapshot(snap, _snapshots_dir(tenant))
-
-
-def _snapshots_dir(tenant: TenantContext) -> Path | None:
-    """The organisation's snapshot folder (frozen GWP values, for the table by gas of a
-    snapshot stored before it existed), None when it has no workspace folder."""
-    try:
-        return tenant.workspace().snapshots_dir
-    except (ServiceError, LingtanError):
-        return None
-
-
-def inventory_years(db: Session, tenant: TenantContext) -> dict[str, Any]:
-    """Fiscal years with an inventory (oldest first), the base year, and the trend of the
-    totals [t CO2e] (newest snapshot of each year)."""
-    from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
-
-    newest: dict[str, Snapshot] = {}
-    for s in db.scalars(select(Snapshot).order_by(Snapshot.created_at.desc(), Snapshot.id)):
-        newest.setdefault(s.fiscal_year, s)
-    years = sorted(newest)
-    trend = []
-    for fy in years:
-        inv = inventory_from_snapshot(newest[fy])
-        trend.append(
-            {
-                "fiscal_year": fy,
-                "snapshot_id": newest[fy].id,
-                **jsonable(inv.totals()),
-                "status": inv.status,
-            }
+    hit = STORED_INVENTORIES.get(_cache_key(tenant, ref.id, ref.created_at))
+    if hit is not None:
+        return hit
+    snap = db.scalars(
+        select(Snapshot).where(
+            Snapshot.organisation_id == tenant.organisation_id, Snapshot.id == ref.id
         )
-    try:
-        cfg = tenant.workspace().config
-        base = cfg.period(cfg.base_year).label if cfg.base_year else None
-    except LingtanError:
-        base = None
-    return {"fiscal_years": years, "base_year": base, "trend": trend}
+    ).one_or_none()
+    if snap is None:
+        raise not_found(f"snapshot {ref.id}")
+    built = build_stored_inventory(snap, _snapshots_dir(tenant))
+    return STORED_INVENTORIES.put(_cache_key(tenant, snap.id, snap.created_at), built)
 
 
-def inventory_view(db: Session, tenant: TenantContext, fiscal_year: str) -> dict[str, Any]:
-    """Everything a dashboard or inventory page shows for one fiscal year: the inventory
-    document (``Inventory.to_dict``: totals, breakdowns, shares, completeness, data quality,
-    uncertainty), ``status`` (``complete`` | ``incomplete``), plus ``fiscal_years``,
-    ``base_year``, ``trend`` and ``aggregate_rows``
-    (scope × category × site × month × gas rows [t CO2e] for tables and drill-down).
+def build_stored_inventory(snap: Snapshot, snapshots_dir: Path | None) -> StoredInventory:
+    """Rebuild a snapshot's inventory and everything read from it, once: the document
+    (``Inventory.to_dict``), its aggregate rows and the trend point (totals computed once)."""
+    from lingtan.adapters.compute.stored_inventory import inventory_from_snapshot
 
-    Raises:
-        ServiceError: 404 not calculated yet; 422 not a fiscal year.
-    """
-    inv = latest_inventory(tenant, fiscal_year)
+    inv = inventory_from_snapshot(snap, snapshots_dir)
     doc = jsonable(inv.to_dict())
     doc["status"] = inv.status  # complete | incomplete (the details: doc["completeness"])
-    doc.update(inventory_years(db, tenant))
-    doc["aggregate_rows"] = [
+    rows = [
         {
             "scope": r.scope,
             "category": r.category,
@@ -167,7 +185,95 @@ def inventory_view(db: Session, tenant: TenantContext, fiscal_year: str) -> dict
         }
         for r in inv.rows
     ]
-    return dict(doc)
+    trend = {
+        "fiscal_year": snap.fiscal_year,
+        "snapshot_id": snap.id,
+        **jsonable(inv.totals()),
+        "status": inv.status,
+    }
+    return StoredInventory(inventory=inv, document=doc, aggregate_rows=rows, trend=trend)
+
+
+def _latest_stored(tenant: TenantContext, fiscal_year: str) -> StoredInventory:
+    """The newest snapshot of ``fiscal_year`` (a label parsed here), from the memo.
+
+    Raises:
+        ServiceError: not_found when not calculated yet; invalid when not a fiscal year.
+    """
+    from lingtan.adapters.store.scoping import tenant_session
+
+    label = fiscal_year_label(tenant, fiscal_year)
+    # the request's connection when there is one (as the workspace's sessions use it)
+    bind = tenant.bind if tenant.bind is not None else tenant.engine
+    with tenant_session(bind, tenant.organisation_id, actor=tenant.actor) as db:
+        ref = newest_snapshots(db, tenant, label).get(label)
+        if ref is None:
+            raise not_found(f"inventory of {label} (no calculation yet)")
+        return stored_inventory(db, tenant, ref)
+
+
+def latest_inventory(tenant: TenantContext, fiscal_year: str) -> Inventory:
+    """The inventory of the newest snapshot of ``fiscal_year`` (the snapshot the CLI's
+    :func:`~lingtan.adapters.services.calculation.newest_snapshot` finds), kept per process.
+    Shared: read it, never change it.
+
+    Raises:
+        ServiceError: 404 not calculated yet; 422 not a fiscal year.
+    """
+    return _latest_stored(tenant, fiscal_year).inventory
+
+
+def _snapshots_dir(tenant: TenantContext) -> Path | None:
+    """The organisation's snapshot folder (frozen GWP values, for the table by gas of a
+    snapshot stored before it existed), None when it has no workspace folder."""
+    try:
+        return tenant.workspace().snapshots_dir
+    except (ServiceError, LingtanError):
+        return None
+
+
+def inventory_years(db: Session, tenant: TenantContext) -> dict[str, Any]:
+    """Fiscal years with an inventory (oldest first), the base year, and the trend of the
+    totals [t CO2e] (newest snapshot of each year)."""
+    return _years(db, tenant, newest_snapshots(db, tenant))
+
+
+def _years(db: Session, tenant: TenantContext, newest: dict[str, SnapshotRef]) -> dict[str, Any]:
+    """:func:`inventory_years` from the newest snapshot of each year, already listed."""
+    years = sorted(newest)
+    trend = [dict(stored_inventory(db, tenant, newest[fy]).trend) for fy in years]
+    try:
+        cfg = tenant.workspace().config
+        base = cfg.period(cfg.base_year).label if cfg.base_year else None
+    except (ServiceError, LingtanError):
+        base = None
+    return {"fiscal_years": years, "base_year": base, "trend": trend}
+
+
+def inventory_view(db: Session, tenant: TenantContext, fiscal_year: str | None) -> dict[str, Any]:
+    """Everything a dashboard or inventory page shows for one fiscal year (None: the latest
+    year calculated): the inventory document (``Inventory.to_dict``: totals, breakdowns,
+    shares, completeness, data quality, uncertainty), ``status`` (``complete`` |
+    ``incomplete``), plus ``fiscal_years``, ``base_year``, ``trend`` and ``aggregate_rows``
+    (scope × category × site × month × gas rows [t CO2e] for tables and drill-down). A new
+    dictionary whose nested values are shared with other requests: read them, never change
+    them.
+
+    Raises:
+        ServiceError: 404 not calculated yet; 422 not a fiscal year.
+    """
+    label = fiscal_year_label(tenant, fiscal_year) if fiscal_year is not None else None
+    newest = newest_snapshots(db, tenant)  # one query for the year and the trend
+    if label is None and newest:
+        label = max(newest)
+    ref = newest.get(label) if label is not None else None
+    if ref is None:
+        raise not_found(f"inventory of {label or 'any year'} (no calculation yet)")
+    stored = stored_inventory(db, tenant, ref)
+    doc = dict(stored.document)
+    doc.update(_years(db, tenant, newest))
+    doc["aggregate_rows"] = stored.aggregate_rows
+    return doc
 
 
 def breakdown(

@@ -32,6 +32,7 @@ from lingtan.adapters.store.scoping import system_session
 from lingtan.adapters.store.tenancy import Organisation
 from lingtan.adapters.store.workspace import Workspace, org_workspace
 from lingtan.core.errors import InputFileError, WorkspaceError
+from lingtan.core.messages import Param
 
 
 class Progress(Protocol):
@@ -56,6 +57,32 @@ class JobError(WorkspaceError):
         super().__init__(render(key, params, "en"))
         self.key = key
         self.params = params
+
+
+class JobFileError(JobError):
+    """An import job's file cannot be read (unreadable, an encoding refused …): the keyed
+    ``file.error`` — ``{file}: {reason}``, the reason a nested message (decision 0053) — so the
+    job page and the API say why in the viewer's language; ``str()`` is the English text."""
+
+
+def _redacted(value: Any, roots: list[Path]) -> Any:
+    """``value`` (plain message parameters) with every server path replaced by its last part."""
+    if isinstance(value, str):
+        return redact_paths(value, roots)
+    if isinstance(value, list):
+        return [_redacted(v, roots) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v, roots) for k, v in value.items()}
+    return value
+
+
+def file_failure(name: str, exc: InputFileError, roots: list[Path]) -> JobFileError:
+    """The job failure of an unreadable upload: ``file.error`` naming the user's file ``name``
+    with the reason of ``exc`` (its keyed message, else its English text), every path under
+    ``roots`` reduced to its last part (ASVS V7.4.1)."""
+    reason: Param = exc.message if exc.message is not None else exc.reason
+    params = _redacted(plain_params({"file": name, "reason": reason}), roots)
+    return JobFileError("file.error", **params)
 
 
 def job_tracker(operation: str, report: Progress) -> Tracker:
@@ -111,10 +138,7 @@ def run_import(ws: Workspace, params: dict[str, Any], progress: Progress) -> dic
         # a file that cannot be read never will be: nothing of it is kept, and the error names
         # the user's file name, never the server's path (ASVS V7.4.1, V12.1; decision 0037)
         shutil.rmtree(path.parent, ignore_errors=True)
-        name = str(params.get("file_name") or path.name)
-        raise InputFileError(
-            name, redact_paths(exc.reason, [ws.path]), message=exc.message
-        ) from None
+        raise file_failure(str(params.get("file_name") or path.name), exc, [ws.path]) from None
     if rep.already_imported:
         result = _batch_result(ws, rep.batch_id, already=True)
     else:

@@ -210,7 +210,8 @@ def lineage_download(
     snap = _snapshot(db, snapshot_id)
     ex = _explained(ctx, sel, snap)
     files = batch_files(ctx)
-    lines = [_line(r, files) for r in fold_rows(ex.rows, sort=sort).page.to_pylist()]
+    folded = fold_rows(ex.rows, sort=sort).page.to_pylist()
+    lines = [{**_line(r, files), "basis": sel.basis} for r in folded]
     t = Translator(locale)
     stem = f"lineage-{snap.id[:12]}"
     if fmt == "csv":
@@ -238,13 +239,14 @@ def lineage_download(
         return path.name, path.read_bytes(), XLSX_MEDIA
 
 
-def _site_names(db: Session, ctx: Context) -> dict[str, str]:
-    """Site code → name of the organisation (empty outside a server's tenant)."""
+def _site_names(db: Session | None, ctx: Context) -> dict[str, str]:
+    """Site code → name of the organisation (a server's tenant: its sites; a workspace opened
+    from the command line, ``db`` None: the sites of its ``lingtan.yaml``)."""
     from lingtan.adapters.services.boundary import list_sites
     from lingtan.adapters.services.context import TenantContext
 
-    if not isinstance(ctx, TenantContext):
-        return {}
+    if db is None or not isinstance(ctx, TenantContext):
+        return {s.id: s.name for s in ctx.workspace().config.boundary.sites}
     return {s.code: s.name for s in list_sites(db, ctx)}
 
 
@@ -261,11 +263,12 @@ def _emission_lines(rows: pa.Table, files: Mapping[str, str]) -> Iterator[dict[s
 
 
 def inventory_workbook(
-    db: Session, ctx: Context, fiscal_year: str, locale: str = "en"
+    db: Session | None, ctx: Context, fiscal_year: str, locale: str = "en"
 ) -> tuple[str, bytes, str]:
     """The reviewer's XLSX of a fiscal year's newest inventory (:func:`lingtan.adapters.io.
     inventory_export.write_reviewer_xlsx`): summary with shares, gases, activity rows, factors
-    and lineage of every row of both bases, headers in ``locale``.
+    and lineage of every row of both bases, headers in ``locale``. The web app, the API and
+    ``lingtan inventory --format xlsx`` (``db`` None: a workspace folder) write this one book.
 
     Raises:
         ServiceError: 404 not calculated yet; 422 not a fiscal year or files missing.
@@ -296,7 +299,16 @@ def inventory_workbook(
     only_location = location.rows.filter(pa.compute.equal(location.rows["basis"], "location"))
     rows = pa.concat_tables([market.rows, only_location])
     files = batch_files(ctx)
-    lines = [_line(r, files) for r in fold_rows(rows).page.to_pylist()]
+    # one line per activity row and basis: a grid-electricity row has a market-based and a
+    # location-based figure, never their sum; the market lines add up to the market total
+    lines = sorted(
+        (
+            {**_line(r, files), "basis": basis}
+            for basis, part in (("market", market.rows), ("location", only_location))
+            for r in fold_rows(part).page.to_pylist()
+        ),
+        key=lambda d: (d["row_id"], d["basis"] != "market"),
+    )
     factors = {f["factor_id"]: f for f in [*market.factors, *location.factors]}
     inv = inventory_from_snapshot(snap, ws.snapshots_dir)
     stem = f"inventory-{inv.fiscal_year.replace('/', '-')}"

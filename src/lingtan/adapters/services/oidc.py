@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri  # type: ignore[import-untyped]
 from authlib.oauth2.rfc7636 import create_s256_code_challenge  # type: ignore[import-untyped]
 from joserfc import jwt
@@ -231,6 +230,8 @@ def _get_json(url: str, **kw: Any) -> dict[str, Any]:
         check_url(url, field="url")
     except ServiceError as exc:
         raise SignInRefusedError("provider", f"{url}: {exc.message}") from exc
+    import httpx  # imported by a sign-in only: a server without OIDC never needs it (issue 14)
+
     method = "POST" if "data" in kw else "GET"
     headers = {"Accept": "application/json"}
     try:

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from lingtan.adapters.i18n.messages import Translator
+from lingtan.adapters.i18n.rows import params_from_plain
+from lingtan.adapters.i18n.rows import render as render_message
+from lingtan.core.messages import Message
 
 #: the highest fraction a tracker reports (1.0 is the job's end, recorded by the worker)
 CAP = 0.99
@@ -199,10 +202,16 @@ def format_params(params: Mapping[str, Any] | None) -> dict[str, str]:
 
 def render(key: str, params: Mapping[str, Any] | None, locale: str) -> str:
     """The message ``key`` (with ``params``) in ``locale``. A key the catalogue does not
-    define — a job recorded before messages became keys — is returned as it is."""
+    define — a job recorded before messages became keys — is returned as it is; a parameter
+    that is a nested message (``{"key", "params"}``) or a list is rendered as
+    :func:`lingtan.adapters.i18n.rows.render` does."""
     t = Translator(locale)
     if not t.has(key):
         return key
+    if any(isinstance(v, Mapping | list) for v in (params or {}).values()):
+        # a keyed row or file message with nested parts (a failed import's ``file.error``,
+        # decision 0053): stored as ``{"key", "params"}``, rendered with its parts translated
+        return render_message(Message(key, params_from_plain(params)), locale)
     try:
         return t(key, **format_params(params))
     except (KeyError, IndexError):  # parameters of another version: the bare text, not a crash

@@ -53,6 +53,12 @@ def _currencies() -> frozenset[str]:
     return frozenset(str(c) for c in list_currencies())
 
 
+def rate_currencies() -> tuple[str, ...]:
+    """The currencies a rate can be given for, sorted: ISO 4217 codes (Babel's CLDR list)
+    but USD, the reference (the API's schema lists them)."""
+    return tuple(sorted(_currencies() - {"USD"}))
+
+
 def _path(ctx: Context) -> Path:
     return ctx.workspace().path / FX_FILE
 

@@ -680,3 +680,47 @@ def saved_plan(ctx: Context) -> dict[str, Any]:
     except FileNotFoundError:
         current = None
     return {**doc, "stale": doc.get("targets_sha256") != current}
+
+
+def plan_candidates(ctx: Context) -> dict[str, Any]:
+    """The reduction projects of the targets file as candidates for a plan, for the plan page
+    when no plan exists (issue 13, item 7): each project's energy saved per year (or stated
+    reduction), its abatement [t CO2e/yr] in the latest year it can be evaluated for (as if
+    operating, :func:`~lingtan.modules.targets.projects.macc`'s rule), and its costs or that
+    the file gives none; ``has_costs`` is False when no project has a cost (capex, opex or
+    energy-bill savings), so no cost per tonne can rank them.
+
+    Raises:
+        ServiceError: 404 no targets file; 422 a project cannot be evaluated.
+    """
+    from lingtan.modules.targets.programme import plan_years
+
+    prog, _, _ = programme(ctx)
+    years = plan_years(prog)
+    year = years[-1] if years else None
+    evs = _evaluated(ctx, prog, [year]) if year is not None and prog.projects else []
+    impacts = {ev.project.id: ev.impacts.get(year) for ev in evs} if year is not None else {}
+    rows = []
+    for p in prog.projects:
+        imp = impacts.get(p.id)
+        costed = bool(p.capex or p.opex_per_year or p.cost_savings_per_year)
+        rows.append({
+            "id": p.id, "name": p.name, "names": dict(p.names), "type": p.type.value,
+            "site": p.site,
+            "savings": [{"carrier": s.carrier, "quantity": s.quantity, "unit": s.unit}
+                        for s in p.savings],
+            "reduction_t_per_year": p.reduction_t_per_year,
+            "abatement_t": None if imp is None else imp.tco2e,
+            "costed": costed, "capex": p.capex, "opex_per_year": p.opex_per_year,
+            "cost_savings_per_year": p.cost_savings_per_year,
+        })  # fmt: skip
+    return dict(
+        jsonable(
+            {
+                "year": None if year is None else prog.calendar.year(year).label,
+                "currency": "" if prog.settings is None else prog.settings.currency,
+                "projects": rows,
+                "has_costs": any(r["costed"] for r in rows),
+            }
+        )
+    )

@@ -19,13 +19,13 @@ The functions that change something commit the session.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import DateTime, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -34,6 +34,9 @@ from lingtan.adapters.store.models import Base
 from lingtan.adapters.store.models import utcnow as _now
 from lingtan.adapters.store.scoping import BYPASS_KEY, TenantOwned, set_tenant
 from lingtan.adapters.store.tenancy import Organisation, User, membership
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 SESSION_COOKIE = "lingtan_session"
 SESSION_DAYS = 14
@@ -47,7 +50,15 @@ SCOPES: dict[str, frozenset[str]] = {
 TOKEN_PREFIX = "lt_"
 #: ``Session.info`` key of the scope of the bearer token of a request (None: a web session)
 TOKEN_SCOPE_KEY = "token_scope"
-_hasher = PasswordHasher()
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """The argon2id hasher (argon2-cffi's defaults), made on first use: a command or a server
+    start that checks no password does not load it (issue 14 item 6)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 def _digest(secret: str) -> str:
@@ -99,13 +110,15 @@ class ApiToken(TenantOwned, Base):
 
 def hash_password(password: str) -> str:
     """The argon2id hash of ``password``."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """True when ``password`` matches ``password_hash`` (never raises on a bad hash)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -117,17 +130,36 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
 
     user = user_by_email(db, email)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or user.disabled:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.commit()
     return user
 
 
-_DUMMY_HASH = _hasher.hash("lingtan-timing-equaliser")
+@cache
+def _dummy_hash() -> str:
+    """The hash an unknown e-mail's password is checked against: an argon2id hash with the
+    hasher's own parameters (memory, iterations, lanes, salt and hash lengths) of no password —
+    its salt and digest are random bytes. Verifying it costs one argon2 computation, exactly what
+    verifying a real user's hash costs, so a missing user still costs one hash (decision 0034);
+    it is assembled, not computed, so neither the import nor the first login pays an extra hash
+    (issue 14 item 6)."""
+    from argon2.low_level import ARGON2_VERSION
+
+    h = _hasher()
+
+    def b64(raw: bytes) -> str:  # PHC string format: standard base64 without padding
+        return base64.b64encode(raw).decode("ascii").rstrip("=")
+
+    salt, digest = secrets.token_bytes(h.salt_len), secrets.token_bytes(h.hash_len)
+    return (
+        f"$argon2{h.type.name.lower()}$v={ARGON2_VERSION}$m={h.memory_cost},t={h.time_cost},p={h.parallelism}"
+        f"${b64(salt)}${b64(digest)}"
+    )
 
 
 # -- web sessions -------------------------------------------------------------------------------

@@ -175,19 +175,23 @@ class InventoryView:
 
 def inventory_view(db: Session, tenant: TenantContext, fiscal_year: str | None) -> InventoryView:
     """The inventory of ``fiscal_year`` (None: the latest year calculated)."""
-    years = services.inventory_years(db, tenant)
-    label = fiscal_year or (years["fiscal_years"][-1] if years["fiscal_years"] else None)
-    doc: dict[str, Any] | None = None
-    if label is not None:
-        try:
-            doc = services.inventory_view(db, tenant, label)
-            label = doc["fiscal_year"]
-        except ServiceError as exc:
-            if not _missing(exc):
-                raise
+    try:
+        doc = services.inventory_view(db, tenant, fiscal_year)
+    except ServiceError as exc:
+        if not _missing(exc):
+            raise
+    else:
+        return InventoryView(
+            inventory=doc,
+            fiscal_year=doc["fiscal_year"],
+            years=list(doc["fiscal_years"]),
+            base_year=doc["base_year"],
+            trend=list(doc["trend"]),
+        )
+    years = services.inventory_years(db, tenant)  # not calculated (or not a year): no document
     return InventoryView(
-        inventory=doc,
-        fiscal_year=label,
+        inventory=None,
+        fiscal_year=fiscal_year or (years["fiscal_years"][-1] if years["fiscal_years"] else None),
         years=list(years["fiscal_years"]),
         base_year=years["base_year"],
         trend=list(years["trend"]),
@@ -234,12 +238,17 @@ class JobView:
     #: parameters as shown (counts with thousands separators); decision 0052
     message_key: str = ""
     message_params: dict[str, str] = field(default_factory=dict)
+    #: the parameters as stored (a failed import's ``file.error`` nests its reason: 0053)
+    message_data: dict[str, Any] = field(default_factory=dict)
 
     @property
     def error_keyed(self) -> bool:
         """True when the job failed for a reason its message key names (time budget, server
-        restart, upload gone …): the page shows that, in the viewer's language."""
+        restart, upload gone, an unreadable file …): the page shows that, in the viewer's
+        language."""
         key = self.message_key
+        if key == "file.error":
+            return True
         return key.startswith("progress.job.") and key != "progress.job.failed"
 
     @property
@@ -264,6 +273,7 @@ def _job_view(job: Any) -> JobView:
         error=job.error,
         message_key=job.message or "",
         message_params=format_params(getattr(job, "message_params", None)),
+        message_data=dict(getattr(job, "message_params", None) or {}),
     )
 
 
@@ -373,6 +383,12 @@ def replace_targets(db: Session, tenant: TenantContext, content: str) -> None:
 def targets_macc(tenant: TenantContext, fiscal_year: str) -> dict[str, Any] | None:
     """The MACC of a fiscal year; None when there is no targets file."""
     doc: dict[str, Any] | None = _or_none(targets.targets_macc, tenant, fiscal_year)
+    return doc
+
+
+def plan_candidates(tenant: TenantContext) -> dict[str, Any] | None:
+    """The targets file's projects as plan candidates; None when there is no targets file."""
+    doc: dict[str, Any] | None = _or_none(targets.plan_candidates, tenant)
     return doc
 
 

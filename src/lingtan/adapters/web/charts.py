@@ -277,9 +277,13 @@ def target_pathway(progress: Mapping[str, Any], t: Labeller) -> dict[str, Any]:
     """
     points = progress["points"]
     years = [p["year"] for p in points]
+    # the name in the page's language (docs/targets.md §Names), else the other one, else as typed
+    names = progress["target"].get("names") or {}
+    locale = getattr(t, "locale", "")
+    title = names.get(locale) or next(iter(names.values()), progress["target"]["name"])
     if _nothing(v for p in points for v in (p.get("pathway"), p.get("actual"))):
-        return empty(progress["target"]["name"], t("chart.empty.pathway"))
-    opt = _base(progress["target"]["name"])
+        return empty(title, t("chart.empty.pathway"))
+    opt = _base(title)
     opt["tooltip"] = {"trigger": "axis"}
     opt["legend"] = {"bottom": 0}
     opt["grid"]["bottom"] = 32

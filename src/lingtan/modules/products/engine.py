@@ -21,11 +21,14 @@ Decision 0020:
   cradle-to-gate footprint of one unit of its reference product, ``λ_j`` [kg CO2e / unit].
   The footprint of *any* demand is then ``λ · f``: a dot product, so thousands of product
   configurations cost one sparse matrix-vector product (``D λ``), with no further solve.
+
+Decision 0059: the factorisation is Intel MKL PARDISO's when ``pypardiso`` is installed (one
+factorisation of ``A``, both directions solved with it), SuperLU's of ``Aᵀ`` otherwise
+(:mod:`.solvers`).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +36,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.sparse.linalg import SuperLU, splu
 
 from lingtan.modules.products.errors import FactorisationError, InventoryDataError
 from lingtan.modules.products.lci import (
@@ -42,12 +44,17 @@ from lingtan.modules.products.lci import (
     ExchangeKind,
     LciDatabase,
 )
+from lingtan.modules.products.solvers import (
+    MAX_FILL,
+    Factorisation,
+    factorise,
+    superlu_transpose,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-#: Default limit on LU fill: factor non-zeros / technosphere non-zeros (decision 0020).
-MAX_FILL = 50.0
+__all__ = ["MAX_FILL", "Factorisation", "LcaSystem", "MatrixData", "factorise_transpose"]
 
 
 @dataclass(frozen=True)
@@ -216,71 +223,8 @@ class Pattern:
         return out
 
 
-@dataclass(frozen=True)
-class Factorisation:
-    """LU factors of ``Aᵀ`` (SuperLU) and what they cost.
-
-    Attributes:
-        lu: scipy's SuperLU object of ``Aᵀ``.
-        fill: (nnz(L) + nnz(U)) / nnz(A).
-        seconds: wall time of the factorisation [s].
-        diag_pivot_thresh: SuperLU's diagonal pivot threshold used.
-    """
-
-    lu: SuperLU
-    fill: float
-    seconds: float
-    diag_pivot_thresh: float = 0.0
-
-    def solve(self, demand: FloatArray) -> FloatArray:
-        """x with ``A x = demand`` (``demand`` may be n × k for k right-hand sides)."""
-        return np.asarray(self.lu.solve(np.asarray(demand, np.float64), trans="T"))
-
-    def solve_adjoint(self, rhs: FloatArray) -> FloatArray:
-        """λ with ``Aᵀ λ = rhs``."""
-        return np.asarray(self.lu.solve(np.asarray(rhs, np.float64)))
-
-
-def factorise_transpose(
-    a: sp.csr_matrix, max_fill: float = MAX_FILL, diag_pivot_thresh: float = 0.0
-) -> Factorisation:
-    """Factorise ``Aᵀ`` with SuperLU (COLAMD ordering) and check the fill-in.
-
-    Pivoting: by default the diagonal (the production amount) is the pivot whenever it is
-    non-zero (``diag_pivot_thresh=0``). For a productive system (every process makes more
-    than its supply chain consumes of it, Hawkins–Simon), ``A`` is similar by a diagonal
-    scaling (prices) to a column diagonally dominant matrix, for which Gaussian elimination
-    needs no pivoting (Wilkinson; Golub & Van Loan §3.4.10); it saves about a tenth of the
-    time and fill. :class:`LcaSystem` checks the residual of its solves and refactorises with
-    partial pivoting (``diag_pivot_thresh=1``) when the check fails.
-
-    Args:
-        a: the square technosphere matrix, CSR.
-        max_fill: largest accepted nnz(L + U) / nnz(A).
-        diag_pivot_thresh: SuperLU's threshold for accepting the diagonal as pivot.
-
-    Raises:
-        FactorisationError: the matrix is singular (a process whose product nothing makes, a
-            loop that produces nothing net …) or the factors exceed ``max_fill``.
-    """
-    a = sp.csr_matrix(a)
-    a.sum_duplicates()
-    a.sort_indices()
-    at = sp.csc_matrix((a.data, a.indices, a.indptr), shape=a.shape[::-1])
-    t0 = time.perf_counter()
-    try:
-        lu = splu(at, permc_spec="COLAMD", diag_pivot_thresh=diag_pivot_thresh)
-    except RuntimeError as exc:  # "Factor is exactly singular"
-        raise FactorisationError(f"technosphere matrix cannot be factorised: {exc}") from exc
-    seconds = time.perf_counter() - t0
-    fill = lu.nnz / max(a.nnz, 1)
-    if fill > max_fill:
-        raise FactorisationError(
-            f"LU fill-in {fill:.1f}× the technosphere's {a.nnz:,} non-zeros exceeds the limit "
-            f"{max_fill:g}× ({lu.nnz:,} factor non-zeros); check production amounts and "
-            "loops, or raise max_fill knowingly"
-        )
-    return Factorisation(lu, fill, seconds, diag_pivot_thresh)
+#: SuperLU of ``Aᵀ`` (decision 0020); kept under its old name.
+factorise_transpose = superlu_transpose
 
 
 @dataclass
@@ -290,7 +234,11 @@ class LcaSystem:
     ``λ`` is computed once and reused (module docstring).
 
     Every solve is checked: when ``‖A x − f‖ / ‖f‖`` exceeds ``check_rtol`` the system is
-    refactorised with partial pivoting and solved again (see :func:`factorise_transpose`).
+    refactorised by SuperLU with partial pivoting and solved again (see
+    :func:`~.solvers.superlu_transpose`).
+
+    ``solver``: the sparse direct solver (``pardiso``, ``superlu`` or ``auto``; None reads
+    ``$LINGTAN_SPARSE_SOLVER``, default ``auto``: PARDISO when installed; decision 0059).
 
     Units: a demand vector holds amounts of each process's reference product [process unit];
     scores are kg CO2e.
@@ -299,6 +247,7 @@ class LcaSystem:
     data: MatrixData
     max_fill: float = MAX_FILL
     check_rtol: float = 1e-10
+    solver: str | None = None
     technosphere: sp.csr_matrix = field(init=False)
     tech_pattern: Pattern = field(init=False)
     _factors: Factorisation | None = field(init=False, default=None)
@@ -314,10 +263,13 @@ class LcaSystem:
 
     @staticmethod
     def from_database(
-        db: LciDatabase, characterisation: Characterisation, max_fill: float = MAX_FILL
+        db: LciDatabase,
+        characterisation: Characterisation,
+        max_fill: float = MAX_FILL,
+        solver: str | None = None,
     ) -> LcaSystem:
         """Build the system of ``db`` characterised by ``characterisation``."""
-        return LcaSystem(matrix_data(db, characterisation), max_fill)
+        return LcaSystem(matrix_data(db, characterisation), max_fill, solver=solver)
 
     # ---- indices -------------------------------------------------------------------------
 
@@ -371,9 +323,10 @@ class LcaSystem:
 
     @property
     def factors(self) -> Factorisation:
-        """The LU factors of ``Aᵀ`` (computed on first use)."""
+        """The LU factors of the technosphere (computed on first use, then reused for every
+        demand, the adjoint and any block of right-hand sides)."""
         if self._factors is None:
-            self._factors = factorise_transpose(self.technosphere, self.max_fill)
+            self._factors = factorise(self.technosphere, self.max_fill, self.solver)
         return self._factors
 
     def _checked(self, x: FloatArray, rhs: FloatArray, adjoint: bool) -> FloatArray:
@@ -382,13 +335,13 @@ class LcaSystem:
         scale = max(float(np.linalg.norm(rhs)), np.finfo(float).tiny)
         if np.all(np.isfinite(x)) and float(np.linalg.norm(resid)) <= self.check_rtol * scale:
             return x
-        if self.factors.diag_pivot_thresh == 1.0:
+        if self.factors.solver == "superlu" and self.factors.diag_pivot_thresh == 1.0:
             raise FactorisationError(
                 f"{self.data.database}: solve inaccurate even with partial pivoting "
                 f"(relative residual {float(np.linalg.norm(resid)) / scale:.1e}); "
                 "the technosphere matrix is ill-conditioned"
             )
-        self._factors = factorise_transpose(self.technosphere, self.max_fill, 1.0)
+        self._factors = superlu_transpose(self.technosphere, self.max_fill, 1.0)
         fac = self._factors
         return self._checked(fac.solve_adjoint(rhs) if adjoint else fac.solve(rhs), rhs, adjoint)
 

@@ -28,8 +28,12 @@ exactly ``λ_s · r``; λ_s differs from λ₀ by the sampling spread (tens of p
 estimate tracks the true error within that spread (measured within ±30 % on the benchmark
 database; the benchmark and the tests compare samples with direct solves). Anything else —
 breakdown, no convergence within ``maxiter``, a non-finite value, an estimate above the bound —
-falls back to a direct solve (SuperLU of that sample's ``A_sᵀ``), counted in
-``solver_stats``.
+falls back to a direct solve of that sample's matrix (PARDISO when installed, else SuperLU of
+``A_sᵀ``; decision 0059), counted in ``solver_stats``.
+
+Fixed technosphere: when no technosphere amount is uncertain, every sample has the static
+matrix, so the static supply ``x₀`` (one solve with the system's factors, reused) gives every
+sample's score ``B_sᵀc · x₀`` with no solve at all (``solver_stats["reused"]``).
 """
 
 from __future__ import annotations
@@ -47,9 +51,9 @@ from lingtan.modules.products.engine import (
     FloatArray,
     LcaSystem,
     UncertaintyArrays,
-    factorise_transpose,
 )
 from lingtan.modules.products.lci import Distribution
+from lingtan.modules.products.solvers import factorise, superlu_transpose
 
 npt_int = np.ndarray[Any, np.dtype[np.int64]]
 npt_bool = np.ndarray[Any, np.dtype[np.bool_]]
@@ -309,7 +313,17 @@ class MonteCarlo:
         lam0 = self.system.score_vector
         static = float(np.einsum("i,i->", lam0, f))
         scores = np.empty(iterations)
-        stats = {"iterative": 0, "direct": 0}
+        stats = {"iterative": 0, "direct": 0, "reused": 0}
+        if self._tech.size == 0:  # fixed technosphere: one supply vector for every sample
+            x0 = self.system.supply(f)
+            for i in range(iterations):
+                scores[i] = float(np.einsum("i,i->", self.sample(seed, i)[1], x0))
+            stats["reused"] = iterations
+            if progress is not None:
+                progress(iterations)
+            return MonteCarloResult(
+                scores, static, seed, stats, time.perf_counter() - t0, self.max_error
+            )
         for start in range(0, iterations, self.batch):
             k = min(self.batch, iterations - start)
             samples = [self.sample(seed, start + j) for j in range(k)]
@@ -335,11 +349,20 @@ class MonteCarlo:
         )
 
     def direct_solve(self, data: FloatArray, f: FloatArray) -> FloatArray:
-        """x with ``A_s x = f`` by SuperLU of this sample's ``A_sᵀ`` (the fallback, and the
-        reference the tests and the benchmark compare samples with)."""
+        """x with ``A_s x = f`` by a direct solve of this sample's matrix (the fallback, and
+        the reference the tests and the benchmark compare samples with): the system's solver
+        (PARDISO when installed), checked by its residual, else SuperLU with partial
+        pivoting."""
         pat = self.system.tech_pattern
         a = sp.csr_matrix((data, pat.indices, pat.indptr), shape=pat.shape)
-        return factorise_transpose(a, self.system.max_fill, 1.0).solve(f)
+        fac = factorise(a, self.system.max_fill, self.system.solver)
+        x = fac.solve(f)
+        r = float(np.linalg.norm(a @ x - f))
+        if fac.solver == "superlu" and fac.diag_pivot_thresh == 1.0:
+            return x
+        if np.isfinite(x).all() and r <= self.system.check_rtol * float(np.linalg.norm(f)):
+            return x
+        return superlu_transpose(a, self.system.max_fill, 1.0).solve(f)
 
     def solve_one(
         self, data: FloatArray, direct: FloatArray, f: FloatArray, lam0: FloatArray

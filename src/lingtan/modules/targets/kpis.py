@@ -23,7 +23,7 @@ from typing import Any
 
 from lingtan.core.periods import FiscalCalendar
 from lingtan.modules.targets.errors import TargetError
-from lingtan.modules.targets.targets import Status
+from lingtan.modules.targets.targets import Message, ReportedStatus, Status, message, names_of
 
 KPI_RULE = (
     "achieved when the goal is reached; on track when the latest value is at or beyond the linear "
@@ -58,8 +58,11 @@ class Kpi:
         start_value: value at ``start_year`` [unit].
         values: fiscal start year → actual value [unit].
         source: citation.
-        reported_status: status printed by a report (shown, never computed from).
+        reported_status: status printed by a report (shown, never computed from), free text;
+            set from ``reported`` when only that is given.
         note: free text (assumptions, base years …).
+        names: the name in each language given (``en``, ``zh-CN``).
+        reported: the reported status in words of no language.
     """
 
     id: str
@@ -75,8 +78,12 @@ class Kpi:
     source: str = ""
     reported_status: str | None = None
     note: str = ""
+    names: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    reported: ReportedStatus | None = None
 
     def __post_init__(self) -> None:
+        if self.reported is not None and self.reported_status is None:
+            object.__setattr__(self, "reported_status", self.reported.text)
         if (self.start_year is None) != (self.start_value is None):
             raise TargetError(f"KPI {self.id!r}: give both start_year and start_value, or neither")
         if (
@@ -103,6 +110,8 @@ class KpiStatus:
     pathway: tuple[tuple[str, float], ...]
     reason: str
     rule: str = KPI_RULE
+    #: ``reason`` as a catalogue message (``kpi.why.*``)
+    reason_key: Message | None = field(default=None, compare=False)
 
     def to_dict(self, calendar: FiscalCalendar) -> dict[str, Any]:
         """JSON form."""
@@ -127,8 +136,11 @@ class KpiStatus:
             "gap": self.gap,
             "pathway": [{"year": y, "value": v} for y, v in self.pathway],
             "reason": self.reason,
+            "reason_key": None if self.reason_key is None else dict(self.reason_key),
             "rule": self.rule,
             "reported_status": k.reported_status,
+            "reported": None if k.reported is None else k.reported.to_dict(),
+            "names": names_of(k.names),
             "source": k.source,
             "note": k.note,
         }
@@ -151,27 +163,35 @@ def track_kpi(kpi: Kpi, calendar: FiscalCalendar) -> KpiStatus:
             if (v := _pathway(kpi, y)) is not None
         )
     if not kpi.values:
+        why = message("kpi.why.no_value")
         return KpiStatus(kpi, Status.NO_DATA, None, None, None, None, path,
-                         "no actual value given")  # fmt: skip
+                         "no actual value given", reason_key=why)  # fmt: skip
     y = max(kpi.values)
     a = float(kpi.values[y])
     sign = 1.0 if kpi.increasing else -1.0
     label = calendar.year(y).label
     p = _pathway(kpi, y)
     gap = None if p is None else sign * (a - p)
+    vals = {"value": a, "unit": kpi.unit, "goal": kpi.goal}
     if sign * (a - kpi.goal) >= 0:
         return KpiStatus(kpi, Status.ACHIEVED, label, a, p, gap, path,
-                         f"{a:g} {kpi.unit} has reached the goal {kpi.goal:g}")  # fmt: skip
+                         f"{a:g} {kpi.unit} has reached the goal {kpi.goal:g}",
+                         reason_key=message("kpi.why.achieved", **vals))  # fmt: skip
     if kpi.goal_year is not None and y >= kpi.goal_year:
         missed = f"goal year passed with {a:g} {kpi.unit} against {kpi.goal:g}"
-        return KpiStatus(kpi, Status.OFF_TRACK, label, a, p, gap, path, missed)
+        return KpiStatus(kpi, Status.OFF_TRACK, label, a, p, gap, path, missed,
+                         reason_key=message("kpi.why.goal_passed", **vals))  # fmt: skip
     if p is None:
         missing = "goal year" if kpi.goal_year is None else "start value"
+        key = "kpi.why.no_goal_year" if kpi.goal_year is None else "kpi.why.no_start_value"
         return KpiStatus(kpi, Status.NOT_ASSESSABLE, label, a, None, None, path,
-                         f"no {missing}: the pathway to the goal cannot be drawn")  # fmt: skip
+                         f"no {missing}: the pathway to the goal cannot be drawn",
+                         reason_key=message(key))  # fmt: skip
     ok = sign * (a - p) >= 0
     word = "at or beyond" if ok else "behind"
     return KpiStatus(
         kpi, Status.ON_TRACK if ok else Status.OFF_TRACK, label, a, p, gap, path,
         f"{a:g} {kpi.unit} is {word} the pathway value {p:.4g} for {label}",
+        reason_key=message("kpi.why.on_path" if ok else "kpi.why.behind",
+                           value=a, unit=kpi.unit, pathway=p, year=label),
     )  # fmt: skip

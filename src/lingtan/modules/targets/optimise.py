@@ -111,6 +111,7 @@ class _Problem:
         self.projects = list(projects)
         self.options = list(options)
         self.notes: list[str] = []
+        self.note_keys: list[Mapping[str, Any]] = []
         ends = [t.target_year for t in targets if t.target_year >= settings.start_year]
         self.end = settings.end_year if settings.end_year is not None else max(ends, default=0)
         if self.end < settings.start_year:
@@ -183,27 +184,33 @@ class _Problem:
         d = None if series is None else series.forecast(y)
         return None if d is None else base * frac * d
 
+    def _note(self, text: str, key: str, **params: Any) -> None:
+        """A note in English and as the catalogue message ``key``."""
+        self.notes.append(text)
+        self.note_keys.append({"key": key, "params": params})
+
     def _add_target(
         self, t: Target, actuals: Mapping[int, YearEmissions], series: Mapping[str, Series]
     ) -> None:
         if t.coverage.scope2_basis != "market" and 2 in t.coverage.scopes:
             raise PlanError(f"target {t.id!r}: the planner works on market-based Scope 2")
         if t.target_year < self.s.start_year:
-            self.notes.append(f"target {t.id}: target year before the plan, not planned")
+            self._note(f"target {t.id}: target year before the plan, not planned",
+                       "plan.note.target_before", target=t.id)  # fmt: skip
             return
         base_e = actuals.get(t.base_year)
         covered = None if base_e is None else t.coverage.covered(base_e)
         ser = series.get(t.denominator) if t.denominator else None
         if covered is None:
-            self.notes.append(
-                f"target {t.id}: no base-year emissions for its coverage, not planned"
-            )
+            self._note(f"target {t.id}: no base-year emissions for its coverage, not planned",
+                       "plan.note.no_base_emissions", target=t.id)  # fmt: skip
             return
         base = covered
         if t.kind is TargetKind.INTENSITY:
             d0 = None if ser is None else ser.get(t.base_year)
             if d0 is None:
-                self.notes.append(f"target {t.id}: no base-year denominator, not planned")
+                self._note(f"target {t.id}: no base-year denominator, not planned",
+                           "plan.note.no_base_denominator", target=t.id)  # fmt: skip
                 return
             base = covered / d0
         for y in self.years:
@@ -212,7 +219,8 @@ class _Problem:
             kind = "target" if y >= t.target_year else "pathway"
             lim = self._limit(t, y, base, ser, kind == "pathway")
             if lim is None:
-                self.notes.append(f"target {t.id}: no denominator forecast for {y}, not planned")
+                self._note(f"target {t.id}: no denominator forecast for {y}, not planned",
+                           "plan.note.no_denominator_forecast", target=t.id, year=y)  # fmt: skip
                 return
             bau_t = self._bau_covered(t.coverage, y, t.id)
             self.reqs.append(_Requirement(kind, t.id, y, bau_t, lim, t.coverage))
@@ -398,7 +406,11 @@ class _Problem:
 
     def diagnose(self) -> str:
         """Why no plan exists: requirements even every project at its best start cannot meet."""
-        lines = []
+        return "; ".join(text for text, _ in self.diagnosis())
+
+    def diagnosis(self) -> list[tuple[str, Mapping[str, Any]]]:
+        """:meth:`diagnose` in parts: (English words, catalogue message ``plan.diag.*``)."""
+        lines: list[tuple[str, Mapping[str, Any]]] = []
         nx = len(self.xvars)
         for r in self.reqs:
             need = r.bau_t - r.limit_t
@@ -410,20 +422,27 @@ class _Problem:
                 best[i] = max(best.get(i, 0.0), self.abated(j, r.coverage, r.year))
             most = sum(best.values())
             if most < need - _TOL:
-                lines.append(
-                    f"{r.ref} in {label(self.cal, r.year)}: needs {need:,.1f} t of reductions "
+                year = label(self.cal, r.year)
+                lines.append((
+                    f"{r.ref} in {year}: needs {need:,.1f} t of reductions "
                     f"below BAU {r.bau_t:,.1f} t, every candidate project together gives at "
-                    f"most {most:,.1f} t"
-                )
+                    f"most {most:,.1f} t",
+                    {"key": "plan.diag.short", "params": {
+                        "ref": r.ref, "year": year, "need": need, "bau": r.bau_t, "most": most}},
+                ))  # fmt: skip
         if any(r.kind == "neutralisation" for r in self.reqs):
             capped = [o.id for o in self.options if o.max_t_per_year is not None]
             if capped or not self.options:
-                lines.append("credit supply may be too small for the neutralisation requirements")
+                lines.append((
+                    "credit supply may be too small for the neutralisation requirements",
+                    {"key": "plan.diag.credit_supply", "params": {}},
+                ))  # fmt: skip
         if not lines:
-            lines.append(
-                "budgets, exclusive groups or committed projects make the targets unreachable"
-            )
-        return "; ".join(lines)
+            lines.append((
+                "budgets, exclusive groups or committed projects make the targets unreachable",
+                {"key": "plan.diag.constraints", "params": {}},
+            ))  # fmt: skip
+        return lines
 
 
 def optimise_plan(
@@ -458,11 +477,14 @@ def optimise_plan(
     sol = prob.solve()
     years = tuple(label(calendar, y) for y in prob.years)
     if sol is None:
+        diagnosis = prob.diagnosis()
         return PlanResult(
-            status="infeasible", message=prob.diagnose(), currency=settings.currency,
+            status="infeasible", message="; ".join(text for text, _ in diagnosis),
+            currency=settings.currency,
             discount_rate_pct=settings.discount_rate_pct, years=years, objective=None,
             credits_t=0.0, decisions=tuple(_unsolved_decisions(prob)), credits={}, checks=(),
             series={}, waterfall=(), hierarchy=HIERARCHY, notes=tuple(prob.notes),
+            note_keys=tuple(prob.note_keys), message_parts=tuple(k for _, k in diagnosis),
         )  # fmt: skip
     return _result(prob, sol, explain)
 
@@ -502,7 +524,8 @@ def _result(prob: _Problem, sol: _Solution, explain: bool) -> PlanResult:
         discount_rate_pct=s.discount_rate_pct, years=tuple(label(cal, y) for y in prob.years),
         objective=sol.cost, credits_t=sol.credits_t, decisions=tuple(decisions), credits=credits,
         checks=tuple(checks), series=series, waterfall=tuple(_waterfall(prob, chosen, sol)),
-        hierarchy=HIERARCHY, notes=tuple(prob.notes),
+        hierarchy=HIERARCHY, notes=tuple(prob.notes), note_keys=tuple(prob.note_keys),
+        message_parts=({"key": "plan.diag.all_met", "params": {}},),
     )  # fmt: skip
 
 

@@ -207,6 +207,12 @@ class PlanResult:
     waterfall: tuple[WaterfallStep, ...]
     hierarchy: str
     notes: tuple[str, ...] = ()
+    #: ``notes`` as catalogue messages (``plan.note.*``), one per note
+    note_keys: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
+    #: ``message`` in parts (``plan.diag.*``), joined by ``text.sep``
+    message_parts: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
+    #: ``hierarchy`` as a catalogue key
+    hierarchy_key: str = field(default="plan.hierarchy_text", compare=False)
 
     @property
     def chosen(self) -> tuple[ProjectDecision, ...]:
@@ -229,7 +235,10 @@ class PlanResult:
             "series": {k: list(v) for k, v in self.series.items()},
             "waterfall": [w.to_dict() for w in self.waterfall],
             "hierarchy": self.hierarchy,
+            "hierarchy_key": self.hierarchy_key,
             "notes": list(self.notes),
+            "note_keys": [dict(k) for k in self.note_keys],
+            "message_parts": [dict(k) for k in self.message_parts],
         }
 
 

@@ -156,6 +156,8 @@ class Project:
     source: str = ""
     note: str = ""
     reported: ReportedFigures | None = None
+    #: the name in each language given (``en``, ``zh-CN``; docs/targets.md §Names)
+    names: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         where = f"project {self.id!r}"
@@ -308,10 +310,12 @@ class MaccEntry:
     cost_per_t: float
     cumulative_start_t: float
     cumulative_end_t: float
+    #: the project's name in each language given
+    names: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return dict(self.__dict__)
+        return {**self.__dict__, "names": dict(self.names)}
 
 
 @dataclass(frozen=True)
@@ -326,6 +330,16 @@ class Macc:
     formula: str = (
         "cost per t = (capex · CRF(r, life) + opex − cost savings) / abatement in the year"
     )
+    #: ``excluded`` reasons as catalogue messages (``macc.why.*``), one per exclusion
+    excluded_keys: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
+    #: ``formula`` as a catalogue key
+    formula_key: str = "macc.formula"
+
+    def _keys(self) -> tuple[Mapping[str, Any] | None, ...]:
+        """``excluded_keys``, or no key for each exclusion when they were not given."""
+        if len(self.excluded_keys) == len(self.excluded):
+            return self.excluded_keys
+        return (None,) * len(self.excluded)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -334,8 +348,12 @@ class Macc:
             "currency": self.currency,
             "discount_rate_pct": self.discount_rate_pct,
             "formula": self.formula,
+            "formula_key": self.formula_key,
             "entries": [e.to_dict() for e in self.entries],
-            "excluded": [{"project_id": p, "reason": r} for p, r in self.excluded],
+            "excluded": [
+                {"project_id": p, "reason": r, **({} if k is None else {"reason_key": dict(k)})}
+                for (p, r), k in zip(self.excluded, self._keys(), strict=True)
+            ],
         }
 
 
@@ -351,14 +369,17 @@ def macc(
     equivalent annual cost, cost per tonne; sorted cheapest first (ties by id)."""
     rows: list[tuple[float, str, EvaluatedProject, float, float]] = []
     excluded: list[tuple[str, str]] = []
+    keys: list[Mapping[str, Any]] = []
     for ev in evaluated:
         imp = ev.impacts.get(year)
         if imp is None:
             excluded.append((ev.project.id, "not evaluated for this year"))
+            keys.append({"key": "macc.why.not_evaluated", "params": {}})
             continue
         a = imp.tco2e
         if a <= 0:
             excluded.append((ev.project.id, f"no net abatement in this year ({a:.3f} t)"))
+            keys.append({"key": "macc.why.no_abatement", "params": {"t": a}})
             continue
         eac = annual_cost(ev.project, discount_rate_pct)
         rows.append((eac / a, ev.project.id, ev, a, eac))
@@ -379,8 +400,9 @@ def macc(
                 cost_per_t=cost_t,
                 cumulative_start_t=cum,
                 cumulative_end_t=cum + a,
+                names=p.names,
             )
         )
         cum += a
     return Macc(calendar.year(year).label, currency, discount_rate_pct, tuple(entries),
-                tuple(excluded))  # fmt: skip
+                tuple(excluded), excluded_keys=tuple(keys))  # fmt: skip

@@ -69,6 +69,53 @@ class Status(StrEnum):
         return self.value.replace("_", " ")
 
 
+#: a text as a catalogue message: ``{"key": …, "params": {…}}`` (decision 0054); the adapters
+#: render it in the page's language, the module's English words stay for the API and CLI
+Message = Mapping[str, Any]
+
+
+def message(key: str, **params: Any) -> dict[str, Any]:
+    """The catalogue message ``key`` with its parameters (plain values, never translated)."""
+    return {"key": key, "params": params}
+
+
+@dataclass(frozen=True)
+class ReportedStatus:
+    """A status as a published report prints it: the status (in words of no language), the
+    report's own words quoted verbatim (``printed``: ``按计划进行中``), the report's footnote mark
+    (``"5"``) and whether the report calls it an estimate (docs/targets.md §Reported status).
+    Shown beside the computed status, never used to compute it."""
+
+    status: Status
+    footnote: str = ""
+    estimate: bool = False
+    printed: str = ""
+
+    @property
+    def text(self) -> str:
+        """English words: ``on track (按计划进行中, footnote 5: best estimate at publication)``."""
+        words = "not on track" if self.status is Status.OFF_TRACK else self.status.text
+        detail = ""
+        if self.footnote and self.estimate:
+            detail = f"footnote {self.footnote}: best estimate at publication"
+        elif self.footnote:
+            detail = f"footnote {self.footnote}"
+        elif self.estimate:
+            detail = "best estimate at publication"
+        inside = ", ".join(x for x in (self.printed, detail) if x)
+        return f"{words} ({inside})" if inside else words
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (the file's ``reported_status`` mapping)."""
+        return {"status": self.status.value, "printed": self.printed or None,
+                "footnote": self.footnote or None, "estimate": self.estimate}  # fmt: skip
+
+
+def names_of(names: Mapping[str, str]) -> dict[str, str]:
+    """A name per language (``en``, ``zh-CN``), the empty ones left out."""
+    return {str(k): str(v) for k, v in names.items() if v}
+
+
 STATUS_RULE = (
     "on track when the year's actual value is at or below the linear pathway from the base-year "
     "value to the target value; achieved when at or below the target value in or after the "
@@ -97,8 +144,12 @@ class Target:
             emissions with removals (Net-Zero Standard).
         source: citation (report, page, table).
         reported_status: the status a published report prints for it (shown beside the
-            computed one, never used to compute).
+            computed one, never used to compute), as free text; set from ``reported`` when
+            only that is given.
         note: free text.
+        names: the name in each language given (``en``, ``zh-CN``; docs/targets.md §Names);
+            ``name`` is the name when no language is known.
+        reported: the reported status in words of no language (:class:`ReportedStatus`).
     """
 
     id: str
@@ -116,8 +167,12 @@ class Target:
     source: str = ""
     reported_status: str | None = None
     note: str = ""
+    names: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    reported: ReportedStatus | None = None
 
     def __post_init__(self) -> None:
+        if self.reported is not None and self.reported_status is None:
+            object.__setattr__(self, "reported_status", self.reported.text)
         where = f"target {self.id!r}"
         if self.target_year <= self.base_year:
             raise TargetError(f"{where}: target year must come after the base year")
@@ -166,6 +221,8 @@ class Target:
             "compound_rate_pct_per_year": self.compound_rate_pct,
             "source": self.source,
             "reported_status": self.reported_status,
+            "reported": None if self.reported is None else self.reported.to_dict(),
+            "names": names_of(self.names),
             "note": self.note,
         }
 
@@ -211,6 +268,8 @@ class ProgressPoint:
     note: str = ""
     #: activity rows the year's inventory did not calculate (0: complete)
     incomplete_rows: int = 0
+    #: ``note`` as a catalogue message (``targets.why.*``), None without a note
+    note_key: Message | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -227,6 +286,7 @@ class ProgressPoint:
             "gap_tco2e": self.gap_t,
             "status": self.status.value,
             "note": self.note,
+            "note_key": None if self.note_key is None else dict(self.note_key),
         }
 
 
@@ -248,6 +308,8 @@ class TargetProgress:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: years whose inventory is incomplete among the base year and the status year
     incomplete_years: tuple[str, ...] = ()
+    #: ``notes`` as catalogue messages (``targets.why.*``), one per note
+    note_keys: tuple[Message, ...] = field(default=(), compare=False)
 
     @property
     def on_incomplete_inventory(self) -> bool:
@@ -265,6 +327,12 @@ class TargetProgress:
         )
         return f"built on an incomplete inventory: {parts}"
 
+    @property
+    def denominator_unit(self) -> str | None:
+        """The unit after ``t CO2e / `` of an intensity target (None for an absolute one)."""
+        head = "t CO2e / "
+        return self.unit[len(head) :] if self.unit.startswith(head) else None
+
     def to_dict(self, calendar: FiscalCalendar) -> dict[str, Any]:
         """JSON form."""
         return {
@@ -280,30 +348,33 @@ class TargetProgress:
             "reported_status": self.target.reported_status,
             "rule": self.rule,
             "notes": list(self.notes),
+            "note_keys": [dict(k) for k in self.note_keys],
+            "denominator_unit": self.denominator_unit,
             "points": [p.to_dict() for p in self.points],
         }
 
 
 def _value(
     target: Target, e: YearEmissions | None, series: Series | None
-) -> tuple[float | None, float | None, float | None, str]:
-    """(value in target unit, covered t, denominator, note) of one year."""
+) -> tuple[float | None, float | None, float | None, str, Message | None]:
+    """(value in target unit, covered t, denominator, note, note as a message) of one year."""
     if e is None:
-        return None, None, None, "no emissions for this year"
+        return None, None, None, "no emissions for this year", message("targets.why.no_emissions")
     covered = target.coverage.covered(e)
     if covered is None:
-        why = (
-            "no Scope 3 category split for this year"
-            if target.coverage.scope3_categories is not None and not e.has_scope3_split
-            else f"no {target.coverage.scope2_basis}-based Scope 2 for this year"
-        )
-        return None, None, None, why
+        if target.coverage.scope3_categories is not None and not e.has_scope3_split:
+            why, key = "no Scope 3 category split for this year", "targets.why.no_scope3_split"
+        else:
+            basis = target.coverage.scope2_basis
+            why, key = f"no {basis}-based Scope 2 for this year", f"targets.why.no_scope2_{basis}"
+        return None, None, None, why, message(key)
     if target.kind is TargetKind.ABSOLUTE:
-        return covered, covered, None, ""
+        return covered, covered, None, "", None
     d = None if series is None else series.get(e.year)
     if d is None:
-        return None, covered, None, f"no value of the denominator {target.denominator!r}"
-    return covered / d, covered, d, ""
+        dkey = message("targets.why.no_denominator_value", denominator=target.denominator)
+        return None, covered, None, f"no value of the denominator {target.denominator!r}", dkey
+    return covered / d, covered, d, "", None
 
 
 def track_target(
@@ -319,24 +390,28 @@ def track_target(
     for every formula."""
     s = series.get(target.denominator) if target.denominator else None
     notes: list[str] = []
+    keys: list[Message] = []
     if target.denominator and s is None:
         notes.append(f"denominator series {target.denominator!r} is not given")
+        keys.append(message("targets.why.denominator_missing", denominator=target.denominator))
     unit = "t CO2e"
     if target.kind is TargetKind.INTENSITY:
         unit = f"t CO2e / {s.unit if s is not None else target.denominator}"
     base_e = emissions.get(target.base_year)
-    base_value, _, _, base_note = _value(target, base_e, s)
+    base_value, _, _, base_note, base_key = _value(target, base_e, s)
     if base_value is None:
-        notes.append(f"base year {calendar.year(target.base_year).label}: {base_note}")
+        base_label = calendar.year(target.base_year).label
+        notes.append(f"base year {base_label}: {base_note}")
+        keys.append({**message("targets.why.base_year", year=base_label), "why": base_key})
     target_value = None if base_value is None else base_value * (1 - target.reduction_pct / 100)
     last = max([target.target_year, *emissions.keys()]) if through_year is None else through_year
     points: list[ProgressPoint] = []
     for y in range(target.base_year, last + 1):
         frac = pathway_fraction(target, y)
         pathway = None if base_value is None else base_value * frac
-        actual, covered, d, note = _value(target, emissions.get(y), s)
+        actual, covered, d, note, key = _value(target, emissions.get(y), s)
         if actual is None and y in emissions and not note:
-            note = "no data"
+            note, key = "no data", message("targets.why.no_data")
         status, gap, red = Status.NO_DATA, None, None
         if actual is not None and pathway is not None and base_value:
             red = (1.0 - actual / base_value) * 100.0
@@ -348,8 +423,8 @@ def track_target(
                 status = Status.ON_TRACK
             else:
                 status = Status.OFF_TRACK
-        elif actual is not None and base_value is None:
-            note = note or "no base-year value"
+        elif actual is not None and base_value is None and not note:
+            note, key = "no base-year value", message("targets.why.no_base_value")
         points.append(
             ProgressPoint(
                 year=y,
@@ -364,14 +439,18 @@ def track_target(
                 status=status,
                 note="" if actual is not None or y not in emissions else note,
                 incomplete_rows=_incomplete_rows(emissions.get(y)),
+                note_key=None if actual is not None or y not in emissions else key,
             )
         )
     measured = [p for p in points if p.actual is not None and p.year > target.base_year]
     latest = measured[-1] if measured else None
     status = latest.status if latest is not None else Status.NO_DATA
     if latest is None:
-        later = [p.note for p in points if p.note and p.year > target.base_year]
-        notes.extend(r for r in dict.fromkeys(later) if r not in notes)
+        later = {p.note: p.note_key for p in points if p.note and p.year > target.base_year}
+        for r, k in later.items():
+            if r not in notes:
+                notes.append(r)
+                keys.append(k if k is not None else message("targets.why.no_data"))
     # completeness (GHG Protocol ch. 1): a status on an incomplete inventory says so
     used = [p for p in points if p.year == target.base_year or p is latest]
     incomplete = tuple(p.label for p in used if p.incomplete_rows)
@@ -385,6 +464,7 @@ def track_target(
         latest_year=None if latest is None else latest.label,
         notes=tuple(notes),
         incomplete_years=incomplete,
+        note_keys=tuple(keys),
     )
 
 

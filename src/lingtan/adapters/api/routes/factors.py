@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile, status
 
@@ -25,7 +25,10 @@ def search_factors(
     set: Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0-9._-]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 30,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    gwp: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{2,10}$")] = None,
+    gwp: Annotated[
+        Literal["AR4", "AR5", "AR6"] | None,
+        Query(description="GWP set (IPCC assessment report); default the organisation's"),
+    ] = None,
 ) -> FactorSearchPublic:
     """Factor groups (bundled and the organisation's sets) matching every word of ``q`` in
     activity type, Chinese or English name (``柴油``, ``天然气``, ``电力``), description,

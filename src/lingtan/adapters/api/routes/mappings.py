@@ -10,6 +10,7 @@ from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, UploadFile, status
+from pydantic import ValidationError
 
 from lingtan.adapters.api.deps import Editor, Reader
 from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS
@@ -26,6 +27,8 @@ from lingtan.core.templates.mapping import ColumnMapping
 
 router = APIRouter(prefix="/orgs/{org}", tags=["mappings"])
 NamePath = Annotated[str, Path(max_length=80, pattern=r"^[\w][\w.\-]{0,79}$")]
+#: the longest mapping sent as JSON with a preview [characters]
+MAX_MAPPING_JSON = 200_000
 
 
 def _public(m: ColumnMapping) -> MappingPublic:
@@ -63,22 +66,41 @@ def preview(
     tenant: Editor,
     file: Annotated[UploadFile, File()],
     mapping: Annotated[
-        str, Form(description="the mapping as JSON (MappingCreate), or the name of a saved one")
+        str,
+        Form(
+            min_length=1,
+            max_length=MAX_MAPPING_JSON,
+            description="the mapping as JSON (MappingCreate; checked as the PUT body is), or "
+            "the name of a saved one",
+        ),
     ],
-    encoding: Annotated[str | None, Form(max_length=40)] = None,
-    locale: Annotated[str | None, Form(max_length=20)] = None,
+    encoding: Annotated[
+        str | None, Form(max_length=40, description="a CSV's encoding (default: detected)")
+    ] = None,
+    locale: Annotated[
+        str | None,
+        Form(max_length=20, description="number and date conventions, e.g. de-DE"),
+    ] = None,
 ) -> MappingPreviewPublic:
     """What importing ``file`` through ``mapping`` would give — its first rows, each with what
     it becomes or why it is rejected, and the counts of the whole file. Nothing is stored;
-    like an import, it needs the right to edit data."""
+    like an import, it needs the right to edit data. A mapping that is not valid JSON of a
+    mapping, or does not fit its template, and a file that cannot be read (its encoding, its
+    header) are refused with 422; an unknown saved mapping is a 404."""
     if mapping.lstrip().startswith("{"):
         try:
-            data = json.loads(mapping)
+            body = MappingCreate.model_validate(json.loads(mapping))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "mapping"
+            raise MappingServiceError(
+                "invalid", "mapping.invalid", f"mapping: {where}: {first['msg']}", "mapping"
+            ) from None
         except ValueError as exc:
             raise MappingServiceError(
                 "invalid", "mapping.invalid", f"mapping: not JSON ({exc})", "mapping"
-            ) from exc
-        m = mappings.mapping_from_dict(MappingCreate.model_validate(data).model_dump())
+            ) from None
+        m = mappings.mapping_from_dict(body.model_dump())
     else:
         m = mappings.get_mapping(tenant, mapping)
     limit = tenant.settings.max_upload_mb * 1024 * 1024  # [bytes]

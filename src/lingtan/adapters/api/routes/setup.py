@@ -5,7 +5,7 @@ change with the caller."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Path, status
 
@@ -13,11 +13,16 @@ from lingtan.adapters.api.deps import DbDep, Editor, Reader
 from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS
 from lingtan.adapters.api.schemas.setup import ExchangeRatePublic, ExchangeRateUpdate
 from lingtan.adapters.services import own_factors, rates
+from lingtan.adapters.services.rates import rate_currencies
 
 router = APIRouter(prefix="/orgs/{org}", tags=["setup"])
 
+if TYPE_CHECKING:
+    Currency = str
+else:  # the codes the service takes, listed in the OpenAPI document (an enum)
+    Currency = Literal[rate_currencies()]
 CurrencyPath = Annotated[
-    str, Path(pattern=r"^[A-Za-z]{3}$", description="ISO 4217 currency code (CNY, EUR …)")
+    Currency, Path(description="ISO 4217 currency code (CNY, EUR …; not USD, the reference)")
 ]
 YearPath = Annotated[int, Path(ge=1950, le=2100, description="Calendar year of the average")]
 SetNamePath = Annotated[

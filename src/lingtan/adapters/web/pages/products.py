@@ -24,6 +24,7 @@ from lingtan.adapters.services import products as svc
 from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.store.bootstrap import SLUG_PATTERN
 from lingtan.adapters.web import backend
+from lingtan.adapters.web.charts import empty
 from lingtan.adapters.web.pages._common import org_render
 from lingtan.adapters.web.rendering import query_string, render, translator
 from lingtan.adapters.web.session import OrgDep, bad_request, not_found
@@ -39,7 +40,11 @@ OnQuery = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
 def stage_chart(stages: Mapping[str, float], t: Callable[..., str]) -> dict[str, Any]:
-    """ECharts option: one bar per life-cycle stage [kg CO2e per product]."""
+    """ECharts option: one bar per life-cycle stage [kg CO2e per product]; when no stage has
+    emissions (nothing, or only zeros), the empty state of every chart
+    (:func:`lingtan.adapters.web.charts.empty`: title and message, no axes; decision 0054)."""
+    if all(not float(stages.get(s) or 0.0) for s in STAGES):
+        return empty(t("products.chart_stages"), t("chart.empty.stages"))
     return {
         "aria": {"enabled": True},
         "title": {
@@ -49,7 +54,7 @@ def stage_chart(stages: Mapping[str, float], t: Callable[..., str]) -> dict[str,
         },
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"containLabel": True, "left": 8, "right": 24, "top": 40, "bottom": 8},
-        "xAxis": {"type": "value", "name": "kg CO2e"},
+        "xAxis": {"type": "value", "name": t("unit.kgco2e")},
         "yAxis": {
             "type": "category",
             "inverse": True,

@@ -14,9 +14,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from lingtan.adapters.api.errors import http_status
+from lingtan.adapters.i18n.readers import cause_text
 from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.services.reconcile import reconcile_report
 from lingtan.adapters.web.pages._common import org_render
+from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.session import OrgDep
 
 router = APIRouter()
@@ -53,8 +55,8 @@ def reconcile_page(
     try:
         doc = reconcile_report(op.tenant, year or None)
     except ServiceError as exc:
-        if http_status(exc) != 404:
-            error = exc.message
+        if http_status(exc) != 404:  # a bad figures file: the reader's words, page language
+            error = cause_text(exc, translator(request).locale) or exc.message
         doc = None
     rows = []
     if doc is not None:

@@ -19,6 +19,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from lingtan.adapters.i18n.readers import cause_text
 from lingtan.adapters.services import boundary as boundary_svc
 from lingtan.adapters.services import own_factors as factor_svc
 from lingtan.adapters.services import rates as rates_svc
@@ -60,7 +61,10 @@ def _field_error(request: Request, exc: ServiceError) -> tuple[str, str]:
     if not isinstance(exc, SetupError):
         raise exc
     t = translator(request)
-    return exc.field or "form", t(exc.key, **exc.params)
+    params = dict(exc.params)
+    if exc.key == "setup.err.factor_file":  # the factor-file reader's own words (0053)
+        params["detail"] = cause_text(exc, t.locale) or params.get("detail", "")
+    return exc.field or "form", t(exc.key, **params)
 
 
 def _redirect(url: str) -> Response:

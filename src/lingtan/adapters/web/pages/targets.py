@@ -155,6 +155,7 @@ def _plan_response(
         saved=saved,
         res=res,
         can_edit=op.org.can("edit_data"),
+        candidates=backend.plan_candidates(op.tenant) if doc and saved is None else None,
         waterfall=charts.waterfall(res, t) if optimal and res else None,
         stacked=charts.plan_stacked(res, t) if optimal and res else None,
         error=error,

@@ -1,0 +1,89 @@
+"""The schemas of the new set-up, mapping and factor endpoints say exactly what their handlers
+take (decision 0048): the enums are the service's own lists, unknown fields are refused, and a
+mapping sent with a preview is checked as the PUT body is — a 422 naming it, never a 500."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, get_args
+
+import pytest
+
+from lingtan.adapters.api.schemas.mappings import TemplateName
+from lingtan.adapters.services.rates import rate_currencies
+from lingtan.core.templates.catalogue import TEMPLATES
+from serverkit import Server, owner_client
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def doc(server_factory: Callable[..., Server]) -> dict[str, Any]:
+    srv = server_factory(workers=0)
+    got: dict[str, Any] = srv.client.get(f"{API}/openapi.json").json()
+    return got
+
+
+def _param(doc: dict[str, Any], path: str, method: str, name: str) -> dict[str, Any]:
+    op = doc["paths"][f"{API}{path}"][method]
+    (p,) = [p for p in op["parameters"] if p["name"] == name]
+    schema: dict[str, Any] = p["schema"]
+    return schema
+
+
+def _body(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = doc["components"]["schemas"][name]
+    return schema
+
+
+def test_the_enums_are_the_services_lists(doc: dict[str, Any]) -> None:
+    assert list(get_args(TemplateName)) == list(TEMPLATES)  # every template, nothing else
+    assert _body(doc, "MappingCreate")["properties"]["template"]["enum"] == list(TEMPLATES)
+    currency = _param(doc, "/orgs/{org}/exchange-rates/{currency}/{year}", "put", "currency")
+    assert currency["enum"] == list(rate_currencies())
+    assert "USD" not in currency["enum"]  # the reference
+    assert {"CNY", "EUR", "JPY"} <= set(currency["enum"])
+    gwp = _param(doc, "/orgs/{org}/factors", "get", "gwp")
+    assert [s for s in gwp["anyOf"] if "enum" in s] == [
+        {"type": "string", "enum": ["AR4", "AR5", "AR6"]}
+    ]
+
+
+def test_the_bodies_refuse_unknown_fields(doc: dict[str, Any]) -> None:
+    for name in ("MappingCreate", "ExchangeRateUpdate"):
+        assert _body(doc, name)["additionalProperties"] is False, name
+
+
+def test_a_preview_mapping_is_checked_like_the_put_body(
+    server_factory: Callable[..., Server],
+) -> None:
+    srv = server_factory(workers=0)
+    c = owner_client(srv, "owner@acme.example")
+    url = f"{API}/orgs/acme/mappings"
+    csv = ("a.csv", b"Werk,Menge\nTJ01,1\n", "text/csv")
+    for mapping, says in (
+        ("{}", "mapping: template: Field required"),
+        ('{"template": "fuel", "colums": {}}', "mapping: colums: Extra inputs are not permitted"),
+        ('{"template": "fuel"', "mapping: not JSON"),
+    ):
+        r = c.post(f"{url}/preview", files={"file": csv}, data={"mapping": mapping})
+        assert r.status_code == 422, (mapping, r.text)
+        err = r.json()["error"]
+        assert err["field"] == "mapping"
+        assert err["message"].startswith(says), err
+    r = c.post(f"{url}/preview", files={"file": csv}, data={"mapping": "never-saved"})
+    assert r.status_code == 404
+    r = c.put(f"{url}/m1", json={"template": "FUEL"})  # the enum is lower case
+    assert r.status_code == 422
+    r = c.put(f"{url}/m1", json={"template": "fuel", "extra": 1})
+    assert r.status_code == 422
+    assert r.json()["error"]["field"] == "extra"
+    rates = f"{API}/orgs/acme/exchange-rates/EUR/2024"
+    for body in ({"per_usd": 0.9, "source": "\u3000"}, {"per_usd": 0.9, "source": "x", "y": 1}):
+        assert c.put(rates, json=body).status_code == 422, body
+    r = c.put(rates, content=b'{"per_usd": Infinity, "source": "x"}',
+              headers={"Content-Type": "application/json"})  # fmt: skip
+    assert r.status_code == 422
+    assert c.put(rates, json={"per_usd": 0.9, "source": " ECB \u3000"}).json()["source"] == "ECB"
+    assert json.loads(c.get(f"{API}/orgs/acme/exchange-rates").text)[0]["per_usd"] == 0.9
