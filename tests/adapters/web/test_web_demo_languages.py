@@ -158,6 +158,9 @@ def test_every_demo_page_in_one_language_with_data(
             elif CJK.search(outside):
                 lines = [ln for ln in outside.splitlines() if CJK.search(ln)]
                 problems.append(f"{where}: Chinese text {lines[:5]}")
+            title = page.title()
+            if not title or len(title) > 120 or "<" in title:
+                problems.append(f"{where}: title {title[:80]!r}")
             if page.locator(HAS_DATA).count() == 0:
                 problems.append(f"{where}: nothing shown")
             charts = page.locator("main [data-chart]").count()

@@ -361,31 +361,10 @@ def explain_number(
     Raises:
         ServiceError: 404 no such snapshot; 422 its files are missing.
     """
-    from lingtan.adapters.compute.lineage import Selection, arithmetic
-    from lingtan.adapters.services.lineage import explain_figure
+    from lingtan.adapters.compute.lineage import arithmetic
+    from lingtan.adapters.services.lineage import explained, explanation_head
 
-    matches = list(
-        db.scalars(
-            select(Snapshot).where(Snapshot.id.startswith(snapshot_id, autoescape=True)).limit(2)
-        )
-    )
-    if len(matches) != 1:
-        raise not_found(f"snapshot {snapshot_id}")
-    snap = matches[0]
-    sel = Selection(
-        scope=selector.get("scope"),
-        category=selector.get("category"),
-        site=selector.get("site"),
-        month=selector.get("month"),
-        gas=selector.get("gas"),
-        basis=str(selector.get("basis") or "market"),
-        supplier=selector.get("supplier"),
-        product=selector.get("product"),
-    )
-    try:
-        ex = explain_figure(tenant, sel, snapshot=snap)
-    except LingtanError as exc:
-        raise invalid(str(exc)) from exc
+    ex, sel = explained(db, tenant, snapshot_id, selector)
     page = ex.rows.slice(offset, limit).to_pylist() if offset < ex.rows.num_rows else []
     rows = []
     for r in page:
@@ -396,16 +375,7 @@ def explain_number(
             d["arithmetic"] = ""
         rows.append(d)
     return {
-        "snapshot_id": ex.snapshot_id,
-        "fiscal_year": ex.fiscal_year,
-        "gwp_set": ex.gwp_set,
-        "selection": {**sel.where(), "basis": sel.basis},
-        "description": sel.describe(),
-        "recomputed_t": jsonable(ex.recomputed_t) or 0.0,
-        "reported_t": jsonable(ex.reported_t) or 0.0,
-        "matches": ex.matches,
-        "methods": ex.methods,
-        "factors": jsonable(ex.factors),
+        **explanation_head(ex, sel),
         "total_rows": ex.rows.num_rows,
         "offset": offset,
         "rows": rows,

@@ -106,6 +106,38 @@ def _explained(ctx: Context, selection: Selection, snap: Snapshot) -> Explanatio
         raise invalid(str(exc)) from exc
 
 
+def explanation_head(ex: Explanation, sel: Selection) -> dict[str, Any]:
+    """What every view of a figure's lineage says about the figure: its snapshot, selection,
+    the check (recomputed against reported [t CO2e]), the methods and the factors used."""
+    from lingtan.adapters.services.context import jsonable
+
+    return {
+        "snapshot_id": ex.snapshot_id,
+        "fiscal_year": ex.fiscal_year,
+        "gwp_set": ex.gwp_set,
+        "selection": {**sel.where(), "basis": sel.basis},
+        "description": sel.describe(),
+        "recomputed_t": jsonable(ex.recomputed_t) or 0.0,
+        "reported_t": jsonable(ex.reported_t) or 0.0,
+        "matches": ex.matches,
+        "methods": ex.methods,
+        "factors": jsonable(ex.factors),
+    }
+
+
+def explained(
+    db: Session, ctx: Context, snapshot_id: str, selector: Mapping[str, Any]
+) -> tuple[Explanation, Selection]:
+    """The lineage of the figure ``selector`` names in the snapshot whose id starts with
+    ``snapshot_id``, recomputed from its frozen inputs, and the selection.
+
+    Raises:
+        ServiceError: 404 no such snapshot; 422 its files are missing.
+    """
+    sel = _selection(selector)
+    return _explained(ctx, sel, _snapshot(db, snapshot_id)), sel
+
+
 def _line(r: Mapping[str, Any], files: Mapping[str, str]) -> dict[str, Any]:
     """A folded row (``compute.lineage.FOLD_COLUMNS``) as a page/CSV line: the batch's file
     name and the spreadsheet row instead of internal ids; gases as a list of dicts."""
@@ -139,7 +171,6 @@ def lineage_page(
         ServiceError: 404 no such snapshot; 422 its files are missing or an unknown sort.
     """
     from lingtan.adapters.compute.lineage import FOLD_SORTS, fold_rows
-    from lingtan.adapters.services.context import jsonable
     from lingtan.adapters.services.errors import invalid
 
     if sort not in FOLD_SORTS:
@@ -151,16 +182,7 @@ def lineage_page(
     folded = fold_rows(ex.rows, sort=sort, offset=(page - 1) * page_size, limit=page_size)
     files = batch_files(ctx)
     return {
-        "snapshot_id": ex.snapshot_id,
-        "fiscal_year": ex.fiscal_year,
-        "gwp_set": ex.gwp_set,
-        "selection": {**sel.where(), "basis": sel.basis},
-        "description": sel.describe(),
-        "recomputed_t": jsonable(ex.recomputed_t) or 0.0,
-        "reported_t": jsonable(ex.reported_t) or 0.0,
-        "matches": ex.matches,
-        "methods": ex.methods,
-        "factors": jsonable(ex.factors),
+        **explanation_head(ex, sel),
         "emission_rows": ex.rows.num_rows,
         "total_rows": folded.total,
         "page": page,
