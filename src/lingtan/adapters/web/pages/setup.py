@@ -55,11 +55,12 @@ def _done(op: OrgPage, done: str) -> dict[str, Any]:
     return {"done": done, "recalc": boundary_svc.calculated_years(op.tenant)}
 
 
-def _field_error(request: Request, exc: ServiceError) -> tuple[str, str]:
-    """``(field, message in the user's language)`` of a refused change; other errors (403,
-    404 …) go to the error page."""
+def _refused(request: Request, op: OrgPage, exc: ServiceError) -> tuple[str, str]:
+    """``(field, message in the user's language)`` of a refused change, whose writes are
+    rolled back; other errors (403, 404 …) go to the error page."""
     if not isinstance(exc, SetupError):
         raise exc
+    op.db.rollback()
     t = translator(request)
     params = dict(exc.params)
     if exc.key == "setup.err.factor_file":  # the factor-file reader's own words (0053)
@@ -177,7 +178,7 @@ def entity_create(
         )
         boundary_svc.create_entity(op.db, op.tenant, {"code": code.strip(), **fields})
     except ServiceError as exc:
-        field, msg = _field_error(request, exc)
+        field, msg = _refused(request, op, exc)
         return _entity_form(request, op, values=values, errors={field: msg}, status_code=422)
     return _redirect(f"/o/{op.org.slug}/sites?done=entity_added")
 
@@ -214,8 +215,7 @@ def entity_update(
         )
         boundary_svc.update_entity(op.db, op.tenant, entity_id, fields)
     except ServiceError as exc:
-        field, msg = _field_error(request, exc)
-        op.db.rollback()
+        field, msg = _refused(request, op, exc)
         entity = boundary_svc.get_entity(op.db, op.tenant, entity_id)
         return _entity_form(
             request, op, entity=entity, values=values, errors={field: msg}, status_code=422
@@ -230,8 +230,7 @@ def entity_delete(request: Request, op: OrgDep, entity_id: int) -> Response:
     try:
         boundary_svc.delete_entity(op.db, op.tenant, entity_id)
     except ServiceError as exc:
-        _field, msg = _field_error(request, exc)
-        op.db.rollback()
+        _field, msg = _refused(request, op, exc)
         return _sites_with_error(request, op, msg)
     return _redirect(f"/o/{op.org.slug}/sites?done=entity_removed")
 
@@ -295,8 +294,7 @@ def site_create(
     try:
         boundary_svc.create_site(op.db, op.tenant, fields)
     except ServiceError as exc:
-        field, msg = _field_error(request, exc)
-        op.db.rollback()
+        field, msg = _refused(request, op, exc)
         return _site_form(request, op, values=values, errors={field: msg}, status_code=422)
     return _redirect(f"/o/{op.org.slug}/sites?done=site_added")
 
@@ -329,8 +327,7 @@ def site_update(
             {"name": name, "entity_code": entity_code, "region": region, "kind": kind},
         )  # fmt: skip
     except ServiceError as exc:
-        field, msg = _field_error(request, exc)
-        op.db.rollback()
+        field, msg = _refused(request, op, exc)
         site = boundary_svc.get_site(op.db, op.tenant, site_id)
         return _site_form(
             request, op, site=site, values=values, errors={field: msg}, status_code=422
@@ -345,8 +342,7 @@ def site_delete(request: Request, op: OrgDep, site_id: int) -> Response:
     try:
         boundary_svc.delete_site(op.db, op.tenant, site_id)
     except ServiceError as exc:
-        _field, msg = _field_error(request, exc)
-        op.db.rollback()
+        _field, msg = _refused(request, op, exc)
         return _sites_with_error(request, op, msg)
     return _redirect(f"/o/{op.org.slug}/sites?done=site_removed")
 
@@ -369,7 +365,7 @@ def _setup_page(
         rates = rates_svc.list_rates(op.tenant)
         rates_error = ""
     except ServiceError as exc:
-        rates, rates_error = [], _field_error(request, exc)[1]
+        rates, rates_error = [], _refused(request, op, exc)[1]
     return org_render(
         request, op, "setup_index.html", "setup",
         rates=rates, rates_error=rates_error,
@@ -407,7 +403,7 @@ def rate_set(
             op.db, op.tenant, currency, year.strip(), per_usd.strip().replace(",", "."), source
         )
     except ServiceError as exc:
-        field, msg = _field_error(request, exc)
+        field, msg = _refused(request, op, exc)
         return _setup_page(
             request, op, rate_values=values, rate_errors={field: msg}, status_code=422
         )
@@ -444,8 +440,7 @@ async def factor_set_upload(
             factor_svc.upload_own_factor_set, op.db, op.tenant, file.filename or "factors.csv", data
         )
     except ServiceError as exc:
-        _field, msg = _field_error(request, exc)
-        op.db.rollback()
+        _field, msg = _refused(request, op, exc)
         return _setup_page(request, op, factor_error=msg, status_code=422)
     return _redirect(f"/o/{op.org.slug}/setup?done=factor_set_saved")
 
@@ -457,7 +452,6 @@ def factor_set_delete(request: Request, op: OrgDep, name: str) -> Response:
     try:
         factor_svc.delete_own_factor_set(op.db, op.tenant, name)
     except ServiceError as exc:
-        _field, msg = _field_error(request, exc)
-        op.db.rollback()
+        _field, msg = _refused(request, op, exc)
         return _setup_page(request, op, error=msg, status_code=409)
     return _redirect(f"/o/{op.org.slug}/setup?done=factor_set_removed")
