@@ -8,7 +8,7 @@ SERVE  ?= yes
 # browser tests drive Debian's /usr/bin/chromium; Playwright never downloads a browser
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test lint typecheck unit install factors bench bench-engine bench-e2e bench-load bench-lineage bench-lca bench-startup clean browser fonts
+.PHONY: demo test lint typecheck unit install factors bench bench-engine bench-e2e bench-import bench-load bench-lineage bench-lca bench-startup clean browser fonts
 
 ## The product alone (what `make demo` needs): no test tools, no Spark.
 $(BIN)/.installed-app: pyproject.toml
@@ -77,12 +77,14 @@ factors: $(BIN)/.installed
 ##   engine   1 M rows, 5 rounds (~7 min at load 9; `--sizes 1000000 10000000` or `--huge` adds 10 M)
 ##   e2e      CSV of 100 k and 1 M rows -> import -> calc -> inventory, 3 rounds, XLSX 20 k rows
 ##            (~10 min; `--huge` adds 10 M: minutes and many GiB, not by default)
+##   import   lingtan import of a CSV of 100 k and 1 M rows vs DuckDB and Polars, XLSX 20 k rows vs
+##            python-calamine, 3 rounds (~5 min; `--huge` adds 10 M)
 ##   load     server under load, SQLite and PostgreSQL, 1/10/50 clients, 5 s each (~3 min)
 ##   lineage  10,000 activity rows behind one figure (~1 min)
 ##   lca      synthetic 20,000-process database vs bw2calc with PARDISO/SuperLU, 15 variants x 3 rounds (~12 min)
 ##   startup  lingtan --help, inventory, server first response vs bare apps, 5 rounds (~3 min)
 ## Options: BENCH_ARGS="--rounds 3" passes options to the benchmark of a bench-<name> target.
-BENCHES = engine e2e load lineage lca startup
+BENCHES = engine e2e import load lineage lca startup
 bench: $(addprefix bench-,$(BENCHES))
 
 bench-engine: $(BIN)/.installed
@@ -90,6 +92,9 @@ bench-engine: $(BIN)/.installed
 
 bench-e2e: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.e2e $(BENCH_ARGS)
+
+bench-import: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.imports $(BENCH_ARGS)
 
 bench-load: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.load $(BENCH_ARGS)
@@ -101,8 +106,7 @@ bench-lca: $(BIN)/.installed
 	BRIGHTWAY2_DIR=$$(mktemp -d) $(BIN)/python -m benchmarks.lca $(BENCH_ARGS)
 
 bench-startup: $(BIN)/.installed
-	@if [ -f benchmarks/startup.py ]; then $(BIN)/python -m benchmarks.startup $(BENCH_ARGS); \
-	else echo "benchmarks/startup.py not present: skipped"; fi
+	$(BIN)/python -m benchmarks.startup $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

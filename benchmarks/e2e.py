@@ -269,7 +269,7 @@ def _cli(step: str, args: Sequence[str], r: int, env: dict[str, str]) -> h.Run:
 def lingtan_path(rows: int, r: int) -> list[h.Run]:
     """``lingtan import`` → ``calc`` → ``inventory --format json`` on a fresh workspace."""
     ws = _fresh_workspace("csv")
-    env = {"LINGTAN_LANG": "en"}
+    env = {"LINGTAN_LANG": "en", "LINGTAN_MAX_ROWS": "50000000"}  # 10 M: over the 5 M default
     runs = [
         _cli("lingtan import", ["import", "-w", str(ws), "--template", "activity",
                                 "--show", "0", str(csv_path(rows))], r, env),

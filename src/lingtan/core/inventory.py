@@ -42,6 +42,9 @@ KG_PER_T = 1000.0
 #: reserved word: a supplier or product of that id would be counted with them.
 UNATTRIBUTED = "unattributed"
 
+#: Method tier of primary (supplier-specific) data (:class:`lingtan.core.activities.Tier`).
+PRIMARY_TIER = "supplier_specific"
+
 #: The breakdowns by dimension: document key → row field.
 DIMENSION_BREAKDOWNS = {"by_supplier_tco2e": "supplier", "by_product_tco2e": "product"}
 _DIMENSIONS = frozenset(DIMENSION_BREAKDOWNS.values())
@@ -199,6 +202,33 @@ class Inventory:
         (:meth:`by_dimension`; GHG Protocol Scope 3 Standard ch. 7, supplier-specific data)."""
         return self.by_dimension("supplier", basis, **where)
 
+    def category1_by_supplier(self, basis: str = "market") -> dict[str, float]:
+        """Scope 3 category 1 (purchased goods and services) [t CO2e] per supplier,
+        :data:`UNATTRIBUTED` for rows without one (:meth:`by_supplier`; GHG Protocol Scope 3
+        Standard ch. 7, hybrid method; ISO 14064-1:2018 category 4)."""
+        return self.by_supplier(basis, scope=3, category=1)
+
+    def primary_share(self, scope: int = 3, category: int = 1) -> float | None:
+        """Share [0–1] of a Scope 3 category's emissions (market basis) computed from primary,
+        supplier-specific data — rows of tier ``supplier_specific``: the supplier's own figures
+        (an accepted allocation turned into a factor, decision 0066, or a row imported as
+        supplier-specific); GHG Protocol Scope 3 Standard §7.3 and §7.5 (report the share of
+        data from suppliers). None when the category is empty (no share of nothing)."""
+        total = self.total("market", scope=scope, category=category)
+        if not total:
+            return None
+        primary = self.total("market", scope=scope, category=category, tier=PRIMARY_TIER)
+        return primary / total
+
+    def has_supplier_specific(self) -> bool:
+        """Whether some Scope 3 category 1 row names a supplier and is supplier-specific (tier
+        ``supplier_specific``, e.g. an accepted allocation used as a factor): only then does the
+        document carry category 1 by supplier and its primary-data share (decision 0066)."""
+        return any(
+            r.supplier is not None and r.tier == PRIMARY_TIER and r.scope == 3 and r.category == 1
+            for r in self.rows
+        )
+
     def by_product(self, basis: str = "market", **where: Any) -> dict[str, float]:
         """Totals [t CO2e] per product, :data:`UNATTRIBUTED` for rows without one."""
         return self.by_dimension("product", basis, **where)
@@ -304,6 +334,19 @@ class Inventory:
                 for name, key in DIMENSION_BREAKDOWNS.items()
                 if self.has_dimension(key)
             },
+            # category 1 by supplier and its primary-data share (decision 0066), only when
+            # some supplier's category 1 emissions are supplier-specific: documents without
+            # supplier-specific data of a named supplier are unchanged
+            **(
+                {
+                    "scope3_category1_by_supplier_tco2e": rmap(self.category1_by_supplier()),
+                    "scope3_category1_primary_share_pct": None
+                    if (share := self.primary_share()) is None
+                    else round(100.0 * share, 4),
+                }
+                if self.has_supplier_specific()
+                else {}
+            ),
             "by_kyoto_gas": None if self.gas_table is None else self.gas_table.to_dict(digits),
             "by_kyoto_gas_note": self.gas_table_note or None,
             "shares_pct": {

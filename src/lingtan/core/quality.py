@@ -93,6 +93,11 @@ TEMPORAL_STEPS: tuple[tuple[int, int], ...] = ((3, 1), (6, 2), (10, 3), (15, 4))
 #: Match kinds (engine column ``match``) whose factor was *not* valid on the activity date.
 OUT_OF_VALIDITY = frozenset({"earlier_year", "later_year"})
 
+#: Match kind (engine column ``match``) of a row resolved to its supplier's own factor: an
+#: accepted supplier allocation (GHG Protocol Scope 3 Standard ch. 7–8, hybrid method; decision
+#: 0066). Its tier is ``supplier_specific`` (technological 1, reliability 2 above).
+SUPPLIER_SPECIFIC_MATCH = "supplier_specific"
+
 #: Default rank length of :func:`worst_contributors`.
 WORST_N = 10
 
@@ -160,9 +165,12 @@ def geographical_score(
     - a factor region outside the activity region's chain → 5 (unknown / different area);
     - a spend factor of a stated ``economy`` (:func:`factor_economy`): 1 for a purchase in that
       country, 5 for a purchase from another ("distinctly different area": USEEIO on Chinese
-      suppliers).
+      suppliers);
+    - a supplier-specific factor (match ``supplier_specific``: the supplier's own emissions
+      allocated to the purchase, decision 0066) → 1: it describes the very supplier, wherever
+      the factor's nominal region (``GLO``) is.
     """
-    if match == "instrument":
+    if match in ("instrument", SUPPLIER_SPECIFIC_MATCH):
         return BEST
     country = (region_eff or "").upper().split("-", 1)[0]
     if economy is not None and country and country != GLOBAL_REGION:

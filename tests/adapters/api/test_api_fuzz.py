@@ -47,6 +47,24 @@ METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
 #: schema cannot state — the body is a document checked for its content, or names stored things
 #: that must exist: positive_data_acceptance is not run on them (every other check is)
 CONTENT_RULES = {
+    # the supplier register (decision 0063)
+    "POST /api/v1/orgs/{org}/suppliers": "the USCC's GB 32100-2015 check character; a code "
+    "not yet used",
+    "PATCH /api/v1/orgs/{org}/suppliers/{code}": "the USCC's check character",
+    "POST /api/v1/orgs/{org}/suppliers/{code}/status": "a change the workflow allows",
+    "POST /api/v1/orgs/{org}/suppliers/{code}/sites": "region a known ISO 3166 region",
+    "PUT /api/v1/orgs/{org}/suppliers/{code}/onboarding/{item}": "expires_on not before checked_on",
+    "GET /api/v1/orgs/{org}/suppliers/spend": "a fiscal year of the workspace's calendar",
+    "POST /api/v1/orgs/{org}/suppliers/import": "a register file, checked cell by cell",
+    # supplier projects and training (decision 0067)
+    "POST /api/v1/orgs/{org}/supplier-projects": "supplier must name a supplier of the "
+    "register; an electricity saving in kWh, MWh or GWh",
+    "GET /api/v1/orgs/{org}/supplier-projects/kpi": "goal_year not before from_year",
+    "POST /api/v1/orgs/{org}/supplier-training/import": "an attendance file, checked cell by "
+    "cell (known columns, events, suppliers and dates)",
+    # the PACT host's publishing (decision 0068)
+    "POST /api/v1/orgs/{org}/pact-footprints": "product and configuration must exist; "
+    "period_end after period_start",
     "POST /api/v1/orgs/{org}/calculations": "the fiscal year must have activity data",
     "POST /api/v1/orgs/{org}/deletion": "confirm must repeat the organisation's slug",
     "POST /api/v1/orgs/{org}/entities": "parent_code must name an existing entity",

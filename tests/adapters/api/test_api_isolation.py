@@ -31,6 +31,22 @@ DOCS_PAGE = f"{API}/docs"  # the Swagger UI page (static, no organisation data; 
 
 #: a valid body of every request schema of the API (a new schema must be added here)
 BODIES: dict[str, dict[str, Any]] = {
+    # climate data requests (decision 0065)
+    "CampaignCreate": {"fiscal_year": "FY2024/25"},
+    "TokensCreate": {"days": 30},
+    "ResponseCreate": {"channel": "buyer", "answer": {"scope1_t": 1}},
+    "ReturnBody": {"reason": "evil"},
+    "GoalUpdate": {"goal_pct": 10},
+    "MaturityReview": {"due_only": False},
+    "PushAnswer": {"allocated_t": 1, "allocation_method": "physical"},
+    # supplier reviews (decision 0064)
+    "RatingCreate": {"provider": "Evil", "score": 10, "rated_on": "2024-01-01"},
+    "CapCreate": {"trigger": "grade", "opened": "2024-01-01", "due": "2024-02-01"},
+    "CapItemCreate": {"finding": "evil", "action": "evil", "owner": "evil"},
+    "CloseWithEvidence": {"closed_on": "2024-02-01", "evidence": "evil"},
+    "AuditCreate": {"scheme": "other", "audited_on": "2024-01-01"},
+    "WaiverCreate": {"finding_id": 1, "reason": "evil"},
+    "ScorecardCompute": {"period": "2024Q1"},
     "LoginCreate": {"email": "b@bravo.example", "password": "x"},
     "OrganisationCreate": {"slug": "newco", "name": "New Co"},
     "OrganisationUpdate": {"name": "Taken Over"},
@@ -56,6 +72,29 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "PactImportCreate": {"document": json.loads(bundled_text("supplier-ssd-pact.json"))},
     "DeletionCreate": {"confirm": "acme"},  # A's slug: refused on A (404) and on B (422)
+    # PACT host (decision 0068)
+    "PactCredentialCreate": {"name": "stolen"},
+    "PactPublishCreate": {
+        "product": "LB14-G5",
+        "configuration": "i7-32-1t-GB",
+        "period_start": "2024-04-01",
+        "period_end": "2025-04-01",
+    },
+    # supplier projects and training (decision 0067)
+    "ProjectCreate": {"code": "EVIL", "supplier": "SP-ACME", "name": "Evil"},
+    "ProjectUpdate": {"name": "Hacked"},
+    "MeasurementCreate": {"start": "2024-01-01", "end": "2024-01-31", "t_co2e": 1},
+    "EventCreate": {"code": "EVIL", "kind": "course", "title": "Evil", "date": "2024-01-01"},
+    "AttendanceCreate": {"person": "Evil"},
+    # the supplier register (decision 0063)
+    "SupplierCreate": {"code": "EVIL", "legal_name": "Evil", "country": "CN"},
+    "SupplierUpdate": {"legal_name": "Hacked"},
+    "StatusChange": {"status": "onboarding", "reason": "evil"},
+    "ContactCreate": {"name": "Evil"},
+    "ContactUpdate": {"name": "Hacked"},
+    "SupplierSiteCreate": {"code": "EVIL", "name": "Evil", "region": "CN"},
+    "SupplierSiteUpdate": {"name": "Hacked"},
+    "CheckUpdate": {"result": "fail"},
     # OpenID Connect (decision 0040): a loopback issuer, refused on B (422) without setup
     "IdentityProviderUpdate": {
         "issuer": "https://127.0.0.1:9/realms/evil",
@@ -134,6 +173,13 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     _acme_identity_provider(srv.engine)
     r = a.put(f"{API}/orgs/acme/exchange-rates/CNY/2024", json={"per_usd": 7.2, "source": "acme"})
     assert r.status_code == 200, r.text
+    _acme_supplier_programmes(a)  # decision 0067
+    register = _acme_supplier_register(a)  # decision 0063
+    reviews = _acme_supplier_reviews(a)  # decision 0064
+    requests = _acme_supplier_request(a, register["code"])  # decision 0065
+    pact_cred = a.post(f"{API}/orgs/acme/pact-credentials", json={"name": "Acme Buyer"}).json()
+    r = a.post(f"{API}/orgs/acme/pact-footprints", json=BODIES["PactPublishCreate"])
+    assert r.status_code == 201, r.text  # acme's published PACT footprint (decision 0068)
     ids = {
         "entity_id": entity["id"],
         "site_id": site["id"],
@@ -150,8 +196,86 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
         "config": "i7-32-1t-GB",
         "currency": "CNY",  # acme's own exchange rate (decision 0056)
         "year": 2024,
+        "credential_id": pact_cred["id"],  # PACT client credential (decision 0068)
+        "project": "SP-ACME-PV",  # supplier projects and training (decision 0067)
+        "event": "SP-ACME-DAY",
+        **register,  # the supplier register (decision 0063)
+        **reviews,  # ratings, plans, audits (decision 0064)
+        **requests,  # climate data requests (decision 0065)
     }
     return {"srv": srv, "a": a, "b": b, "ids": ids, "a_token": a_token, "b_token": b_token}
+
+
+def _acme_supplier_programmes(a: TestClient) -> None:
+    """acme's supplier project (with a measurement) and training event (decision 0067)."""
+    supplier = {"code": "SP-ACME", "legal_name": "Acme Projects Supplier", "country": "CN"}
+    project = {"code": "SP-ACME-PV", "supplier": "SP-ACME", "name": "Acme Rooftop PV"}
+    measured = {"start": "2024-01-01", "end": "2024-03-31", "t_co2e": 10}
+    event = {"code": "SP-ACME-DAY", "kind": "conference", "title": "Acme ESG Day"}
+    person = {"person": "Acme Person", "supplier": "SP-ACME"}
+    for path, body in (
+        ("suppliers", supplier),
+        ("supplier-projects", project),
+        ("supplier-projects/SP-ACME-PV/measurements", measured),
+        ("supplier-training/events", {**event, "date": "2024-01-01"}),
+        ("supplier-training/events/SP-ACME-DAY/attendance", person),
+    ):
+        r = a.post(f"{API}/orgs/acme/{path}", json=body)
+        assert r.status_code == 201, r.text
+
+
+def _acme_supplier_register(a: TestClient) -> dict[str, Any]:
+    """acme's supplier SP-ACME with a contact, a site and a checked item with its evidence
+    (decision 0063): the ids of the register's paths (the supplier by its code)."""
+    url = f"{API}/orgs/acme/suppliers/SP-ACME"
+    contact = a.post(f"{url}/contacts", json={"name": "Acme Contact"})
+    assert contact.status_code == 201, contact.text
+    site = a.post(f"{url}/sites", json={"code": "SP-S1", "name": "Acme Plant", "region": "CN"})
+    assert site.status_code == 201, site.text
+    assert a.put(f"{url}/onboarding/iso14001", json={"result": "pass"}).status_code == 200
+    proof = {"file": ("acme-iso.pdf", b"acme certificate", "application/pdf")}
+    assert a.put(f"{url}/onboarding/iso14001/evidence", files=proof).status_code == 200
+    return {"contact_id": contact.json()["id"], "item": "iso14001", "code": "SP-ACME"}
+
+
+def _acme_supplier_reviews(a: TestClient) -> dict[str, Any]:
+    """acme's rating under 45 (its plan and an item) and an audit with a priority finding
+    (decision 0064): the ids of the reviews' paths."""
+    base = f"{API}/orgs/acme/suppliers/SP-ACME"
+    rating = {"provider": "EcoVadis", "score": 30, "rated_on": "2024-01-15"}
+    r = a.post(f"{base}/ratings", json=rating)
+    assert r.status_code == 201, r.text
+    cap = r.json()["cap"]["id"]
+    r = a.post(f"{base}/caps/{cap}/items", json={"finding": "f", "action": "a", "owner": "o"})
+    assert r.status_code == 201, r.text
+    item = r.json()["items"][0]["id"]
+    finding = {"severity": "priority", "due": "2024-03-01"}
+    r = a.post(
+        f"{base}/audits",
+        json={"scheme": "rba_vap", "audited_on": "2024-01-10", "findings": [finding]},
+    )
+    assert r.status_code == 201, r.text
+    audit = r.json()
+    return {"cap_id": cap, "item_id": item, "audit_id": audit["id"],
+            "finding_id": audit["findings"][0]["id"]}  # fmt: skip
+
+
+def _acme_supplier_request(a: TestClient, code: str) -> dict[str, Any]:
+    """acme's climate data campaign asking its (strategic) supplier SP-ACME, with an answer
+    recorded by the buyer (decision 0065): the ids of the requests' paths."""
+    base = f"{API}/orgs/acme/supplier-requests"
+    r = a.patch(f"{API}/orgs/acme/suppliers/{code}", json={"strategic": True})
+    assert r.status_code == 200, r.text
+    rule = {"top_spend_pct": None, "strategic": True}
+    r = a.post(f"{base}/campaigns", json={"fiscal_year": "FY2024/25", "scope_rule": rule})
+    assert r.status_code == 201, r.text
+    campaign = r.json()["id"]
+    request = a.get(f"{base}/requests").json()[0]["id"]
+    answer = {"scope1_t": 12.5, "verified": True, "sbti_status": "committed"}
+    r = a.post(f"{base}/requests/{request}/responses", json={"channel": "buyer", "answer": answer})
+    assert r.status_code == 201, r.text
+    return {"campaign_id": campaign, "request_id": request, "response_id": r.json()["id"],
+            "prop": "verified"}  # fmt: skip
 
 
 def _acme_identity_provider(engine: Engine) -> None:
@@ -171,8 +295,11 @@ def _acme_identity_provider(engine: Engine) -> None:
 
 def operations(app: Any) -> list[tuple[str, str, dict[str, Any]]]:
     """(method, path, operation) of every API operation; checks no API route is missing from
-    the OpenAPI document."""
+    the OpenAPI document, and that the document holds the ``/api/v1`` API only: the PACT host's
+    routes at the root (``/auth/token``, ``/2/…``, ``/3/…``) are PACT's interface, defined by
+    the PACT specification's own OpenAPI, and tested in test_api_pact.py (decision 0068)."""
     doc = app.openapi()
+    assert all(p.startswith(API) for p in doc["paths"]), "a root route in /api/v1's document"
     ops = [
         (method.upper(), path, op)
         for path, item in doc["paths"].items()
@@ -261,13 +388,18 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
         "LB14-G5",
         "p@acme.example",  # acme's pending invitation
         "Acme SSO",  # acme's identity provider (decision 0040)
+        "Acme Buyer",  # acme's PACT client credential (decision 0068)
+        "Acme Rooftop PV",  # acme's supplier project (decision 0067)
+        "Acme ESG Day",
     ]
     checked = 0
     for method, path, op in operations(srv.app):
         if "{org}" not in path:
             continue
         object_path = any(
-            f"{{{k}}}" in path for k in ids if k not in ("fiscal_year", "name", "currency", "year")
+            f"{{{k}}}" in path
+            for k in ids
+            if k not in ("fiscal_year", "name", "currency", "year", "prop")
         )
         for client, org, why in (
             (b_cookie, "acme", "B's session on A"),

@@ -64,9 +64,38 @@ def _activities(rows: list[dict[str, Any]]) -> pa.Table:
                 "basis": r.get("basis", "both"),
                 "tier": r.get("tier", "activity"),
                 "description": None,
+                "supplier": r.get("supplier"),
             }
         )
     return pa.Table.from_pylist(out, schema=ACTIVITY_SCHEMA)
+
+
+def _supplier_factors(items: list[dict[str, Any]], cal: FiscalCalendar) -> list[Any]:
+    """A case's supplier-specific factors (issue 15 item 5, decision 0066): each derived from
+    its accepted allocation [t CO2e] and the spend or quantity the case states (the service
+    sums them from the supplier's rows), as the factors the engine resolves."""
+    from datetime import timedelta
+
+    from lingtan.modules.suppliers.specific_factors import emission_factors, supplier_factor
+
+    out = []
+    for s in items:
+        p = cal.parse(str(s["fiscal_year"]))
+        out.append(
+            supplier_factor(
+                supplier=str(s["supplier"]),
+                fiscal_year=p.label,
+                valid_from=p.start,
+                valid_to=p.end + timedelta(days=1),
+                allocated_t=float(s["allocated_t"]),
+                denominator=float(s["denominator"]),
+                unit=str(s["unit"]),
+                basis=str(s.get("basis", "spend")),
+                allocation_method=str(s.get("method", "revenue_share")),
+                response_id=int(s.get("response_id", 1)),
+            )
+        )
+    return emission_factors(out)
 
 
 def run_case(
@@ -95,7 +124,7 @@ def run_case(
             },
         )
         for f in case.get("factors", [])
-    ]
+    ] + _supplier_factors(case.get("supplier_factors", []), cal)
     g = case["gwp"]
     gwp = build_gwp_set(g["set"], g.get("values", {}), "case", g.get("blends"))
     sites = case.get("sites", {})
@@ -190,6 +219,12 @@ def check_case(case: dict[str, Any], doc: dict[str, Any]) -> None:
         assert_allclose(doc["scope3_by_category_tco2e"][str(cat)], value, rtol=rtol)
     for gas, value in exp.get("by_gas_tco2e", {}).items():
         assert_allclose(doc["by_gas_tco2e"][gas], value, rtol=rtol, err_msg=gas)
+    for section in ("by_tier_tco2e", "by_supplier_tco2e", "scope3_category1_by_supplier_tco2e"):
+        for key, value in exp.get(section, {}).items():
+            assert_allclose(doc[section][str(key)], value, rtol=rtol, err_msg=f"{section} {key}")
+    if "scope3_category1_primary_share_pct" in exp:
+        got = doc["scope3_category1_primary_share_pct"]
+        assert_allclose(got, exp["scope3_category1_primary_share_pct"], rtol=1e-6)
     if "unresolved_rows" in exp:
         assert sum(u["rows"] for u in doc["completeness"]["unresolved"]) == exp["unresolved_rows"]
     if "not_estimated" in exp:

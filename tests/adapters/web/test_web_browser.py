@@ -137,15 +137,20 @@ def test_language_switch(browser: Any, live: tuple[str, Site], password: str) ->
     _login(page, base, site.owner, password)
     assert page.get_attribute("html", "lang") == "zh-CN"  # from the browser's language
     assert "总览" in page.inner_text("h1")
-    page.click(".lang a[hreflang=en]")
-    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    # each click loads a new document: wait for it to load before reading it (while the old
+    # one is being replaced, document.documentElement can be null)
+    with page.expect_navigation(wait_until="load"):
+        page.click(".lang a[hreflang=en]")
+    assert page.get_attribute("html", "lang") == "en"
     assert "Dashboard" in page.inner_text("h1")
-    page.click("nav a[href$='/sites']")  # remembered on the next page (cookie)
+    with page.expect_navigation(wait_until="load"):
+        page.click("nav a[href$='/sites']")  # remembered on the next page (cookie)
     assert page.get_attribute("html", "lang") == "en"
     assert "Legal entities" in page.inner_text("main")
     _shot(page, "06-sites-en")
-    page.click(".lang a[hreflang=zh-CN]")
-    page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
+    with page.expect_navigation(wait_until="load"):
+        page.click(".lang a[hreflang=zh-CN]")
+    assert page.get_attribute("html", "lang") == "zh-CN"
     assert "法人实体" in page.inner_text("main")
     assert external == []
 

@@ -23,7 +23,12 @@ from lingtan.adapters.api.routes import (
 from lingtan.adapters.api.routes import lifecycle as lifecycle_routes  # issue 11: export, deletion
 from lingtan.adapters.api.routes import mappings as mapping_routes  # issue 13: mappings (0051)
 from lingtan.adapters.api.routes import oidc as oidc_routes  # issue 11: OpenID Connect (0040)
+from lingtan.adapters.api.routes import pact as pact_routes  # issue 15: PACT (0068)
 from lingtan.adapters.api.routes import setup as setup_routes  # issue 13: set-up (0056)
+from lingtan.adapters.api.routes import supplier_programmes as sp_routes  # issue 15 (0067)
+from lingtan.adapters.api.routes import supplier_requests as sr_routes  # issue 15 (0065)
+from lingtan.adapters.api.routes import supplier_reviews as reviews_routes  # issue 15 (0064)
+from lingtan.adapters.api.routes import suppliers as supplier_routes  # issue 15 (0063)
 from lingtan.adapters.api.routes.common import GLOBAL_ERRORS
 
 API_PREFIX = "/api/v1"
@@ -46,7 +51,14 @@ def api_router() -> APIRouter:
                    reconcile):  # fmt: skip
         router.include_router(module.router)
     router.include_router(setup_routes.router)  # exchange rates, own factor sets (0056)
+    router.include_router(supplier_routes.router)  # supplier register (0063)
     router.include_router(lifecycle_routes.router)
     router.include_router(mapping_routes.router)  # column mappings (0051)
     router.include_router(oidc_routes.router)
+    router.include_router(pact_routes.router)  # PACT credentials, publishing (0068)
+    router.include_router(reviews_routes.router)  # ratings, CAPs, audits (0064)
+    for sr_router in sr_routes.ROUTERS:  # supplier data requests (0065)
+        router.include_router(sr_router)
+    for sp_router in sp_routes.ROUTERS:  # supplier projects and training (0067)
+        router.include_router(sp_router)
     return router

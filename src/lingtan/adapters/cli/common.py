@@ -11,8 +11,10 @@ calculated; a service's refusal (``ServiceError``) exits with the code of its ki
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,6 +25,11 @@ from lingtan.adapters.i18n.rows import cli_locale as cli_locale  # the CLI's one
 from lingtan.adapters.services.context import LocalContext
 from lingtan.adapters.services.errors import EXIT_CODES, ServiceError
 from lingtan.core.errors import LingtanError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -70,3 +77,31 @@ def local_context(path: Path) -> LocalContext:
     for problem in ctx.workspace().problems:
         err.print(f"[bold yellow]warning:[/] {escape(str(problem))}", highlight=False)
     return ctx
+
+
+def say(key: str, **params: Any) -> None:
+    """Print the catalogue text of ``key`` in the command line's language (:func:`cli_locale`)."""
+    from lingtan.adapters.i18n.messages import Translator
+
+    out.print(escape(Translator(cli_locale())(key, **params)), highlight=False)
+
+
+@contextmanager
+def store_session(ctx: LocalContext) -> Iterator[Session]:
+    """A store session of the workspace's organisation, acting as the command line's user."""
+    from lingtan.adapters.store.scoping import tenant_session
+
+    ws = ctx.workspace()
+    with tenant_session(ws.engine, ws.organisation_id, actor=ctx.actor) as db:
+        yield db
+
+
+def run_in_store(workspace: Path, call: Callable[[Session, LocalContext], T]) -> T:
+    """``call(db, ctx)`` on the workspace folder's store; a failure (:data:`FAILURES`) printed
+    in the command line's language and turned into the exit code of its kind."""
+    try:
+        ctx = local_context(workspace)
+        with store_session(ctx) as db:
+            return call(db, ctx)
+    except FAILURES as exc:
+        raise fail(exc, EXIT_BUSY if is_busy(exc) else None) from exc

@@ -73,6 +73,13 @@ def explain_cmd(
         )
     if len(ex.factors) > limit:
         out.print(f"  … {len(ex.factors) - limit} more")
+    supplier_specific = [f["supplier_specific"] for f in ex.factors if "supplier_specific" in f]
+    if supplier_specific:  # accepted supplier allocations used as factors (decision 0066)
+        from lingtan.adapters.cli.common import cli_locale
+        from lingtan.adapters.services.supplier_factors import explain_line
+
+        for prov in supplier_specific:
+            out.print(f"  {explain_line(prov, cli_locale())}", highlight=False, markup=False)
     out.print("\nRows (activity row → arithmetic):")
     for r in ex.rows.slice(0, limit).to_pylist():
         out.print(

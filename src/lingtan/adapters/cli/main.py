@@ -121,6 +121,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Product carbon footprints: stages, hot spots, labels, PACT, LCA data import.",
     ),
+    "pact": ("pact", "pact_root", "PACT data exchange: host credentials, pull footprints."),
+    "suppliers": (  # issue 15 (decision 0063)
+        "suppliers",
+        "app",
+        "Supplier register: suppliers, onboarding checklist, spend by supplier.",
+    ),
     "reconcile": (  # issue 10
         "reconcile",
         "reconcile_app",
@@ -159,7 +165,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 #: the apps registered with a name (their name is the group's); the others are merged
 GROUPS = frozenset(
     {"factors", "mapping", "entities", "sites", "rates", "restate", "audit", "targets", "plan"}
-    | {"products"}
+    | {"products", "suppliers"}
 )
 
 

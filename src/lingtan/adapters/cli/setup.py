@@ -19,8 +19,7 @@ the workspace was busy).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
 
@@ -29,14 +28,11 @@ from rich.markup import escape
 from sqlalchemy.orm import Session
 
 from lingtan.adapters.cli.common import (
-    EXIT_BUSY,
-    FAILURES,
     WorkspaceOpt,
     cli_locale,
     fail,
-    is_busy,
-    local_context,
     out,
+    run_in_store,
 )
 from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.services.context import LocalContext
@@ -61,24 +57,10 @@ def _t() -> Translator:
     return Translator(cli_locale())
 
 
-@contextmanager
-def _session(ctx: LocalContext) -> Iterator[Session]:
-    """A store session of the workspace's organisation, acting as the CLI user."""
-    from lingtan.adapters.store.scoping import tenant_session
-
-    ws = ctx.workspace()
-    with tenant_session(ws.engine, ws.organisation_id, actor=ctx.actor) as db:
-        yield db
-
-
 def _run(workspace: Path, call: Callable[[Session, LocalContext], T]) -> tuple[T, LocalContext]:
-    """``call(db, ctx)`` on the workspace; a failure printed and turned into the exit code."""
-    try:
-        ctx = local_context(workspace)
-        with _session(ctx) as db:
-            return call(db, ctx), ctx
-    except FAILURES as exc:
-        raise fail(exc, EXIT_BUSY if is_busy(exc) else None) from exc
+    """``call(db, ctx)`` on the workspace, with the context; a failure printed and turned into
+    the exit code (:func:`~lingtan.adapters.cli.common.run_in_store`)."""
+    return run_in_store(workspace, lambda db, ctx: (call(db, ctx), ctx))
 
 
 def _done(key: str, ctx: LocalContext, *, recalc: bool = True) -> None:

@@ -33,6 +33,7 @@ shape and reused).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -83,6 +84,7 @@ from lingtan.core.methods.scope2_market import (
     allocator,
 )
 from lingtan.core.periods import FiscalCalendar, Period
+from lingtan.modules.suppliers.specific_factors import LOOKUP_PREFIX as SUPPLIER_PREFIX
 
 ENGINE_VERSION = 4  # 3: integer month buckets; compact rows, gases joined last (sums re-ordered)
 # 4: Scope 2 market-based instruments by hierarchy level (s2.market.hierarchy v2, decision 0027)
@@ -606,6 +608,11 @@ def _calculate(
         "kwh": _kwh_units(distinct_units),
         "weighted": weighted,
     }
+    # supplier-specific factors (issue 15 item 5, decision 0066): only when some exist, so a
+    # calculation without them runs exactly the stages it ran before
+    supplier_specific = _supplier_windows(ft.groups)
+    if supplier_specific:
+        params["supplier_specific"] = True
     tables = (acts, sites, streams, units, chain, groups, conv, cov)
     gases = _gas_rows(ft.values, gwp_t, market)
     if data is not None:
@@ -707,9 +714,16 @@ def _resolve(
     *,
     start: date,
     bounds: tuple[date, ...],
+    supplier_specific: bool = False,
 ) -> ir.Table:
     """The stream rows with their factor group: valid on the date first, own region before
     parents, then the nearest earlier factor — the rule of :func:`lingtan.core.factors.resolve`.
+
+    With ``supplier_specific``, a row whose ``lookup`` is a supplier's factor
+    (``supplier:<code>``, :func:`_supplier_lookup`) that resolves to it is matched
+    ``supplier_specific``; when it falls back to its own activity type (a unit the supplier's
+    factor does not take), the fallback is labelled as that type's own match would be (exact,
+    region_fallback …), not ``type_fallback``: nothing stood in for a factor of its type.
 
     Resolved once per distinct (lookup type, region, unit dimension, *date class*): the dates of
     the period between two consecutive factor validity boundaries (``bounds``: every factor
@@ -746,6 +760,10 @@ def _resolve(
         order_by=[c.prio, c.tier, c.level, c.depth, c.set_rank, c.age, ibis.desc(c.version)],
     )
     c = c.mutate(rn=ibis.row_number().over(w))
+    labels: list[tuple[ir.BooleanValue, str]] = [(c.prio == 1, "type_fallback")]
+    if supplier_specific:
+        own = c.lookup.startswith(SUPPLIER_PREFIX)
+        labels = [((c.prio == 0) & own, SUPPLIER_MATCH), ((c.prio == 1) & ~own, "type_fallback")]
     resolved = c.filter(c.rn == 0).select(
         r_lookup="lookup",
         r_fallback="fallback",
@@ -759,7 +777,7 @@ def _resolve(
         factor_valid_from="valid_from",
         factor_set="factor_set",
         match=ibis.cases(
-            (c.prio == 1, "type_fallback"),
+            *labels,
             (c.level == 1, "earlier_year"),
             (c.level == 2, "later_year"),
             (c.depth > 0, "region_fallback"),
@@ -778,6 +796,60 @@ def _resolve(
         & (x.unit == resolved.r_unit),
     )
     return y.drop("r_lookup", "r_fallback", "r_region", "r_day", "r_day2", "r_unit")
+
+
+#: ``match`` (and ``tier``) of a row resolved to its supplier's own factor (decision 0066).
+SUPPLIER_MATCH = "supplier_specific"
+
+
+def _supplier_lookup(x: ir.Table, groups: ir.Table) -> ir.Table:
+    """Scope 3 category 1 rows (own stream) whose supplier has a supplier-specific factor
+    valid on the row's date look up ``supplier:<code>`` first, their own activity type second
+    (``fallback``: the resolution's prio 0 / prio 1) — the hybrid method of the GHG Protocol
+    Scope 3 Standard ch. 7–8 (decision 0066). Every other row is unchanged.
+
+    One left join of the rows with the small table of (supplier, validity) taken from the factor
+    groups ``supplier:*`` (a supplier's windows never overlap: :func:`_supplier_windows`, so a
+    row meets at most one), no per-row Python; runs alike on DuckDB and PySpark."""
+    g = groups.filter(groups.activity_type.startswith(SUPPLIER_PREFIX))
+    sf = g.select(
+        sf_supplier=g.activity_type.substr(len(SUPPLIER_PREFIX)),
+        sf_from=g.valid_from,
+        sf_to=g.valid_to,
+    ).distinct()
+    j = x.left_join(
+        sf,
+        (x.supplier == sf.sf_supplier)
+        & (x.date >= sf.sf_from)
+        & (sf.sf_to.isnull() | (x.date < sf.sf_to)),
+    )
+    use = j.sf_supplier.notnull() & (j.stream == "own") & (j.scope == 3) & (j.category == 1)
+    return j.mutate(
+        lookup=ibis.cases((use, ibis.literal(SUPPLIER_PREFIX).concat(j.supplier)), else_=j.lookup),
+        fallback=ibis.cases((use, j.lookup), else_=j.fallback),
+    ).drop("sf_supplier", "sf_from", "sf_to")
+
+
+def _supplier_windows(groups: pa.Table) -> bool:
+    """Whether some factor group is a supplier's (``supplier:<code>``), after checking that no
+    supplier's groups overlap in time with different validities (Python, on the small factor
+    table).
+
+    Raises:
+        FactorError: two factors of one supplier are valid on one date.
+    """
+    at = groups.column("activity_type")
+    mine = groups.filter(pc.starts_with(at, SUPPLIER_PREFIX))
+    if mine.num_rows == 0:
+        return False
+    spans = sorted(
+        set(zip(*(mine.column(c).to_pylist() for c in ("activity_type", "valid_from", "valid_to")),
+                strict=True))
+    )  # fmt: skip
+    for (a, a_from, a_to), (b, b_from, _) in itertools.pairwise(spans):
+        if a == b and (a_to is None or b_from < a_to):
+            raise FactorError(f"{a}: two supplier-specific factors valid from {a_from}, {b_from}")
+    return True
 
 
 def _date_class(d: ir.DateValue, start: date, bounds: tuple[date, ...]) -> ir.DateValue:
@@ -813,10 +885,20 @@ def _compact_rows(
     money_units: tuple[str, ...],
     kwh: tuple[tuple[str, float], ...],
     weighted: bool,
+    supplier_specific: bool = False,
 ) -> ir.Table:
-    """Stage: :func:`_streams`, :func:`_resolve`, then :func:`_compact`."""
+    """Stage: :func:`_streams`, :func:`_resolve`, then :func:`_compact`; with
+    ``supplier_specific`` (some factor group is a supplier's, decision 0066) the category 1 rows
+    of a supplier that has a factor on their date look it up first (:func:`_supplier_lookup`),
+    and the rows that got it carry tier ``supplier_specific``."""
     x = _streams(acts, sites, streams, default_region=default_region)
-    y = _resolve(x, units, chain, groups, start=start, bounds=bounds)
+    if supplier_specific:
+        x = _supplier_lookup(x, groups)
+    y = _resolve(
+        x, units, chain, groups, start=start, bounds=bounds, supplier_specific=supplier_specific
+    )
+    if supplier_specific:  # the data-quality tier of the factor used, not of the row as imported
+        y = y.mutate(tier=ibis.cases((y.match == SUPPLIER_MATCH, SUPPLIER_MATCH), else_=y.tier))
     return _compact(
         x, y, conv, cov, money_units=money_units, kwh=kwh, start=start, weighted=weighted
     )

@@ -312,16 +312,25 @@ def _currencies(rows: pa.Table) -> set[str]:
 
 
 def _factors_used(rows: pa.Table, table: pa.Table) -> list[dict[str, Any]]:
-    """The frozen factors (``table``: the snapshot's ``factors.parquet``) the rows used."""
+    """The frozen factors (``table``: the snapshot's ``factors.parquet``) the rows used. A
+    supplier-specific factor (an accepted supplier allocation, decision 0066) also carries
+    ``supplier_specific``: its supplier, fiscal year, response id, allocation method, basis,
+    allocated t CO2e and the spend or quantity it was divided by."""
+    from lingtan.modules.suppliers.specific_factors import from_emission_factor
+
     used = pc.unique(pc.cast(rows.column("factor_id"), pa.string()))
     out = []
     for f in factors_from_table(table.filter(pc.is_in(table["factor_id"], value_set=used))):
-        out.append({
+        d = {
             "factor_id": f.factor_id, "set": f.set_name, "version": f.version,
             "activity_type": f.activity_type, "region": f.region, "gas": f.gas,
             "value": f.value, "unit": f"kg/{f.unit}", "valid_from": str(f.valid_from),
             "valid_to": str(f.valid_to or ""), "source": str(f.source),
-        })  # fmt: skip
+        }  # fmt: skip
+        supplier = from_emission_factor(f)
+        if supplier is not None:
+            d["supplier_specific"] = supplier
+        out.append(d)
     return sorted(out, key=lambda d: (d["set"], d["factor_id"]))
 
 

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lingtan.adapters.demo import company, operations, valuechain
+from lingtan.adapters.demo import company, operations, synthetic_suppliers, valuechain
 from lingtan.adapters.demo._files import Cell, csv_text, write_text
 from lingtan.adapters.demo.group import lingtan_yaml
-from lingtan.adapters.demo.operations import Year
+from lingtan.adapters.demo.operations import Row, Year
 from lingtan.adapters.demo.scale import generate_activities
 
 __all__ = ["DEFAULT_YEARS", "generate_activities", "write_synthetic_workspace", "year_files"]
@@ -52,6 +52,8 @@ for a real inventory.
 
 Import: every file under activity/<year>/ is named after its template (fuel.csv, spend.csv ...).
 Scope 3 category 3 has no file: it is derived from the fuel, electricity and steam rows.
+In FY2023/24 the purchases (spend.csv) are booked by supplier (its supplier column): 144
+FICTIONAL suppliers of the demo's supplier register.
 """
 
 
@@ -70,7 +72,7 @@ def year_files(y: Year) -> dict[str, str]:
         ("electricity", operations.ELECTRICITY_HEADER, y.electricity()),
         ("energy", operations.ENERGY_HEADER, y.energy()),
         ("instrument", operations.INSTRUMENT_HEADER, y.instruments()),
-        ("spend", valuechain.SPEND_HEADER, valuechain.spend(y)),
+        ("spend", *_spend(y)),
         ("activity", valuechain.ACTIVITY_HEADER, valuechain.activity(y)),
         ("transport", valuechain.TRANSPORT_HEADER, valuechain.transport(y)),
         ("waste", valuechain.WASTE_HEADER, valuechain.waste(y)),
@@ -82,6 +84,18 @@ def year_files(y: Year) -> dict[str, str]:
     tables += [("use_phase", valuechain.USE_HEADER, use), ("end_of_life", valuechain.EOL_HEADER,
                                                            eol)]  # fmt: skip
     return {name: csv_text(header, rows) for name, header, rows in tables}
+
+
+def _spend(y: Year) -> tuple[Sequence[str], list[Row]]:
+    """``spend`` header and rows of one year: the per-commodity rows, or in FY2023/24 the
+    purchases from the fictional supplier register in their place (``supplier`` column,
+    decision 0069; the per-commodity rows are drawn all the same, so that every other file
+    stays as it was)."""
+    rows = valuechain.spend(y)
+    by_supplier = synthetic_suppliers.spend_rows(y.label)
+    if not by_supplier:
+        return valuechain.SPEND_HEADER, rows
+    return synthetic_suppliers.SUPPLIER_SPEND_HEADER, by_supplier
 
 
 def write_synthetic_workspace(

@@ -36,22 +36,24 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from os import PathLike
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lingtan.adapters.i18n.rows import english, file_error, issue_reason, row_issue
 from lingtan.adapters.io.cell_safety import safe_row, safe_workbook, unneutralise
 from lingtan.adapters.io.file_limits import FileLimitError, FileLimits, check_xlsx_archive
-from lingtan.adapters.io.progress import OnProgress, due
+from lingtan.adapters.io.progress import REPORT_EVERY, OnProgress, due
 from lingtan.core.errors import InputFileError, RowIssue
 from lingtan.core.messages import Message, msg
 from lingtan.core.templates import (
+    NORMALISED_SCHEMA,
     TEMPLATES,
     Column,
     NormaliseContext,
@@ -139,6 +141,18 @@ class FileFormat:
     sheet: str | None = None
     header_row: int = 1
     locale: str | None = None
+
+
+class ActivitySink(Protocol):
+    """Takes the normalised activities of a file chunk by chunk, in file order, instead of
+    the result holding them all (an import spools them to disk:
+    :class:`~lingtan.adapters.store.batch_spool.ActivitySpool`; decision 0061)."""
+
+    def add(self, table: pa.Table, template: str) -> None:
+        """One chunk of activities of a file read as ``template``."""
+
+    def reset(self) -> None:
+        """Forget the chunks taken: the file is read again another way (row by row)."""
 
 
 @dataclass(frozen=True)
@@ -404,8 +418,103 @@ def _read_xlsx(
     progress: OnProgress | None = None,
 ) -> tuple[list[list[Any]], FileFormat]:
     check_xlsx_archive(path, source, limits)  # zip bomb, DTD, external links: before parsing
+    fast = _read_calamine(path, template, source, limits, progress)
+    if fast is not None:
+        return fast
     with path.open("rb") as fh:  # closed even when openpyxl fails half-way through
         return _read_workbook(fh, path, template, source, limits, progress)
+
+
+#: number formats Excel builds in that show a percentage (``0%``, ``0.00%``)
+_PERCENT_FORMATS = frozenset({"9", "10"})
+
+
+def _percent_styles(path: Path) -> bool:
+    """True when a cell style of the workbook shows numbers as percentages (python-calamine
+    does not say which cells have one; openpyxl, which does, then reads the file). The archive
+    was checked first (:func:`check_xlsx_archive`: no DTD, no entity, bounded size)."""
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            if "xl/styles.xml" not in z.namelist():
+                return False
+            root = ElementTree.fromstring(z.read("xl/styles.xml"))
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError):
+        return True  # let openpyxl say what is wrong
+    percent = set(_PERCENT_FORMATS)
+    for el in root.iter():
+        if el.tag.endswith("}numFmt") and "%" in (el.get("formatCode") or ""):
+            percent.add(el.get("numFmtId") or "")
+    return any(
+        el.tag.endswith("}cellXfs") and any((xf.get("numFmtId") or "0") in percent for xf in el)
+        for el in root.iter()
+    )
+
+
+def _calamine_cell(value: Any) -> Any:
+    """A python-calamine cell as openpyxl gives it: an empty cell None, a whole number
+    beyond 2⁵³ the integer its shortest decimal text names (openpyxl reads ``1.2E+19``
+    digits as an int)."""
+    if value == "":
+        return None
+    if type(value) is float and abs(value) >= 2**53 and math.isfinite(value):
+        from decimal import Decimal
+
+        return int(Decimal(repr(value)))
+    return value
+
+
+def _read_calamine(
+    path: Path,
+    template: Template,
+    source: str,
+    limits: FileLimits,
+    progress: OnProgress | None = None,
+) -> tuple[list[list[Any]], FileFormat] | None:
+    """The cells of a workbook read by python-calamine (a Rust reader, about 10× openpyxl),
+    chosen as :func:`_read_workbook` chooses the sheet; None when python-calamine is not
+    installed or a style shows percentages and the template has a ``*_pct`` column (openpyxl
+    reads it then, decision 0061)."""
+    try:
+        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+    except ImportError:  # pragma: no cover - an optional reader
+        return None
+    if any(c.name.endswith("_pct") for c in template.columns) and _percent_styles(path):
+        return None
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    except (CalamineError, OSError, ValueError) as exc:
+        why = str(exc).replace(str(path), path.name)
+        raise file_error(source, msg("file.xlsx_unreadable", why=why)) from exc
+    if not names:
+        raise file_error(source, msg("file.no_sheet"))
+
+    def grid(name: str, max_row: int | None = None) -> list[list[Any]]:
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError, KeyError, TypeError) as exc:  # as :func:`_defused`
+            raise FileLimitError(source, f"the sheet cannot be read safely ({exc})") from exc
+        out: list[list[Any]] = []
+        width = limits.max_columns + 1
+        total = len(rows) if max_row is None else min(max_row, len(rows))
+        for number, row in enumerate(rows[:total], start=1):
+            cells = [_calamine_cell(v) for v in row[:width]]
+            limits.check_row(cells, number, source)
+            out.append(cells)
+            if progress is not None and max_row is None and due(number):
+                progress("read", number, total)
+        return out
+
+    named = [n for n in names if n.strip().lower() == template.name]
+    chosen = named[0] if named else names[0]
+    if not named and len(names) > 1:
+        for n in names:
+            if _find_header(grid(n, _HEADER_SEARCH_ROWS), template) is not None:
+                chosen = n
+                break
+    return grid(chosen), FileFormat(sheet=chosen)
 
 
 def _read_workbook(
@@ -833,6 +942,18 @@ def _type_rows(
     return typed, source_rows, issues, rows_read
 
 
+def _digest(path: Path) -> tuple[str, bool]:
+    """SHA-256 of a file's bytes (hex) and whether they hold a NUL byte (no text file does),
+    read in chunks."""
+    h = hashlib.sha256()
+    nul = False
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            nul = nul or b"\x00" in chunk
+    return h.hexdigest(), nul
+
+
 def _sha256(path: Path) -> str:
     """SHA-256 of a file's bytes (hex), read in chunks."""
     h = hashlib.sha256()
@@ -947,8 +1068,16 @@ def read_activity_file(
     locale: str | None = None,
     progress: OnProgress | None = None,
     column_map: ColumnMapping | None = None,
+    reference: bool = False,
+    chunk_rows: int | None = None,
+    sink: ActivitySink | None = None,
 ) -> IntakeResult:
     """Read one activity file of one template and normalise its rows.
+
+    A UTF-8 CSV is streamed in chunks of :data:`CHUNK_ROWS` rows (memory bounded by a chunk;
+    :mod:`~lingtan.adapters.io.columnar_csv`), any other file read row by row; either way the
+    cells are typed column by column (:mod:`~lingtan.adapters.io.columnar_typing`, decision
+    0061), with the same values and issues as the per-cell reader.
 
     With ``column_map`` (a valid :class:`~lingtan.core.templates.mapping.ColumnMapping`, decision
     0051) the file is the user's own export: its cells become the mapping's template's before
@@ -969,7 +1098,13 @@ def read_activity_file(
         progress: hears ``read`` (rows read, with the share of the file read) and ``check``
             (data lines checked of the file's data lines), every
             :data:`~lingtan.adapters.io.progress.REPORT_EVERY` rows and once at each stage's
-            end (decision 0052).
+            end (decision 0052); a file streamed in more than one chunk hears ``check`` with
+            the share of the file read (its total is known at its end).
+        reference: type every cell one by one (:func:`_type_rows`, the reader before decision
+            0061), the reference of the differential tests.
+        chunk_rows: rows per chunk (None = :data:`CHUNK_ROWS`; tests use small chunks).
+        sink: takes the activities chunk by chunk as they are normalised (the result's
+            ``activities`` are then empty): the import's bounded memory.
 
     Returns:
         The activities (or instruments), every issue, the SHA-256 of the file and the number of
@@ -993,10 +1128,47 @@ def read_activity_file(
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
         raise file_error(where, msg("file.suffix", suffix=repr(p.suffix)))
     tpl = _choose_template(p, template if column_map is None else column_map.template)
-    digest = _sha256(p)
+    digest, has_nul = _digest(p)
     declared = _locale(locale, where)
     reading = tpl if column_map is None else _with_sources(tpl, column_map)
-    grid, fmt = _read_grid(p, reading, where, limits or FileLimits.from_env(), encoding, progress)
+    lim = limits or FileLimits.from_env()
+    ctx = dataclasses.replace(context, source=p.name)
+    if (
+        not reference
+        and column_map is None
+        and encoding is None
+        and not has_nul
+        and suffix in CSV_SUFFIXES
+    ):
+        from lingtan.adapters.io.columnar_csv import NotStreamableError
+
+        try:
+            return _read_streamed(
+                p,
+                tpl,
+                reading,
+                where,
+                lim,
+                declared,
+                locale,
+                ctx,
+                digest,
+                progress,
+                chunk_rows,
+                sink,
+            )
+        except NotStreamableError:
+            if sink is not None:
+                sink.reset()
+            # read row by row: slower, never different (decision 0061)
+        except InputFileError as exc:
+            if sink is not None:
+                sink.reset()
+            if isinstance(exc, FileLimitError):
+                raise
+            # the row-by-row reader reads the whole file first: its first error is the one
+            # the user is told (a limit further down, before a decimal-mark question …)
+    grid, fmt = _read_grid(p, reading, where, lim, encoding, progress)
     if column_map is not None:
         try:
             grid = column_map.apply(grid, p.name)
@@ -1008,39 +1180,72 @@ def read_activity_file(
         progress("read", len(grid), len(grid))
     start = _find_header(grid, tpl) or 0
     mapping, _ = _header(grid, tpl, where, start)
-    source = p.name
     if declared is not None:
         decimal, date_order = declared
     else:
         decimal, date_order = _decimal_mark(grid, start, mapping, fmt.delimiter, where), None
     fmt = dataclasses.replace(fmt, decimal=decimal, header_row=start + 1, locale=locale)
-
-    typed, source_rows, issues, rows_read = _type_rows(
-        grid,
-        mapping,
-        tpl,
-        source,
-        start=start,
-        decimal=decimal,
-        order=date_order,
-        progress=progress,
-    )
     lines = len(grid) - start - 1
-    del grid  # typed: the cells are not needed any more (peak memory)
-    if rows_read == 0:
-        raise file_error(where, msg("file.no_data_rows"))
-
-    table = pa.table(
-        {
-            **{c.name: pa.array(typed[c.name], type=c.arrow_type) for c in tpl.columns},
-            "source_row": pa.array(source_rows, type=pa.int32()),
-        }
-    )
-    result = normalise(tpl.name, table, dataclasses.replace(context, source=source))
+    if reference:
+        typed, source_rows, issues, rows_read = _type_rows(
+            grid,
+            mapping,
+            tpl,
+            p.name,
+            start=start,
+            decimal=decimal,
+            order=date_order,
+            progress=progress,
+        )
+        del grid  # typed: the cells are not needed any more (peak memory)
+        if rows_read == 0:
+            raise file_error(where, msg("file.no_data_rows"))
+        table = pa.table(
+            {
+                **{c.name: pa.array(typed[c.name], type=c.arrow_type) for c in tpl.columns},
+                "source_row": pa.array(source_rows, type=pa.int32()),
+            }
+        )
+        result = normalise(tpl.name, table, ctx)
+        activities, instruments = result.activities, result.instruments
+        all_issues = [*issues, *result.issues]
+        if sink is not None and activities is not None and activities.num_rows:
+            sink.add(activities, tpl.name)
+            activities = NORMALISED_SCHEMA.empty_table()
+    else:
+        width = len(grid[start])
+        chunks = _grid_chunks(grid, start, width, chunk_rows or CHUNK_ROWS)
+        activities, instruments, all_issues, rows_read = _type_and_normalise(
+            chunks, mapping, tpl, ctx, decimal, date_order, lines, progress, sink=sink
+        )
+        if rows_read == 0:
+            raise file_error(where, msg("file.no_data_rows"))
     if progress is not None:
         progress("check", lines, lines)
+    return _result(
+        tpl, p.name, digest, activities, instruments, all_issues, rows_read, fmt, column_map
+    )
+
+
+#: rows typed and normalised at a time: the memory of one chunk (its text cells, typed
+#: columns and activities) is what an import holds besides the accepted rows
+CHUNK_ROWS = 50_000
+
+
+def _result(
+    tpl: Template,
+    source: str,
+    digest: str,
+    activities: Any,
+    instruments: Any,
+    issues: list[RowIssue],
+    rows_read: int,
+    fmt: FileFormat,
+    column_map: ColumnMapping | None,
+) -> IntakeResult:
+    """The result of a file: issues sorted by row then column, in the user's column names."""
     order = {c.name: i for i, c in enumerate(tpl.columns)}
-    all_issues = sorted([*issues, *result.issues], key=lambda i: (i.row, order.get(i.field, -1)))
+    all_issues = sorted(issues, key=lambda i: (i.row, order.get(i.field, -1)))
     if column_map is not None:  # the user's column names, where a column gives the value
         all_issues = [
             dataclasses.replace(i, field=column_map.source_of(i.field) or i.field)
@@ -1050,12 +1255,230 @@ def read_activity_file(
         template=tpl.name,
         source=source,
         content_sha256=digest,
-        activities=result.activities,
-        instruments=result.instruments,
+        activities=activities,
+        instruments=instruments,
         issues=all_issues,
         rows_read=rows_read,
         file_format=fmt,
     )
+
+
+def _grid_chunks(
+    grid: list[list[Any]], start: int, width: int, size: int
+) -> Iterator[tuple[int, list[Any], list[tuple[int, int, Any]]]]:
+    """The data rows of a grid by chunks of ``size`` rows: (spreadsheet row of the chunk's
+    first row, its cells per header position, its rows with non-blank cells right of the
+    header: (index, cells, first such cell))."""
+    for k in range(start + 1, len(grid), size):
+        rows = grid[k : k + size]
+        columns = [[row[pos] if pos < len(row) else None for row in rows] for pos in range(width)]
+        extra: list[tuple[int, int, Any]] = []
+        for i, row in enumerate(rows):
+            if len(row) > width:
+                beyond = [v for v in row[width:] if not _is_blank(v)]
+                if beyond:
+                    extra.append((i, len(row), beyond[0]))
+        yield k + 1, columns, extra
+
+
+def _type_and_normalise(
+    chunks: Iterable[tuple[int, list[Any], list[tuple[int, int, Any]]]],
+    mapping: dict[int, Column],
+    tpl: Template,
+    ctx: NormaliseContext,
+    decimal: str,
+    order: str | None,
+    lines: int | None,
+    progress: OnProgress | None,
+    share: Callable[[], float] | None = None,
+    sink: ActivitySink | None = None,
+) -> tuple[Any, Any, list[RowIssue], int]:
+    """Type (:func:`~lingtan.adapters.io.columnar_typing.type_chunk`) and normalise chunk by
+    chunk (the ``instrument`` template at once: its rows are checked against each other);
+    ``progress`` hears ``check`` every :data:`~lingtan.adapters.io.progress.REPORT_EVERY` data
+    lines (of ``lines``, or with the ``share`` of the file read when the total is not known
+    yet); ``sink`` takes the activities as they come (then returned empty). Returns the
+    activities, the instruments, the issues and the non-blank rows."""
+    from lingtan.adapters.io.columnar_typing import type_chunk
+
+    activities: list[pa.Table] = []
+    typed_instruments: list[pa.Table] = []
+    issues: list[RowIssue] = []
+    rows_read = 0
+    checked = 0  # data lines typed
+    for first_row, columns, extra in chunks:
+        got = type_chunk(
+            columns, first_row, mapping, tpl, ctx.source, decimal=decimal, order=order, extra=extra
+        )
+        n = len(columns[0]) if columns else 0
+        rows_read += got.rows_read
+        issues.extend(got.issues)
+        if tpl.name == "instrument":
+            typed_instruments.append(got.table)
+        elif got.table.num_rows:
+            result = normalise(tpl.name, got.table, ctx)
+            if sink is None:
+                activities.append(result.activities)
+            elif result.activities.num_rows:
+                sink.add(result.activities, tpl.name)
+            issues.extend(result.issues)
+        if progress is not None:
+            every = REPORT_EVERY
+            for m in range((checked // every + 1) * every, checked + n + 1, every):
+                if lines is None:
+                    progress("check", m, part=share() if share else None)
+                elif m < lines:
+                    progress("check", m, lines)
+        checked += n
+    if tpl.name == "instrument":
+        typed = (
+            pa.concat_tables(typed_instruments)
+            if typed_instruments
+            else tpl.input_schema().empty_table()
+        )
+        result = normalise(tpl.name, typed, ctx)
+        acts = result.activities
+        if sink is not None and acts is not None and acts.num_rows:
+            sink.add(acts, tpl.name)
+            acts = NORMALISED_SCHEMA.empty_table()
+        return acts, result.instruments, [*issues, *result.issues], rows_read
+    acts = pa.concat_tables(activities) if activities else NORMALISED_SCHEMA.empty_table()
+    return acts, None, issues, rows_read
+
+
+def _read_streamed(
+    p: Path,
+    tpl: Template,
+    reading: Template,
+    where: str,
+    limits: FileLimits,
+    declared: tuple[str, str | None] | None,
+    locale: str | None,
+    ctx: NormaliseContext,
+    digest: str,
+    progress: OnProgress | None,
+    chunk_rows: int | None,
+    sink: ActivitySink | None = None,
+) -> IntakeResult:
+    """:func:`read_activity_file` of a UTF-8 CSV streamed in chunks
+    (:mod:`~lingtan.adapters.io.columnar_csv`): memory bounded by a chunk, whatever the size.
+
+    Raises:
+        NotStreamableError: the file is to be read row by row.
+    """
+    from lingtan.adapters.io.columnar_csv import NotStreamableError, check_cells, open_stream
+    from lingtan.adapters.io.columnar_typing import BLANK_TEXT
+
+    stream = open_stream(p, tpl, reading, where, limits)
+    size = chunk_rows or CHUNK_ROWS
+    head_rows = stream.start + 1
+    position = [0.0]
+
+    sample: list[pa.Table] = []  # the first rows, the decimal mark is told from
+
+    def batches() -> Iterator[list[pa.Array]]:
+        """Chunks of text columns of ``size`` rows, the first once the rows the decimal mark
+        is told from are read (kept in ``sample``); ``progress`` hears ``read``."""
+        pending: list[pa.RecordBatch] = []
+        have = 0
+        done = head_rows
+        for batch, part in stream.batches:
+            position[0] = part
+            if progress is not None:
+                every = REPORT_EVERY
+                for m in range((done // every + 1) * every, done + batch.num_rows + 1, every):
+                    progress("read", m, part=part)
+            done += batch.num_rows
+            pending.append(batch)
+            have += batch.num_rows
+            if not sample and have < max(size, _CONVENTION_ROWS):
+                continue
+            table = pa.Table.from_batches(pending)
+            if not sample:
+                sample.append(table.slice(0, _CONVENTION_ROWS))
+            while table.num_rows >= size:
+                yield [c.combine_chunks() for c in table.slice(0, size).columns]
+                table = table.slice(size)
+            pending, have = table.to_batches(), table.num_rows
+        if have:
+            table = pa.Table.from_batches(pending)
+            if not sample:
+                sample.append(table.slice(0, _CONVENTION_ROWS))
+            while table.num_rows:
+                yield [c.combine_chunks() for c in table.slice(0, size).columns]
+                table = table.slice(size)
+
+    source_chunks = batches()
+    first_cols = next(source_chunks, None)
+    one_chunk = False
+    if first_cols is not None:
+        peek = next(source_chunks, None)
+        one_chunk = peek is None
+        chunks_cols: Iterator[list[pa.Array]] = (
+            iter([first_cols]) if peek is None else _chained(first_cols, peek, source_chunks)
+        )
+    else:
+        chunks_cols = iter([])
+    lines_known: int | None = None
+    if one_chunk and first_cols is not None:
+        lines_known = len(first_cols[0]) if first_cols else 0
+    elif first_cols is None:
+        lines_known = 0
+    if progress is not None and lines_known is not None:
+        total = head_rows + lines_known
+        progress("read", total, total)
+    if declared is not None:
+        decimal, date_order = declared
+    else:
+        grid: list[list[Any]] = [[]] * head_rows
+        if sample:
+            cells = [c.to_pylist() for c in sample[0].columns]
+            grid += [list(r) for r in zip(*cells, strict=True)]
+        decimal = _decimal_mark(grid, stream.start, stream.mapping, stream.delimiter, where)
+        date_order = None
+    fmt = FileFormat(
+        encoding="utf-8-sig" if stream.bom else "utf-8",
+        encoding_confidence=1.0,
+        delimiter=stream.delimiter,
+        decimal=decimal,
+        header_row=head_rows,
+        locale=locale,
+    )
+    nameless = [pos for pos in range(stream.width) if pos not in stream.mapping]
+    counted = [head_rows]
+
+    def chunks() -> Iterator[tuple[int, list[Any], list[tuple[int, int, Any]]]]:
+        for columns in chunks_cols:
+            first_row = counted[0] + 1
+            check_cells(columns, first_row, limits, where)
+            for pos in nameless:  # a cell under no column name: the row-by-row reader says where
+                blank = pc.match_substring_regex(columns[pos], BLANK_TEXT)
+                if not pc.all(blank).as_py():
+                    raise NotStreamableError
+            counted[0] += len(columns[0]) if columns else 0
+            yield first_row, columns, []
+
+    activities, instruments, issues, rows_read = _type_and_normalise(
+        chunks(), stream.mapping, tpl, ctx, decimal, date_order, lines_known, progress,
+        share=lambda: position[0], sink=sink,
+    )  # fmt: skip
+    lines = counted[0] - head_rows
+    if progress is not None and lines_known is None:
+        total = counted[0]
+        progress("read", total, total)
+    if rows_read == 0:
+        raise file_error(where, msg("file.no_data_rows"))
+    if progress is not None:
+        progress("check", lines, lines)
+    return _result(tpl, p.name, digest, activities, instruments, issues, rows_read, fmt, None)
+
+
+def _chained(
+    first: list[pa.Array], second: list[pa.Array], rest: Iterator[list[pa.Array]]
+) -> Iterator[list[pa.Array]]:
+    yield first
+    yield second
+    yield from rest
 
 
 def read_raw_rows(

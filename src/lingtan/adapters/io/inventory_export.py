@@ -32,7 +32,7 @@ from typing import Any
 from lingtan.adapters.io.cell_safety import safe_cell, safe_workbook
 from lingtan.core.activities import SCOPE1_CATEGORIES, SCOPE2_CATEGORIES, SCOPE3_CATEGORIES
 from lingtan.core.gas_table import COLUMNS, KYOTO_GROUPS, SCOPES
-from lingtan.core.inventory import DIMENSION_BREAKDOWNS, Inventory
+from lingtan.core.inventory import DIMENSION_BREAKDOWNS, UNATTRIBUTED, Inventory
 
 #: Excel number formats of the exports: a share as a percent with two decimals (the cell holds
 #: the fraction, 0.1175 → 11.75 %), tonnes with three decimals, kilograms with three.
@@ -295,7 +295,7 @@ def _gases_sheet(sheet: Any, invs: list[Inventory]) -> None:
     sheet.column_dimensions["G"].width = 40
 
 
-def summary_lines(invs: list[Inventory]) -> list[tuple[str, list[Any]]]:
+def summary_lines(invs: list[Inventory], *, top: int | None = None) -> list[tuple[str, list[Any]]]:
     """Appendix-style lines (scope totals, Scope 3 by category, totals) with values per year,
     then shares (percent of market-based total) per year.
 
@@ -362,10 +362,18 @@ def summary_lines(invs: list[Inventory]) -> list[tuple[str, list[Any]]]:
         keys: dict[str, None] = {}
         for d in docs:
             keys.update(dict.fromkeys(d.get(section) or {}))
-        for k in keys:  # e.g. "Supplier S-01 (market-based)"; an inventory without: n/a
+        shown, rest = _largest(docs, section, list(keys), top)
+        for k in shown:  # e.g. "Supplier S-01 (market-based)"; an inventory without: n/a
             line(
                 f"{field.capitalize()} {k} (market-based)",
                 lambda d, k=k, section=section: d[section].get(k, 0.0) if section in d else None,
+            )
+        if rest:  # the others in one line: "Other suppliers (134) (market-based)"
+            line(
+                f"Other {field}s ({len(rest)}) (market-based)",
+                lambda d, rest=rest, section=section: (
+                    sum(d[section].get(k, 0.0) for k in rest) if section in d else None
+                ),
             )
     if any(d["totals_tco2e"][BIOGENIC_KEY] for d in docs):  # outside the scopes: no share
         line(
@@ -376,12 +384,38 @@ def summary_lines(invs: list[Inventory]) -> list[tuple[str, list[Any]]]:
     return lines
 
 
+def _largest(
+    docs: list[dict[str, Any]], section: str, keys: list[str], top: int | None
+) -> tuple[list[str], list[str]]:
+    """``keys`` of a breakdown split into those shown one per line and the rest: with ``top``,
+    the ``top`` largest (by their largest value over the inventories, ties in key order) and
+    :data:`~lingtan.core.inventory.UNATTRIBUTED` always shown, in their original order; the
+    rest summed in one line. Without ``top`` (or when at most one key would be left over),
+    every key is shown."""
+    named = [k for k in keys if k != UNATTRIBUTED]
+    if top is None or len(named) <= top + 1:
+        return keys, []
+
+    def size(k: str) -> float:
+        return max(float(d.get(section, {}).get(k, 0.0) or 0.0) for d in docs)
+
+    keep = set(sorted(named, key=lambda k: -size(k))[:top])
+    shown = [k for k in keys if k in keep or k == UNATTRIBUTED]
+    return shown, [k for k in named if k not in keep]
+
+
+#: breakdown lines (suppliers, products) a terminal table shows one by one; the rest are summed
+TABLE_TOP = 10
+
+
 def to_table(invs: list[Inventory]) -> str:
-    """A fixed-width text table of :func:`summary_lines` (tonnes with thousands separators)."""
+    """A fixed-width text table of :func:`summary_lines` (tonnes with thousands separators): the
+    :data:`TABLE_TOP` largest suppliers and products one per line, the others in one line (the
+    CSV and JSON exports keep every one)."""
     head = ["t CO2e", *[i.fiscal_year for i in invs], *["share %" for _ in invs]]
     body = []
     n = len(invs)
-    for label, vals in summary_lines(invs):
+    for label, vals in summary_lines(invs, top=TABLE_TOP):
         cells = [label]
         for j, v in enumerate(vals):
             if v is None:

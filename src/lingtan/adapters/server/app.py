@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from lingtan import __version__
 from lingtan.adapters.api import docs_page, errors, limits, security_headers
 from lingtan.adapters.api.router import API_PREFIX, DESCRIPTION, api_router
+from lingtan.adapters.api.routes.pact import host_router as pact_host_router
 from lingtan.adapters.server.worker import JobWorker
 from lingtan.adapters.services.settings import ServerSettings
 from lingtan.adapters.store.db import make_engine, migrate
@@ -61,6 +62,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     errors.install(app)
     docs_page.install(app, f"{API_PREFIX}/docs", static_dir=STATIC_DIR)  # Swagger UI: web's
     app.include_router(api_router(), prefix=API_PREFIX)
+    app.include_router(pact_host_router)  # PACT host API at the root: /auth/token, /2, /3 (0068)
     mount_web(app)  # the pages and /static
     # before routing and authentication: the limits (ASVS V12.1.1, decision 0037), then — the
     # outermost layer, so that a 413 or 429 carries them too — the browser protections, which

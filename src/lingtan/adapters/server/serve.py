@@ -90,6 +90,11 @@ def prepare_demo(directory: Path, database_url: str) -> tuple[str, str, list[str
             memberships={slugs[name]: role for name, role in DEMO_ORGS},
         )
     compute_demo_plan(engine, url=database_url, data_dir=directory, slug=slugs["synthetic"])
+    from lingtan.adapters.services.supplier_demo import prepare_supplier_demo  # issue 15
+
+    prepare_supplier_demo(  # the FICTIONAL supplier register, campaign, ratings, 星火 …
+        engine, url=database_url, data_dir=directory, slug=slugs["synthetic"], email=DEMO_EMAIL
+    )
     engine.dispose()
     return DEMO_EMAIL, password, list(slugs.values())
 

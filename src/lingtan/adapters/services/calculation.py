@@ -129,6 +129,11 @@ def calculate_workspace(
     lib = load_library(ws)
     if gwp_name not in lib.gwp_sets:
         raise WorkspaceError(f"unknown GWP set {gwp_name}; known: {', '.join(lib.gwp_sets)}")
+    # accepted supplier allocations of the year as supplier-specific factors (issue 15 item 5,
+    # decision 0066): the library unchanged when there are none
+    from lingtan.adapters.services.supplier_factors import library_with_supplier_factors
+
+    lib = library_with_supplier_factors(ws, period, lib)
     desc = inputs_description(ws, period, gwp_name, lib)
     if cfg.exclusions:  # the register is stored with the snapshot: a change is a new snapshot
         desc["scope3_exclusions"] = [e.to_dict() for e in cfg.exclusions]

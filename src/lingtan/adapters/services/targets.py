@@ -524,8 +524,9 @@ def replace_targets(db: Session, tenant: TenantContext, content: str) -> dict[st
 
 def programme(ctx: Context) -> tuple[Programme, str, list[str]]:
     """The organisation's programme (stored targets file + its inventories' emissions, every
-    calculated fiscal year the file does not give: :func:`with_workspace_emissions`), the file's
-    sha256 and notes.
+    calculated fiscal year the file does not give: :func:`with_workspace_emissions`; a
+    ``supply_chain_reduction`` KPI without values takes the supplier project ledger's, decision
+    0067), the file's sha256 and notes.
 
     Raises:
         ServiceError: 404 no targets file; 422 it is invalid (changed on disk by hand).
@@ -534,6 +535,9 @@ def programme(ctx: Context) -> tuple[Programme, str, list[str]]:
     prog = parse_targets_text(data.decode("utf-8", errors="replace"))
     with _input_errors("emissions"):
         prog, notes = with_workspace_emissions(ctx, prog)
+    from lingtan.adapters.services.supplier_programmes import fill_supply_chain_kpis
+
+    prog = replace(prog, kpis=fill_supply_chain_kpis(ctx, prog.kpis))
     return prog, _sha256(data), notes
 
 

@@ -177,6 +177,7 @@ def _append(
         last = last.where(t.c.organisation_id == organisation_id)
     prev = conn.execute(last).scalar()
     prev = prev or GENESIS
+    rows = []  # chained in order, inserted in one statement (ids follow the list's order)
     for it in items:
         at = _now()
         before, after = canonical(it["before"]), canonical(it["after"])
@@ -190,20 +191,21 @@ def _append(
             after=after,
             prev_hash=prev,
         )
-        conn.execute(
-            insert(t).values(
+        rows.append(
+            {
                 **({} if system else {"organisation_id": organisation_id}),
-                at=at,
-                actor=it["actor"][:200],
-                action=it["action"][:60],
-                target=it["target"][:300],
-                before=before,
-                after=after,
-                prev_hash=prev,
-                hash=h,
-            )
+                "at": at,
+                "actor": it["actor"][:200],
+                "action": it["action"][:60],
+                "target": it["target"][:300],
+                "before": before,
+                "after": after,
+                "prev_hash": prev,
+                "hash": h,
+            }
         )
         prev = h
+    conn.execute(insert(t), rows)
 
 
 def record(

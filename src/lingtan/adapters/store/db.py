@@ -41,6 +41,11 @@ def metadata() -> MetaData:
         jobs,
         lifecycle,
         models,
+        pact,  # PACT host and client (issue 15, decision 0068)
+        supplier_programmes,  # supplier projects and training (issue 15, decision 0067)
+        supplier_requests,  # climate data requests (issue 15)
+        supplier_reviews,  # scorecards, ratings, CAPs, audits (issue 15, decision 0064)
+        suppliers,  # supplier register (issue 15)
         tenancy,
     )
 

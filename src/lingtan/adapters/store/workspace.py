@@ -25,12 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from lingtan.adapters.i18n.rows import plain_params
+from lingtan.adapters.store.batch_spool import ActivitySpool, sweep_spools
 from lingtan.adapters.store.config import (
     CONFIG_FILE,
     DEFAULT_CONFIG,
@@ -193,7 +195,7 @@ class Workspace:
         file_name: str,
         template: str,
         rows_read: int,
-        activities: pa.Table | None,
+        activities: pa.Table | ActivitySpool | None,
         instruments: pa.Table | None,
         issues: list[RowIssue],
         source: Path | None = None,
@@ -207,6 +209,11 @@ class Workspace:
         same file's batch may exist), so the workspace is as before; a process killed between
         the two leaves only unreferenced files, which the sweep of :func:`open_workspace`
         removes under the lock.
+
+        The activities come as one table or spooled chunk by chunk (:class:`ActivitySpool`,
+        the import's path): then they are numbered and written chunk by chunk (one key
+        dictionary for the whole batch) and the month sums are summed from the file written,
+        so the batch's files hold what one table would have given them (decision 0061).
 
         Args:
             supersedes: id of a batch this one corrects; it is marked superseded in the same
@@ -235,7 +242,7 @@ class Workspace:
         file_name: str,
         template: str,
         rows_read: int,
-        activities: pa.Table | None,
+        activities: pa.Table | ActivitySpool | None,
         instruments: pa.Table | None,
         issues: list[RowIssue],
         source: Path | None,
@@ -250,7 +257,13 @@ class Workspace:
                     raise WorkspaceError(f"batch {sha256[:12]} ({file_name}) is already imported")
                 seq = (s.scalar(select(func.max(ImportBatch.seq))) or 0) + 1
                 act_name = ins_name = None
-                if activities is not None and activities.num_rows:
+                if isinstance(activities, ActivitySpool):
+                    if activities.rows:
+                        act_name = f"{sha256[:32]}.activities.parquet"
+                        _write_spooled(
+                            activities, sha256, seq, self.batches_dir / act_name, written
+                        )
+                elif activities is not None and activities.num_rows:
                     activities, keys = _assign_ids(activities, sha256, seq)
                     act_name = f"{sha256[:32]}.activities.parquet"
                     act_path = self.batches_dir / act_name
@@ -276,17 +289,14 @@ class Workspace:
                             f"cannot supersede batch {supersedes[:12]}: it was already "
                             f"superseded by batch {by.superseded_by[:12]}; supersede that one"
                         )
-                accepted: set[int] = set()
-                for table in (activities, instruments):
-                    if table is not None and table.num_rows:
-                        accepted.update(table.column("source_row").to_pylist())
+                accepted = _accepted_rows(activities, instruments)
                 batch = ImportBatch(
                     id=sha256,
                     seq=seq,
                     file_name=file_name,
                     template=template,
                     rows_read=rows_read,
-                    rows_accepted=len(accepted),
+                    rows_accepted=accepted,
                     rows_rejected=len({i.row for i in issues}),
                     activities_file=act_name,
                     instruments_file=ins_name,
@@ -478,26 +488,84 @@ def _require_files(ws: Workspace, batches: list[ImportBatch]) -> None:
         raise WorkspaceInconsistentError(data)
 
 
-def month_sums(activities: pa.Table) -> pa.Table:
+_MONTH_SUMS_SQL = (
+    "SELECT key_id, CAST(year(date) * 12 + month(date) - 1 AS INTEGER) AS month, "
+    "sum(quantity) AS quantity, count(*) AS rows, sum(quantity * quantity) AS quantity_sq "
+    "FROM acts WHERE key_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+)
+
+
+def month_sums(activities: pa.Table | Path) -> pa.Table:
     """The batch's month sums (:data:`~lingtan.core.activities.MONTH_SUMS_SCHEMA`): Σ quantity,
     row count and Σ quantity² per (``key_id``, calendar month) of its rows with a key id, one
-    DuckDB group-by at intake (the summed calculation then reads these few rows)."""
+    DuckDB group-by at intake (the summed calculation then reads these few rows).
+
+    ``activities`` is the batch's table or its Parquet file; a file is read by one thread, so
+    each sum adds its rows in file order, as the group-by of a table of one chunk does (the
+    same sums to the last bit, whatever the file's row groups)."""
     import duckdb
 
     con = duckdb.connect()
-    con.register("acts", activities.select(["key_id", "date", "quantity"]))
-    sums = con.sql(
-        "SELECT key_id, CAST(year(date) * 12 + month(date) - 1 AS INTEGER) AS month, "
-        "sum(quantity) AS quantity, count(*) AS rows, sum(quantity * quantity) AS quantity_sq "
-        "FROM acts WHERE key_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
-    ).to_arrow_table()
-    con.close()
+    try:
+        if isinstance(activities, Path):
+            con.execute("SET threads = 1")
+            con.read_parquet(str(activities)).project("key_id, date, quantity").create_view("acts")
+        else:
+            con.register("acts", activities.select(["key_id", "date", "quantity"]))
+        sums = con.sql(_MONTH_SUMS_SQL).to_arrow_table()
+    finally:
+        con.close()
     return sums.cast(MONTH_SUMS_SCHEMA)
 
 
-def _assign_ids(table: pa.Table, sha256: str, seq: int) -> tuple[pa.Table, pa.Table]:
+def _write_spooled(
+    spool: ActivitySpool, sha256: str, seq: int, act_path: Path, written: list[Path]
+) -> None:
+    """Write the batch files of spooled activities chunk by chunk (memory: one chunk): the
+    rows numbered with the whole batch's key dictionary into a temporary file, then the keys
+    file and the month sums (summed from that file), then the rows renamed into place — the
+    order :func:`_write_atomic` of one table follows. Each path is put in ``written`` before
+    it is created, so a failure removes it."""
+    keys = spool.key_dictionary()
+    tmp = act_path.with_name(f".{act_path.name}.{uuid.uuid4().hex}.tmp")
+    written.append(tmp)
+    with pq.ParquetWriter(tmp, ACTIVITY_SCHEMA, compression="zstd") as writer:
+        for chunk in spool.chunks():
+            writer.write_table(_assign_ids(chunk, sha256, seq, keys)[0])
+    written.append(_write_atomic(keys.table(), keys_path(act_path)))
+    written.append(_write_atomic(month_sums(tmp), month_sums_path(act_path)))
+    os.replace(tmp, act_path)
+    written.append(act_path)
+
+
+def _accepted_rows(
+    activities: pa.Table | ActivitySpool | None, instruments: pa.Table | None
+) -> int:
+    """Distinct spreadsheet rows that gave an activity or an instrument."""
+    ins: set[int] = set()
+    if instruments is not None and instruments.num_rows:
+        ins.update(instruments.column("source_row").to_pylist())
+    if isinstance(activities, ActivitySpool):
+        both = 0
+        if ins and activities.rows:
+            values = pa.array(sorted(ins), pa.int64())
+            common: set[int] = set()
+            for chunk in activities.chunks(["source_row"]):
+                rows = chunk.column("source_row").cast(pa.int64())
+                common.update(rows.filter(pc.is_in(rows, value_set=values)).to_pylist())
+            both = len(common)
+        return activities.source_rows + len(ins) - both
+    if activities is not None and activities.num_rows:
+        ins.update(activities.column("source_row").to_pylist())
+    return len(ins)
+
+
+def _assign_ids(
+    table: pa.Table, sha256: str, seq: int, keys: KeyDictionary | None = None
+) -> tuple[pa.Table, pa.Table]:
     """Set ``batch_id``, a workspace-unique ``row_id`` = seq·2³² + source_row and the integer
-    ``key_id`` of each row's classification key; returns the table and the key dictionary."""
+    ``key_id`` of each row's classification key (from ``keys``, else a new dictionary of this
+    table's keys); returns the table and the key dictionary."""
     n = table.num_rows
     rows = table.column("source_row").cast(pa.int64()).to_numpy()
     row_ids = pa.array(rows + (seq << 32), pa.int64())
@@ -508,7 +576,7 @@ def _assign_ids(table: pa.Table, sha256: str, seq: int) -> tuple[pa.Table, pa.Ta
             cols[f.name] = pa.nulls(n, f.type)
     cols["row_id"] = row_ids
     cols["batch_id"] = batch
-    keys = KeyDictionary()
+    keys = KeyDictionary() if keys is None else keys
     cols["key_id"] = keys.encode(pa.table({k: cols[k] for k in KEY_COLUMNS}))
     out = pa.table({f.name: cols[f.name] for f in ACTIVITY_SCHEMA}, schema=ACTIVITY_SCHEMA)
     return out, keys.table()
@@ -555,6 +623,7 @@ def _sweep(ws: Workspace) -> list[Path]:
             if p.name.startswith(".") and p.name.endswith(".tmp"):
                 shutil.rmtree(p, ignore_errors=True)
                 removed.append(p)
+    removed += sweep_spools(ws.path)  # an import's spool left by a killed process (stale only)
     return removed
 
 

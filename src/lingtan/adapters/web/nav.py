@@ -7,7 +7,8 @@ WAI-ARIA 1.2), ``path`` is its URL under ``/o/<org>/``, ``action`` what the role
 (:data:`lingtan.adapters.store.tenancy.ACTIONS`). Its label is the catalogue key
 ``<menu label prefix>.<key>`` (``nav.dashboard``, ``nav.targets.macc``; the ``nav`` area of
 ``lingtan.adapters.i18n``). ``base.html`` renders :data:`MAIN`, ``_targets_nav.html``
-:data:`TARGETS`; a new page adds its entry here, its label to the catalogues, nothing else.
+:data:`TARGETS`, ``_suppliers_nav.html`` :data:`SUPPLIERS`; a new page adds its entry here, its
+label to the catalogues, nothing else.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ MAIN = Menu(
         NavEntry("users", "users", "read"),
         NavEntry("audit", "audit", "read_audit"),
         NavEntry("products", "products", "read"),
+        NavEntry("suppliers", "suppliers", "read"),  # issue 15 (decision 0063)
     ),
 )
 #: the sub-menu of the targets pages (``_targets_nav.html``): the edit link needs ``edit_data``
@@ -68,7 +70,20 @@ TARGETS = Menu(
         NavEntry("edit", "targets/edit", "edit_data"),
     ),
 )
-#: every menu, by name (the templates reach them as ``menus.main``, ``menus.targets``)
-MENUS: dict[str, Menu] = {"main": MAIN, "targets": TARGETS}
+#: the sub-menu of the supplier pages (``_suppliers_nav.html``; issue 15): the register, the
+#: coverage of the climate requests, the requests, ratings/plans/audits, projects and training
+SUPPLIERS = Menu(
+    "nav.suppliers",
+    (
+        NavEntry("register", "suppliers", "read"),
+        NavEntry("coverage", "suppliers/coverage", "read"),
+        NavEntry("requests", "suppliers/requests", "read"),
+        NavEntry("reviews", "supplier-reviews", "read"),
+        NavEntry("programmes", "supplier-programmes", "read"),
+    ),
+)
+#: every menu, by name (the templates reach them as ``menus.main``, ``menus.targets``,
+#: ``menus.suppliers``)
+MENUS: dict[str, Menu] = {"main": MAIN, "targets": TARGETS, "suppliers": SUPPLIERS}
 #: the main menu's entries (their labels are the ``nav.<key>`` family of the catalogues)
 NAV = MAIN.entries

@@ -18,9 +18,8 @@ def _n_activity(r: _Rows) -> _Out:
     units = r.units("unit", "quantity")
     scope, cat = r.numbers("scope"), r.numbers("category")
     _check_categories(r, cat, scope)
-    is_currency = np.array(
-        [u is not None and currency_code(u) is not None for u in units.text], dtype=bool
-    )
+    codes = {u: currency_code(u) for u in set(units.text) if u is not None}  # once per unit
+    is_currency = np.array([u is not None and codes[u] is not None for u in units.text], dtype=bool)
     quantity, unit = _currency_quantity(r, units, r.numbers("quantity"))
     return _Out(
         activity_type=r.aliased("activity_type").to_pylist(),  # 电力 → electricity.grid

@@ -70,7 +70,10 @@ def _dimension(r: _Rows, name: str, scope: Any, category: Any) -> list[str | Non
     scopes = np.broadcast_to(np.asarray(scope if scope is not None else -1), (r.n,))
     cats = np.broadcast_to(np.asarray(category), (r.n,))
     values = r.texts(name)
-    return [
-        v if int(s) == 3 and int(c) in ATTRIBUTABLE_CATEGORIES else None
-        for v, s, c in zip(values, scopes, cats, strict=True)
-    ]
+    s = np.trunc(np.asarray(scopes, dtype=np.float64))  # int() of a number of either kind
+    c = np.trunc(np.asarray(cats, dtype=np.float64))
+    keep = (s == 3) & np.isin(c, sorted(ATTRIBUTABLE_CATEGORIES))
+    kept: list[str | None] = pc.if_else(
+        pa.array(keep), pa.array(values, pa.string()), pa.scalar(None, pa.string())
+    ).to_pylist()
+    return kept

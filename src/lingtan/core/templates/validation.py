@@ -481,13 +481,12 @@ def _check_categories(r: _Rows, cat: FloatArray, scope: FloatArray | None = None
         )
         return
     valid_scope = np.isin(scope, list(CATEGORIES))
-    ok = np.array(
-        [
-            not (vs and math.isfinite(c)) or int(c) in CATEGORIES[int(s)]
-            for s, c, vs in zip(scope, cat, valid_scope, strict=True)
-        ],
-        dtype=bool,
-    )
+    ok = np.ones(len(cat), dtype=bool)
+    finite = np.isfinite(cat)
+    whole = np.trunc(np.where(finite, cat, 0.0))  # int() of the category
+    for s, allowed_of_scope in CATEGORIES.items():  # per scope, vectorised
+        rows = valid_scope & finite & (np.asarray(scope) == s)
+        ok[rows] = np.isin(whole[rows], sorted(allowed_of_scope))
     r.flag(
         ~ok,
         "category",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from lingtan.adapters.store.bootstrap import SLUG_PATTERN
 
@@ -30,9 +30,12 @@ def clean_text(value: str) -> str:
 #: names end up in YAML and CSV files and page titles (ASVS V5.1.3; the document says so,
 #: V13.1: decision 0038)
 LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\ufffe\uffff]*$"
+#: a line with something besides spaces (a name is stripped, and an empty one refused: the
+#: document says so)
+NAME_PATTERN = r"^\s*[^\s\x00-\x1f\x7f-\x9f\ufffe\uffff][^\x00-\x1f\x7f-\x9f\ufffe\uffff]*$"
 Name = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=LINE_PATTERN),
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=NAME_PATTERN),
     AfterValidator(clean_text),
 ]
 OptionalName = Annotated[
@@ -60,9 +63,17 @@ Email = Annotated[
 Password = Annotated[
     str, StringConstraints(min_length=8, max_length=200), AfterValidator(clean_text)
 ]
+#: a fiscal year 1990–2100 as :meth:`lingtan.core.periods.FiscalCalendar.parse` reads it: the
+#: year it ends (FY2024, CY2024, 2024) or a split year whose two years follow each other
+#: (FY2023/24, FY2023-24), so that a schema-valid year is a year (ASVS V13.1: the document
+#: states the rule, decision 0038); whether a split year suits the workspace's calendar is the
+#: service's check
+_SPLIT = "|".join(f"{y}[-/]{(y + 1) % 100:02d}" for y in range(1990, 2100))
+FY_PATTERN = rf"^(?:(?:FY|CY|fy|cy)?(?:199\d|20\d\d|2100)|(?:FY|fy)?(?:{_SPLIT}))$"
 FiscalYear = Annotated[
     str,
-    StringConstraints(max_length=20, pattern=r"^(?:FY|CY|fy|cy)?\d{4}(?:[-/]\d{2}(?:\d{2})?)?$"),
+    StringConstraints(pattern=FY_PATTERN, max_length=20),
+    Field(description="fiscal year: FY2023/24 (or FY2023-24, or the year it ends: FY2024)"),
 ]
 
 

@@ -18,13 +18,21 @@ from lingtan.adapters.web.pages import (
     reconcile,  # issue 10: published figures, reconciled
     reference,
     setup,  # issue 13: entities, sites, exchange rates, own factor sets (decision 0056)
+    supplier_programmes,  # issue 15: supplier projects and training (decision 0067)
+    supplier_requests,  # issue 15: data requests, coverage, answer form (decision 0065)
+    supplier_reviews,  # issue 15: ratings, CAPs, audits, scorecards (decision 0064)
+    suppliers,  # issue 15: the supplier register (decision 0063)
     targets,
 )
 
 #: every POST to a page must carry the session's CSRF token (403 otherwise)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.check)])
+router.include_router(supplier_requests.router)  # first: /suppliers/coverage before /{code}
 for _module in (auth, inventory, targets, products, imports, reference, setup, admin, reconcile):
     router.include_router(_module.router)
+router.include_router(supplier_reviews.router)  # issue 15 (decision 0064)
+router.include_router(supplier_programmes.router)  # issue 15 (decision 0067)
+router.include_router(suppliers.router)  # issue 15: register (decision 0063)
 router.include_router(oidc.router)  # issue 11: OpenID Connect sign-in (decision 0040)
 
 __all__ = ["router"]

@@ -22,6 +22,7 @@ from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.web import backend, charts
 from lingtan.adapters.web.pages._common import fy_label, fy_slug, org_render
+from lingtan.adapters.web.pages.supplier_reviews import overdue_block  # decision 0064
 from lingtan.adapters.web.rendering import query_string, translator
 from lingtan.adapters.web.session import OrgDep, OrgPage, bad_request, not_found
 from lingtan.adapters.web.tables import Figure, breakdown_rows, scope_category_rows
@@ -143,6 +144,7 @@ def dashboard(request: Request, op: OrgDep, fy: str | None = None) -> HTMLRespon
     view = backend.inventory_view(op.db, op.tenant, fy)
     inv = view.inventory
     ctx: dict[str, Any] = {"fy": view.fiscal_year, "years": view.years, "base_year": view.base_year}
+    ctx["overdue_caps"] = overdue_block(op)  # overdue supplier plans (issue 15, decision 0064)
     if inv is None:
         return org_render(request, op, "dashboard.html", "dashboard", inv=None, **ctx)
     t = translator(request)
