@@ -340,6 +340,149 @@ def _factor_set_remove(w: Walk) -> set[str]:
     return {"factor_set.delete"}
 
 
+# the supplier register (issue 15): a supplier added, changed, moved along the workflow, its
+# contacts and sites added and removed, an onboarding check recorded, a register file imported
+SUP = "AUD-SUP"
+
+
+def _sup(w: Walk, rest: str = "") -> str:
+    return f"/o/{w.site.org}/suppliers/{SUP}{rest}"
+
+
+def _supplier_add(w: Walk) -> set[str]:
+    w.post(
+        f"/o/{w.site.org}/suppliers/new",
+        data={"code": SUP, "legal_name": "Audited Supplier Co.", "country": "CN", "tier": "1",
+              "strategic": "on"},
+    )  # fmt: skip
+    return {"supplier.create"}
+
+
+def _supplier_edit(w: Walk) -> set[str]:
+    w.post(
+        _sup(w, "/edit"),
+        data={"legal_name": "Audited Supplier Ltd", "country": "CN", "tier": "1",
+              "strategic": "on"},
+    )  # fmt: skip
+    return {"supplier.update"}
+
+
+def _supplier_status(w: Walk) -> set[str]:
+    w.post(_sup(w, "/status"), data={"status": "onboarding", "reason": "RFQ"})
+    return {"supplier.update"}
+
+
+def _supplier_contact_add(w: Walk) -> set[str]:
+    w.post(_sup(w, "/contacts"), data={"name": "Wang Fang", "email": "w@a.example"})
+    m = re.search(r"/contacts/(\d+)/delete", w.c.get(_sup(w)).text)
+    assert m
+    w.found["contact"] = m.group(1)
+    return {"supplier_contact.create"}
+
+
+def _supplier_contact_delete(w: Walk) -> set[str]:
+    w.post(_sup(w, f"/contacts/{w.found['contact']}/delete"))
+    return {"supplier_contact.delete"}
+
+
+def _supplier_site_add(w: Walk) -> set[str]:
+    w.post(_sup(w, "/sites"), data={"code": "SZ1", "name": "Suzhou", "region": "CN-JS"})
+    m = re.search(r"/sites/(\d+)/delete", w.c.get(_sup(w)).text)
+    assert m
+    w.found["supplier_site"] = m.group(1)
+    return {"supplier_site.create"}
+
+
+def _supplier_site_delete(w: Walk) -> set[str]:
+    w.post(_sup(w, f"/sites/{w.found['supplier_site']}/delete"))
+    return {"supplier_site.delete"}
+
+
+def _supplier_onboarding(w: Walk) -> set[str]:
+    w.post(
+        _sup(w, "/onboarding"),
+        data={"item": "iso14001", "result": "pass"},
+        files={"evidence": ("iso.pdf", b"%PDF iso", "application/pdf")},
+    )
+    return {"supplier_onboarding_check.create"}
+
+
+def _supplier_import(w: Walk) -> set[str]:
+    register = b"code,legal_name,country\nAUD-IMP,Imported Co.,CN\n"
+    w.post(f"/o/{w.site.org}/suppliers/import",
+           files={"file": ("suppliers.csv", register, "text/csv")})  # fmt: skip
+    return {"supplier.create"}
+
+
+# supplier reviews: a rating under 45 opens a corrective action plan; an item added and closed
+def _supplier_rating(w: Walk) -> set[str]:
+    w.post(_sup(w, "/reviews/ratings"),
+           data={"provider": "EcoVadis", "score": "30", "rated_on": "2024-01-15"})  # fmt: skip
+    m = re.search(r'id="plan-(\d+)"', w.c.get(_sup(w, "/reviews")).text)
+    assert m
+    w.found["cap"] = m.group(1)
+    return {"supplier_rating.create", "supplier_cap.create"}
+
+
+def _supplier_cap_item(w: Walk) -> set[str]:
+    cap = w.found["cap"]
+    item = {"finding": "overtime", "action": "second shift", "owner": "plant manager"}
+    w.post(_sup(w, f"/reviews/caps/{cap}/items"), data=item)
+    m = re.search(r'<tr id="item-(\d+)">', w.c.get(_sup(w, "/reviews")).text)
+    assert m
+    w.found["cap_item"] = m.group(1)
+    return {"supplier_cap_item.create"}
+
+
+def _supplier_cap_item_close(w: Walk) -> set[str]:
+    cap, item = w.found["cap"], w.found["cap_item"]
+    w.post(_sup(w, f"/reviews/caps/{cap}/items/{item}/close"),
+           data={"closed_on": "2024-02-01", "evidence": "shift plan"})  # fmt: skip
+    return {"supplier_cap_item.update"}
+
+
+# data requests (decision 0065): a campaign opened (the strategic supplier in scope), its
+# answer tokens issued, the supplier's answer through its public form, the answer accepted
+def _campaign_open(w: Walk) -> set[str]:
+    r = w.post(f"/o/{w.site.org}/suppliers/requests",
+               data={"fiscal_year": "FY2023/24", "strategic": "on"})  # fmt: skip
+    m = re.search(r"campaign=(\d+)", r.headers.get("location", ""))
+    assert m, r.text[:2000]
+    w.found["campaign"] = m.group(1)
+    return {"supplier_campaign.create", "supplier_request.create"}
+
+
+def _campaign_tokens(w: Walk) -> set[str]:
+    r = w.post(f"/o/{w.site.org}/suppliers/requests/{w.found['campaign']}/tokens")
+    m = re.search(rf"<tr><td>{SUP}</td>.*?/supplier-answer/(sr_[A-Za-z0-9_-]+)", r.text, re.S)
+    assert m, r.text[:2000]
+    w.found["answer_token"] = m.group(1)
+    return {"supplier_answer_token.create"}
+
+
+def _supplier_answer(w: Walk) -> set[str]:
+    # public (no signed-in user): the supplier's token stands for it, and its entries name the
+    # supplier (services.supplier_requests.answer_by_token: "supplier:<code> (form)")
+    w.actor = f"supplier:{SUP} (form)"
+    new = TestClient(w.c.app, follow_redirects=False)
+    page = f"/supplier-answer/{w.found['answer_token']}"
+    form = {"scope1_t": "10", "scope2_market_t": "5"}
+    r = new.post(page, data={**form, "csrf_token": csrf_token(new, page)})
+    assert r.status_code == 200, r.text[:2000]
+    assert 'id="done"' in r.text, r.text[:2000]
+    return {"supplier_response.create"}
+
+
+def _response_decide(w: Walk) -> set[str]:
+    campaign = w.found["campaign"]
+    html = w.c.get(f"/o/{w.site.org}/suppliers/requests?campaign={campaign}").text
+    m = re.search(r"/responses/(\d+)/accept", html)
+    assert m, html[:2000]
+    w.post(f"/o/{w.site.org}/suppliers/requests/responses/{m.group(1)}/accept",
+           data={"campaign": campaign})  # fmt: skip
+    return {"supplier_response.update"}
+
+
 #: route path → its case, in the order they run (later cases need earlier ones)
 CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/login": _login,
@@ -373,6 +516,24 @@ CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/o/{org}/setup/rates/delete": _rate_remove,
     "/o/{org}/setup/factor-sets": _factor_set_upload,
     "/o/{org}/setup/factor-sets/{name}/delete": _factor_set_remove,
+    "/o/{org}/suppliers/new": _supplier_add,
+    "/o/{org}/suppliers/{code}/edit": _supplier_edit,
+    "/o/{org}/suppliers/{code}/status": _supplier_status,
+    "/o/{org}/suppliers/{code}/contacts": _supplier_contact_add,
+    "/o/{org}/suppliers/{code}/contacts/{contact_id:int}/delete": _supplier_contact_delete,
+    "/o/{org}/suppliers/{code}/sites": _supplier_site_add,
+    "/o/{org}/suppliers/{code}/sites/{site_id:int}/delete": _supplier_site_delete,
+    "/o/{org}/suppliers/{code}/onboarding": _supplier_onboarding,
+    "/o/{org}/suppliers/import": _supplier_import,
+    "/o/{org}/suppliers/{code}/reviews/ratings": _supplier_rating,
+    "/o/{org}/suppliers/{code}/reviews/caps/{cap_id}/items": _supplier_cap_item,
+    "/o/{org}/suppliers/{code}/reviews/caps/{cap_id}/items/{item_id}/close": (
+        _supplier_cap_item_close
+    ),
+    "/o/{org}/suppliers/requests": _campaign_open,
+    "/o/{org}/suppliers/requests/{campaign_id}/tokens": _campaign_tokens,
+    "/supplier-answer/{token}": _supplier_answer,
+    "/o/{org}/suppliers/requests/responses/{response_id}/{decision}": _response_decide,
     "/logout": _logout,
 }
 
@@ -396,11 +557,14 @@ def _routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, set[str]
 
 
 def _post_routes(app: Any) -> set[str]:
-    """Every POST route of the web app (the JSON API under /api has its own test)."""
+    """Every POST route of the web app (the JSON API under /api has its own test, and so has
+    the PACT host API: ``/2/events``, ``/3/events`` and ``/auth/token`` are machine-to-machine
+    routes signed in with a PACT client credential, not pages, whose entries name that
+    credential — tests/adapters/api/test_api_pact.py)."""
     return {
         path
         for path, methods in _routes(app.routes)
-        if "POST" in methods and not path.startswith("/api/")
+        if "POST" in methods and not path.startswith(("/api/", "/2/", "/3/", "/auth/token"))
     }
 
 

@@ -28,7 +28,7 @@ import pytest
 from rich.console import Console
 
 from lingtan.adapters.i18n.messages import catalogue
-from lingtan.adapters.web.nav import MAIN, TARGETS
+from lingtan.adapters.web.nav import MAIN, SUPPLIERS, TARGETS
 from livekit import live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web" / "demo"
@@ -109,6 +109,12 @@ def _pages(page: Any, base: str, org: str) -> list[tuple[str, str]]:
     """(name, URL) of every page to visit for ``org``: both menus, a lineage, a product."""
     urls = [(e.key, f"{base}/o/{org}/{e.path}") for e in MAIN.entries]
     urls += [(f"targets-{e.key}", f"{base}/o/{org}/{e.path}") for e in TARGETS.entries[1:]]
+    urls += [(f"suppliers-{e.key}", f"{base}/o/{org}/{e.path}") for e in SUPPLIERS.entries[1:]]
+    page.goto(f"{base}/o/{org}/suppliers")
+    supplier = page.locator("main table a[href*='/suppliers/']").first
+    if supplier.count():  # a supplier's profile and its reviews (issue 15)
+        href = str(supplier.get_attribute("href"))
+        urls += [("supplier", base + href), ("supplier-reviews", f"{base}{href}/reviews")]
     page.goto(f"{base}/o/{org}/inventory")
     lineage = page.locator("main a[href*='/lineage/']").first
     if lineage.count():

@@ -10,6 +10,7 @@ Figures: one 星火 project XH-1 (S-1, ¥150 M, 33,500 MWh/yr, 33,000 t/yr, 20 y
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -97,7 +98,9 @@ def test_page_shows_kpi_warning_ledger_and_training(client: tuple[TestClient, Si
     assert "500,000" in html  # pathway FY2023/24
     assert "2.7" in html  # progress [%]
     assert 'id="implied-warnings"' in html
-    assert "the implied factor 0.9851 t CO2e/MWh exceeds the highest grid factor of CN" in html
+    text = re.sub(r"<[^>]+>", "", html)  # the sentence's names and figures are marked as data
+    assert "the implied factor 0.9851 t CO2e/MWh exceeds the highest grid factor of CN" in text
+    assert '<span translate="no">CN</span>' in html
     assert 'data-project="XH-1" class="warning"' in html
     assert "0.985" in html
     row = '<tr data-kind="conference"><td>Conference</td><td class="num">1</td>'

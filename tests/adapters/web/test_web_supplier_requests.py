@@ -119,7 +119,7 @@ def test_answer_form_and_coverage(server_factory: Callable[..., Server]) -> None
     # public targets S1; tracks RE S1; RE targets S1
     assert _tile(cov.text, "sbt_committed_or_set") == "21/50"
     assert _tile(cov.text, "verified") == "21/50"
-    assert "S = all spend (5 suppliers) = 1e+06" in cov.text
+    assert "5 suppliers, total 1,000,000.00 CNY" in cov.text  # the denominator, in words
     assert 'class="goal-line"' in cov.text  # the 95 % goal line of the SBT tile
     assert "not SBTi-conformant" in cov.text  # "95 %, no year"
 

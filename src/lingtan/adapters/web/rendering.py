@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from lingtan.adapters.i18n.messages import LANG_COOKIE, LOCALES, Translator, choose_locale
 from lingtan.adapters.i18n.rows import keyed_reason
@@ -113,7 +114,23 @@ def _environment() -> Jinja2Templates:
     templates.env.globals["row_reason"] = keyed_reason  # a rejected row's reason (0053)
     templates.env.globals["job_message"] = job_message  # a job's stage or failure (0052)
     templates.env.globals["url_for"] = _url_for  # remembered (issue 14 item 5)
+    templates.env.globals["t_data"] = _t_data  # a sentence whose names are data (issue 15)
     return templates
+
+
+@pass_context
+def _t_data(ctx: Context, key: str, /, **params: Any) -> Markup:
+    """The catalogue text of ``key`` with its text parameters marked as data (names a user
+    entered: a programme, a supplier), ``<span translate="no">`` — so a Chinese programme name
+    in an English sentence is neither machine-translated nor taken for an untranslated text.
+    Numbers and dates are formatted by the caller. The catalogue text is escaped, then the
+    parameters (escaped by :meth:`Markup.format`) are put in."""
+    text = ctx["t"](key)
+    marked = {
+        k: Markup('<span translate="no">{}</span>').format(v) if isinstance(v, str) else v
+        for k, v in params.items()
+    }
+    return Markup(escape(text)).format(**marked)
 
 
 @pass_context
