@@ -49,15 +49,18 @@ def test_rating_plan_item_and_kpis(ws: Path) -> None:
     assert code == 0, out
     plans = json.loads(out)
     assert [(p["supplier"], p["status"]) for p in plans] == [("S-A", "overdue")]
-    code, out = run(ws, "cap", "add-item", "S-A", "1", "--finding", "overtime",
+    plan = str(plans[0]["id"])
+    code, out = run(ws, "cap", "add-item", "S-A", plan, "--finding", "overtime",
                     "--action", "second shift", "--owner", "HR")  # fmt: skip
     assert code == 0, out
-    code, out = run(ws, "cap", "close-item", "S-A", "1", "1", "--on", "2024-04-01",
+    code, out = run(ws, "cap", "list", "--json")
+    item = str(next(p for p in json.loads(out) if str(p["id"]) == plan)["items"][0]["id"])
+    code, out = run(ws, "cap", "close-item", "S-A", plan, item, "--on", "2024-04-01",
                     "--evidence", "report.pdf")  # fmt: skip
     assert code == 0, out
     assert "the plan is closed" in out
     code, out = run(ws, "ratings", "add", "S-A", "--score", "45.7", "--date", "2024-06-01")
-    assert "Plan #1 re-rated: score change +4.7" in out
+    assert f"Plan #{plan} re-rated: score change +4.7" in out
     code, out = run(ws, "cap", "kpis", "--today", "2024-06-02")
     assert "Closed on time: 100.0 % (1 of 1); mean score change after re-rating: +4.7" in out
     code, out = run(ws, "ratings", "list", "S-A", "--json")
