@@ -250,3 +250,30 @@ def fmt_ratio(r: Ratio | None) -> str:
 def fmt_spread(s: Summary) -> str:
     """``0.412 (0.398–0.455)``: median seconds and min–max."""
     return f"{s.median_s:.3f} ({s.min_s:.3f}–{s.max_s:.3f})"
+
+
+def rows_table(
+    rows_of: dict[str, int],
+    runs: Sequence[Run],
+    pairs: Sequence[tuple[str, str]],
+    first: str = "variant",
+) -> str:
+    """The table of a benchmark over N rows: per variant its N, seconds (median, min–max),
+    rows/s, peak MiB, its first two paired ratios (``pairs``: (variant, yardstick) in order)
+    and the load average; ``first`` heads the variant column."""
+    lines = []
+    for v, s in summarise(runs).items():
+        n = rows_of[v]
+        ratios = [paired_ratios(runs, v, y) for x, y in pairs if x == v]
+        r1, r2 = [*ratios, None, None][:2]
+        lines.append(
+            [v, f"{n:,}", fmt_spread(s), f"{n / s.median_s:,.0f}", f"{s.peak_mib:.0f}",
+             (f"{fmt_ratio(r1)} ÷ {r1.reference}" if r1 else ""),
+             (f"{fmt_ratio(r2)} ÷ {r2.reference}" if r2 else ""),
+             f"{s.load_median:.2f} ({s.load_max:.2f})"]
+        )  # fmt: skip
+    return format_table(
+        [first, "N", "seconds (min–max)", "rows/s", "peak MiB", "ratio to yardstick",
+         "ratio to 2nd yardstick", "load1 (max)"],
+        lines,
+    )  # fmt: skip

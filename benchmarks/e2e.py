@@ -318,26 +318,6 @@ RATIOS = (
 )  # fmt: skip
 
 
-def table(rows_of: dict[str, int], runs: list[h.Run]) -> str:
-    summ = h.summarise(runs)
-    lines = []
-    for v, s in summ.items():
-        n = rows_of[v]
-        ratios = [h.paired_ratios(runs, v, y) for x, y in RATIOS if x == v]
-        r1, r2 = [*ratios, None, None][:2]
-        lines.append(
-            [v, f"{n:,}", h.fmt_spread(s), f"{n / s.median_s:,.0f}", f"{s.peak_mib:.0f}",
-             (f"{h.fmt_ratio(r1)} ÷ {r1.reference}" if r1 else ""),
-             (f"{h.fmt_ratio(r2)} ÷ {r2.reference}" if r2 else ""),
-             f"{s.load_median:.2f} ({s.load_max:.2f})"]
-        )  # fmt: skip
-    return h.format_table(
-        ["step", "N", "seconds (min–max)", "rows/s", "peak MiB", "ratio to yardstick",
-         "ratio to 2nd yardstick", "load1 (max)"],
-        lines,
-    )  # fmt: skip
-
-
 def main() -> None:
     doc = __doc__ or ""
     ap = argparse.ArgumentParser(description=doc.split("\n")[0])
@@ -392,7 +372,7 @@ def main() -> None:
                         rows_of[run.variant] = args.xlsx_rows
                     runs += got
         print(f"\n{n:,} rows, {args.rounds} rounds; load after: {h.loads()}")
-        print(table(rows_of, runs))
+        print(h.rows_table(rows_of, runs, RATIOS, "step"))
     print(f"\norchestrator peak {h.self_peak_mib():.0f} MiB (the floor of every peak above)")
 
 
