@@ -8,7 +8,7 @@ SERVE  ?= yes
 # browser tests drive Debian's /usr/bin/chromium; Playwright never downloads a browser
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test lint typecheck unit install factors bench bench-engine bench-e2e bench-import bench-load bench-lineage bench-lca bench-startup clean browser fonts
+.PHONY: demo test lint typecheck unit install factors bench bench-engine bench-e2e bench-import bench-load bench-lineage bench-lca bench-startup bench-readings bench-mqtt clean browser fonts
 
 ## The product alone (what `make demo` needs): no test tools, no Spark.
 $(BIN)/.installed-app: pyproject.toml
@@ -83,8 +83,12 @@ factors: $(BIN)/.installed
 ##   lineage  10,000 activity rows behind one figure (~1 min)
 ##   lca      synthetic 20,000-process database vs bw2calc with PARDISO/SuperLU, 15 variants x 3 rounds (~12 min)
 ##   startup  lingtan --help, inventory, server first response vs bare apps, 5 rounds (~3 min)
+##   readings meter readings: a 5 M-reading CSV vs DuckDB; monthly sums of 1,000 meters x a year
+##            of 15-min data (35 M readings), 3 rounds (~10 min; data made once in benchmarks/out)
+##   mqtt     MQTT listener: 10,000 msg/s offered for 60 s, then kill -9 + restart mid-stream
+##            (20 s), against a private mosquitto (~3 min)
 ## Options: BENCH_ARGS="--rounds 3" passes options to the benchmark of a bench-<name> target.
-BENCHES = engine e2e import load lineage lca startup
+BENCHES = engine e2e import load lineage lca startup readings mqtt
 bench: $(addprefix bench-,$(BENCHES))
 
 bench-engine: $(BIN)/.installed
@@ -107,6 +111,12 @@ bench-lca: $(BIN)/.installed
 
 bench-startup: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.startup $(BENCH_ARGS)
+
+bench-readings: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.readings $(BENCH_ARGS)
+
+bench-mqtt: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.mqtt $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

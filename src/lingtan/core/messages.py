@@ -221,4 +221,74 @@ ENGLISH: dict[str, str] = {
     "reader.figures.part_other": "{id} is of another year or unit",
     "reader.figures.not_energy": "{id} is not the id of an energy figure",
     "reader.figures.grid_region": "a grid_tco2e figure needs the grid's region",
+    # --- energy (issue 16; i18n/energy_core.en.json) ---------------------------------------
+    "energy.err.basis": (
+        "unknown energy basis '{basis}'; use 'equivalent' (当量值) or 'input_equivalent' (等价值)"
+    ),
+    "energy.err.choice": "{field}: '{value}' is not one of {choices}",
+    "energy.err.export_above_generation": (
+        "export {export} kWh is larger than generation {generation} kWh; check the PV and export "
+        "meters"
+    ),
+    "energy.err.flow_unknown": (
+        "no place in the energy balance for carrier '{carrier}', measures '{measures}', source "
+        "'{source}'"
+    ),
+    "energy.err.input_equivalent_rate": (
+        "the input-equivalent basis (等价值) needs the year's thermal-power coal consumption "
+        "rate in kgce/kWh; GB/T 2589-2020 gives no fixed value"
+    ),
+    "energy.err.length_mismatch": "{a} and {b} must have the same length ({n} and {m})",
+    "energy.err.negative": "{field} must be ≥ 0, got {value}",
+    "energy.err.not_finite": "{field} must be a finite number, got {value}",
+    "energy.err.not_positive": "{field} must be > 0, got {value}",
+    "energy.err.percent": "{field} must be a percentage from 0 to below 100, got {value}",
+    "energy.err.pue_below_one": (
+        "facility energy {facility} kWh is below IT energy {it} kWh (PUE < 1); the facility meter "
+        "must include the IT load"
+    ),
+    "energy.err.share_range": "a share must be above 0 and at most 1, got {value}",
+    "energy.err.tce_no_coefficient": (
+        "no standard-coal coefficient for carrier '{carrier}' (GB/T 2589-2020 Annex A); give one"
+    ),
+    "energy.err.tce_range": (
+        "GB/T 2589 gives a range, not one value, for '{carrier}' (row {row}); choose a named row "
+        "or a measured calorific value"
+    ),
+    "energy.err.tce_steam_grade": (
+        "{carrier} in '{unit}' (a mass) needs a pressure grade for its standard-coal coefficient; "
+        "give the quantity in GJ or name the grade"
+    ),
+    "energy.err.ts_not_increasing": (
+        "meter {meter}: timestamps must increase; {ts} follows {previous}"
+    ),
+    "energy.err.unit": "{field}: unit '{unit}' cannot be converted to '{target}'",
+    "energy.issue.baseload_drift": (
+        "site {site}: the baseload in {period} was {value} kW, {rise} % above the reference "
+        "{reference} kW"
+    ),
+    "energy.issue.duplicate_conflict": (
+        "meter {meter}: two different values for {ts} ({other} and {value}); the later one, "
+        "{value}, is kept"
+    ),
+    "energy.issue.gap": "meter {meter}: {n} interval(s) missing from {start} to {end}",
+    "energy.issue.negative": "meter {meter}: negative value {value} at {ts}",
+    "energy.issue.night_use": (
+        "site {site}: in {period} the load outside operating hours was {ratio} % of the load in "
+        "them (threshold {threshold} %)"
+    ),
+    "energy.issue.out_of_service": "meter {meter} is not in service at {ts}",
+    "energy.issue.reset": (
+        "meter {meter}: register fell from {before} to {after} at {ts} (reset); that interval has "
+        "no value"
+    ),
+    "energy.issue.rollover": (
+        "meter {meter}: register rolled over at {rollover} ({before} → {after}) at {ts}; interval "
+        "value {value}"
+    ),
+    "energy.issue.spike": (
+        "meter {meter}: value {value} at {ts} is more than {factor} × the median {median}"
+    ),
+    "energy.issue.unaligned": "meter {meter}: {ts} is not on the {minutes}-minute grid",
+    "energy.issue.unknown_meter": "unknown meter {meter}",
 }

@@ -65,6 +65,23 @@ CONTENT_RULES = {
     # the PACT host's publishing (decision 0068)
     "POST /api/v1/orgs/{org}/pact-footprints": "product and configuration must exist; "
     "period_end after period_start",
+    # site energy (issue 16, decisions 0071, 0073, 0078)
+    "POST /api/v1/orgs/{org}/meters": "site a site of the boundary; a unit of the carrier's "
+    "kind; a parent meter that exists; a code not yet used",
+    "POST /api/v1/orgs/{org}/meters/import": "a meter file, checked cell by cell",
+    "POST /api/v1/orgs/{org}/readings": "a readings file (NDJSON or CSV) of registered meters, "
+    "checked cell by cell",
+    "GET /api/v1/orgs/{org}/readings/gaps": "start not after end",
+    "POST /api/v1/orgs/{org}/production": "site a site of the boundary; a month and units >= 0",
+    "POST /api/v1/orgs/{org}/production/import": "a production file, checked cell by cell",
+    # certificates and the zero-carbon assessment (decision 0077)
+    "POST /api/v1/orgs/{org}/certificates": "a known scheme, a subject and level the scheme "
+    "allows; valid_until after issued",
+    "PATCH /api/v1/orgs/{org}/certificates/{cert_id}": "a known scheme, a subject and level the "
+    "scheme allows; valid_until after issued",
+    "POST /api/v1/orgs/{org}/certificates/import": "a certificate file, checked cell by cell",
+    "POST /api/v1/orgs/{org}/certificates/zero-carbon": "a site of the boundary and a fiscal "
+    "year with an inventory",
     "POST /api/v1/orgs/{org}/calculations": "the fiscal year must have activity data",
     "POST /api/v1/orgs/{org}/deletion": "confirm must repeat the organisation's slug",
     "POST /api/v1/orgs/{org}/entities": "parent_code must name an existing entity",

@@ -95,6 +95,20 @@ BODIES: dict[str, dict[str, Any]] = {
     "SupplierSiteCreate": {"code": "EVIL", "name": "Evil", "region": "CN"},
     "SupplierSiteUpdate": {"name": "Hacked"},
     "CheckUpdate": {"result": "fail"},
+    # certificates and the zero-carbon assessment (decision 0077)
+    "CertificateCreate": {
+        "subject_kind": "site",
+        "subject_id": "TJ01",
+        "scheme": "iso50001",
+        "issuer": "Evil",
+        "issued": "2024-01-01",
+    },
+    "CertificateUpdate": {"issuer": "Hacked"},
+    "AssessmentCreate": {"site": "TJ01", "fiscal_year": "FY2024/25", "grid_factor": 0.5},
+    # site energy (decision 0078)
+    "MeterCreate": {"code": "EVIL-M", "site": "EVIL", "carrier": "electricity", "unit": "kWh"},
+    "MeterUpdate": {"name": "Hacked"},
+    "ProductionCreate": {"site": "TJ01", "product_type": "x", "month": "2024-01-01", "units": 1},
     # OpenID Connect (decision 0040): a loopback issuer, refused on B (422) without setup
     "IdentityProviderUpdate": {
         "issuer": "https://127.0.0.1:9/realms/evil",
@@ -177,6 +191,8 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     register = _acme_supplier_register(a)  # decision 0063
     reviews = _acme_supplier_reviews(a)  # decision 0064
     requests = _acme_supplier_request(a, register["code"])  # decision 0065
+    certificate = _acme_certificate(a)  # decision 0077
+    energy = _acme_energy(a)  # site energy (decision 0078)
     pact_cred = a.post(f"{API}/orgs/acme/pact-credentials", json={"name": "Acme Buyer"}).json()
     r = a.post(f"{API}/orgs/acme/pact-footprints", json=BODIES["PactPublishCreate"])
     assert r.status_code == 201, r.text  # acme's published PACT footprint (decision 0068)
@@ -202,6 +218,8 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
         **register,  # the supplier register (decision 0063)
         **reviews,  # ratings, plans, audits (decision 0064)
         **requests,  # climate data requests (decision 0065)
+        **certificate,  # certificates (decision 0077)
+        **energy,  # site energy (decision 0078)
     }
     return {"srv": srv, "a": a, "b": b, "ids": ids, "a_token": a_token, "b_token": b_token}
 
@@ -276,6 +294,38 @@ def _acme_supplier_request(a: TestClient, code: str) -> dict[str, Any]:
     assert r.status_code == 201, r.text
     return {"campaign_id": campaign, "request_id": request, "response_id": r.json()["id"],
             "prop": "verified"}  # fmt: skip
+
+
+def _acme_energy(a: TestClient) -> dict[str, Any]:
+    """acme's meter ACME-GRID at TJ01 with a reading, and a production row (decision 0078):
+    the ids of the energy paths (a meter by its code is ``{code}``, shared with suppliers)."""
+    meter = {"code": "ACME-GRID", "site": "TJ01", "carrier": "electricity", "unit": "kWh",
+             "name": "Acme Grid Incomer"}  # fmt: skip
+    r = a.post(f"{API}/orgs/acme/meters", json=meter)
+    assert r.status_code == 201, r.text
+    line = b'{"meter": "ACME-GRID", "ts": "2024-07-01T00:00:00+08:00", "value": 1}\n'
+    r = a.post(f"{API}/orgs/acme/readings", content=line,
+               headers={"content-type": "application/x-ndjson"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    prod = {"site": "TJ01", "product_type": "acme-notebook", "month": "2024-07-01", "units": 5}
+    r = a.post(f"{API}/orgs/acme/production", json=prod)
+    assert r.status_code == 201, r.text
+    return {"site": "TJ01"}
+
+
+def _acme_certificate(a: TestClient) -> dict[str, Any]:
+    """acme's zero-carbon factory certificate of TJ01 with its evidence, and TJ01's assessment
+    of FY2024/25 (decision 0077): the id of the certificate's paths."""
+    body = {"subject_kind": "site", "subject_id": "TJ01", "scheme": "zero_carbon_factory_cesi",
+            "issuer": "Acme Cert Body", "issued": "2024-01-01"}  # fmt: skip
+    r = a.post(f"{API}/orgs/acme/certificates", json=body)
+    assert r.status_code == 201, r.text
+    cert_id = r.json()["id"]
+    proof = {"file": ("acme-zc.pdf", b"acme zero-carbon", "application/pdf")}
+    assert a.put(f"{API}/orgs/acme/certificates/{cert_id}/evidence", files=proof).status_code == 200
+    r = a.post(f"{API}/orgs/acme/certificates/zero-carbon", json=BODIES["AssessmentCreate"])
+    assert r.status_code == 201, r.text
+    return {"cert_id": cert_id}
 
 
 def _acme_identity_provider(engine: Engine) -> None:
@@ -390,7 +440,10 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
         "Acme SSO",  # acme's identity provider (decision 0040)
         "Acme Buyer",  # acme's PACT client credential (decision 0068)
         "Acme Rooftop PV",  # acme's supplier project (decision 0067)
+        "Acme Cert Body",  # acme's certificate (decision 0077)
         "Acme ESG Day",
+        "Acme Grid Incomer",  # acme's meter (decision 0078)
+        "acme-notebook",
     ]
     checked = 0
     for method, path, op in operations(srv.app):

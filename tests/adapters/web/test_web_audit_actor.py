@@ -414,6 +414,47 @@ def _supplier_import(w: Walk) -> set[str]:
     return {"supplier.create"}
 
 
+# site energy (issue 16, decision 0078): a meter added, the register imported, readings
+# uploaded, production added and imported, the roll-up run
+def _energy_meter_add(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/energy/meters",
+           data={"code": "AUD-M1", "site": "AUD-SITE", "carrier": "electricity", "unit": "kWh",
+                 "billing": "on"})  # fmt: skip
+    return {"energy_meter.create"}
+
+
+def _energy_meters_import(w: Walk) -> set[str]:
+    register = b"code,site,carrier,unit\nAUD-M2,AUD-SITE,electricity,kWh\n"
+    w.post(f"/o/{w.site.org}/energy/meters/import",
+           files={"file": ("meters.csv", register, "text/csv")})  # fmt: skip
+    return {"energy_meter.create"}
+
+
+def _energy_readings(w: Walk) -> set[str]:
+    rows = b"meter,ts,value\nAUD-M1,2024-01-01T00:00:00+08:00,1\n"
+    w.post(f"/o/{w.site.org}/energy/readings", files={"file": ("r.csv", rows, "text/csv")})
+    return set()
+
+
+def _energy_production(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/energy/production",
+           data={"site": "AUD-SITE", "product_type": "notebook", "month": "2024-01",
+                 "units": "10"})  # fmt: skip
+    return {"energy_production.create"}
+
+
+def _energy_production_import(w: Walk) -> set[str]:
+    rows = b"site,product_type,month,units\nAUD-SITE,desktop,2024-01,5\n"
+    w.post(f"/o/{w.site.org}/energy/production/import",
+           files={"file": ("p.csv", rows, "text/csv")})  # fmt: skip
+    return {"energy_production.create"}
+
+
+def _energy_rollup(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/energy/rollup", data={"fy": "FY2023/24"})
+    return set()
+
+
 # supplier reviews: a rating under 45 opens a corrective action plan; an item added and closed
 def _supplier_rating(w: Walk) -> set[str]:
     w.post(_sup(w, "/reviews/ratings"),
@@ -483,6 +524,51 @@ def _response_decide(w: Walk) -> set[str]:
     return {"supplier_response.update"}
 
 
+# certificates and the zero-carbon assessment (issue 16, decision 0077): a certificate added
+# with its evidence, a file imported, the evidence replaced, withdrawn, removed; a site assessed
+def _cert_add(w: Walk) -> set[str]:
+    r = w.post(f"/o/{w.site.org}/certificates",
+               data={"subject_kind": "site", "subject_id": "TJ-FACTORY",
+                     "scheme": "zero_carbon_factory_cesi", "issuer": "CESI",
+                     "issued": "2022-12-20"},
+               files={"evidence": ("zc.pdf", b"%PDF zc", "application/pdf")})  # fmt: skip
+    m = re.search(r"/certificates/(\d+)\?done=added", r.headers["location"])
+    assert m, r.headers
+    w.found["certificate"] = m.group(1)
+    return {"certificate.create"}
+
+
+def _cert_import(w: Walk) -> set[str]:
+    rows = b"subject_kind,subject_id,scheme,issuer,issued\n"
+    rows += b"site,TJ-FACTORY,iso50001,SGS,2024-01-01\n"
+    w.post(f"/o/{w.site.org}/certificates/import",
+           files={"file": ("certs.csv", rows, "text/csv")})  # fmt: skip
+    return {"certificate.create"}
+
+
+def _cert_evidence(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/certificates/{w.found['certificate']}/evidence",
+           files={"file": ("zc2.pdf", b"%PDF zc renewed", "application/pdf")})  # fmt: skip
+    return {"certificate.update"}
+
+
+def _cert_withdraw(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/certificates/{w.found['certificate']}/withdraw")
+    return {"certificate.update"}
+
+
+def _cert_delete(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/certificates/{w.found['certificate']}/delete")
+    return {"certificate.delete"}
+
+
+def _zero_carbon(w: Walk) -> set[str]:
+    w.post(f"/o/{w.site.org}/certificates/zero-carbon",
+           data={"site": "TJ-FACTORY", "fiscal_year": "FY2023/24", "basis": "location",
+                 "grid_factor": "0.5"})  # fmt: skip
+    return {"zero_carbon_assessment.create"}
+
+
 #: route path → its case, in the order they run (later cases need earlier ones)
 CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/login": _login,
@@ -534,6 +620,18 @@ CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/o/{org}/suppliers/requests/{campaign_id}/tokens": _campaign_tokens,
     "/supplier-answer/{token}": _supplier_answer,
     "/o/{org}/suppliers/requests/responses/{response_id}/{decision}": _response_decide,
+    "/o/{org}/energy/meters": _energy_meter_add,
+    "/o/{org}/energy/meters/import": _energy_meters_import,
+    "/o/{org}/energy/readings": _energy_readings,
+    "/o/{org}/energy/production": _energy_production,
+    "/o/{org}/energy/production/import": _energy_production_import,
+    "/o/{org}/energy/rollup": _energy_rollup,
+    "/o/{org}/certificates": _cert_add,  # decision 0077
+    "/o/{org}/certificates/import": _cert_import,
+    "/o/{org}/certificates/{cert_id:int}/evidence": _cert_evidence,
+    "/o/{org}/certificates/{cert_id:int}/withdraw": _cert_withdraw,
+    "/o/{org}/certificates/{cert_id:int}/delete": _cert_delete,
+    "/o/{org}/certificates/zero-carbon": _zero_carbon,
     "/logout": _logout,
 }
 

@@ -68,7 +68,7 @@ def test_macc_has_every_project_with_illustrative_costs(client: TestClient) -> N
     r = client.get(f"/o/{ORG}/targets/macc?lang=en")
     assert r.status_code == 200
     bars = [d["value"] for d in _chart(r.text, "chart-macc")["series"][0]["data"]]
-    assert len(bars) == 11
+    assert len(bars) == 12  # 11 + the measured project SZ-CA-AI (issue 16)
     by_id = {b[4]: b for b in bars}
     assert bars[0][4] == "WH-AIR"  # cheapest first
     assert by_id["WH-AIR"][1] - by_id["WH-AIR"][0] == pytest.approx(1_294.08, abs=0.01)
@@ -76,7 +76,7 @@ def test_macc_has_every_project_with_illustrative_costs(client: TestClient) -> N
     assert by_id["LOG"][2] == pytest.approx(-100.0)
     assert by_id["LOG"][1] - by_id["LOG"][0] == pytest.approx(15_000)
     rows = re.findall(r'<tr data-project="([^"]+)">(.*?)</tr>', r.text, re.S)
-    assert len(rows) == 11
+    assert len(rows) == 12
     assert all("(illustrative cost)" in row for _, row in rows)
 
 
@@ -84,8 +84,9 @@ def test_plan_is_computed_and_has_rows(client: TestClient) -> None:
     html = client.get(f"/o/{ORG}/targets/plan?lang=en").text
     assert 'id="no-plan"' not in html
     chosen = dict(re.findall(r'<tr data-project="([^"]+)" data-chosen="(yes|no)"', html))
-    assert len(chosen) == 11
+    assert len(chosen) == 12
     assert chosen["WH-AIR"] == chosen["HF-PV4"] == "yes"  # they pay for themselves
+    assert chosen["SZ-CA-AI"] == "no"  # started FY2023/24, before the plan (issue 16)
     assert _chart(html, "chart-waterfall")["series"]
 
 
@@ -109,9 +110,34 @@ def test_the_targets_file_says_illustrative(tmp_path: Path) -> None:
     assert text == targets_text()  # deterministic
     assert "ILLUSTRATIVE" in text.splitlines()[1]
     prog = parse_targets(yaml.safe_load(text), "targets.yaml")
-    assert len(prog.projects) == 11
+    assert len(prog.projects) == 12  # issue 16: the measured project SZ-CA-AI
     assert all(
         "ILLUSTRATIVE" in p.source and "(illustrative cost)" in p.name for p in prog.projects
     )
     assert write_targets(tmp_path) == tmp_path / "targets.yaml"
     assert write_targets(tmp_path) is None  # kept: a user may have edited it
+
+
+def test_energy_pages_show_the_energy_demo(client: TestClient) -> None:
+    """Issue 16 "Done when": the demo shows the energy pages with data (decision 0079)."""
+    html = client.get(f"/o/{ORG}/energy?lang=en").text
+    for site in ("HF-FACTORY", "TJ-FACTORY", "WH-FACTORY", "SZ-FACTORY", "BJ-HQ"):
+        assert site in html
+    site = client.get(f"/o/{ORG}/energy/sites/HF-FACTORY?lang=en")
+    assert site.status_code == 200
+    assert "HF-PV" in site.text  # the 10.12 MW PV system and its yield
+    meters = client.get(f"/o/{ORG}/energy/meters?lang=en").text
+    assert "SZ-E-CA" in meters
+
+
+def test_certificates_and_computed_kpis_are_shown(client: TestClient) -> None:
+    """The demo's certificate register, and the report's KPIs computed from data on the
+    targets page (KPI-RE from the meters, KPI-SC from the supplier ledger; decision 0079; the
+    two efficiency KPIs from the family's ILLUSTRATIVE products and sales, decision 0076)."""
+    certs = client.get(f"/o/{ORG}/certificates?lang=en").text
+    for subject in ("TJ-FACTORY", "WH-FACTORY", "BJ-HQ"):
+        assert subject in certs
+    html = client.get(f"/o/{ORG}/targets?lang=en").text
+    computed = html.count('data-origin="computed"')
+    assert computed >= 4
+    assert 'data-origin="typed"' not in html

@@ -28,7 +28,7 @@ import pytest
 from rich.console import Console
 
 from lingtan.adapters.i18n.messages import catalogue
-from lingtan.adapters.web.nav import MAIN, SUPPLIERS, TARGETS
+from lingtan.adapters.web.nav import ENERGY, MAIN, SUPPLIERS, TARGETS
 from livekit import live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web" / "demo"
@@ -110,6 +110,15 @@ def _pages(page: Any, base: str, org: str) -> list[tuple[str, str]]:
     urls = [(e.key, f"{base}/o/{org}/{e.path}") for e in MAIN.entries]
     urls += [(f"targets-{e.key}", f"{base}/o/{org}/{e.path}") for e in TARGETS.entries[1:]]
     urls += [(f"suppliers-{e.key}", f"{base}/o/{org}/{e.path}") for e in SUPPLIERS.entries[1:]]
+    urls += [(f"energy-{e.key}", f"{base}/o/{org}/{e.path}") for e in ENERGY.entries[1:]]
+    page.goto(f"{base}/o/{org}/energy")
+    site = page.locator("main table a[href*='/energy/sites/']").first
+    if site.count():  # a site's energy dashboard (issue 16)
+        urls.append(("energy-site", base + str(site.get_attribute("href"))))
+    page.goto(f"{base}/o/{org}/certificates")
+    cert = page.locator("main table a[href*='/certificates/']").first
+    if cert.count():  # one certificate with its evidence (issue 16)
+        urls.append(("certificate", base + str(cert.get_attribute("href"))))
     page.goto(f"{base}/o/{org}/suppliers")
     supplier = page.locator("main table a[href*='/suppliers/']").first
     if supplier.count():  # a supplier's profile and its reviews (issue 15)

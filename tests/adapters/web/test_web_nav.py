@@ -38,7 +38,7 @@ def test_what_each_role_sees() -> None:
     assert MAIN.entries is NAV
     assert [e.key for e in MAIN.visible({"read"})] == [
         "dashboard", "inventory", "targets", "imports", "factors", "sites", "setup", "users",
-        "products", "suppliers",
+        "products", "suppliers", "energy",
     ]  # fmt: skip
     assert "audit" in [e.key for e in MAIN.visible({"read", "read_audit"})]
     assert [e.key for e in TARGETS.visible({"read"})] == ["overview", "macc", "plan"]

@@ -151,3 +151,25 @@ def test_fuel_factor_of_a_project_leaves_biogenic_co2_out(factors: list[Emission
     # total; the 0.14 kg/L biogenic CO2 of the blend (99_604_1011_8_2) is outside the scopes.
     got = resolve_factor(factors, "fuel.diesel", "GB", date(2025, 6, 1), "L", AR5, ["desnz-2025"])
     assert_allclose(got.kg_co2e_per_unit, 2.57082, rtol=1e-4)
+
+
+def test_measured_year_is_not_degraded_again(factors: list[EmissionFactor]) -> None:
+    """Decision 0075: a fully measured year replaces the ex-ante saving and is taken as metered
+    (its degradation is in the meter readings already); other years keep the ex-ante saving
+    aged by (1 − d)^(year − start)."""
+    from lingtan.modules.targets.projects import MeasuredYear
+
+    ex_ante = (Saving("electricity", 1000.0, "MWh"),)
+    measured = (MeasuredYear(2025, "electricity", 800.0, "MWh", 12),  # all 12 months
+                MeasuredYear(2026, "electricity", 300.0, "MWh", 5))  # fmt: skip
+    p = Project("M", "compressed air", ProjectType.EFFICIENCY, region="CN", savings=ex_ante,
+                life_years=10, degradation_pct_per_year=10.0, measured=measured,
+                factor_as_of=date(2021, 7, 1))  # fmt: skip
+    ev = evaluate_project(p, [2024, 2025, 2026], factors, AR5, CAL)
+    # tce: 1000 MWh × 0.1229 = 122.9 tce ex-ante; 800 MWh × 0.1229 = 98.32 tce measured
+    assert_allclose(ev.tce(2024, 2024), 122.9, atol=1e-9)  # age 0: no degradation
+    assert_allclose(ev.tce(2024, 2025), 98.32, atol=1e-9)  # measured: not × 0.9
+    # 2026 has 5 measured months only: ex-ante 122.9 × 0.9² = 99.549 tce
+    assert_allclose(ev.tce(2024, 2026), 99.549, atol=1e-9)
+    ratio = ev.total_abatement(2024, 2025) / ev.total_abatement(2024, 2024)
+    assert_allclose(ratio, 0.8, rtol=1e-12)  # 800 / 1000, same factor, no ageing

@@ -61,6 +61,8 @@ UPLOAD_ROUTES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^/api/v1/orgs/[^/]+/imports$"),
     re.compile(r"^/api/v1/orgs/[^/]+/factor-sets$"),
     re.compile(r"^/o/[^/]+/imports$"),
+    re.compile(r"^/api/v1/orgs/[^/]+/readings$"),  # readings from gateways (issue 16)
+    re.compile(r"^/o/[^/]+/energy/readings$"),
 )
 #: limits on a multipart form (FastAPI ``form_limits``; Starlette ``request.form``): files,
 #: non-file fields, and the size of one non-file field [bytes]

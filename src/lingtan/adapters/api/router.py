@@ -20,8 +20,11 @@ from lingtan.adapters.api.routes import (
     reconcile,
     targets,
 )
+from lingtan.adapters.api.routes import certifications as cert_routes  # issue 16 (0077)
+from lingtan.adapters.api.routes import energy as energy_routes  # issue 16 (0078)
 from lingtan.adapters.api.routes import lifecycle as lifecycle_routes  # issue 11: export, deletion
 from lingtan.adapters.api.routes import mappings as mapping_routes  # issue 13: mappings (0051)
+from lingtan.adapters.api.routes import meters as meter_routes  # issue 16 (0078)
 from lingtan.adapters.api.routes import oidc as oidc_routes  # issue 11: OpenID Connect (0040)
 from lingtan.adapters.api.routes import pact as pact_routes  # issue 15: PACT (0068)
 from lingtan.adapters.api.routes import setup as setup_routes  # issue 13: set-up (0056)
@@ -52,6 +55,7 @@ def api_router() -> APIRouter:
         router.include_router(module.router)
     router.include_router(setup_routes.router)  # exchange rates, own factor sets (0056)
     router.include_router(supplier_routes.router)  # supplier register (0063)
+    router.include_router(cert_routes.router)  # certificates, zero-carbon (0077)
     router.include_router(lifecycle_routes.router)
     router.include_router(mapping_routes.router)  # column mappings (0051)
     router.include_router(oidc_routes.router)
@@ -61,4 +65,6 @@ def api_router() -> APIRouter:
         router.include_router(sr_router)
     for sp_router in sp_routes.ROUTERS:  # supplier projects and training (0067)
         router.include_router(sp_router)
+    router.include_router(meter_routes.router)  # meters, readings, production (0078)
+    router.include_router(energy_routes.router)  # energy indicators, roll-up, bills (0078)
     return router

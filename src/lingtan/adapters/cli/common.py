@@ -105,3 +105,22 @@ def run_in_store(workspace: Path, call: Callable[[Session, LocalContext], T]) ->
             return call(db, ctx)
     except FAILURES as exc:
         raise fail(exc, EXIT_BUSY if is_busy(exc) else None) from exc
+
+
+def export_register(
+    workspace: Path,
+    file: Path,
+    export: Callable[[Session, LocalContext, str], bytes],
+    count: Callable[[Session, LocalContext], int],
+    key: str,
+    runner: Callable[[Path, Callable[[Session, LocalContext], int]], int] = run_in_store,
+) -> None:
+    """Write a register to ``file`` (XLSX for ``.xlsx``, else CSV) with ``export(db, ctx,
+    fmt)`` and say ``key`` with ``n`` (``count(db, ctx)`` rows) and ``file``."""
+    fmt = "xlsx" if file.suffix.lower() == ".xlsx" else "csv"
+
+    def write(db: Session, ctx: LocalContext) -> int:
+        file.write_bytes(export(db, ctx, fmt))
+        return count(db, ctx)
+
+    say(key, n=runner(workspace, write), file=str(file))

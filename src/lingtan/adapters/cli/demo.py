@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from lingtan.adapters.cli.common import FAILURES, fail, out
 from lingtan.adapters.services.context import LocalContext
@@ -96,6 +97,7 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
 
     console.rule("(c) product carbon footprint: a laptop configuration (illustrative data)")
     products_demo(directory / "products", console)
+    code |= energy_section(b, seed=seed, console=console)  # (d) issue 16: meters → KPIs
 
     if generate_rows:
         path = directory / f"synthetic-{generate_rows}.parquet"
@@ -105,6 +107,62 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
         f"\nWorkspaces: {a} and {b}. Try: lingtan inventory -w {a} --year FY2023/24 --format json"
     )
     return code
+
+
+def energy_section(ws_path: Path, *, seed: int, console: Console) -> int:
+    """Issue 16 (decision 0079): give the synthetic workspace its targets, the supplier demo
+    and the energy demo (meters, a year of 15-minute readings per fiscal year, production,
+    assets, the measured project, certificates; rolled up and reconciled with the invoices),
+    then print each metered site's energy, the per-unit changes and the report's four KPIs,
+    computed. Returns 2 when a record or a rollup row was refused, else 0."""
+    from lingtan.adapters.cli.common import cli_locale, store_session
+    from lingtan.adapters.demo.synthetic_targets import write_targets
+    from lingtan.adapters.i18n.messages import Translator
+    from lingtan.adapters.services.energy_demo import energy_summary, load_energy_demo
+    from lingtan.adapters.services.energy_rollup import BILL_TOLERANCE
+    from lingtan.adapters.services.supplier_demo import load_supplier_demo
+
+    t = Translator(cli_locale())
+    console.rule(t("energy_demo.rule"))
+    write_targets(ws_path)
+    ctx = LocalContext(ws_path)
+    with store_session(ctx) as db:
+        load_supplier_demo(db, ctx)  # the supplier project ledger behind KPI-SC
+        rep = load_energy_demo(db, ctx, seed=seed)
+    console.print(t("energy_demo.loaded", meters=rep.meters, readings=f"{rep.readings:,}",
+                    production=rep.production, assets=rep.assets,
+                    certificates=rep.certificates), highlight=False)  # fmt: skip
+    console.print(t("energy_demo.bills", checks=rep.bill_checks, flagged=rep.bills_flagged,
+                    tolerance=f"{100 * BILL_TOLERANCE:g}", rows=rep.rollup_rows),
+                  highlight=False)  # fmt: skip
+    for issue in rep.issues[:5]:
+        console.print(f"  [yellow]{issue}[/]", highlight=False)
+    s = energy_summary(ctx)
+
+    def num(v: float | None, digits: int = 1) -> str:
+        return "-" if v is None else f"{v:,.{digits}f}"
+
+    tab = Table(t("energy_demo.col.site"), t("energy_demo.col.consumption"),
+                t("energy_demo.col.grid"), t("energy_demo.col.pv"), t("energy_demo.col.re"),
+                title=t("energy_demo.sites", fy=s.fiscal_year))  # fmt: skip
+    for x in s.sites:
+        tab.add_row(x.site, num(x.consumption_mwh), num(x.grid_mwh), num(x.pv_self_use_mwh),
+                    num(x.re_share_pct))  # fmt: skip
+    tab.add_row(t("energy_demo.group"), num(s.consumption_mwh), "", "", num(s.re_share_pct))
+    console.print(tab, highlight=False)
+    for i in s.intensity:
+        console.print(t("energy_demo.intensity", site=i.site, product=i.product_type,
+                        kwh=num(i.kwh_per_unit, 2), fy=i.fiscal_year,
+                        change=num(i.change_pct)), highlight=False)  # fmt: skip
+    console.print(t("energy_demo.kpis"), highlight=False)
+    for k in s.kpis:
+        origin = t(f"energy_demo.origin.{k.origin}") if k.origin else t("energy_demo.origin.none")
+        console.print(t("energy_demo.kpi", id=k.id, name=k.name, value=num(k.latest_value),
+                        unit=k.unit, fy=k.latest_year or "-", goal=num(k.goal, 0),
+                        goal_year=k.goal_year or "-", status=t(f"status.{k.status}"),
+                        origin=origin),
+                      highlight=False, markup=False)  # fmt: skip
+    return 2 if rep.issues else 0
 
 
 def _reconcile_report(directory: Path, console: Console) -> int:

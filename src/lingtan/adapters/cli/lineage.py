@@ -81,6 +81,7 @@ def explain_cmd(
         for prov in supplier_specific:
             out.print(f"  {explain_line(prov, cli_locale())}", highlight=False, markup=False)
     out.print("\nRows (activity row → arithmetic):")
+    meters = lineage.meter_lineage(ctx, ex.rows.slice(0, limit))  # rollup rows (decision 0073)
     for r in ex.rows.slice(0, limit).to_pylist():
         out.print(
             f"  row {r['row_id']} (batch {r['batch_id'][:12]}, {r['site']}, {r['date']}, "
@@ -88,6 +89,8 @@ def explain_cmd(
             highlight=False,
             markup=False,
         )
+        for line in lineage.meter_lines(meters.pop(r["row_id"], [])):
+            out.print(f"    {line}", highlight=False, markup=False)
     if ex.rows.num_rows > limit:
         out.print(f"  … {ex.rows.num_rows - limit} more (use --output FILE.csv for all)")
     if output:

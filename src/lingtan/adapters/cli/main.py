@@ -127,6 +127,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Supplier register: suppliers, onboarding checklist, spend by supplier.",
     ),
+    "meters": (  # issue 16 (decision 0078)
+        "meters",
+        "meters_app",
+        "Meters and their readings: register, readings files, data gaps.",
+    ),
+    "energy": (  # issue 16 (decision 0078)
+        "energy",
+        "energy_app",
+        "Site energy: roll-up into the inventory, bills, indicators, production, assets.",
+    ),
     "reconcile": (  # issue 10
         "reconcile",
         "reconcile_app",
@@ -166,6 +176,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 GROUPS = frozenset(
     {"factors", "mapping", "entities", "sites", "rates", "restate", "audit", "targets", "plan"}
     | {"products", "suppliers"}
+    | {"meters", "energy"}  # issue 16
 )
 
 

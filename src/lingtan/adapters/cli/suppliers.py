@@ -35,6 +35,7 @@ from lingtan.adapters.cli.common import (
     WorkspaceOpt,
     cli_locale,
     err,
+    export_register,
     fail,
     is_busy,
     local_context,
@@ -269,15 +270,13 @@ def export_cmd(
     """Write the register to a CSV or XLSX file that 'import' reads back."""
     from lingtan.adapters.services import suppliers as sv
 
-    fmt = "xlsx" if file.suffix.lower() == ".xlsx" else "csv"
-
-    def write(db: Session, ctx: LocalContext) -> int:
-        data = sv.export_suppliers(db, ctx, fmt)
-        file.write_bytes(data)
-        return len(sv.list_suppliers(db, ctx))
-
-    n = run_in_store(workspace, write)
-    say("cli.suppliers.exported", n=n, file=str(file))
+    export_register(
+        workspace,
+        file,
+        sv.export_suppliers,
+        lambda db, ctx: len(sv.list_suppliers(db, ctx)),
+        "cli.suppliers.exported",
+    )
 
 
 @app.command("spend")

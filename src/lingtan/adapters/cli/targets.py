@@ -219,6 +219,8 @@ def print_overview(ov: Overview, console: Console) -> None:
         d = k.kpi
         goal_year = "no date" if d.goal_year is None else ov.calendar.year(d.goal_year).label
         latest_v = "no value" if k.latest_value is None else f"{k.latest_value:g} ({k.latest_year})"
+        if k.latest_value is not None:
+            latest_v += f" [{d.origin.value}]"
         report = f"  [report: {d.reported_status}]" if d.reported_status else ""
         console.print(
             f"  {d.id}  {d.name}\n    goal {_num(d.goal)} {d.unit} by {goal_year}; "

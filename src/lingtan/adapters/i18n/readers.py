@@ -54,7 +54,7 @@ def cause_text(exc: BaseException, locale: str) -> str | None:
 
 #: the refusals :func:`refusal_text` renders from their key (set-up services and commands);
 #: others keep their own message (their English is what existing callers expect)
-REFUSAL_KEYS = ("setup.err.", "cli.setup.", "supplier", "pact.")
+REFUSAL_KEYS = ("setup.err.", "cli.setup.", "supplier", "pact.", "certs.", "zerocarbon.")
 
 
 def refusal_text(exc: BaseException, locale: str) -> str | None:

@@ -17,6 +17,7 @@ from lingtan import __version__
 from lingtan.adapters.api import docs_page, errors, limits, security_headers
 from lingtan.adapters.api.router import API_PREFIX, DESCRIPTION, api_router
 from lingtan.adapters.api.routes.pact import host_router as pact_host_router
+from lingtan.adapters.server.mqtt import MqttListeners
 from lingtan.adapters.server.worker import JobWorker
 from lingtan.adapters.services.settings import ServerSettings
 from lingtan.adapters.store.db import make_engine, migrate
@@ -38,12 +39,19 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         time_budget_s=settings.job_time_budget_s,
     )
 
+    # meter readings from MQTT: one listener thread per organisation with an mqtt.yaml (0072)
+    listeners = MqttListeners(engine, settings.mqtt_url) if settings.mqtt_url else None
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         worker.start()
+        if listeners is not None:
+            listeners.start()
         try:
             yield
         finally:
+            if listeners is not None:
+                listeners.stop()
             worker.stop()
 
     app = FastAPI(
@@ -59,6 +67,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.worker = worker
+    app.state.mqtt = listeners
     errors.install(app)
     docs_page.install(app, f"{API_PREFIX}/docs", static_dir=STATIC_DIR)  # Swagger UI: web's
     app.include_router(api_router(), prefix=API_PREFIX)

@@ -11,7 +11,9 @@ Three ways to run it:
   registered as two organisations, and a demo user who belongs to both (``make demo``); the
   organisation ``disclosed`` gets the source report's targets as its ``targets.yaml``; the
   organisation ``synthetic`` (the printed link) gets ILLUSTRATIVE targets and projects, a
-  computed plan, and the product demo with its claim (issue 13, decision 0058).
+  computed plan, and the product demo with its claim (issue 13, decision 0058), the supplier
+  demo (issue 15) and the energy demo: meters with a year of 15-minute readings, production,
+  PV and storage, a measured project and certificates (issue 16, decision 0079).
 
 Settings travel to the workers in the environment (``LINGTAN_DATABASE_URL``,
 ``LINGTAN_DATA_DIR``, ``LINGTAN_SECRET``: one random secret per start unless set), as
@@ -89,6 +91,11 @@ def prepare_demo(directory: Path, database_url: str) -> tuple[str, str, list[str
             "Demo user",
             memberships={slugs[name]: role for name, role in DEMO_ORGS},
         )
+    from lingtan.adapters.services.energy_demo import prepare_energy_demo  # issue 16
+
+    prepare_energy_demo(  # meters, readings, production, PV/storage, M&V, certificates
+        engine, url=database_url, data_dir=directory, slug=slugs["synthetic"], email=DEMO_EMAIL
+    )
     compute_demo_plan(engine, url=database_url, data_dir=directory, slug=slugs["synthetic"])
     from lingtan.adapters.services.supplier_demo import prepare_supplier_demo  # issue 15
 

@@ -22,7 +22,10 @@ too_many_re…    ``too_many_requests``: a login throttled (``retry_after``)  42
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from lingtan.core.messages import Message
 
 Kind = Literal[
     "unauthorized",
@@ -86,3 +89,37 @@ def unauthorized(message: str, code: str = "unauthorized") -> ServiceError:
 def too_large(message: str, field: str | None = None) -> ServiceError:
     """A file or body above its configured limit."""
     return ServiceError("too_large", "too_large", message, field)
+
+
+class KeyedError(ServiceError):
+    """A refusal worded from the message catalogue: besides the English ``message`` (API,
+    logs) it carries ``key`` (the catalogue key of the reason) and ``params``, so that a page
+    or the command line words it in the user's language beside ``field``."""
+
+    def __init__(
+        self, kind: Kind, key: str, message: str, field: str | None = None, /, **params: Any
+    ) -> None:
+        super().__init__(kind, kind, message, field)
+        self.key = key
+        self.params = params
+
+
+KeyedT = TypeVar("KeyedT", bound=KeyedError)
+
+
+def message_text(message: Message, locale: str = "en") -> str:
+    """The text of a keyed message in ``locale`` (``i18n/*.<locale>.json``); English for the
+    API and logs."""
+    from lingtan.adapters.i18n.messages import catalogue
+    from lingtan.core.messages import render
+
+    return render(message, catalogue(locale).get, ", ")
+
+
+def keyed_refusal(
+    cls: type[KeyedT], kind: Kind, message: Message, field: str | None = None
+) -> KeyedT:
+    """A ``cls`` refusal of ``kind`` for a keyed ``message`` (English text from the catalogue;
+    the plain parameters kept)."""
+    params = {k: v for k, v in message.params.items() if isinstance(v, str | int | float)}
+    return cls(kind, message.key, message_text(message), field, **params)

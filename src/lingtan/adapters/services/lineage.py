@@ -345,3 +345,64 @@ def inventory_workbook(
             lineage_rows=_emission_lines(rows, files),
         )
         return path.name, path.read_bytes(), XLSX_MEDIA
+
+
+# -- meters behind rollup rows (issue 16 item 2, decision 0073) ------------------------------------
+
+
+def meter_lineage(ctx: Context, rows: pa.Table) -> dict[int, list[dict[str, Any]]]:
+    """For the activity rows of ``rows`` (emission rows with ``row_id``, ``batch_id``,
+    ``source_row``) that came from an energy rollup batch: row id → the meters behind it,
+    each with its first and last interval (UTC starts), the intervals counted and expected,
+    the value [meter unit], its sign and the reading batches
+    (:func:`lingtan.adapters.services.energy_rollup.rollup_lineage`). Rows of other batches
+    are left out."""
+    from lingtan.adapters.services.energy_rollup import manifest
+
+    if rows.num_rows == 0 or not {"row_id", "batch_id"} <= set(rows.column_names):
+        return {}
+    out: dict[int, list[dict[str, Any]]] = {}
+    docs: dict[str, dict[str, Any] | None] = {}
+    for row_id, batch_id in zip(
+        rows["row_id"].to_pylist(), rows["batch_id"].to_pylist(), strict=True
+    ):
+        if row_id in out:
+            continue
+        if batch_id not in docs:
+            docs[batch_id] = manifest(ctx, str(batch_id))
+        doc = docs[batch_id]
+        if doc is None:
+            continue
+        line = doc["rows"].get(str(int(row_id) & 0xFFFFFFFF))
+        if line:
+            out[int(row_id)] = list(line["meters"])
+    return out
+
+
+def meter_lines(meters: list[dict[str, Any]], locale: str | None = None) -> list[str]:
+    """One line per meter of :func:`meter_lineage` in ``locale`` (None: the command line's):
+    ``meter HF-M-001: 2024-04-01T00:00 … 2024-04-30T23:45 UTC, 2880 of 2880 intervals,
+    +12 345 kWh, reading batches 1a2b…``."""
+    from lingtan.adapters.i18n.messages import Translator
+
+    if not meters:
+        return []
+    if locale is None:
+        from lingtan.adapters.i18n.rows import cli_locale
+
+        locale = cli_locale()
+    t = Translator(locale)
+    return [
+        t(
+            "rollup.explain.meter",
+            meter=m["meter"],
+            first=str(m.get("first_ts") or "—")[:16],
+            last=str(m.get("last_ts") or "—")[:16],
+            intervals=m["intervals"],
+            expected=m["expected_intervals"],
+            value=f"{m['sign'] * m['value']:+,.6g}",
+            unit=m["unit"],
+            batches=", ".join(b[:12] for b in m.get("reading_batches") or []),
+        )
+        for m in meters
+    ]

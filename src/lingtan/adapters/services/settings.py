@@ -36,6 +36,9 @@ LINGTAN_LOGIN_MAX_FAILS_  failed logins from one client address that lock it  50
   PER_ADDRESS
 LINGTAN_LOCKOUT_S         first lockout; doubles each time [s]                60
 LINGTAN_LOCKOUT_MAX_S     longest lockout [s]                                 3600
+LINGTAN_MQTT_URL          MQTT broker (``mqtt://host:1883``) of the meter-    none (off)
+                          reading listeners, one per organisation with an
+                          ``mqtt.yaml`` (decision 0072; docs/mqtt.md)
 ========================  ==================================================  ===================
 
 (The account settings: decision 0034, docs/security.md §3.1.)
@@ -94,6 +97,8 @@ class ServerSettings:
     lockout_max_s: int = 3600
     #: roles that must enrol a second factor before anything else (ASVS V2.8; empty: optional)
     require_second_factor: tuple[str, ...] = ()
+    #: MQTT broker of the meter-reading listeners (empty: no listener; decision 0072)
+    mqtt_url: str = ""
 
     @classmethod
     def from_env(cls) -> ServerSettings:
@@ -129,6 +134,7 @@ class ServerSettings:
                 if r.strip()
             ),
             lockout_max_s=_int("LINGTAN_LOCKOUT_MAX_S", 3600),
+            mqtt_url=os.environ.get("LINGTAN_MQTT_URL", "").strip(),
         )
 
     @property

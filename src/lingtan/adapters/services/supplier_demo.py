@@ -308,7 +308,7 @@ def load_supplier_demo(db: Session, ctx: Context, *, seed: int = SEED) -> LoadRe
     demo = supplier_demo(seed)
     if _loaded(db, ctx, demo):
         return LoadReport()
-    with _one_transaction(db) as tx:
+    with one_transaction(db) as tx:
         suppliers = _register(tx, ctx, demo)
         answers = _campaign(tx, ctx, demo)
         ratings, plans, audits = _reviews(tx, ctx, demo)
@@ -318,7 +318,7 @@ def load_supplier_demo(db: Session, ctx: Context, *, seed: int = SEED) -> LoadRe
 
 
 @contextmanager
-def _one_transaction(db: Session) -> Iterator[Session]:
+def one_transaction(db: Session) -> Iterator[Session]:
     """A session for the services that shares ``db``'s connection and transaction: each
     service still validates, flushes and writes its audit entries (the audit chain is appended
     on every flush), but its ``commit()`` only ends its own unit of work

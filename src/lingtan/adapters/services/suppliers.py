@@ -18,7 +18,6 @@ without moving prices between years (nominal CNY of each row's price year).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lingtan.adapters.services.context import Context, get_or_404
-from lingtan.adapters.services.errors import Kind, ServiceError
+from lingtan.adapters.services.errors import KeyedError, Kind
+from lingtan.adapters.services.register_files import (
+    as_date,
+    cell_error_lines,
+    check_cells,
+    is_sha256,
+    keep_by_sha256,
+    kept_file,
+)
 from lingtan.adapters.store.suppliers import (
     OnboardingCheck,
     Supplier,
@@ -69,17 +76,11 @@ SUPPLIER_FIELDS = (
 )  # fmt: skip
 
 
-class SuppliersError(ServiceError):
+class SuppliersError(KeyedError):
     """A refused request of the supplier register: besides the English ``message`` (API, CLI)
     it carries ``key``, the catalogue key of the reason (``suppliers.err.*``), and ``params``,
-    so that a page or the command line shows it in the user's language beside ``field``."""
-
-    def __init__(
-        self, kind: Kind, key: str, message: str, field: str | None = None, **params: Any
-    ) -> None:
-        super().__init__(kind, kind, message, field)
-        self.key = key
-        self.params = params
+    so that a page or the command line shows it in the user's language beside ``field``
+    (positional-only arguments: a message parameter may itself be named ``field``)."""
 
 
 def message_text(message: Message, locale: str = "en") -> str:
@@ -538,23 +539,17 @@ def list_checks(db: Session, ctx: Context, supplier_id: int) -> list[OnboardingC
 
 
 def _as_date(value: Any, field: str, *, required: bool) -> date | None:
-    if value is None or value == "":
-        if required:
-            raise refused("invalid", msg("suppliers.err.required", field=field), field)
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise refused("invalid", msg("suppliers.err.date", field=field), field) from None
+    return as_date(
+        value,
+        required=required,
+        missing=lambda: refused("invalid", msg("suppliers.err.required", field=field), field),
+        bad=lambda: refused("invalid", msg("suppliers.err.date", field=field), field),
+    )
 
 
 def evidence_path(ctx: Context, sha256: str) -> Path:
     """Where an evidence file of ``sha256`` is kept in the workspace."""
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+    if not is_sha256(sha256):
         raise refused("not_found", msg("suppliers.err.no_evidence"), "evidence")
     return ctx.workspace().path / EVIDENCE_DIR / sha256
 
@@ -604,12 +599,7 @@ def record_check(
                 "too_large", "suppliers.err.evidence_size", "evidence above 20 MiB", "evidence"
             )
         if data:
-            from lingtan.adapters.services.stored_files import write_atomically
-
-            sha = hashlib.sha256(data).hexdigest()
-            path = evidence_path(ctx, sha)
-            if not path.exists():
-                write_atomically(path, data)
+            sha = keep_by_sha256(ctx.workspace().path / EVIDENCE_DIR, data)
             values["evidence_sha256"] = sha
             values["evidence_name"] = _text(Path(name).name or sha, "evidence")
     q = select(OnboardingCheck).where(
@@ -672,10 +662,11 @@ def evidence_file(db: Session, ctx: Context, supplier_id: int, item: str) -> tup
         ServiceError: 404 no such supplier, check or file.
     """
     for row in list_checks(db, ctx, supplier_id):
-        if row.item == item and row.evidence_sha256:
-            path = evidence_path(ctx, row.evidence_sha256)
-            if path.exists():
-                return row.evidence_name or row.evidence_sha256, path.read_bytes()
+        if row.item == item:
+            found = kept_file(ctx.workspace().path / EVIDENCE_DIR, row.evidence_sha256,
+                              row.evidence_name)  # fmt: skip
+            if found is not None:
+                return found
     raise refused("not_found", msg("suppliers.err.no_evidence"), "evidence")
 
 
@@ -767,15 +758,10 @@ def import_suppliers(
     checked: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for r in rows:
-        values: dict[str, Any] = {}
-        bad = False
-        for k, v in r.values.items():  # each cell on its own: every wrong cell is named
-            try:
-                values.update(_check_fields({k: v}, creating=False))
-            except SuppliersError as exc:
-                errors.append(RowError(source, r.row, k, Message(exc.key, exc.params)))
-                bad = True
-        if bad or any(not values.get(k) for k in ("code", "legal_name", "country")):
+        values, wrong = check_cells(r.values, lambda c: _check_fields(c, creating=False),
+                                    SuppliersError)  # fmt: skip
+        errors += [RowError(source, r.row, k, m) for k, m in wrong]
+        if wrong or any(not values.get(k) for k in ("code", "legal_name", "country")):
             continue
         if values["code"] in seen:
             errors.append(
@@ -818,14 +804,7 @@ class RegisterFileError(SuppliersError):
 def row_error_lines(errors: Sequence[Any], locale: str, limit: int = 50) -> list[str]:
     """``file, row r, column c: reason`` of each wrong cell (the first ``limit``) in
     ``locale``."""
-    return [
-        message_text(
-            msg("suppliers.file.row_error", file=e.source, row=e.row, column=e.column,
-                reason=e.message),
-            locale,
-        )
-        for e in errors[:limit]
-    ]  # fmt: skip
+    return cell_error_lines(errors, "suppliers.file.row_error", locale, limit)
 
 
 def _file_refused(summary: Message, errors: Sequence[Any]) -> RegisterFileError:

@@ -526,7 +526,10 @@ def programme(ctx: Context) -> tuple[Programme, str, list[str]]:
     """The organisation's programme (stored targets file + its inventories' emissions, every
     calculated fiscal year the file does not give: :func:`with_workspace_emissions`; a
     ``supply_chain_reduction`` KPI without values takes the supplier project ledger's, decision
-    0067), the file's sha256 and notes.
+    0067; renewable-share and efficiency KPIs without values are computed and every KPI is
+    marked typed or computed, decision 0076; projects with an M&V plan get their measured
+    savings and intensity denominators the file does not give are computed from the
+    workspace, decision 0075), the file's sha256 and notes.
 
     Raises:
         ServiceError: 404 no targets file; 422 it is invalid (changed on disk by hand).
@@ -535,9 +538,17 @@ def programme(ctx: Context) -> tuple[Programme, str, list[str]]:
     prog = parse_targets_text(data.decode("utf-8", errors="replace"))
     with _input_errors("emissions"):
         prog, notes = with_workspace_emissions(ctx, prog)
+    from lingtan.adapters.services.energy_savings import fill_measured_projects
+    from lingtan.adapters.services.intensity_denominators import fill_denominators
+    from lingtan.adapters.services.kpi_values import fill_computed_kpis, mark_origins
     from lingtan.adapters.services.supplier_programmes import fill_supply_chain_kpis
 
+    typed = prog.kpis
     prog = replace(prog, kpis=fill_supply_chain_kpis(ctx, prog.kpis))
+    prog = replace(prog, kpis=mark_origins(typed, fill_computed_kpis(ctx, prog.kpis)))
+    prog = replace(prog, projects=fill_measured_projects(ctx, prog.projects, notes))
+    wanted = {t.denominator for t in prog.targets if t.denominator}
+    prog = replace(prog, series=fill_denominators(ctx, prog.series, prog.calendar, notes, wanted))
     return prog, _sha256(data), notes
 
 

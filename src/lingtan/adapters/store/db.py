@@ -37,6 +37,8 @@ def metadata() -> MetaData:
     from lingtan.adapters.store import (  # noqa: F401
         audit,
         auth,
+        certifications,  # certificates, zero-carbon assessments (issue 16, decision 0077)
+        energy,  # meters, reading batches, production, assets (issue 16, decision 0071)
         federation,  # OpenID Connect (decision 0040)
         jobs,
         lifecycle,

@@ -57,6 +57,7 @@ MAIN = Menu(
         NavEntry("audit", "audit", "read_audit"),
         NavEntry("products", "products", "read"),
         NavEntry("suppliers", "suppliers", "read"),  # issue 15 (decision 0063)
+        NavEntry("energy", "energy", "read"),  # issue 16 (decision 0078)
     ),
 )
 #: the sub-menu of the targets pages (``_targets_nav.html``): the edit link needs ``edit_data``
@@ -82,8 +83,24 @@ SUPPLIERS = Menu(
         NavEntry("programmes", "supplier-programmes", "read"),
     ),
 )
+#: the sub-menu of the energy pages (``_energy_nav.html``; issue 16, decision 0078): the
+#: group table and site dashboards, the meters, the production volumes
+ENERGY = Menu(
+    "nav.energy",
+    (
+        NavEntry("overview", "energy", "read"),
+        NavEntry("meters", "energy/meters", "read"),
+        NavEntry("production", "energy/production", "read"),
+        NavEntry("certificates", "certificates", "read"),  # decision 0077
+    ),
+)
 #: every menu, by name (the templates reach them as ``menus.main``, ``menus.targets``,
-#: ``menus.suppliers``)
-MENUS: dict[str, Menu] = {"main": MAIN, "targets": TARGETS, "suppliers": SUPPLIERS}
+#: ``menus.suppliers``, ``menus.energy``)
+MENUS: dict[str, Menu] = {
+    "main": MAIN,
+    "targets": TARGETS,
+    "suppliers": SUPPLIERS,
+    "energy": ENERGY,
+}
 #: the main menu's entries (their labels are the ``nav.<key>`` family of the catalogues)
 NAV = MAIN.entries

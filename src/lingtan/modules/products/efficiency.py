@@ -16,7 +16,7 @@ Where products of a generation differ in performance, pass energy per unit of pe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,40 @@ class EnergyRecord:
     generation: int
     year: int
     kwh_per_year: float
+
+
+@dataclass(frozen=True)
+class SalesRecord:
+    """Units of one product sold in one fiscal year (its start year, e.g. 2018 for
+    FY2018/19), as the product data records it (the family's ``sales`` list)."""
+
+    product_id: str
+    fiscal_year: int
+    units: float
+
+
+#: where a product-year's units sold come from (:func:`units_sold`)
+FROM_ROWS = "use-phase rows"
+FROM_FAMILY = "family sales records"
+
+
+def units_sold(
+    rows: Mapping[tuple[str, int], float], records: Iterable[SalesRecord]
+) -> dict[tuple[str, int], tuple[float, str]]:
+    """Units sold per (product, fiscal start year) and their source, never counted twice: the
+    inventory's use-phase rows (``rows``: Σ units per product-year) where they exist, the
+    product data's sales ``records`` for every other product-year.
+
+    Returns:
+        (product, year) → (units, :data:`FROM_ROWS` or :data:`FROM_FAMILY`).
+    """
+    out = {k: (float(u), FROM_ROWS) for k, u in rows.items()}
+    for r in records:
+        key = (r.product_id, r.fiscal_year)
+        if key not in rows:
+            units, _ = out.get(key, (0.0, FROM_FAMILY))
+            out[key] = (units + float(r.units), FROM_FAMILY)
+    return out
 
 
 @dataclass(frozen=True)

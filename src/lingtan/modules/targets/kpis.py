@@ -42,6 +42,14 @@ class KpiKind(StrEnum):
     OTHER = "other"
 
 
+class KpiOrigin(StrEnum):
+    """Where a KPI's values come from (decision 0076): typed in the targets file, or computed
+    from the workspace's data (meters, instruments, product records, supplier ledger)."""
+
+    TYPED = "typed"
+    COMPUTED = "computed"
+
+
 @dataclass(frozen=True)
 class Kpi:
     """A tracked indicator.
@@ -58,6 +66,8 @@ class Kpi:
         start_value: value at ``start_year`` [unit].
         values: fiscal start year → actual value [unit].
         source: citation.
+        origin: ``typed`` (given in the targets file) or ``computed`` (from data), with
+            ``derivation`` saying how.
         reported_status: status printed by a report (shown, never computed from), free text;
             set from ``reported`` when only that is given.
         note: free text (assumptions, base years …).
@@ -80,6 +90,10 @@ class Kpi:
     note: str = ""
     names: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     reported: ReportedStatus | None = None
+    #: where ``values`` come from: typed in the targets file, or computed from data
+    origin: KpiOrigin = KpiOrigin.TYPED
+    #: how computed values were derived (formula, data, base years); empty for typed values
+    derivation: str = ""
 
     def __post_init__(self) -> None:
         if self.reported is not None and self.reported_status is None:
@@ -143,6 +157,8 @@ class KpiStatus:
             "names": names_of(k.names),
             "source": k.source,
             "note": k.note,
+            "origin": k.origin.value,
+            "derivation": k.derivation,
         }
 
 

@@ -96,6 +96,32 @@ class Saving:
 
 
 @dataclass(frozen=True)
+class MeasuredYear:
+    """Savings of one fiscal year measured against a baseline model (IPMVP Option C /
+    ISO 50015:2014 / GB/T 28750-2012; :mod:`lingtan.modules.energy.mv`).
+
+    ``quantity`` [``unit``] is Σ (baseline under reporting conditions − metered) over ``months``
+    reporting months of fiscal start year ``year``; ``uncertainty_68`` / ``uncertainty_90``
+    [``unit``] are ± at 68 % and 90 % confidence (ASHRAE Guideline 14-2014). A year with all
+    twelve months measured replaces the ex-ante savings in :func:`evaluate_project`.
+    """
+
+    year: int
+    carrier: str
+    quantity: float
+    unit: str
+    months: int
+    uncertainty_68: float | None = None
+    uncertainty_90: float | None = None
+    source: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """True when every month of the fiscal year is measured."""
+        return self.months >= 12
+
+
+@dataclass(frozen=True)
 class ReportedFigures:
     """What a published report states for a project, with the rounding it uses, so that a test
     can compare lingtan's figures with it. None where the report gives nothing."""
@@ -158,6 +184,20 @@ class Project:
     reported: ReportedFigures | None = None
     #: the name in each language given (``en``, ``zh-CN``; docs/targets.md §Names)
     names: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: savings measured per fiscal year (M&V, decision 0075); empty: ex-ante only
+    measured: tuple[MeasuredYear, ...] = ()
+
+    def measured_in(self, year: int) -> bool:
+        """True when all twelve months of fiscal ``year`` are measured (decision 0075)."""
+        return any(m.year == year and m.complete for m in self.measured)
+
+    def savings_in(self, year: int) -> tuple[Saving, ...]:
+        """The savings of fiscal ``year``: the measured ones when all twelve months of it are
+        measured (decision 0075), else the ex-ante :attr:`savings`."""
+        got = [m for m in self.measured if m.year == year and m.complete]
+        if not got:
+            return self.savings
+        return tuple(Saving(m.carrier, m.quantity, m.unit) for m in got)
 
     def __post_init__(self) -> None:
         where = f"project {self.id!r}"
@@ -214,6 +254,9 @@ class YearImpact:
     tce: float
     by_bucket: Mapping[str, float]
     factors: tuple[ResolvedFactor, ...] = ()
+    #: the year's savings are measured (decision 0075): already as degraded as they are, so
+    #: no degradation is applied to them again
+    measured: bool = False
 
     @property
     def tco2e(self) -> float:
@@ -235,11 +278,18 @@ class EvaluatedProject:
 
     def abatement(self, start: int, year: int) -> dict[str, float]:
         """Abatement by bucket [t CO2e] in ``year`` when started in ``start`` (0 outside its
-        life): age-0 impact × (1 − d)^(year − start)."""
+        life): age-0 impact × (1 − d)^(year − start), or the measured impact as it is."""
         if not self.operating(start, year) or year not in self.impacts:
             return {}
-        k = (1.0 - self.project.degradation_pct_per_year / 100.0) ** (year - start)
+        k = self._ageing(start, year)
         return {b: v * k for b, v in self.impacts[year].by_bucket.items()}
+
+    def _ageing(self, start: int, year: int) -> float:
+        """(1 − d)^(year − start), or 1 for a measured year (its metered savings already show
+        whatever degradation there was)."""
+        if self.impacts[year].measured:
+            return 1.0
+        return (1.0 - self.project.degradation_pct_per_year / 100.0) ** (year - start)
 
     def total_abatement(self, start: int, year: int) -> float:
         """Σ over buckets of :meth:`abatement` [t CO2e]."""
@@ -249,8 +299,7 @@ class EvaluatedProject:
         """Energy saved in ``year`` [tce]."""
         if not self.operating(start, year) or year not in self.impacts:
             return 0.0
-        k = (1.0 - self.project.degradation_pct_per_year / 100.0) ** (year - start)
-        return self.impacts[year].tce * k
+        return self.impacts[year].tce * self._ageing(start, year)
 
 
 def evaluate_project(
@@ -273,7 +322,7 @@ def evaluate_project(
         tce = 0.0
         by: dict[str, float] = {}
         used: list[ResolvedFactor] = []
-        for s in project.savings:
+        for s in project.savings_in(y):
             tce += to_tce(s.quantity, s.unit, s.carrier)
             act = s.activity_type or COAL_COEFFICIENTS[s.carrier].activity_type
             key = (act, s.unit, on)
@@ -291,7 +340,7 @@ def evaluate_project(
         if project.reduction_t_per_year is not None and project.scope is not None:
             b = bucket_key(project.scope, project.category)
             by[b] = by.get(b, 0.0) + project.reduction_t_per_year
-        impacts[y] = YearImpact(y, tce, by, tuple(dict.fromkeys(used)))
+        impacts[y] = YearImpact(y, tce, by, tuple(dict.fromkeys(used)), project.measured_in(y))
     return EvaluatedProject(project, impacts)
 
 

@@ -8,8 +8,10 @@ uncertainty of every amount, for Monte Carlo).
 
 Family YAML: ``materials`` (material → grade → process), reusable ``parts`` (BOM lines),
 ``packaging``, named ``transport`` routes, ``end_of_life`` routes, ``products`` with
-configurations (parts, ``memory_gb``, transport route, ``use``), ``energy`` records and
-``reductions``. Errors name the file and the entry.
+configurations (parts, ``memory_gb``, transport route, ``use``), ``energy`` records,
+``reductions`` and ``sales`` (units sold per product and fiscal year: ``{product_id,
+fiscal_year: 2018 | "FY2018/19", units}``, one entry per product-year). Errors name the file
+and the entry.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import yaml
 from lingtan.core.errors import UnitError
 from lingtan.core.units import parse_unit
 from lingtan.modules.products.certification import Reduction
-from lingtan.modules.products.efficiency import EnergyRecord
+from lingtan.modules.products.efficiency import EnergyRecord, SalesRecord
 from lingtan.modules.products.errors import InventoryDataError, LciFileError
 from lingtan.modules.products.lci import (
     ElementaryFlow,
@@ -134,6 +136,8 @@ class Family:
     target_pct: Mapping[str, float]
     reductions: tuple[Reduction, ...]
     database: str
+    #: units sold per product and fiscal year (``sales``; decision 0076)
+    sales: tuple[SalesRecord, ...] = ()
 
     def product(self, product_id: str) -> Product:
         """The product ``product_id``.
@@ -287,7 +291,30 @@ def parse_family_yaml(text: str, source: str) -> Family:
         {k: float(v) for k, v in (energy.get("target_pct") or {}).items()},
         reductions,
         str(doc.get("database") or ""),
+        _sales(doc.get("sales"), source),
     )
+
+
+def _sales(items: Any, source: str) -> tuple[SalesRecord, ...]:
+    """The ``sales`` list: fiscal year as its start year (2018) or label ("FY2018/19"),
+    units ≥ 0; a product-year given twice is refused."""
+    out: list[SalesRecord] = []
+    seen: set[tuple[str, int]] = set()
+    for i, r in enumerate(items or []):
+        where = f"sales[{i}]"
+        try:
+            fy = str(r["fiscal_year"]).strip()
+            year = int(fy[2:6] if fy.upper().startswith("FY") else fy)
+            rec = SalesRecord(str(r["product_id"]), year, float(r["units"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LciFileError(source, where, f"invalid sales record ({exc})") from None
+        if not rec.product_id or not (rec.units >= 0) or rec.units == float("inf"):
+            raise LciFileError(source, where, "needs a product_id and units ≥ 0")
+        if (rec.product_id, year) in seen:
+            raise LciFileError(source, where, f"{rec.product_id} {fy} given twice")
+        seen.add((rec.product_id, year))
+        out.append(rec)
+    return tuple(out)
 
 
 def read_lci_yaml(path: str | Path) -> LciDatabase:

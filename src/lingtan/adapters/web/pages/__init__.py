@@ -11,6 +11,8 @@ from lingtan.adapters.web import csrf
 from lingtan.adapters.web.pages import (
     admin,
     auth,
+    certifications,  # issue 16: certificates, zero-carbon assessment (decision 0077)
+    energy,  # issue 16: site energy, meters, production (decision 0078)
     imports,
     inventory,
     oidc,
@@ -33,6 +35,8 @@ for _module in (auth, inventory, targets, products, imports, reference, setup, a
 router.include_router(supplier_reviews.router)  # issue 15 (decision 0064)
 router.include_router(supplier_programmes.router)  # issue 15 (decision 0067)
 router.include_router(suppliers.router)  # issue 15: register (decision 0063)
+router.include_router(energy.router)  # issue 16: site energy (decision 0078)
+router.include_router(certifications.router)  # issue 16: certificates (decision 0077)
 router.include_router(oidc.router)  # issue 11: OpenID Connect sign-in (decision 0040)
 
 __all__ = ["router"]
