@@ -60,6 +60,8 @@ CONTENT_RULES = {
     "POST /api/v1/orgs/{org}/supplier-projects": "supplier must name a supplier of the "
     "register; an electricity saving in kWh, MWh or GWh",
     "GET /api/v1/orgs/{org}/supplier-projects/kpi": "goal_year not before from_year",
+    "POST /api/v1/orgs/{org}/supplier-training/events/{event}/attendance": "suppliers of the "
+    "register, each once, with a date in the event's window",
     "POST /api/v1/orgs/{org}/supplier-training/import": "an attendance file, checked cell by "
     "cell (known columns, events, suppliers and dates)",
     # the PACT host's publishing (decision 0068)
