@@ -18,6 +18,11 @@ from lingtan.adapters.api.routes import (
     orgs,
     products,
     reconcile,
+    risk_aspects,  # issue 17: climate risk
+    risk_governance,
+    risk_hazards,
+    risk_register,
+    risk_scenarios,
     targets,
 )
 from lingtan.adapters.api.routes import certifications as cert_routes  # issue 16 (0077)
@@ -67,4 +72,6 @@ def api_router() -> APIRouter:
         router.include_router(sp_router)
     router.include_router(meter_routes.router)  # meters, readings, production (0078)
     router.include_router(energy_routes.router)  # energy indicators, roll-up, bills (0078)
+    for risk_module in (risk_aspects, risk_scenarios, risk_hazards, risk_governance, risk_register):
+        router.include_router(risk_module.router)  # climate risk (issue 17)
     return router

@@ -137,6 +137,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "energy_app",
         "Site energy: roll-up into the inventory, bills, indicators, production, assets.",
     ),
+    "risk": (  # issue 17
+        "risk",
+        "risk_app",
+        "Climate risks and opportunities: register, scoring, environmental aspects, scenarios,\n"
+        "physical risk per site, governance records.",
+    ),
     "reconcile": (  # issue 10
         "reconcile",
         "reconcile_app",
@@ -177,6 +183,7 @@ GROUPS = frozenset(
     {"factors", "mapping", "entities", "sites", "rates", "restate", "audit", "targets", "plan"}
     | {"products", "suppliers"}
     | {"meters", "energy"}  # issue 16
+    | {"risk"}  # issue 17
 )
 
 

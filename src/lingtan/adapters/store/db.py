@@ -44,6 +44,11 @@ def metadata() -> MetaData:
         lifecycle,
         models,
         pact,  # PACT host and client (issue 15, decision 0068)
+        risk_aspects,  # significant environmental aspects (issue 17)
+        risk_governance,  # governance bodies, meetings, remuneration links (issue 17)
+        risk_hazards,  # site exposure, hazard indicators, vulnerability (issue 17)
+        risk_register,  # risks and opportunities, scoring matrix, reviews (issue 17)
+        risk_scenarios,  # scenario data sets and runs (issue 17)
         supplier_programmes,  # supplier projects and training (issue 15, decision 0067)
         supplier_requests,  # climate data requests (issue 15)
         supplier_reviews,  # scorecards, ratings, CAPs, audits (issue 15, decision 0064)

@@ -58,6 +58,7 @@ MAIN = Menu(
         NavEntry("products", "products", "read"),
         NavEntry("suppliers", "suppliers", "read"),  # issue 15 (decision 0063)
         NavEntry("energy", "energy", "read"),  # issue 16 (decision 0078)
+        NavEntry("risks", "risks", "read"),  # issue 17
     ),
 )
 #: the sub-menu of the targets pages (``_targets_nav.html``): the edit link needs ``edit_data``
@@ -94,13 +95,27 @@ ENERGY = Menu(
         NavEntry("certificates", "certificates", "read"),  # decision 0077
     ),
 )
+#: the sub-menu of the climate-risk pages (``_risks_nav.html``; issue 17): the register with its
+#: heat map, the significant environmental aspects, the scenario runs, physical risk per site,
+#: the governance records
+RISKS = Menu(
+    "nav.risks",
+    (
+        NavEntry("register", "risks", "read"),
+        NavEntry("aspects", "risks/aspects", "read"),
+        NavEntry("scenarios", "risks/scenarios", "read"),
+        NavEntry("sites", "risks/sites", "read"),
+        NavEntry("governance", "risks/governance", "read"),
+    ),
+)
 #: every menu, by name (the templates reach them as ``menus.main``, ``menus.targets``,
-#: ``menus.suppliers``, ``menus.energy``)
+#: ``menus.suppliers``, ``menus.energy``, ``menus.risks``)
 MENUS: dict[str, Menu] = {
     "main": MAIN,
     "targets": TARGETS,
     "suppliers": SUPPLIERS,
     "energy": ENERGY,
+    "risks": RISKS,
 }
 #: the main menu's entries (their labels are the ``nav.<key>`` family of the catalogues)
 NAV = MAIN.entries

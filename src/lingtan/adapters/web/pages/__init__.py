@@ -19,6 +19,11 @@ from lingtan.adapters.web.pages import (
     products,
     reconcile,  # issue 10: published figures, reconciled
     reference,
+    risk_aspects,  # issue 17: significant environmental aspects
+    risk_governance,  # issue 17: governance records
+    risk_hazards,  # issue 17: physical risk per site
+    risk_register,  # issue 17: the risk register, heat map, reviews
+    risk_scenarios,  # issue 17: scenario runs
     setup,  # issue 13: entities, sites, exchange rates, own factor sets (decision 0056)
     supplier_programmes,  # issue 15: supplier projects and training (decision 0067)
     supplier_requests,  # issue 15: data requests, coverage, answer form (decision 0065)
@@ -37,6 +42,8 @@ router.include_router(supplier_programmes.router)  # issue 15 (decision 0067)
 router.include_router(suppliers.router)  # issue 15: register (decision 0063)
 router.include_router(energy.router)  # issue 16: site energy (decision 0078)
 router.include_router(certifications.router)  # issue 16: certificates (decision 0077)
+for _risk in (risk_aspects, risk_scenarios, risk_hazards, risk_governance, risk_register):
+    router.include_router(_risk.router)  # issue 17: climate risk (fixed paths before /{code})
 router.include_router(oidc.router)  # issue 11: OpenID Connect sign-in (decision 0040)
 
 __all__ = ["router"]

@@ -1,0 +1,8 @@
+"""``/o/<org>/risks`` in the web app: the risk and opportunity register, the scoring matrix and the
+reviews (issue 17 items 1–2)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
