@@ -305,6 +305,22 @@ def _result(proc: subprocess.Popen[str]) -> dict[str, Any]:
 # -- the runs -------------------------------------------------------------------------------------
 
 
+def _row(run: str, folder: Path, n: int, published_s: float, stored_s: float) -> list[object]:
+    """A run's table row: messages, publisher rate [msg/s], time until all stored [s],
+    end-to-end rate [msg/s], messages lost, readings stored twice, and Σ value stored."""
+    distinct, total, rows = counted(folder)
+    return [
+        run,
+        f"{n:,}",
+        f"{n / published_s:,.0f}",
+        f"{stored_s:.1f}",
+        f"{n / stored_s:,.0f}",
+        n - distinct,
+        rows - distinct,
+        f"{total:,.0f}",
+    ]
+
+
 def sustained(url: str, rate: float, seconds: float, tmp: Path) -> list[object]:
     """One sustained run; its table row."""
     folder = tmp / "sustained"
@@ -321,17 +337,7 @@ def sustained(url: str, rate: float, seconds: float, tmp: Path) -> list[object]:
     finally:
         if lis.poll() is None:
             lis.kill()
-    distinct, total, rows = counted(folder)
-    return [
-        "sustained",
-        f"{n:,}",
-        f"{n / pub['seconds']:,.0f}",
-        f"{stored_at - t0:.1f}",
-        f"{n / (stored_at - t0):,.0f}",
-        n - distinct,
-        rows - distinct,
-        f"{total:,.0f}",
-    ]
+    return _row("sustained", folder, n, pub["seconds"], stored_at - t0)
 
 
 def killed(url: str, rate: float, seconds: float, tmp: Path) -> list[object]:
@@ -356,17 +362,7 @@ def killed(url: str, rate: float, seconds: float, tmp: Path) -> list[object]:
     finally:
         if lis.poll() is None:
             lis.kill()
-    distinct, total, rows = counted(folder)
-    return [
-        "kill -9 at 40 %",
-        f"{n:,}",
-        f"{n / got['seconds']:,.0f}",
-        f"{stored_at - t0:.1f}",
-        f"{n / (stored_at - t0):,.0f}",
-        n - distinct,
-        rows - distinct,
-        f"{total:,.0f}",
-    ]
+    return _row("kill -9 at 40 %", folder, n, got["seconds"], stored_at - t0)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from demokit import BuiltDemo, build_demo
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,6 +28,44 @@ def _factor_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     from lingtan.adapters.io.cache import CACHE_ENV
 
     os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("lingtan-cache"))
+
+
+# -- the demo: small readings, one build per store shared by the modules that only read it --------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _small_demo_readings() -> Iterator[None]:
+    """The demos the tests build load the energy demo's small readings (April and May of each
+    fiscal year; ``LINGTAN_DEMO_READINGS=small``, decision 0086): the same code path, a sixth
+    of the readings. The one full-size demo is the browser walk over every page
+    (tests/adapters/web/test_web_demo_languages.py), which sets ``full`` for its own build."""
+    import os
+
+    from lingtan.adapters.services.energy_demo import READINGS_ENV
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(READINGS_ENV, os.environ.get(READINGS_ENV) or "small")
+        yield
+
+
+#: ``lingtan demo`` folders of this pytest process, by workspace store
+_DEMOS: dict[str, BuiltDemo] = {}
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], BuiltDemo]:
+    """``built_demo(workspace_store)`` → the demo built once per store in this pytest process
+    (each xdist worker builds its own), shared READ-ONLY by the modules that request it: call it
+    from a module fixture that requests ``workspace_store`` (the store is then in effect). A
+    module that writes into the demo copies its folder first (SQLite only: a PostgreSQL-store
+    workspace is registered by its folder) or builds its own."""
+
+    def get(store: str) -> BuiltDemo:
+        if store not in _DEMOS:
+            _DEMOS[store] = build_demo(tmp_path_factory.mktemp(f"demo-{store}") / "demo")
+        return _DEMOS[store]
+
+    return get
 
 
 # -- the workspace store: each folder's SQLite file, and PostgreSQL -------------------------------

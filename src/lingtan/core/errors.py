@@ -17,6 +17,17 @@ class LingtanError(Exception):
     """Base class of every error lingtan raises on purpose."""
 
 
+class MessageError(LingtanError):
+    """A module's error worded from the message catalogue: ``message`` (its English text is the
+    exception's text) and the ``field`` it concerns, so that the service layer turns it into a
+    keyed refusal shown in the user's language (decision 0053)."""
+
+    def __init__(self, message: Message, field: str | None = None) -> None:
+        super().__init__(message.english())
+        self.message = message
+        self.field = field
+
+
 class UnitError(LingtanError):
     """A unit is unknown, or two units that must be compatible are not."""
 

@@ -109,6 +109,54 @@ BODIES: dict[str, dict[str, Any]] = {
     "MeterCreate": {"code": "EVIL-M", "site": "EVIL", "carrier": "electricity", "unit": "kWh"},
     "MeterUpdate": {"name": "Hacked"},
     "ProductionCreate": {"site": "TJ01", "product_type": "x", "month": "2024-01-01", "units": 1},
+    # climate risk (issue 17): the risk register and its matrix (decision 0080)
+    "RiskItemCreate": {
+        "code": "EVIL",
+        "kind": "risk",
+        "category": "policy_legal",
+        "driver": "carbon_pricing",
+        "title": "Evil",
+    },
+    "RiskItemUpdate": {"title": "Hacked"},
+    "RiskReviewCreate": {"likelihood": 1, "note": "evil"},
+    "RiskMatrixUpdate": {"aggregation": "mean"},
+    # significant environmental aspects (decision 0081)
+    "AspectCreate": {"aspect": "Evil"},
+    "AspectUpdate": {"aspect": "Hacked"},
+    "AspectScores": {
+        "quantity": 1,
+        "scope": 1,
+        "frequency": 1,
+        "severity": 1,
+        "control": 1,
+        "reputation": 1,
+        "compliance": 1,
+        "management": 1,
+    },
+    "MonitoringCreate": {"findings": "evil"},
+    "SignificanceUpdate": {"threshold": 1},
+    "AspectFromRisk": {"risk_code": "SP-ACME"},
+    # scenarios and their financial effects (decision 0082)
+    "ScenarioRunCreate": {"scenario": "illustrative-1.5c", "fiscal_year": "FY2024/25"},
+    # physical risk per site (decision 0083)
+    "ExposureUpdate": {
+        "latitude": 30.0,
+        "longitude": 114.0,
+        "asset_value": 1,
+        "revenue_per_day": 1,
+        "currency": "CNY",
+        "bi_days": 1,
+    },
+    "CurveUpdate": {"points": [[0, 0], [2, 1]], "label": "Evil", "source": "Evil"},
+    # governance records (decision 0084)
+    "BodyCreate": {"code": "EVIL", "kind": "board", "name": "Evil"},
+    "BodyUpdate": {"chair": "Hacked"},
+    "MeetingCreate": {"body": "SP-ACME", "title": "Evil", "date": "2024-05"},
+    "MeetingUpdate": {"title": "Hacked"},
+    "RoleCreate": {"title": "Evil"},
+    "RoleUpdate": {"holder": "Hacked"},
+    "PayLinkCreate": {"fiscal_year": "FY2024/25", "population": "executives", "kpi_label": "Evil"},
+    "PayLinkUpdate": {"share_pct": 5},
     # OpenID Connect (decision 0040): a loopback issuer, refused on B (422) without setup
     "IdentityProviderUpdate": {
         "issuer": "https://127.0.0.1:9/realms/evil",
@@ -143,7 +191,7 @@ FACTOR_FILE = (
 
 @pytest.fixture
 def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
-    srv = server_factory(workers=1)
+    srv = server_factory(workers=1, rate_per_s=0)  # hundreds of calls from one address
     a = owner_client(srv, "a@acme.example")
     b = owner_client(srv, "b@bravo.example", "bravo")
     site = a.post(
@@ -193,6 +241,9 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     requests = _acme_supplier_request(a, register["code"])  # decision 0065
     certificate = _acme_certificate(a)  # decision 0077
     energy = _acme_energy(a)  # site energy (decision 0078)
+    risk = _acme_risk_register(a)  # the risk register (decisions 0080–0082)
+    hazards = _acme_hazards(a)  # physical risk per site (decision 0083)
+    governance = _acme_governance(a)  # governance records (decision 0084)
     pact_cred = a.post(f"{API}/orgs/acme/pact-credentials", json={"name": "Acme Buyer"}).json()
     r = a.post(f"{API}/orgs/acme/pact-footprints", json=BODIES["PactPublishCreate"])
     assert r.status_code == 201, r.text  # acme's published PACT footprint (decision 0068)
@@ -220,6 +271,9 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
         **requests,  # climate data requests (decision 0065)
         **certificate,  # certificates (decision 0077)
         **energy,  # site energy (decision 0078)
+        **risk,  # the risk register, aspects and scenario runs (decisions 0080–0082)
+        **hazards,  # physical risk per site (decision 0083)
+        **governance,  # governance records (decision 0084)
     }
     return {"srv": srv, "a": a, "b": b, "ids": ids, "a_token": a_token, "b_token": b_token}
 
@@ -311,6 +365,60 @@ def _acme_energy(a: TestClient) -> dict[str, Any]:
     r = a.post(f"{API}/orgs/acme/production", json=prod)
     assert r.status_code == 201, r.text
     return {"site": "TJ01"}
+
+
+def _acme_risk_register(a: TestClient) -> dict[str, Any]:
+    """acme's register risk (by the shared ``{code}``) reviewed once, an aspect made from it
+    with a monitoring record, the bundled scenarios and a run of FY2024/25 (decisions
+    0080–0082): the ids of the register's, aspects' and scenarios' paths."""
+    base = f"{API}/orgs/acme/risks"
+    item = {"code": "SP-ACME", "kind": "risk", "category": "policy_legal",
+            "driver": "carbon_pricing", "title": "Acme Carbon Price Risk"}  # fmt: skip
+    r = a.post(base, json=item)
+    assert r.status_code == 201, r.text
+    r = a.post(f"{base}/SP-ACME/reviews", json={"likelihood": 2, "note": "Acme review"})
+    assert r.status_code == 201, r.text
+    r = a.post(f"{base}/aspects", json={"aspect": "Acme Energy Aspect", "risk_code": "SP-ACME"})
+    assert r.status_code == 201, r.text
+    aspect = r.json()["id"]
+    r = a.post(f"{base}/aspects/{aspect}/monitoring", json={"findings": "Acme Finding"})
+    assert r.status_code == 201, r.text
+    assert a.post(f"{base}/scenarios/bundled").status_code == 201
+    r = a.post(f"{base}/scenarios/runs", json=BODIES["ScenarioRunCreate"])
+    assert r.status_code == 201, r.text
+    return {"aspect_id": aspect, "run_id": r.json()["run_id"]}
+
+
+def _acme_hazards(a: TestClient) -> dict[str, Any]:
+    """acme's exposure record of TJ01 and its own riverine flood curve (decision 0083): the ids
+    of the physical-risk paths (a site by its code ``{site}``, a hazard by its name)."""
+    base = f"{API}/orgs/acme/risks/sites"
+    r = a.put(f"{base}/exposure/TJ01", json=BODIES["ExposureUpdate"])
+    assert r.status_code == 200, r.text
+    curve = {"points": [[0, 0], [3, 0.5]], "label": "Acme Flood Curve", "source": "Acme"}
+    r = a.put(f"{base}/curves/riverine_flood", json=curve)
+    assert r.status_code == 200, r.text
+    return {"site": "TJ01", "hazard": "riverine_flood"}
+
+
+def _acme_governance(a: TestClient) -> dict[str, Any]:
+    """acme's governance body (by the shared ``{code}``), a meeting of it, a role and a pay
+    link (decision 0084): the ids of the governance paths."""
+    base = f"{API}/orgs/acme/risks/governance"
+    body = {"code": "SP-ACME", "kind": "board", "name": "Acme Climate Board"}
+    r = a.post(f"{base}/bodies", json=body)
+    assert r.status_code == 201, r.text
+    meeting = {"body": "SP-ACME", "title": "Acme Board Meeting", "date": "2024-05-10"}
+    r = a.post(f"{base}/meetings", json=meeting)
+    assert r.status_code == 201, r.text
+    meeting_id = r.json()["id"]
+    r = a.post(f"{base}/roles", json={"title": "Acme Climate Officer", "chairs": ["SP-ACME"]})
+    assert r.status_code == 201, r.text
+    role = r.json()["id"]
+    r = a.post(f"{base}/pay-links", json={"fiscal_year": "FY2024/25", "population": "executives",
+                                          "kpi_label": "Acme Pay KPI"})  # fmt: skip
+    assert r.status_code == 201, r.text
+    return {"meeting_id": meeting_id, "role_id": role, "link_id": r.json()["id"]}
 
 
 def _acme_certificate(a: TestClient) -> dict[str, Any]:
@@ -444,6 +552,14 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
         "Acme ESG Day",
         "Acme Grid Incomer",  # acme's meter (decision 0078)
         "acme-notebook",
+        "Acme Carbon Price Risk",  # acme's register, aspects (decisions 0080, 0081)
+        "Acme Energy Aspect",
+        "Acme Finding",
+        "Acme Flood Curve",  # acme's vulnerability curve (decision 0083)
+        "Acme Climate Board",  # acme's governance records (decision 0084)
+        "Acme Board Meeting",
+        "Acme Climate Officer",
+        "Acme Pay KPI",
     ]
     checked = 0
     for method, path, op in operations(srv.app):
@@ -452,7 +568,7 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
         object_path = any(
             f"{{{k}}}" in path
             for k in ids
-            if k not in ("fiscal_year", "name", "currency", "year", "prop")
+            if k not in ("fiscal_year", "name", "currency", "year", "prop", "hazard")
         )
         for client, org, why in (
             (b_cookie, "acme", "B's session on A"),
@@ -465,7 +581,14 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
             checked += 1
         r = call(b_cookie, method, fill(path, "bravo", ids), op)
         if object_path:  # A's object ids inside B's organisation
-            assert r.status_code in (403, 404), f"A's ids in B: {method} {path} → {r.status_code}"
+            # a PUT at a site's code sets B's own record of B's site of that code: B has no
+            # such site, refused (422; decision 0083) — A's record is untouched (state below)
+            upsert = method == "PUT" and "{site}" in path
+            # an id of A's that does not have the form of this path's ids (a code shared by
+            # several kinds of object) is refused by its form, before any lookup
+            malformed = r.status_code == 422 and f"{{{r.json()['error']['field']}}}" in path
+            allowed = (403, 404, 422) if upsert or malformed else (403, 404)
+            assert r.status_code in allowed, f"A's ids in B: {method} {path} → {r.status_code}"
             checked += 1
         elif method == "GET" and r.status_code == 200:  # B's own lists show nothing of A's
             leaked = [m for m in markers if m in r.text]

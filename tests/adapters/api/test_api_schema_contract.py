@@ -13,6 +13,7 @@ import pytest
 from lingtan.adapters.api.schemas.mappings import TemplateName
 from lingtan.adapters.services.rates import rate_currencies
 from lingtan.core.templates.catalogue import TEMPLATES
+from lingtan.modules.risk import aspects, catalogue, governance, matrix, physical
 from serverkit import Server, owner_client
 
 API = "/api/v1"
@@ -52,6 +53,53 @@ def test_the_enums_are_the_services_lists(doc: dict[str, Any]) -> None:
 
 def test_the_bodies_refuse_unknown_fields(doc: dict[str, Any]) -> None:
     for name in ("MappingCreate", "ExchangeRateUpdate"):
+        assert _body(doc, name)["additionalProperties"] is False, name
+
+
+def _enum(prop: dict[str, Any]) -> set[str]:
+    """The values of a property's enum: its own, its items' (a list), or its non-null choice's
+    (an optional field), or its keys' (a mapping)."""
+    for schema in (prop, prop.get("items", {}), prop.get("propertyNames", {}),
+                   *prop.get("anyOf", [])):  # fmt: skip
+        if "enum" in schema:
+            return set(schema["enum"])
+        if "propertyNames" in schema:
+            return set(schema["propertyNames"]["enum"])
+    raise AssertionError(f"no enum in {prop}")
+
+
+def test_the_risk_enums_are_the_modules_lists(doc: dict[str, Any]) -> None:
+    """The climate-risk bodies (decisions 0080–0084) offer exactly the values the modules
+    accept: a list written twice would drift."""
+    expected = {
+        ("RiskItemCreate", "kind"): catalogue.KINDS,
+        ("RiskItemCreate", "category"): catalogue.CATEGORIES,
+        ("RiskItemCreate", "driver"): catalogue.DRIVERS,
+        ("RiskItemCreate", "horizons"): catalogue.HORIZONS,
+        ("RiskItemCreate", "value_chain"): catalogue.VALUE_CHAIN,
+        ("RiskItemCreate", "response"): catalogue.RESPONSES,
+        ("RiskItemUpdate", "status"): catalogue.STATUSES,
+        ("FinancialEffect", "line"): catalogue.FINANCIAL_LINES,
+        ("RiskMatrixUpdate", "aggregation"): matrix.AGGREGATIONS,
+        ("RiskMatrixUpdate", "horizons"): catalogue.HORIZONS,
+        ("RiskMatrixUpdate", "cadence"): matrix.DEFAULT_CADENCE,
+        ("AspectCreate", "condition"): aspects.CONDITIONS,
+        ("AspectCreate", "value_chain"): aspects.VALUE_CHAIN,
+        ("MonitoringCreate", "status"): aspects.MONITORING_STATUSES,
+        ("SignificanceUpdate", "aggregate"): aspects.AGGREGATES,
+        ("BodyCreate", "kind"): governance.BODY_KINDS,
+        ("BodyCreate", "counts"): governance.COUNTS,
+        ("AgendaItem", "topic"): governance.TOPICS,
+    }
+    for (name, field), values in expected.items():
+        assert _enum(_body(doc, name)["properties"][field]) == set(values), (name, field)
+    hazard = _param(doc, "/orgs/{org}/risks/sites/curves/{hazard}", "put", "hazard")
+    assert set(hazard["enum"]) == set(physical.HAZARDS)
+
+
+def test_the_risk_bodies_refuse_unknown_fields(doc: dict[str, Any]) -> None:
+    for name in ("RiskItemCreate", "RiskItemUpdate", "RiskReviewCreate", "RiskMatrixUpdate",
+                 "ScenarioRunCreate", "ExposureUpdate", "CurveUpdate"):  # fmt: skip
         assert _body(doc, name)["additionalProperties"] is False, name
 
 

@@ -4,11 +4,13 @@ computed by lingtan (SYSTEM.md §1; report appendix "盘查结果")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from demokit import BuiltDemo
 from lingtan.adapters.cli.main import app
 
 # The report's appendix lines (t CO2e), as disclosed; sums and shares are computed below.
@@ -25,12 +27,12 @@ OUTPUT: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Path:
-    d = tmp_path_factory.mktemp("demo")
-    res = CliRunner().invoke(app, ["demo", str(d / "demo")])
-    assert res.exit_code == 0, res.output
-    OUTPUT["demo"] = res.output
-    return d / "demo"
+def demo_dir(built_demo: Callable[[str], BuiltDemo], workspace_store: str) -> Path:
+    """``lingtan demo`` run through the CLI (exit code 0), shared read-only with the other
+    modules of the session (tests/conftest.py)."""
+    demo = built_demo(workspace_store)
+    OUTPUT["demo"] = demo.output
+    return demo.folder
 
 
 @pytest.mark.parametrize("year", ["FY2022/23", "FY2023/24"])

@@ -5,6 +5,7 @@ compact sums (gases joined last) agree with sums over the per-gas emission rows.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from numpy.testing import assert_allclose
 from test_accounting_cases import check_case, run_case
 
+from demokit import BuiltDemo
 from lingtan.adapters.compute.aggregate import aggregate, aggregate_result
 from lingtan.adapters.compute.engine import (
     CalcInputs,
@@ -40,14 +42,9 @@ from lingtan.core.activities import keys_path, month_sums_path
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Workspace:
-    from rich.console import Console
-
-    from lingtan.adapters.cli.demo import run_demo
-
-    d = tmp_path_factory.mktemp("totals") / "demo"
-    assert run_demo(d, generate_rows=None, seed=2024, console=Console(quiet=True)) == 0
-    return open_workspace(d / "synthetic")
+def synthetic(built_demo: Callable[[str], BuiltDemo], workspace_store: str) -> Workspace:
+    """The synthetic workspace of ``lingtan demo`` (shared, read-only: tests/conftest.py)."""
+    return open_workspace(built_demo(workspace_store).folder / "synthetic")
 
 
 def _inputs(ws: Workspace, fiscal_year: str) -> CalcInputs:

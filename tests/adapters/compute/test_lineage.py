@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from lingtan.adapters.cli.demo import run_demo
+from demokit import BuiltDemo
 from lingtan.adapters.compute.lineage import (
     Selection,
     arithmetic,
@@ -19,12 +20,10 @@ from lingtan.core.errors import WorkspaceError
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Workspace:
-    from rich.console import Console
-
-    d = tmp_path_factory.mktemp("lineage") / "demo"
-    assert run_demo(d, generate_rows=None, seed=2024, console=Console(quiet=True)) == 0
-    return open_workspace(d / "synthetic")
+def synthetic(built_demo: Callable[[str], BuiltDemo], workspace_store: str) -> Workspace:
+    """The synthetic workspace of ``lingtan demo`` (shared: tests/conftest.py; the one test
+    that edits a factor file puts it back)."""
+    return open_workspace(built_demo(workspace_store).folder / "synthetic")
 
 
 def selections(ws: Workspace) -> list[Selection]:

@@ -5,6 +5,7 @@ mismatch), the frozen factors' tables kept in the on-disk cache by content."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import ibis
@@ -14,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 from numpy.testing import assert_allclose
 
+from demokit import BuiltDemo
 from lineagekit import TOTAL_T, build_lineage_workspace
-from lingtan.adapters.cli.demo import run_demo
 from lingtan.adapters.compute import lineage
 from lingtan.adapters.compute.engine import EMISSION_COLUMNS, calculate
 from lingtan.adapters.compute.lineage import Selection, explain, find_snapshot, snapshot_inputs
@@ -26,12 +27,9 @@ KEYS = ["row_id", "stream", "gas", "factor_id"]
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Workspace:
-    from rich.console import Console
-
-    d = tmp_path_factory.mktemp("compiled") / "demo"
-    assert run_demo(d, generate_rows=None, seed=2024, console=Console(quiet=True)) == 0
-    return open_workspace(d / "synthetic")
+def synthetic(built_demo: Callable[[str], BuiltDemo], workspace_store: str) -> Workspace:
+    """The synthetic workspace of ``lingtan demo`` (shared, read-only: tests/conftest.py)."""
+    return open_workspace(built_demo(workspace_store).folder / "synthetic")
 
 
 def _sorted(t: pa.Table) -> pa.Table:

@@ -12,15 +12,14 @@ figures stay 21/50 and 19/25.
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 
 import pytest
-from rich.console import Console
 
+from demokit import BuiltDemo, copy_demo
 from lingtan.adapters.demo import synthetic_suppliers as sd
 
 with warnings.catch_warnings():  # starlette prefers httpx2; httpx is what is installed
@@ -45,14 +44,18 @@ def _csrf(client: TestClient, page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Iterator[TestClient]:
-    from lingtan.adapters.cli.demo import run_demo
+def client(
+    tmp_path_factory: pytest.TempPathFactory,
+    built_demo: Callable[[str], BuiltDemo],
+    workspace_store: str,
+) -> Iterator[TestClient]:
+    """The session's ``lingtan demo`` on SQLite, copied (a supplier writes an answer here;
+    tests/conftest.py), then what ``lingtan serve --demo`` does before it serves."""
     from lingtan.adapters.server import serve
     from lingtan.adapters.server.app import create_app
     from lingtan.adapters.services.settings import ServerSettings
 
-    folder = tmp_path_factory.mktemp("demo") / "demo"
-    assert run_demo(folder, generate_rows=None, seed=2024, console=Console(file=io.StringIO())) == 0
+    folder = copy_demo(built_demo(workspace_store), tmp_path_factory.mktemp("demo") / "demo")
     url = f"sqlite:///{folder / 'lingtan-server.db'}"
     email, password, _slugs = serve.prepare_demo(folder, url)
     settings = ServerSettings(

@@ -5,7 +5,6 @@ organisation, and the migration following 0015 in the chain."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -15,20 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lingtan.adapters.store.audit import AuditEntry, verify
 from lingtan.adapters.store.certifications import CertificateRow, ZeroCarbonRow
-from lingtan.adapters.store.db import migrate
-from lingtan.adapters.store.scoping import system_session, tenant_session
-from lingtan.adapters.store.tenancy import Organisation
-
-
-@pytest.fixture
-def store(db_url: str, engines: Callable[[str], Engine]) -> tuple[Engine, int, int]:
-    engine = engines(db_url)
-    migrate(engine)
-    with system_session(engine) as db:
-        a, b = Organisation(slug="a", name="A"), Organisation(slug="b", name="B")
-        db.add_all([a, b])
-        db.commit()
-        return engine, a.id, b.id
+from lingtan.adapters.store.scoping import tenant_session
 
 
 def _cert() -> CertificateRow:

@@ -4,7 +4,6 @@ audited, a meter code unique within an organisation only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
@@ -13,7 +12,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from lingtan.adapters.store.audit import AuditEntry, verify
-from lingtan.adapters.store.db import migrate
 from lingtan.adapters.store.energy import (
     EnergyAsset,
     EnergyMeter,
@@ -21,19 +19,7 @@ from lingtan.adapters.store.energy import (
     EnergyProduction,
     EnergyReadingBatch,
 )
-from lingtan.adapters.store.scoping import system_session, tenant_session
-from lingtan.adapters.store.tenancy import Organisation
-
-
-@pytest.fixture
-def store(db_url: str, engines: Callable[[str], Engine]) -> tuple[Engine, int, int]:
-    engine = engines(db_url)
-    migrate(engine)
-    with system_session(engine) as db:
-        a, b = Organisation(slug="a", name="A"), Organisation(slug="b", name="B")
-        db.add_all([a, b])
-        db.commit()
-        return engine, a.id, b.id
+from lingtan.adapters.store.scoping import tenant_session
 
 
 def _rows() -> list[object]:

@@ -6,29 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from lingtan.adapters.store import jobs
-from lingtan.adapters.store.db import migrate
 from lingtan.adapters.store.jobs import Job
 from lingtan.adapters.store.scoping import system_session, tenant_session
-from lingtan.adapters.store.tenancy import Organisation
 from serverkit import ELECTRICITY_CSV, Server, owner_client, wait_job
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def two_orgs(db_url: str, engines: Callable[[str], Engine]) -> tuple[Engine, int, int]:
-    engine = engines(db_url)
-    migrate(engine)
-    with system_session(engine) as db:
-        a, b = Organisation(slug="a", name="A"), Organisation(slug="b", name="B")
-        db.add_all([a, b])
-        db.commit()
-        return engine, a.id, b.id
 
 
 def _queue(engine: Engine, org: int, kind: str = "calculate") -> int:
@@ -39,9 +25,9 @@ def _queue(engine: Engine, org: int, kind: str = "calculate") -> int:
 
 
 def test_claims_are_exclusive_and_serial_per_organisation(
-    two_orgs: tuple[Engine, int, int],
+    store: tuple[Engine, int, int],
 ) -> None:
-    engine, a, b = two_orgs
+    engine, a, b = store
     a1, a2, b1 = _queue(engine, a), _queue(engine, a), _queue(engine, b)
     first = jobs.claim_next(engine, "w1")
     second = jobs.claim_next(engine, "w2")
@@ -59,8 +45,8 @@ def test_claims_are_exclusive_and_serial_per_organisation(
         assert (done.status, done.progress, done.result) == ("done", 1.0, {"ok": True})
 
 
-def test_stale_jobs_are_requeued_or_failed(two_orgs: tuple[Engine, int, int]) -> None:
-    engine, a, b = two_orgs
+def test_stale_jobs_are_requeued_or_failed(store: tuple[Engine, int, int]) -> None:
+    engine, a, b = store
     calc, report, fresh = _queue(engine, a), _queue(engine, b, "report"), _queue(engine, b)
     old = datetime.now() - timedelta(minutes=10)
     with system_session(engine) as db:

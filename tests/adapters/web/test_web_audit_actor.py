@@ -569,6 +569,215 @@ def _zero_carbon(w: Walk) -> set[str]:
     return {"zero_carbon_assessment.create"}
 
 
+# climate risk (issue 17, decisions 0080–0084): a register item added, edited, reviewed and
+# closed, a register file imported, the matrix saved; an aspect added, rated, monitored and
+# removed, a file imported, the significance rule saved; the bundled scenarios registered, a
+# data set imported, a run of the calculated year; a site's exposure recorded, a file imported
+# and removed; governance bodies, meetings with agenda items, roles and pay links
+RISK = "AUD-RISK"
+SCENARIOS = Path(__file__).parents[3] / "src" / "lingtan" / "data" / "scenarios"
+
+
+def _risks(w: Walk, rest: str = "") -> str:
+    return f"/o/{w.site.org}/risks{rest}"
+
+
+def _risk_add(w: Walk) -> set[str]:
+    r = w.post(_risks(w), data={"code": RISK, "kind": "risk", "category": "policy_legal",
+                                "driver": "carbon_pricing", "title": "Audited carbon price",
+                                "likelihood": "2", "c_finance": "3"})  # fmt: skip
+    assert r.headers["location"] == _risks(w, f"/{RISK}?done=added"), r.headers
+    return {"risk_item.create"}
+
+
+def _risk_import(w: Walk) -> set[str]:
+    rows = b"code,kind,category,driver,title\nAUD-OPP,opportunity,markets,new_markets,New\n"
+    w.post(_risks(w, "/import"), files={"file": ("risks.csv", rows, "text/csv")})
+    return {"risk_item.create"}
+
+
+def _risk_matrix(w: Walk) -> set[str]:
+    w.post(_risks(w, "/matrix"),
+           data={"aggregation": "mean", "bands": "very_high:15; high:10; medium:5; low:0",
+                 "short_end": "1", "medium_end": "10", "long_end": "50",
+                 "cadence_default": "12", "cadence_very_high": "6",
+                 "cadence_key_unit": "3"})  # fmt: skip
+    return {"risk_matrix.create"}
+
+
+def _risk_edit(w: Walk) -> set[str]:
+    w.post(_risks(w, f"/{RISK}"),
+           data={"kind": "risk", "category": "policy_legal", "driver": "carbon_pricing",
+                 "title": "Audited carbon price", "owner": "Zhang Min"})  # fmt: skip
+    return {"risk_item.update"}
+
+
+def _risk_review(w: Walk) -> set[str]:
+    w.post(_risks(w, f"/{RISK}/review"),
+           data={"likelihood": "3", "c_finance": "4", "reviewed": "2024-03-01",
+                 "note": "GRMC"})  # fmt: skip
+    return {"risk_review.create", "risk_item.update"}
+
+
+def _risk_close(w: Walk) -> set[str]:
+    w.post(_risks(w, f"/{RISK}/close"))
+    return {"risk_item.update"}
+
+
+ASPECT_SCORES = {"e_quantity": "5", "e_scope": "3", "e_frequency": "5", "e_severity": "3",
+                 "e_control": "2", "b_reputation": "4", "b_compliance": "4",
+                 "b_management": "5"}  # fmt: skip
+
+
+def _aspect_add(w: Walk) -> set[str]:
+    r = w.post(_risks(w, "/aspects"),
+               data={"code": "AUD-SEA", "aspect": "Audited energy use", "site": "TJ-FACTORY",
+                     "condition": "normal"})  # fmt: skip
+    m = re.fullmatch(rf"/o/{w.site.org}/risks/aspects/(\d+)\?done=added", r.headers["location"])
+    assert m, r.headers
+    w.found["aspect"] = m.group(1)
+    return {"env_aspect.create"}
+
+
+def _aspect_import(w: Walk) -> set[str]:
+    w.post(_risks(w, "/aspects/import"),
+           files={"file": ("sea.csv", b"code,aspect\nAUD-SEA2,Imported aspect\n",
+                           "text/csv")})  # fmt: skip
+    return {"env_aspect.create"}
+
+
+def _aspect_config(w: Walk) -> set[str]:
+    w.post(_risks(w, "/aspects/config"), data={"threshold": "9.5"})
+    return {"env_aspect_config.create"}
+
+
+def _aspect_edit(w: Walk) -> set[str]:
+    w.post(_risks(w, f"/aspects/{w.found['aspect']}"),
+           data={"code": "AUD-SEA", "aspect": "Audited energy use", "site": "TJ-FACTORY",
+                 "condition": "normal", **ASPECT_SCORES})  # fmt: skip
+    return {"env_aspect.update"}
+
+
+def _aspect_monitor(w: Walk) -> set[str]:
+    w.post(_risks(w, f"/aspects/{w.found['aspect']}/monitoring"),
+           data={"checked_on": "2024-03-31", "findings": "on track"})  # fmt: skip
+    return {"env_aspect_monitoring.create"}
+
+
+def _aspect_delete(w: Walk) -> set[str]:
+    w.post(_risks(w, f"/aspects/{w.found['aspect']}/delete"))
+    return {"env_aspect.delete", "env_aspect_monitoring.delete"}
+
+
+def _scenarios_bundled(w: Walk) -> set[str]:
+    w.post(_risks(w, "/scenarios/bundled"))
+    return {"risk_scenario.create"}
+
+
+def _scenario_import(w: Walk) -> set[str]:  # a bundled data set under another id
+    manifest = (SCENARIOS / "illustrative-2c.yaml").read_text(encoding="utf-8")
+    manifest = manifest.replace("id: illustrative-2c", "id: audited-2c")
+    series = (SCENARIOS / "illustrative-2c.csv").read_bytes()
+    w.post(_risks(w, "/scenarios/import"),
+           files={"manifest": ("audited-2c.yaml", manifest.encode(), "application/yaml"),
+                  "series": ("illustrative-2c.csv", series, "text/csv")})  # fmt: skip
+    return {"risk_scenario.create"}
+
+
+def _scenario_run(w: Walk) -> set[str]:  # the year calculated by _calculate
+    r = w.post(_risks(w, "/scenarios/runs"),
+               data={"scenario": "illustrative-1.5c", "fiscal_year": "FY2023/24",
+                     "revenue_lowcarbon": "1000000"})  # fmt: skip
+    assert "/risks/scenarios/runs/" in r.headers["location"], r.headers
+    return {"risk_scenario_run.create"}
+
+
+EXPOSURE = {"latitude": "39.084", "longitude": "117.201", "asset_value": "1600000000",
+            "revenue_per_day": "9000000", "currency": "CNY", "bi_days": "90"}  # fmt: skip
+
+
+def _exposure_set(w: Walk) -> set[str]:
+    w.post(_risks(w, "/sites/exposure"), data={"site": "TJ-FACTORY", **EXPOSURE})
+    return {"site_exposure.create"}
+
+
+def _hazards_import(w: Walk) -> set[str]:
+    rows = ("site,hazard,pathway,year,return_period,value,unit,source\n"
+            "TJ-FACTORY,riverine_flood,SSP5-8.5,2050,100,1.0,m,audited\n")  # fmt: skip
+    w.post(_risks(w, "/sites/import"), data={"kind": "table"},
+           files={"file": ("hazards.csv", rows.encode(), "text/csv")})  # fmt: skip
+    return {"hazard_indicator.create"}
+
+
+def _exposure_delete(w: Walk) -> set[str]:
+    w.post(_risks(w, "/sites/TJ-FACTORY/delete"))
+    return {"site_exposure.delete"}
+
+
+def _gov(w: Walk, rest: str = "") -> str:
+    return f"/o/{w.site.org}/risks/governance{rest}"
+
+
+def _gov_body(w: Walk) -> set[str]:
+    w.post(_gov(w, "/bodies"), data={"code": "aud-board", "kind": "board", "name": "Board"})
+    return {"governance_body.create"}
+
+
+def _gov_meeting(w: Walk) -> set[str]:
+    w.post(_gov(w, "/meetings"),
+           data={"body": "aud-board", "date": "2023-05", "title": "Audited board meeting",
+                 "topic": "disclosure", "climate": "on", "item": "ESG report"})  # fmt: skip
+    m = re.search(r'<tr id="meeting-(\d+)">', w.c.get(_gov(w, "?fy=FY2023/24")).text)
+    assert m
+    w.found["meeting"] = m.group(1)
+    return {"governance_meeting.create"}
+
+
+def _gov_meetings_import(w: Walk) -> set[str]:
+    rows = b"body,date,fiscal_year,title,climate_items\naud-board,2023-08,,Imported,\n"
+    w.post(_gov(w, "/meetings/import"), files={"file": ("m.csv", rows, "text/csv")})
+    return {"governance_meeting.create"}
+
+
+def _gov_item(w: Walk) -> set[str]:
+    w.post(_gov(w, f"/meetings/{w.found['meeting']}/items"),
+           data={"topic": "targets", "climate": "on", "text": "SBT update"})  # fmt: skip
+    return {"governance_agenda_item.create"}
+
+
+def _gov_meeting_delete(w: Walk) -> set[str]:
+    w.post(_gov(w, f"/meetings/{w.found['meeting']}/delete"))
+    return {"governance_meeting.delete"}
+
+
+def _gov_role(w: Walk) -> set[str]:
+    w.post(_gov(w, "/roles"), data={"title": "Audited officer", "chairs": "aud-board"})
+    m = re.search(r'<tr id="role-(\d+)">', w.c.get(_gov(w)).text)
+    assert m
+    w.found["role"] = m.group(1)
+    return {"governance_role.create"}
+
+
+def _gov_role_delete(w: Walk) -> set[str]:
+    w.post(_gov(w, f"/roles/{w.found['role']}/delete"))
+    return {"governance_role.delete"}
+
+
+def _gov_pay_link(w: Walk) -> set[str]:
+    w.post(_gov(w, "/pay-links"),
+           data={"fiscal_year": "FY2023/24", "population": "executives",
+                 "kpi_label": "Scope 1+2 reduction", "share_pct": "5"})  # fmt: skip
+    m = re.search(r'<tr id="pay-link-(\d+)">', w.c.get(_gov(w, "?fy=FY2023/24")).text)
+    assert m
+    w.found["pay_link"] = m.group(1)
+    return {"governance_pay_link.create"}
+
+
+def _gov_pay_link_delete(w: Walk) -> set[str]:
+    w.post(_gov(w, f"/pay-links/{w.found['pay_link']}/delete"))
+    return {"governance_pay_link.delete"}
+
+
 #: route path → its case, in the order they run (later cases need earlier ones)
 CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/login": _login,
@@ -632,6 +841,33 @@ CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/o/{org}/certificates/{cert_id:int}/withdraw": _cert_withdraw,
     "/o/{org}/certificates/{cert_id:int}/delete": _cert_delete,
     "/o/{org}/certificates/zero-carbon": _zero_carbon,
+    "/o/{org}/risks": _risk_add,  # climate risk (decisions 0080–0084)
+    "/o/{org}/risks/import": _risk_import,
+    "/o/{org}/risks/matrix": _risk_matrix,
+    "/o/{org}/risks/{code}": _risk_edit,
+    "/o/{org}/risks/{code}/review": _risk_review,
+    "/o/{org}/risks/{code}/close": _risk_close,
+    "/o/{org}/risks/aspects": _aspect_add,
+    "/o/{org}/risks/aspects/import": _aspect_import,
+    "/o/{org}/risks/aspects/config": _aspect_config,
+    "/o/{org}/risks/aspects/{aspect_id:int}": _aspect_edit,
+    "/o/{org}/risks/aspects/{aspect_id:int}/monitoring": _aspect_monitor,
+    "/o/{org}/risks/aspects/{aspect_id:int}/delete": _aspect_delete,
+    "/o/{org}/risks/scenarios/bundled": _scenarios_bundled,
+    "/o/{org}/risks/scenarios/import": _scenario_import,
+    "/o/{org}/risks/scenarios/runs": _scenario_run,
+    "/o/{org}/risks/sites/exposure": _exposure_set,
+    "/o/{org}/risks/sites/import": _hazards_import,
+    "/o/{org}/risks/sites/{site}/delete": _exposure_delete,
+    "/o/{org}/risks/governance/bodies": _gov_body,
+    "/o/{org}/risks/governance/meetings": _gov_meeting,
+    "/o/{org}/risks/governance/meetings/import": _gov_meetings_import,
+    "/o/{org}/risks/governance/meetings/{meeting_id:int}/items": _gov_item,
+    "/o/{org}/risks/governance/meetings/{meeting_id:int}/delete": _gov_meeting_delete,
+    "/o/{org}/risks/governance/roles": _gov_role,
+    "/o/{org}/risks/governance/roles/{role_id:int}/delete": _gov_role_delete,
+    "/o/{org}/risks/governance/pay-links": _gov_pay_link,
+    "/o/{org}/risks/governance/pay-links/{link_id:int}/delete": _gov_pay_link_delete,
     "/logout": _logout,
 }
 

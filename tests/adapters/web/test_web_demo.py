@@ -14,31 +14,35 @@ height EAC / abatement; 8 % discount rate):
 
 from __future__ import annotations
 
-import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
 from webkit import TestClient, login
+
+from demokit import BuiltDemo, copy_demo
 
 ORG = "synthetic"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """``lingtan demo`` into a fresh folder, then what ``lingtan serve --demo`` does before it
-    serves: register the organisations and the demo user, write the demo data."""
-    from lingtan.adapters.cli.demo import run_demo
+def client(
+    tmp_path_factory: pytest.TempPathFactory,
+    built_demo: Callable[[str], BuiltDemo],
+    workspace_store: str,
+) -> Iterator[TestClient]:
+    """``lingtan demo`` (the session's build on the SQLite store, copied: tests/conftest.py),
+    then what ``lingtan serve --demo`` does before it serves: register the organisations and
+    the demo user, write the demo data."""
     from lingtan.adapters.server import serve
     from lingtan.adapters.server.app import create_app
     from lingtan.adapters.services.settings import ServerSettings
 
-    folder = tmp_path_factory.mktemp("demo") / "demo"
-    run_demo(folder, generate_rows=None, seed=2024, console=Console(file=io.StringIO()))
+    assert workspace_store == "sqlite"  # the demo as `make demo` builds it
+    folder = copy_demo(built_demo(workspace_store), tmp_path_factory.mktemp("demo") / "demo")
     url = f"sqlite:///{folder / 'lingtan-server.db'}"
     email, password, slugs = serve.prepare_demo(folder, url)
     assert slugs[-1] == ORG  # the organisation of the printed link (serve: slugs[-1])

@@ -28,7 +28,7 @@ import pytest
 from rich.console import Console
 
 from lingtan.adapters.i18n.messages import catalogue
-from lingtan.adapters.web.nav import ENERGY, MAIN, SUPPLIERS, TARGETS
+from lingtan.adapters.web.nav import ENERGY, MAIN, RISKS, SUPPLIERS, TARGETS
 from livekit import live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web" / "demo"
@@ -91,16 +91,23 @@ def _only_in(locale: str, other: str) -> set[str]:
 def demo_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, str, str, list[str]]]:
-    """The demo built and served: (base URL, email, password, organisation slugs)."""
+    """The demo built and served: (base URL, email, password, organisation slugs).
+
+    The suite's one demo with the energy demo's FULL readings (two whole fiscal years, as
+    ``make demo`` loads them; the other tests' demos load the small ones, decision 0086): every
+    page, the whole year's anomalies and the measured savings included, shows data."""
     from lingtan.adapters.cli.demo import run_demo
     from lingtan.adapters.server.serve import prepare_demo
+    from lingtan.adapters.services.energy_demo import READINGS_ENV
 
     root = tmp_path_factory.mktemp("demo")
     demo = root / "demo"
-    code = run_demo(demo, generate_rows=None, seed=7, console=Console(file=io.StringIO()))
-    assert code == 0
-    url = f"sqlite:///{(demo / 'lingtan-server.db').resolve()}"
-    email, password, slugs = prepare_demo(demo, url)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(READINGS_ENV, "full")
+        code = run_demo(demo, generate_rows=None, seed=7, console=Console(file=io.StringIO()))
+        assert code == 0
+        url = f"sqlite:///{(demo / 'lingtan-server.db').resolve()}"
+        email, password, slugs = prepare_demo(demo, url)
     with live_server(url, demo) as server:
         yield server.base, email, password, slugs
 
@@ -111,6 +118,19 @@ def _pages(page: Any, base: str, org: str) -> list[tuple[str, str]]:
     urls += [(f"targets-{e.key}", f"{base}/o/{org}/{e.path}") for e in TARGETS.entries[1:]]
     urls += [(f"suppliers-{e.key}", f"{base}/o/{org}/{e.path}") for e in SUPPLIERS.entries[1:]]
     urls += [(f"energy-{e.key}", f"{base}/o/{org}/{e.path}") for e in ENERGY.entries[1:]]
+    urls += [(f"risks-{e.key}", f"{base}/o/{org}/{e.path}") for e in RISKS.entries[1:]]
+    urls.append(("risks-matrix", f"{base}/o/{org}/risks/matrix"))
+    for name, listing, link in (  # one page of each kind of the climate-risk pages (issue 17)
+        ("risk", "risks", "table#risks a[href*='/risks/']"),
+        ("aspect", "risks/aspects", "table a[href*='/risks/aspects/']"),
+        ("scenario-run", "risks/scenarios", "a[href*='/risks/scenarios/runs/']"),
+        ("risk-site", "risks/sites", "table a[href*='/risks/sites/']"),
+        ("meeting", "risks/governance", "a[href*='/risks/governance/meetings/']"),
+    ):
+        page.goto(f"{base}/o/{org}/{listing}")
+        found = page.locator(f"main {link}").first
+        if found.count():
+            urls.append((name, base + str(found.get_attribute("href"))))
     page.goto(f"{base}/o/{org}/energy")
     site = page.locator("main table a[href*='/energy/sites/']").first
     if site.count():  # a site's energy dashboard (issue 16)
@@ -155,8 +175,7 @@ def test_every_demo_page_in_one_language_with_data(
     out.mkdir(parents=True, exist_ok=True)
     for org in slugs:
         for name, url in _pages(page, base, org):
-            response = page.goto(url)
-            page.wait_for_load_state("networkidle")
+            response = page.goto(url)  # waits for "load": pages are rendered on the server
             where = f"{org}/{name} ({url.removeprefix(base)})"
             if response is None or response.status >= 400:
                 problems.append(f"{where}: HTTP {response.status if response else '—'}")

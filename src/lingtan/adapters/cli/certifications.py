@@ -30,6 +30,7 @@ from lingtan.adapters.cli.common import (
     err,
     fail,
     out,
+    read_file,
     run_in_store,
     say,
 )
@@ -45,13 +46,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 def _t() -> Translator:
     return Translator(cli_locale())
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise fail(exc) from exc
 
 
 def _line(t: Translator, d: dict[str, Any]) -> str:
@@ -119,7 +113,7 @@ def add_cmd(
     """Add a certificate."""
     from lingtan.adapters.services import certifications as sv
 
-    proof = (evidence.name, _read(evidence)) if evidence is not None else None
+    proof = (evidence.name, read_file(evidence)) if evidence is not None else None
     given = {"subject_kind": subject_kind, "subject_id": subject_id, "scheme": scheme,
              "issuer": issuer, "issued": issued, "valid_until": valid_until, "level": level,
              "number": number, "note": note}  # fmt: skip
@@ -140,7 +134,7 @@ def import_cmd(
     """Import a CSV file of certificates (all or nothing; every wrong cell named)."""
     from lingtan.adapters.services import certifications as sv
 
-    data = _read(file)
+    data = read_file(file)
 
     def act(db: Session, ctx: LocalContext) -> int | sv.CertsFileError:
         try:
@@ -168,7 +162,7 @@ def evidence_cmd(
     """Attach a certificate's evidence file (--attach) or write it out (--out)."""
     from lingtan.adapters.services import certifications as sv
 
-    data = _read(attach) if attach is not None else None
+    data = read_file(attach) if attach is not None else None
 
     def act(db: Session, ctx: LocalContext) -> tuple[str, bytes | None]:
         if attach is not None and data is not None:

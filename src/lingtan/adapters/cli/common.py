@@ -61,6 +61,15 @@ def fail(exc: Exception | str, code: int | None = None) -> typer.Exit:
     return typer.Exit(1 if code is None else code)
 
 
+def read_file(path: Path) -> bytes:
+    """The bytes of the file ``path``; the command fails (:func:`fail`, exit 1) when it cannot
+    be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise fail(exc) from exc
+
+
 def is_busy(exc: Exception) -> bool:
     """True when ``exc`` says another writer held the workspace (``WorkspaceBusyError``)."""
     return type(exc).__name__ == "WorkspaceBusyError"
@@ -96,14 +105,21 @@ def store_session(ctx: LocalContext) -> Iterator[Session]:
         yield db
 
 
-def run_in_store(workspace: Path, call: Callable[[Session, LocalContext], T]) -> T:
+def run_in_store(
+    workspace: Path,
+    call: Callable[[Session, LocalContext], T],
+    failed: Callable[[Exception], typer.Exit] | None = None,
+) -> T:
     """``call(db, ctx)`` on the workspace folder's store; a failure (:data:`FAILURES`) printed
-    in the command line's language and turned into the exit code of its kind."""
+    in the command line's language and turned into the exit code of its kind (by ``failed``
+    when given)."""
     try:
         ctx = local_context(workspace)
         with store_session(ctx) as db:
             return call(db, ctx)
     except FAILURES as exc:
+        if failed is not None:
+            raise failed(exc) from exc
         raise fail(exc, EXIT_BUSY if is_busy(exc) else None) from exc
 
 

@@ -98,6 +98,7 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
     console.rule("(c) product carbon footprint: a laptop configuration (illustrative data)")
     products_demo(directory / "products", console)
     code |= energy_section(b, seed=seed, console=console)  # (d) issue 16: meters → KPIs
+    code |= risk_section(b, console=console)  # (e) issue 17: climate risk and opportunity
 
     if generate_rows:
         path = directory / f"synthetic-{generate_rows}.parquet"
@@ -163,6 +164,64 @@ def energy_section(ws_path: Path, *, seed: int, console: Console) -> int:
                         origin=origin),
                       highlight=False, markup=False)  # fmt: skip
     return 2 if rep.issues else 0
+
+
+def risk_section(ws_path: Path, *, console: Console) -> int:
+    """Issue 17 (decision 0085): load the climate risk demo into the synthetic workspace (the
+    report's register with ILLUSTRATIVE scores, its 11 aspects, four ILLUSTRATIVE scenarios
+    run on the latest inventory, ILLUSTRATIVE site hazards, the governance calendar), then
+    print the heat-map counts by band, each run's net effect per year, the key items computed
+    from the register and the scenarios' conclusion, in the command line's language. Returns
+    1 when the computed key items are not the report's stated ones (lines 1085–1086), else 0."""
+    from lingtan.adapters.cli.common import cli_locale, store_session
+    from lingtan.adapters.i18n.messages import Translator
+    from lingtan.adapters.services.risk_demo import load_risk_demo, risk_summary
+    from lingtan.modules.risk.catalogue import label_key
+
+    t = Translator(cli_locale())
+    console.rule(t("risk_demo.rule"))
+    ctx = LocalContext(ws_path)
+    with store_session(ctx) as db:
+        rep = load_risk_demo(db, ctx)
+        s = risk_summary(db, ctx)
+
+    def say(text: str) -> None:
+        console.print(text, highlight=False, markup=False)
+
+    def label(group: str, code: str) -> str:
+        return t.message(label_key(group, code), default=code)
+
+    say(t("risk_demo.loaded", items=rep.items, aspects=rep.aspects, scenarios=rep.scenarios,
+          hazards=rep.hazards, governance=rep.governance))  # fmt: skip
+    say(t("risk_demo.heatmap"))
+    for b in s.bands:
+        say(t("risk_demo.band", band=label("band", b.band), risks=b.risks,
+              opportunities=b.opportunities))  # fmt: skip
+    if s.runs:
+        say(t("risk_demo.runs", currency=s.runs[0].currency))
+        by_run: dict[str, list[str]] = {}
+        names: dict[str, str] = {}
+        for r in s.runs:
+            names[r.scenario] = r.label_in(t.locale)
+            by_run.setdefault(r.scenario, []).append(
+                t("risk_demo.year_value", year=r.year, net=f"{r.net:,.0f}"))  # fmt: skip
+        for code, values in by_run.items():
+            say(t("risk_demo.run", label=names[code], values=t("text.sep").join(values)))
+    else:
+        say(t("risk_demo.no_runs"))
+    none = t("risk_demo.none")
+    say(t("risk_demo.key", band=label("band", s.key.band)))
+    sep = t("text.sep")
+    say(t("risk_demo.key_risks",
+          drivers=sep.join(label("driver", d) for d in s.key.risks) or none))  # fmt: skip
+    say(t("risk_demo.key_opportunities",
+          drivers=sep.join(label("driver", d) for d in s.key.opportunities) or none))  # fmt: skip
+    say(t("risk_demo.matches" if s.key.matches_report else "risk_demo.differs"))
+    if s.conclusion is not None:
+        from lingtan.adapters.services.risk_scenarios import conclusion_text
+
+        say(t("risk_demo.conclusion", text=conclusion_text(s.conclusion, t.locale)))
+    return 0 if s.key.matches_report else 1
 
 
 def _reconcile_report(directory: Path, console: Console) -> int:

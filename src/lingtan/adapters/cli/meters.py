@@ -38,8 +38,8 @@ from lingtan.adapters.cli.common import (
     is_busy,
     local_context,
     out,
+    run_in_store,
     say,
-    store_session,
 )
 
 if TYPE_CHECKING:
@@ -107,12 +107,7 @@ def failed(exc: Exception) -> typer.Exit:
 def run(workspace: Path, call: Callable[[Session, LocalContext], T]) -> T:
     """``call(db, ctx)`` on the workspace's store (:func:`run_in_store` with the energy
     services' keyed refusals in the command line's language)."""
-    try:
-        ctx = local_context(workspace)
-        with store_session(ctx) as db:
-            return call(db, ctx)
-    except FAILURES as exc:
-        raise failed(exc) from exc
+    return run_in_store(workspace, call, failed)
 
 
 def run_ctx(workspace: Path, call: Callable[[LocalContext], T]) -> T:

@@ -40,6 +40,7 @@ from lingtan.adapters.cli.common import (
     is_busy,
     local_context,
     out,
+    read_file,
     run_in_store,
     say,
     store_session,
@@ -243,10 +244,7 @@ def import_cmd(
     """Create or update suppliers from a file; all or nothing (every wrong cell named)."""
     from lingtan.adapters.services import suppliers as sv
 
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise fail(exc) from exc
+    data = read_file(file)
     try:
         ctx = local_context(workspace)
         with store_session(ctx) as db:

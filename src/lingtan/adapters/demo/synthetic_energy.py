@@ -25,7 +25,7 @@ from the generated readings and volumes (tests/adapters/demo/test_synthetic_ener
 Determinism: ``numpy.random.default_rng([seed, 16])`` drawn in a fixed order; the same seed
 gives the same readings. Size: 25 meters × 2 years × 35 040 intervals (gas meters hourly, PV of
 Shenzhen from June 2023), ≈ 1.41 M readings; ``small=True`` keeps two months per fiscal year
-(tests).
+(tests; the demo loader chooses it when ``LINGTAN_DEMO_READINGS=small``, decision 0086).
 
 Units: readings [kWh] for electricity, [m3] for natural gas; timestamps UTC interval starts
 (sites in Asia/Shanghai, UTC+8, months cut in local time); power [kW]; capacities [kWp, kWh].

@@ -54,7 +54,21 @@ def cause_text(exc: BaseException, locale: str) -> str | None:
 
 #: the refusals :func:`refusal_text` renders from their key (set-up services and commands);
 #: others keep their own message (their English is what existing callers expect)
-REFUSAL_KEYS = ("setup.err.", "cli.setup.", "supplier", "pact.", "certs.", "zerocarbon.")
+REFUSAL_KEYS = (
+    "setup.err.",
+    "cli.setup.",
+    "supplier",
+    "pact.",
+    "certs.",
+    "zerocarbon.",
+    # climate risk (issue 17): register, aspects, scenarios, physical risk, governance, demo
+    "risk.",
+    "aspects.",
+    "scenarios.",
+    "hazards.",
+    "governance.",
+    "risk_demo.",
+)
 
 
 def refusal_text(exc: BaseException, locale: str) -> str | None:

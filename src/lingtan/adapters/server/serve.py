@@ -102,6 +102,11 @@ def prepare_demo(directory: Path, database_url: str) -> tuple[str, str, list[str
     prepare_supplier_demo(  # the FICTIONAL supplier register, campaign, ratings, 星火 …
         engine, url=database_url, data_dir=directory, slug=slugs["synthetic"], email=DEMO_EMAIL
     )
+    from lingtan.adapters.services.risk_demo import prepare_risk_demo  # issue 17
+
+    prepare_risk_demo(  # the report's climate register, aspects, scenarios, hazards, governance
+        engine, url=database_url, data_dir=directory, slug=slugs["synthetic"], email=DEMO_EMAIL
+    )
     engine.dispose()
     return DEMO_EMAIL, password, list(slugs.values())
 

@@ -48,12 +48,17 @@ from lingtan.adapters.services.errors import (
     message_text,
 )
 from lingtan.adapters.services.register_files import (
+    KeyedFileError,
     as_date,
     cell_error_lines,
     check_cells,
+    decode_text,
     is_sha256,
     keep_by_sha256,
     kept_file,
+)
+from lingtan.adapters.services.register_files import (
+    RowError as RowError,
 )
 from lingtan.adapters.store.certifications import CertificateRow, ZeroCarbonRow
 from lingtan.core.errors import LingtanError
@@ -347,24 +352,10 @@ def reminders(db: Session, ctx: Context, *, on: date | None = None) -> list[cm.R
 # ---- the import file ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RowError:
-    """A wrong cell of an import file: file, row (1 = the header), column, keyed reason."""
+class CertsFileError(CertsError, KeyedFileError):
+    """An import file was refused: ``errors`` lists every wrong cell (:class:`RowError`)."""
 
-    source: str
-    row: int
-    column: str
-    message: Message
-
-
-class CertsFileError(CertsError):
-    """An import file was refused: ``errors`` lists every wrong cell."""
-
-    def __init__(self, summary: Message, errors: Sequence[RowError]) -> None:
-        params = {k: v for k, v in summary.params.items() if isinstance(v, str | int | float)}
-        self.errors: tuple[RowError, ...] = tuple(errors)
-        lines = [message_text(summary), *row_error_lines(self.errors, "en")]
-        super().__init__("invalid", summary.key, "\n".join(lines), "file", **params)
+    row_error_key = "certs.file.row_error"
 
 
 def row_error_lines(errors: Sequence[RowError], locale: str, limit: int = 50) -> list[str]:
@@ -373,12 +364,9 @@ def row_error_lines(errors: Sequence[RowError], locale: str, limit: int = 50) ->
 
 
 def _decode(data: bytes, encoding: str | None) -> str:
-    for enc in [encoding] if encoding else ["utf-8-sig", "gb18030"]:
-        try:
-            return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    raise refused("invalid", msg("certs.file.encoding"), "file")
+    return decode_text(
+        data, encoding, lambda: refused("invalid", msg("certs.file.encoding"), "file")
+    )
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,16 @@ supplier_demo` is for issue 15:
 Idempotent: the register is written only when the demo's first meter is missing; readings are
 not stored twice (same content, same batch); files are kept; a rollup of the same readings
 imports nothing new. :func:`prepare_energy_demo` is what ``lingtan serve --demo`` calls.
+
+Size: the full demo (two whole fiscal years, ≈ 1.41 M readings) unless the environment variable
+``LINGTAN_DEMO_READINGS`` is ``small`` (April and May of each fiscal year, the generator's
+``small`` mode): the test suite sets it for the demos its fixtures build (decision 0086);
+``make demo`` leaves it unset.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,10 +51,27 @@ __all__ = [
     "load_energy_register",
     "meter_fields",
     "prepare_energy_demo",
+    "small_readings",
 ]
 
 #: origin named on the demo's reading batches
 ORIGIN = "lingtan demo (synthetic, ILLUSTRATIVE)"
+#: environment variable choosing the demo's readings: ``full`` (default) or ``small`` (tests)
+READINGS_ENV = "LINGTAN_DEMO_READINGS"
+READINGS_SIZES = ("full", "small")
+
+
+def small_readings() -> bool:
+    """Whether :data:`READINGS_ENV` asks for the small demo (April and May of each fiscal
+    year); unset or empty means ``full``.
+
+    Raises:
+        ValueError: another value (a typo must not silently load the full demo).
+    """
+    size = os.environ.get(READINGS_ENV, "").strip().lower() or "full"
+    if size not in READINGS_SIZES:
+        raise ValueError(f"{READINGS_ENV} must be one of {READINGS_SIZES}, not {size!r}")
+    return size == "small"
 
 
 @dataclass(frozen=True)
@@ -173,7 +196,7 @@ def load_energy_demo(
     *,
     seed: int = SEED,
     years: Sequence[str] = FISCAL_YEARS,
-    small: bool = False,
+    small: bool | None = None,
     rollup: bool = True,
 ) -> EnergyLoadReport:
     """Write the energy demo into the organisation of ``ctx`` (module docstring).
@@ -183,16 +206,20 @@ def load_energy_demo(
         ctx: the organisation (needs ``edit_data``).
         seed: the synthetic workspace's seed (its invoices are replayed with it).
         years: fiscal years to load.
-        small: two months a year (tests).
+        small: two months a year (tests); None: as :data:`READINGS_ENV` says (full unless
+            ``small``).
         rollup: also roll each year up and reconcile it with the bills.
 
     Raises:
         ServiceError: a service refused a record (a bug of the generator: every record is valid
             by construction and tested).
+        ValueError: :data:`READINGS_ENV` has a value other than ``full`` or ``small``.
     """
     from lingtan.adapters.services.readings import ingest_readings_table
 
     ctx.require("edit_data")
+    if small is None:
+        small = small_readings()
     demo = energy_demo(seed, years=years, small=small)
     meters, assets, production, certificates = load_energy_register(db, ctx, demo)
     accepted = duplicates = 0

@@ -25,12 +25,11 @@ from lingtan.adapters.io.mv_files import (
     DegreeDayTable,
     MvFileError,
     MvPlan,
-    english,
     read_degree_days,
     read_mv_file,
 )
 from lingtan.adapters.services.context import Context
-from lingtan.adapters.services.errors import Kind, ServiceError
+from lingtan.adapters.services.errors import KeyedError, Kind, ServiceError, keyed_refusal
 from lingtan.core.errors import LingtanError
 from lingtan.core.messages import Message, msg
 from lingtan.modules.energy.errors import EnergyError
@@ -39,22 +38,14 @@ from lingtan.modules.energy.mv import measured_savings as _savings
 from lingtan.modules.targets.projects import MeasuredYear, Project
 
 
-class SavingsError(ServiceError):
+class SavingsError(KeyedError):
     """A refused M&V request: the catalogue ``key`` (``mv.err.*``) and ``params`` beside the
     English ``message`` and the ``field``."""
-
-    def __init__(
-        self, kind: Kind, key: str, message: str, field: str | None = None, **params: Any
-    ) -> None:
-        super().__init__(kind, kind, message, field)
-        self.key = key
-        self.params = params
 
 
 def refused(kind: Kind, message: Message, field: str | None = None) -> SavingsError:
     """A :class:`SavingsError` of ``kind`` for a keyed ``message``."""
-    params = {k: v for k, v in message.params.items() if isinstance(v, str | int | float)}
-    return SavingsError(kind, message.key, english(message), field, **params)
+    return keyed_refusal(SavingsError, kind, message, field)
 
 
 @dataclass(frozen=True)

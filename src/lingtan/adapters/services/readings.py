@@ -169,12 +169,9 @@ def ingest_readings_file(
     ctx.require("edit_data")
     p = Path(path)
     batch_id = _sha256_file(p)
-    ws = ctx.workspace()
-    with ws.session() as db:
-        done = _stored_report(db, batch_id)
-        if done is not None:
-            return done
-        meters = {m.code: to_domain(m) for m in db.scalars(select(EnergyMeter))}
+    done, meters = _stored_or_meters(ctx, batch_id)
+    if done is not None:
+        return done
     try:
         read = read_readings_file(
             p,
@@ -219,12 +216,9 @@ def ingest_readings_table(
         raise refused("invalid", msg("readings.err.source", value=source), "source")
     typed = _typed_table(table)
     bid = batch_id or _sha256_table(typed)
-    ws = ctx.workspace()
-    with ws.session() as db:
-        done = _stored_report(db, bid)
-        if done is not None:
-            return done
-        meters = {m.code: to_domain(m) for m in db.scalars(select(EnergyMeter))}
+    done, meters = _stored_or_meters(ctx, bid)
+    if done is not None:
+        return done
     report = ReadingsReport(bid, source=source, origin=origin)
     return _ingest(ctx, typed, report, meters, partial=partial)
 
@@ -382,6 +376,18 @@ def _stored_report(db: Session, batch_id: str) -> ReadingsReport | None:
         source=row.source,
         origin=row.origin,
     )
+
+
+def _stored_or_meters(
+    ctx: Context, batch_id: str
+) -> tuple[ReadingsReport | None, dict[str, Meter]]:
+    """(the report of batch ``batch_id`` when it is already stored — nothing is read again —
+    else None, the organisation's meters by code)."""
+    with ctx.workspace().session() as db:
+        done = _stored_report(db, batch_id)
+        if done is not None:
+            return done, {}
+        return None, {m.code: to_domain(m) for m in db.scalars(select(EnergyMeter))}
 
 
 def _meters_arrow(meters: Mapping[str, Meter]) -> pa.Table:

@@ -28,7 +28,6 @@ energy-carrying working media) have no shipped coefficient and are listed as exc
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -41,7 +40,7 @@ from lingtan.core.standard_coal import (
     StandardCoalTable,
 )
 from lingtan.core.units import conversion_factor, dimension_name
-from lingtan.modules.energy.errors import EnergyError
+from lingtan.modules.energy.errors import EnergyError, check_number
 from lingtan.modules.energy.meters import Measures, Source
 
 Basis = Literal["equivalent", "input_equivalent"]
@@ -67,17 +66,6 @@ BASIS_LABEL: Mapping[str, str] = {
     "equivalent": "calorific equivalent (当量值)",
     "input_equivalent": "input equivalent (等价值)",
 }
-
-
-def _check_number(value: float, name: str, *, positive: bool = False) -> float:
-    v = float(value)
-    if not math.isfinite(v):
-        raise EnergyError(msg("energy.err.not_finite", field=name, value=str(value)), name)
-    if positive and v <= 0:
-        raise EnergyError(msg("energy.err.not_positive", field=name, value=str(value)), name)
-    if v < 0:
-        raise EnergyError(msg("energy.err.negative", field=name, value=str(value)), name)
-    return v
 
 
 def to_kwh(value: float, unit: str) -> float:
@@ -131,7 +119,7 @@ class SiteBalance:
             "ppa_kwh",
             "measured_self_use_kwh",
         ):
-            _check_number(getattr(self, name), name)
+            check_number(getattr(self, name), name)
         if self.generation_kwh > 0 and self.export_kwh > self.generation_kwh:
             raise EnergyError(
                 msg(
@@ -237,7 +225,7 @@ def site_balance(
     acc: dict[str, float] = {}
     carriers: dict[str, tuple[float, str]] = {}
     for carrier, source, measures, quantity, unit in flows:
-        q = _check_number(quantity, f"{carrier}/{measures}")
+        q = check_number(quantity, f"{carrier}/{measures}")
         try:
             m = Measures(measures)
             src = Source(source) if source else None
@@ -298,7 +286,7 @@ def _coefficient_for(
     if carrier == "electricity" and basis == "input_equivalent":
         if electricity_kgce_per_kwh is None:
             raise EnergyError(msg("energy.err.input_equivalent_rate"), "basis")
-        rate = _check_number(electricity_kgce_per_kwh, "electricity_kgce_per_kwh", positive=True)
+        rate = check_number(electricity_kgce_per_kwh, "electricity_kgce_per_kwh", positive=True)
         return StandardCoalCoefficient(
             carrier="electricity_input_equivalent",
             unit="kWh",
@@ -350,7 +338,7 @@ def tce_breakdown(
     used: dict[str, tuple[float, str, str]] = {}
     excluded: list[str] = []
     for carrier, (q, unit) in quantities.items():
-        qty = _check_number(q, carrier)
+        qty = check_number(q, carrier)
         c = _coefficient_for(carrier, unit, basis, table, electricity_kgce_per_kwh, overrides or {})
         if c is None:
             excluded.append(carrier)

@@ -6,17 +6,14 @@ refusal shown in the user's language."""
 
 from __future__ import annotations
 
-from lingtan.core.errors import LingtanError
-from lingtan.core.messages import Message
+import math
+
+from lingtan.core.errors import MessageError
+from lingtan.core.messages import msg
 
 
-class EnergyError(LingtanError):
+class EnergyError(MessageError):
     """Energy data is invalid or a computation cannot be made from it."""
-
-    def __init__(self, message: Message, field: str | None = None) -> None:
-        super().__init__(message.english())
-        self.message = message
-        self.field = field
 
 
 class MeterError(EnergyError):
@@ -29,3 +26,20 @@ class ReadingError(EnergyError):
 
 class ModelError(EnergyError):
     """A baseline model cannot be fitted or applied (too few points, singular normalisers)."""
+
+
+def check_number(value: float, name: str, *, positive: bool = False) -> float:
+    """``value`` as a float when finite and not negative (with ``positive``: greater than 0).
+
+    Raises:
+        EnergyError: ``energy.err.not_finite``, ``energy.err.not_positive`` or
+            ``energy.err.negative``, on field ``name``.
+    """
+    v = float(value)
+    if not math.isfinite(v):
+        raise EnergyError(msg("energy.err.not_finite", field=name, value=str(value)), name)
+    if positive and v <= 0:
+        raise EnergyError(msg("energy.err.not_positive", field=name, value=str(value)), name)
+    if v < 0:
+        raise EnergyError(msg("energy.err.negative", field=name, value=str(value)), name)
+    return v

@@ -16,13 +16,12 @@ line meters, from an allocation key: each product type's share of units × stand
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from lingtan.core.messages import msg
-from lingtan.modules.energy.errors import EnergyError
+from lingtan.modules.energy.errors import EnergyError, check_number
 
 #: how E_alloc was obtained
 METHODS: tuple[str, ...] = ("line_meters", "allocation_key")
@@ -63,22 +62,13 @@ class Intensity:
         }
 
 
-def _nonneg(value: float, name: str) -> float:
-    v = float(value)
-    if not math.isfinite(v):
-        raise EnergyError(msg("energy.err.not_finite", field=name, value=str(value)), name)
-    if v < 0:
-        raise EnergyError(msg("energy.err.negative", field=name, value=str(value)), name)
-    return v
-
-
 def per_unit(kwh: float, units: float) -> float | None:
     """I = E / units [kWh/unit]; None when ``units`` is 0 (no production, no intensity).
 
     Raises:
         EnergyError: a negative or non-finite input.
     """
-    e, u = _nonneg(kwh, "kwh"), _nonneg(units, "units")
+    e, u = check_number(kwh, "kwh"), check_number(units, "units")
     return e / u if u > 0 else None
 
 
@@ -112,10 +102,11 @@ def allocate_by_key(
     Raises:
         EnergyError: negative or non-finite inputs.
     """
-    e = _nonneg(total_kwh, "total_kwh")
+    e = check_number(total_kwh, "total_kwh")
     hours = standard_hours or {}
     weights = {
-        p: _nonneg(u, f"units[{p}]") * _nonneg(_hours(hours.get(p)), f"standard_hours[{p}]")
+        p: check_number(u, f"units[{p}]")
+        * check_number(_hours(hours.get(p)), f"standard_hours[{p}]")
         for p, u in units.items()
     }
     total = sum(weights.values())
@@ -142,7 +133,7 @@ def intensity_series(
         )
     acc: dict[tuple[str, str, int], tuple[float, float]] = {}
     for site, product, year, kwh, units in rows:
-        e, u = _nonneg(kwh, "kwh"), _nonneg(units, "units")
+        e, u = check_number(kwh, "kwh"), check_number(units, "units")
         key = (site, product, int(year))
         pe, pu = acc.get(key, (0.0, 0.0))
         acc[key] = (pe + e, pu + u)

@@ -240,42 +240,23 @@ def registers_to_intervals(
     issues: list[ReadingIssue] = []
     for i in np.flatnonzero(values < 0):
         before, after = float(base[i]), float(base[i + 1])
+        ts = to_utc(t[i])
+        said: dict[str, Param] = {
+            "meter": meter,
+            "ts": ts.isoformat(),
+            "before": _num(before),
+            "after": _num(after),
+        }
+        value: float | None = None
         if rollover is not None and before < rollover:
-            values[i] = after + rollover - before
-            issues.append(
-                ReadingIssue(
-                    "reset",
-                    meter,
-                    to_utc(t[i]),
-                    msg(
-                        "energy.issue.rollover",
-                        meter=meter,
-                        ts=to_utc(t[i]).isoformat(),
-                        before=_num(before),
-                        after=_num(after),
-                        rollover=_num(rollover),
-                        value=_num(float(values[i])),
-                    ),
-                    float(values[i]),
-                )
+            values[i] = value = after + rollover - before
+            message = msg(
+                "energy.issue.rollover", **said, rollover=_num(rollover), value=_num(value)
             )
         else:
             values[i] = np.nan
-            issues.append(
-                ReadingIssue(
-                    "reset",
-                    meter,
-                    to_utc(t[i]),
-                    msg(
-                        "energy.issue.reset",
-                        meter=meter,
-                        ts=to_utc(t[i]).isoformat(),
-                        before=_num(before),
-                        after=_num(after),
-                    ),
-                    None,
-                )
-            )
+            message = msg("energy.issue.reset", **said)
+        issues.append(ReadingIssue("reset", meter, ts, message, value))
     return values, issues
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lingtan.core.messages import msg
-from lingtan.modules.energy.errors import EnergyError
+from lingtan.modules.energy.errors import EnergyError, check_number
 
 #: the parts of the numerator, in the order of the formula
 PARTS: tuple[str, ...] = ("self_use", "ppa", "green_trades", "certificates")
@@ -65,15 +65,6 @@ class ReShare:
         }
 
 
-def _kwh(value: float, name: str) -> float:
-    v = float(value)
-    if not math.isfinite(v):
-        raise EnergyError(msg("energy.err.not_finite", field=name, value=str(value)), name)
-    if v < 0:
-        raise EnergyError(msg("energy.err.negative", field=name, value=str(value)), name)
-    return v
-
-
 def re_share(
     consumption: float,
     self_use: float = 0.0,
@@ -88,12 +79,12 @@ def re_share(
     Raises:
         EnergyError: a negative or non-finite value.
     """
-    c = _kwh(consumption, "consumption")
+    c = check_number(consumption, "consumption")
     parts = {
-        "self_use": _kwh(self_use, "self_use"),
-        "ppa": _kwh(ppa, "ppa"),
-        "green_trades": _kwh(green_trades, "green_trades"),
-        "certificates": _kwh(certificates, "certificates"),
+        "self_use": check_number(self_use, "self_use"),
+        "ppa": check_number(ppa, "ppa"),
+        "green_trades": check_number(green_trades, "green_trades"),
+        "certificates": check_number(certificates, "certificates"),
     }
     total = sum(parts.values())
     numerator = min(total, c)
@@ -124,4 +115,4 @@ def implied_consumption(renewable_kwh: float, share: float) -> float:
     s = float(share)
     if not (math.isfinite(s) and 0 < s <= 1):
         raise EnergyError(msg("energy.err.share_range", value=str(share)), "share")
-    return _kwh(renewable_kwh, "renewable_kwh") / s
+    return check_number(renewable_kwh, "renewable_kwh") / s

@@ -7,17 +7,11 @@ shown in the user's language."""
 
 from __future__ import annotations
 
-from lingtan.core.errors import LingtanError
-from lingtan.core.messages import Message
+from lingtan.core.errors import MessageError
 
 
-class RiskError(LingtanError):
+class RiskError(MessageError):
     """Climate-risk data is invalid or a computation cannot be made from it."""
-
-    def __init__(self, message: Message, field: str | None = None) -> None:
-        super().__init__(message.english())
-        self.message = message
-        self.field = field
 
 
 class MatrixError(RiskError):

@@ -6,17 +6,11 @@ refusal shown in the user's language."""
 
 from __future__ import annotations
 
-from lingtan.core.errors import LingtanError
-from lingtan.core.messages import Message
+from lingtan.core.errors import MessageError
 
 
-class SupplierError(LingtanError):
+class SupplierError(MessageError):
     """A supplier's data is invalid or a change of it is not allowed."""
-
-    def __init__(self, message: Message, field: str | None = None) -> None:
-        super().__init__(message.english())
-        self.message = message
-        self.field = field
 
 
 class IdentifierError(SupplierError):

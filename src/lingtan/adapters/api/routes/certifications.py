@@ -15,7 +15,6 @@ from fastapi import APIRouter, File, Query, UploadFile, status
 from fastapi.responses import Response
 
 from lingtan.adapters.api.deps import DbDep, Editor, Reader
-from lingtan.adapters.api.errors import ApiError
 from lingtan.adapters.api.routes.common import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -23,6 +22,7 @@ from lingtan.adapters.api.routes.common import (
     errors,
     file_content,
     file_response,
+    read_upload,
 )
 from lingtan.adapters.api.schemas.certifications import (
     AssessmentCreate,
@@ -45,15 +45,6 @@ from lingtan.modules.energy.certificates import SCHEMES
 router = APIRouter(prefix="/orgs/{org}/certificates", tags=["certificates"])
 
 FILE_ERRORS = errors(401, 403, 404, 413, 422)
-#: the largest import or evidence file [bytes]
-MAX_FILE = 20 * 1024 * 1024
-
-
-def _read(file: UploadFile) -> bytes:
-    data = file.file.read(MAX_FILE + 1)
-    if len(data) > MAX_FILE:
-        raise ApiError(413, "too_large", "a file is at most 20 MiB")
-    return data
 
 
 def _public(row: CertificateRow) -> CertificatePublic:
@@ -106,7 +97,7 @@ def import_certificates(
     tenant: Editor,
 ) -> CertImportPublic:
     """Add the certificates of a CSV file, all or nothing (every wrong cell named)."""
-    res = sv.import_certificates(db, tenant, _read(file), file.filename or "certificates.csv")
+    res = sv.import_certificates(db, tenant, read_upload(file), file.filename or "certificates.csv")
     return CertImportPublic(created=list(res.created))
 
 
@@ -164,7 +155,7 @@ def put_evidence(
     tenant: Editor,
 ) -> CertificatePublic:
     """Attach the evidence file (kept by its sha256)."""
-    row = sv.attach_evidence(db, tenant, cert_id, file.filename or "evidence", _read(file))
+    row = sv.attach_evidence(db, tenant, cert_id, file.filename or "evidence", read_upload(file))
     return _public(row)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Path, Query
+from fastapi import Path, Query, UploadFile
 from fastapi.responses import Response
 
-from lingtan.adapters.api.errors import ErrorResponse
+from lingtan.adapters.api.errors import ApiError, ErrorResponse
 
 #: PostgreSQL ``integer`` range: larger ids cannot exist
 MAX_ID = 2**31 - 1
@@ -98,6 +98,26 @@ def file_response(name: str, data: bytes, media_type: str) -> Response:
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+#: the largest file an upload route reads [bytes]: 20 MiB
+MAX_FILE = 20 * 1024 * 1024
+
+
+def read_upload(file: UploadFile) -> bytes:
+    """An uploaded file's bytes (at most :data:`MAX_FILE` read); ApiError 413 ``too_large``
+    past it."""
+    data = file.file.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE:
+        raise ApiError(413, "too_large", "a file is at most 20 MiB")
+    return data
+
+
+def register_file(stem: str, fmt: str, data: bytes) -> Response:
+    """A register's download ``<stem>.<fmt>``: CSV (UTF-8) as ``text/csv``, XLSX as
+    ``application/octet-stream``."""
+    media = "text/csv" if fmt == "csv" else "application/octet-stream"
+    return file_response(f"{stem}.{fmt}", data, media)
 
 
 def file_content(*media_types: str) -> dict[int | str, dict[str, Any]]:

@@ -15,9 +15,7 @@ another organisation's meter is a 404."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
@@ -31,7 +29,8 @@ from lingtan.adapters.api.routes.common import (
     WRITE_ERRORS,
     errors,
     file_content,
-    file_response,
+    read_upload,
+    register_file,
 )
 from lingtan.adapters.api.routes.supplier_reviews import CodePath
 from lingtan.adapters.api.schemas.energy import (
@@ -46,12 +45,11 @@ from lingtan.adapters.api.schemas.energy import (
     ReadingsReportPublic,
     RejectedPublic,
 )
+from lingtan.adapters.services.register_files import safe_file_name, with_file
 
 router = APIRouter(prefix="/orgs/{org}", tags=["energy"])
 
 FILE_ERRORS = errors(401, 403, 404, 409, 413, 422)
-#: the largest meter or production register file [bytes] (a readings body: max_upload_mb)
-MAX_FILE = 20 * 1024 * 1024
 NDJSON = "application/x-ndjson"
 CSV = "text/csv"
 #: the OpenAPI request body of ``POST /readings`` (the content-type check reads it, 415 else)
@@ -75,29 +73,6 @@ def _locale(request: Request) -> str:
         request.headers.get("accept-language")
     )
     return lang or "en"
-
-
-def _read(file: UploadFile) -> bytes:
-    data = file.file.read(MAX_FILE + 1)
-    if len(data) > MAX_FILE:
-        raise ApiError(413, "too_large", "a file is at most 20 MiB")
-    return data
-
-
-def _safe_name(name: str | None, default: str) -> str:
-    """A file name kept for messages (``file, row, field``): its last part, plain characters."""
-    base = (name or default).replace("\\", "/").rsplit("/", 1)[-1]
-    safe = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in base)
-    return safe.lstrip(".") or default
-
-
-def _with_file(data: bytes, name: str, call: Any) -> Any:
-    """``call(path)`` on ``data`` written as ``name`` in a private temporary folder (the
-    services read files; the name is the one their messages give)."""
-    with tempfile.TemporaryDirectory(prefix="lingtan-upload-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        return call(path)
 
 
 def text_of(message: Any, locale: str) -> str:
@@ -159,9 +134,9 @@ def import_public(res: Any) -> ImportResultPublic:
 def _import_upload(file: UploadFile, default: str, call: Any) -> ImportResultPublic:
     """``call(path)`` on an uploaded register file (named as sent, else ``default``) and its
     result as :class:`ImportResultPublic`."""
-    name = _safe_name(file.filename, default)
-    data = _read(file)
-    return import_public(_with_file(data, name, call))
+    name = safe_file_name(file.filename, default)
+    data = read_upload(file)
+    return import_public(with_file(name, data, call))
 
 
 # ---- meters ---------------------------------------------------------------------------------
@@ -196,9 +171,7 @@ def export_meters(db: DbDep, tenant: Reader, format: Literal["csv", "xlsx"] = "c
     """The meter register as a CSV (UTF-8) or XLSX file that ``POST …/meters/import`` reads."""
     from lingtan.adapters.services import meters as sv
 
-    data = sv.export_meters(db, tenant, format)
-    media = "text/csv" if format == "csv" else "application/octet-stream"
-    return file_response(f"meters.{format}", data, media)
+    return register_file("meters", format, sv.export_meters(db, tenant, format))
 
 
 @router.post("/meters/import", responses=FILE_ERRORS)
@@ -254,7 +227,7 @@ async def post_readings(
         report = await run_in_threadpool(rs.ingest_readings_ndjson, tenant, body)
     else:
         report = await run_in_threadpool(
-            _with_file, body, filename, lambda p: rs.ingest_readings_file(tenant, p)
+            with_file, filename, body, lambda p: rs.ingest_readings_file(tenant, p)
         )
     return report_public(report, _locale(request))
 

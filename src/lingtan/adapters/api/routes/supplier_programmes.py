@@ -13,8 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Path, Query, UploadFile, status
 
 from lingtan.adapters.api.deps import DbDep, Editor, Reader
-from lingtan.adapters.api.errors import ApiError
-from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS, errors
+from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS, errors, read_upload
 from lingtan.adapters.api.schemas.common import FiscalYear
 from lingtan.adapters.api.schemas.supplier_programmes import (
     AttendanceCreate,
@@ -43,8 +42,6 @@ CodePath = Annotated[
 ]
 FiscalYearQuery = Annotated[FiscalYear | None, Query()]  # a real fiscal year (schemas.common)
 FILE_ERRORS = errors(401, 403, 404, 409, 413, 422)
-#: the largest attendance file [bytes]
-MAX_FILE = 20 * 1024 * 1024
 
 
 @projects.get("", responses=READ_ERRORS)
@@ -161,8 +158,5 @@ def import_attendance(
 ) -> AttendanceImportPublic:
     """Import attendance (new events from the rows' kind, title and date); all or nothing,
     every wrong cell named by file, row, column and reason."""
-    data = file.file.read(MAX_FILE + 1)
-    if len(data) > MAX_FILE:
-        raise ApiError(413, "too_large", "a file is at most 20 MiB")
-    res = sv.import_attendance(db, tenant, data, file.filename or "attendance.csv")
+    res = sv.import_attendance(db, tenant, read_upload(file), file.filename or "attendance.csv")
     return AttendanceImportPublic.model_validate(res)

@@ -19,7 +19,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from lingtan.adapters.api.deps import DbDep, Editor, Reader
-from lingtan.adapters.api.errors import ApiError
 from lingtan.adapters.api.routes.common import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -27,6 +26,8 @@ from lingtan.adapters.api.routes.common import (
     errors,
     file_content,
     file_response,
+    read_upload,
+    register_file,
 )
 from lingtan.adapters.api.routes.supplier_reviews import CodePath
 from lingtan.adapters.api.schemas.common import FiscalYear
@@ -60,20 +61,11 @@ router = APIRouter(prefix="/orgs/{org}/suppliers", tags=["suppliers"])
 ItemPath = Annotated[Item, Path(description="Onboarding checklist item")]
 FiscalYearQuery = Annotated[FiscalYear, Query()]  # a real fiscal year (schemas.common)
 FILE_ERRORS = errors(401, 403, 404, 409, 413, 422)
-#: the largest register file and evidence file [bytes]
-MAX_FILE = 20 * 1024 * 1024
 
 
 def _id(db: Session, tenant: Context, code: str) -> int:
     """The row id of the organisation's supplier ``code`` (404 when it has none)."""
     return sv.supplier_by_code(db, tenant, code).id
-
-
-def _read(file: UploadFile) -> bytes:
-    data = file.file.read(MAX_FILE + 1)
-    if len(data) > MAX_FILE:
-        raise ApiError(413, "too_large", "a file is at most 20 MiB")
-    return data
 
 
 @router.get("", responses=READ_ERRORS)
@@ -128,9 +120,7 @@ def reminders(
 )
 def export_suppliers(db: DbDep, tenant: Reader, format: Literal["csv", "xlsx"] = "csv") -> Response:
     """The register as a CSV (UTF-8) or XLSX file that ``POST …/import`` reads back."""
-    data = sv.export_suppliers(db, tenant, format)
-    media = "text/csv" if format == "csv" else "application/octet-stream"
-    return file_response(f"suppliers.{format}", data, media)
+    return register_file("suppliers", format, sv.export_suppliers(db, tenant, format))
 
 
 @router.post("/import", responses=FILE_ERRORS)
@@ -140,7 +130,7 @@ def import_suppliers(
     tenant: Editor,
 ) -> ImportResultPublic:
     """Create or update suppliers from a file; all or nothing (every wrong cell named)."""
-    res = sv.import_suppliers(db, tenant, _read(file), file.filename or "suppliers.csv")
+    res = sv.import_suppliers(db, tenant, read_upload(file), file.filename or "suppliers.csv")
     return ImportResultPublic(created=list(res.created), updated=list(res.updated))
 
 
@@ -288,7 +278,7 @@ def put_evidence(
 ) -> CheckPublic:
     """Attach the evidence file of a recorded check (kept by its sha256)."""
     row = sv.attach_evidence(
-        db, tenant, _id(db, tenant, code), item, file.filename or "evidence", _read(file)
+        db, tenant, _id(db, tenant, code), item, file.filename or "evidence", read_upload(file)
     )
     return CheckPublic.model_validate(row)
 

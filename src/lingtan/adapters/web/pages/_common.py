@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from lingtan.adapters.web.rendering import render
+from lingtan.adapters.services.errors import KeyedError, ServiceError
+from lingtan.adapters.services.register_files import KeyedFileError, cell_error_lines
+from lingtan.adapters.web.rendering import render, translator
 from lingtan.adapters.web.session import OrgPage
 
 
@@ -29,3 +32,30 @@ def fy_label(slug: str) -> str:
     """Inverse of :func:`fy_slug` for split years: ``FY2023-24`` → ``FY2023/24``."""
     head, sep, tail = slug.rpartition("-")
     return f"{head}/{tail}" if sep and head and len(tail) == 2 and tail.isdigit() else slug
+
+
+def refused_change(
+    request: Request,
+    op: OrgPage,
+    exc: ServiceError,
+    error: type[KeyedError],
+    *,
+    kinds: Collection[str] | None = None,
+    file_lines: Callable[[Any, str], list[str]] | None = None,
+) -> tuple[str, str]:
+    """``(field or "form", message in the user's language)`` of a refused change of a register
+    whose refusals are ``error`` (of one of ``kinds`` when given); its writes are rolled back.
+    A refused import file (:class:`KeyedFileError`) gives the reason then each wrong cell, or
+    ``file_lines(exc, locale)`` when given. Other errors (403, 404 …) are raised again for the
+    error page."""
+    if not isinstance(exc, error) or (kinds is not None and exc.kind not in kinds):
+        raise exc
+    op.db.rollback()
+    t = translator(request)
+    text = t(exc.key, **exc.params)
+    if isinstance(exc, KeyedFileError):
+        if file_lines is not None:
+            text = "\n".join(file_lines(exc, t.locale))
+        else:
+            text = "\n".join([text, *cell_error_lines(exc.errors, exc.row_error_key, t.locale)])
+    return exc.field or "form", text

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lingtan.adapters.services import certifications as sv
 from lingtan.adapters.services.errors import ServiceError
-from lingtan.adapters.web.pages._common import org_render
+from lingtan.adapters.web.pages._common import org_render, refused_change
 from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.session import OrgDep, OrgPage
 from lingtan.core.messages import msg
@@ -42,14 +42,7 @@ _FIELDS = ("subject_kind", "subject_id", "scheme", "level", "issuer", "number", 
 def _refused(request: Request, op: OrgPage, exc: ServiceError) -> tuple[str, str]:
     """``(field, message in the user's language)`` of a refused change, whose writes are
     rolled back; other errors (403, 404 …) go to the error page."""
-    if not isinstance(exc, sv.CertsError):
-        raise exc
-    op.db.rollback()
-    t = translator(request)
-    text = t(exc.key, **exc.params)
-    if isinstance(exc, sv.CertsFileError):
-        text = "\n".join([text, *sv.row_error_lines(exc.errors, t.locale)])
-    return exc.field or "form", text
+    return refused_change(request, op, exc, sv.CertsError)
 
 
 def _redirect(url: str) -> Response:

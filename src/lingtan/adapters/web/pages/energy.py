@@ -17,7 +17,6 @@ the CSRF token (the pages' router checks it).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.services.errors import ServiceError
+from lingtan.adapters.services.register_files import safe_file_name, with_file
 from lingtan.adapters.web.pages._common import fy_label, fy_slug, org_render
 from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.session import OrgDep, OrgPage, not_found
@@ -461,17 +461,7 @@ def _upload(file: UploadFile, default: str, limit: int = MAX_FILE) -> tuple[str,
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise ServiceError("too_large", "too_large", f"a file is at most {limit // 2**20} MiB")
-    base = (file.filename or default).replace("\\", "/").rsplit("/", 1)[-1]
-    safe = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in base)
-    return safe.lstrip(".") or default, data
-
-
-def _with_file(name: str, data: bytes, call: Callable[[Path], Any]) -> Any:
-    """``call(path)`` on ``data`` written as ``name`` in a private temporary folder."""
-    with tempfile.TemporaryDirectory(prefix="lingtan-upload-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        return call(path)
+    return safe_file_name(file.filename, default), data
 
 
 def _import_file(
@@ -488,7 +478,7 @@ def _import_file(
     op.require("edit_data")
     try:
         name, data = _upload(file, default)
-        _with_file(name, data, call)
+        with_file(name, data, call)
     except (ServiceError, LingtanError) as exc:
         op.db.rollback()
         return page(request, op, error=refusal(exc, translator(request)), error_form="import",
@@ -520,7 +510,7 @@ def energy_readings_upload(
     limit = int(op.tenant.settings.max_upload_mb) * 2**20
     try:
         name, data = _upload(file, "readings.csv", limit)
-        report = _with_file(name, data, lambda p: rs.ingest_readings_file(op.tenant, p))
+        report = with_file(name, data, lambda p: rs.ingest_readings_file(op.tenant, p))
     except (ServiceError, LingtanError) as exc:
         return _meters_page(request, op, error=refusal(exc, translator(request)),
                             error_form="readings", status_code=422)  # fmt: skip
