@@ -5,13 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from lingtan.adapters.services.errors import KeyedError, ServiceError
 from lingtan.adapters.services.register_files import KeyedFileError, cell_error_lines
 from lingtan.adapters.web.rendering import render, translator
 from lingtan.adapters.web.session import OrgPage
+
+#: the largest register file a page takes [bytes] (as the API's register routes)
+MAX_FILE = 20 * 1024 * 1024
+
+
+def upload_bytes(file: UploadFile, limit: int = MAX_FILE) -> bytes:
+    """The bytes of an uploaded file; ``ServiceError`` ``too_large`` past ``limit`` [bytes],
+    never a file cut short."""
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise ServiceError("too_large", "too_large", f"a file is at most {limit // 2**20} MiB")
+    return data
 
 
 def org_render(

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lingtan.adapters.services import certifications as sv
 from lingtan.adapters.services.errors import ServiceError
-from lingtan.adapters.web.pages._common import org_render, refused_change
+from lingtan.adapters.web.pages._common import org_render, refused_change, upload_bytes
 from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.session import OrgDep, OrgPage
 from lingtan.core.messages import msg
@@ -32,7 +32,6 @@ router = APIRouter()
 
 #: what the confirmation after a change may say (``certs.done.<key>``)
 DONE = frozenset({"added", "saved", "evidence", "removed", "imported", "assessed"})
-MAX_FILE = 20 * 1024 * 1024  # [bytes], as the API
 Text = Annotated[str, Form(max_length=500)]
 Filter = Annotated[str, Query(max_length=80)]
 _FIELDS = ("subject_kind", "subject_id", "scheme", "level", "issuer", "number", "issued",
@@ -130,7 +129,7 @@ def certificate_add(
     try:
         proof = None
         if evidence is not None and evidence.filename:
-            proof = (evidence.filename, evidence.file.read(MAX_FILE + 1))
+            proof = (evidence.filename, upload_bytes(evidence))
         fields = {k: v for k, v in values.items() if v.strip() or k in sv.REQUIRED_COLUMNS}
         row = sv.create_certificate(op.db, op.tenant, fields, proof)
     except ServiceError as exc:
@@ -148,7 +147,7 @@ def certificate_import(
     cell."""
     op.require("edit_data")
     try:
-        data = file.file.read(MAX_FILE + 1)
+        data = upload_bytes(file)
         sv.import_certificates(op.db, op.tenant, data, file.filename or "certificates.csv")
     except ServiceError as exc:
         _, text = _refused(request, op, exc)
@@ -229,7 +228,7 @@ def certificate_evidence(
     op.require("edit_data")
     sv.get_certificate(op.db, op.tenant, cert_id)  # 404 page before the file is read
     try:
-        data = file.file.read(MAX_FILE + 1)
+        data = upload_bytes(file)
         sv.attach_evidence(op.db, op.tenant, cert_id, file.filename or "evidence", data)
     except ServiceError as exc:
         _, text = _refused(request, op, exc)

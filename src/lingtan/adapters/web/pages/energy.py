@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.services.register_files import safe_file_name, with_file
-from lingtan.adapters.web.pages._common import fy_label, fy_slug, org_render
+from lingtan.adapters.web.pages._common import fy_label, fy_slug, org_render, upload_bytes
 from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.session import OrgDep, OrgPage, not_found
 from lingtan.core.errors import LingtanError
@@ -458,10 +458,7 @@ def energy_meter_add(
 
 def _upload(file: UploadFile, default: str, limit: int = MAX_FILE) -> tuple[str, bytes]:
     """(safe file name, bytes) of an uploaded file; ServiceError too_large past ``limit``."""
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise ServiceError("too_large", "too_large", f"a file is at most {limit // 2**20} MiB")
-    return safe_file_name(file.filename, default), data
+    return safe_file_name(file.filename, default), upload_bytes(file, limit)
 
 
 def _import_file(

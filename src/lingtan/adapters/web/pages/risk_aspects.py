@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lingtan.adapters.services import risk_aspects as sv
 from lingtan.adapters.services.errors import ServiceError
-from lingtan.adapters.web.pages._common import org_render, refused_change
+from lingtan.adapters.web.pages._common import org_render, refused_change, upload_bytes
 from lingtan.adapters.web.session import OrgDep, OrgPage
 from lingtan.modules.risk import aspects as am
 
@@ -34,7 +34,6 @@ router = APIRouter()
 
 #: what the confirmation after a change may say (``aspects.done.<key>``)
 DONE = frozenset({"added", "saved", "monitored", "removed", "imported", "configured"})
-MAX_FILE = 20 * 1024 * 1024  # [bytes], as the API
 Text = Annotated[str, Form(max_length=2000)]
 Filter = Annotated[str, Query(max_length=80)]
 #: the fields of the add and edit forms
@@ -182,7 +181,7 @@ def aspect_import(request: Request, op: OrgDep, file: Annotated[UploadFile, File
     """Import a CSV file of aspects (all or nothing); the page again with every wrong cell."""
     op.require("edit_data")
     try:
-        data = file.file.read(MAX_FILE + 1)
+        data = upload_bytes(file)
         sv.import_aspects(op.db, op.tenant, data, file.filename or "aspects.csv")
     except ServiceError as exc:
         _, text = _refused(request, op, exc)

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from lingtan.adapters.services import risk_governance as sv
 from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.store.risk_governance import GovernanceMeetingRow
-from lingtan.adapters.web.pages._common import org_render, refused_change
+from lingtan.adapters.web.pages._common import org_render, refused_change, upload_bytes
 from lingtan.adapters.web.session import OrgDep, OrgPage
 from lingtan.modules.risk import governance as gm
 
@@ -35,7 +35,6 @@ router = APIRouter()
 
 #: what the confirmation after a change may say (``governance.done.<key>``)
 DONE = frozenset({"body", "meeting", "role", "pay_link", "imported", "removed", "item"})
-MAX_FILE = 20 * 1024 * 1024  # [bytes], as the API
 Text = Annotated[str, Form(max_length=2000)]
 Year = Annotated[str, Query(max_length=20)]
 BASE = "/o/{slug}/risks/governance"
@@ -179,7 +178,7 @@ def meeting_import(
     """Import a CSV file of meetings (all or nothing); the page again with every wrong cell."""
     op.require("edit_data")
     try:
-        data = file.file.read(MAX_FILE + 1)
+        data = upload_bytes(file)
         sv.import_meetings(op.db, op.tenant, data, file.filename or "meetings.csv")
     except ServiceError as exc:
         text = _refused(request, op, exc)

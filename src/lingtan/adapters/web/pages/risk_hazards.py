@@ -24,7 +24,7 @@ from lingtan.adapters.services import risk_hazards as sv
 from lingtan.adapters.services.errors import ServiceError
 from lingtan.adapters.web import site_map
 from lingtan.adapters.web.formatting import fmt_compact, fmt_number
-from lingtan.adapters.web.pages._common import org_render
+from lingtan.adapters.web.pages._common import org_render, upload_bytes
 from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.session import OrgDep, OrgPage
 from lingtan.modules.risk import physical as ph
@@ -33,7 +33,6 @@ router = APIRouter()
 
 #: what the confirmation after a change may say (``hazards.done.<key>``)
 DONE = frozenset({"saved", "imported", "removed"})
-MAX_FILE = 20 * 1024 * 1024  # [bytes], as the API
 Text = Annotated[str, Form(max_length=300)]
 Filter = Annotated[str, Query(max_length=40)]
 IMPORT_KINDS = ("exposure", "table", "physrisk")
@@ -183,7 +182,7 @@ def sites_import(
     the page again with every wrong cell."""
     op.require("edit_data")
     try:
-        data = file.file.read(MAX_FILE + 1)
+        data = upload_bytes(file)
         name = file.filename or "hazards.csv"
         if kind == "exposure":
             sv.import_exposure(op.db, op.tenant, data, name)

@@ -27,7 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lingtan.adapters.services import risk_register as sv
 from lingtan.adapters.services.errors import ServiceError
-from lingtan.adapters.web.pages._common import org_render, refused_change
+from lingtan.adapters.web.pages._common import org_render, refused_change, upload_bytes
 from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.risk_charts import BAND_FILL, heatmap_svg
 from lingtan.adapters.web.session import OrgDep, OrgPage
@@ -39,7 +39,6 @@ router = APIRouter()
 
 #: what the confirmation after a change may say (``risk.done.<key>``)
 DONE = frozenset({"added", "saved", "reviewed", "imported", "closed", "matrix"})
-MAX_FILE = 20 * 1024 * 1024  # [bytes], as the API
 Text = Annotated[str, Form(max_length=500)]
 LongText = Annotated[str, Form(max_length=4000)]
 Many = Annotated[list[str], Form(max_length=20)]
@@ -214,7 +213,7 @@ def risk_import(request: Request, op: OrgDep, file: Annotated[UploadFile, File()
     """Import a register file (all or nothing); the page again with every wrong cell."""
     op.require("edit_data")
     try:
-        data = file.file.read(MAX_FILE + 1)
+        data = upload_bytes(file)
         sv.import_register(op.db, op.tenant, data, file.filename or "risks.csv")
     except ServiceError as exc:
         _, text = _refused(request, op, exc)

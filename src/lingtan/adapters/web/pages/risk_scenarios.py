@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lingtan.adapters.services import risk_scenarios as sv
 from lingtan.adapters.services.errors import ServiceError
-from lingtan.adapters.web.pages._common import org_render
+from lingtan.adapters.web.pages._common import org_render, upload_bytes
 from lingtan.adapters.web.rendering import translator
 from lingtan.adapters.web.scenario_charts import net_by_horizon, run_by_horizon
 from lingtan.adapters.web.session import OrgDep, OrgPage
@@ -32,7 +32,6 @@ router = APIRouter()
 
 #: what the confirmation after a change may say (``scenarios.done.<key>``)
 DONE = frozenset({"imported", "bundled", "ran"})
-MAX_FILE = 20 * 1024 * 1024  # [bytes], as the API
 Text = Annotated[str, Form(max_length=200)]
 
 
@@ -109,8 +108,8 @@ def scenarios_import(
     """Import a data set (manifest + series); the page again with the reason when refused."""
     op.require("edit_data")
     try:
-        sv.import_scenario(op.db, op.tenant, manifest.file.read(MAX_FILE + 1),
-                           series.file.read(MAX_FILE + 1), manifest.filename or "scenario.yaml",
+        sv.import_scenario(op.db, op.tenant, upload_bytes(manifest),
+                           upload_bytes(series), manifest.filename or "scenario.yaml",
                            series.filename or "series.csv")  # fmt: skip
     except ServiceError as exc:
         return _page(request, op, errors={"import": _refused(request, op, exc)}, status_code=422)
