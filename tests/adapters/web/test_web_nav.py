@@ -8,7 +8,7 @@ from starlette.routing import Match
 
 from lingtan.adapters.i18n.messages import LOCALES, catalogue
 from lingtan.adapters.store.tenancy import ACTIONS
-from lingtan.adapters.web.nav import MAIN, MENUS, NAV, RISKS, SUPPLIERS, TARGETS
+from lingtan.adapters.web.nav import INCLUSION, MAIN, MENUS, NAV, RISKS, SUPPLIERS, TARGETS
 from lingtan.adapters.web.pages import router
 
 
@@ -38,7 +38,7 @@ def test_what_each_role_sees() -> None:
     assert MAIN.entries is NAV
     assert [e.key for e in MAIN.visible({"read"})] == [
         "dashboard", "inventory", "targets", "imports", "factors", "sites", "setup", "users",
-        "products", "suppliers", "energy", "risks",
+        "products", "suppliers", "energy", "risks", "inclusion",
     ]  # fmt: skip
     assert "audit" in [e.key for e in MAIN.visible({"read", "read_audit"})]
     assert [e.key for e in TARGETS.visible({"read"})] == ["overview", "macc", "plan"]
@@ -48,4 +48,7 @@ def test_what_each_role_sees() -> None:
     ]  # fmt: skip
     assert [e.key for e in RISKS.visible({"read"})] == [
         "register", "aspects", "scenarios", "sites", "governance",
+    ]  # fmt: skip
+    assert [e.key for e in INCLUSION.visible({"read"})] == [
+        "overview", "programmes", "methodologies", "partners", "campaigns", "review",
     ]  # fmt: skip

@@ -14,6 +14,12 @@ from lingtan.adapters.api.routes import (
     boundary,
     factors,
     imports,
+    inclusion_campaigns,  # issue 18: carbon inclusion
+    inclusion_events,
+    inclusion_methodologies,
+    inclusion_programmes,
+    inclusion_push,
+    inclusion_report,
     inventories,
     orgs,
     products,
@@ -74,4 +80,13 @@ def api_router() -> APIRouter:
     router.include_router(energy_routes.router)  # energy indicators, roll-up, bills (0078)
     for risk_module in (risk_aspects, risk_scenarios, risk_hazards, risk_governance, risk_register):
         router.include_router(risk_module.router)  # climate risk (issue 17)
+    for incl in (
+        inclusion_push,
+        inclusion_methodologies,
+        inclusion_campaigns,
+        inclusion_events,
+        inclusion_report,
+        inclusion_programmes,
+    ):
+        router.include_router(incl.router)  # carbon inclusion (issue 18)
     return router

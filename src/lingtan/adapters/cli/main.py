@@ -143,6 +143,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Climate risks and opportunities: register, scoring, environmental aspects, scenarios,\n"
         "physical risk per site, governance records.",
     ),
+    "inclusion": (  # issue 18
+        "inclusion",
+        "inclusion_app",
+        "Carbon inclusion (碳普惠): programmes, accounts, consent, methodologies, events, points,\n"
+        "partners' push, campaigns, rewards, leaderboards, the programme report.",
+    ),
     "reconcile": (  # issue 10
         "reconcile",
         "reconcile_app",
@@ -184,6 +190,7 @@ GROUPS = frozenset(
     | {"products", "suppliers"}
     | {"meters", "energy"}  # issue 16
     | {"risk"}  # issue 17
+    | {"inclusion"}  # issue 18
 )
 
 

@@ -40,6 +40,11 @@ def metadata() -> MetaData:
         certifications,  # certificates, zero-carbon assessments (issue 16, decision 0077)
         energy,  # meters, reading batches, production, assets (issue 16, decision 0071)
         federation,  # OpenID Connect (decision 0040)
+        inclusion_campaigns,  # rewards, campaigns, leaderboards (issue 18)
+        inclusion_ledger,  # action events, reductions, points ledger (issue 18)
+        inclusion_methodologies,  # methodology packs (issue 18)
+        inclusion_programmes,  # programmes, accounts, partners, consent (issue 18)
+        inclusion_push,  # partner push receipts, callbacks, pull connectors (issue 18)
         jobs,
         lifecycle,
         models,

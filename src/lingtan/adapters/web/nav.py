@@ -59,6 +59,7 @@ MAIN = Menu(
         NavEntry("suppliers", "suppliers", "read"),  # issue 15 (decision 0063)
         NavEntry("energy", "energy", "read"),  # issue 16 (decision 0078)
         NavEntry("risks", "risks", "read"),  # issue 17
+        NavEntry("inclusion", "inclusion", "read"),  # issue 18
     ),
 )
 #: the sub-menu of the targets pages (``_targets_nav.html``): the edit link needs ``edit_data``
@@ -108,14 +109,29 @@ RISKS = Menu(
         NavEntry("governance", "risks/governance", "read"),
     ),
 )
+#: the sub-menu of the carbon-inclusion admin pages (``_inclusion_nav.html``; issue 18): the
+#: overview with the programme report, programmes and accounts, methodology packs, partners and
+#: consent, campaigns and rewards, the fraud review
+INCLUSION = Menu(
+    "nav.inclusion",
+    (
+        NavEntry("overview", "inclusion", "read"),
+        NavEntry("programmes", "inclusion/programmes", "read"),
+        NavEntry("methodologies", "inclusion/methodologies", "read"),
+        NavEntry("partners", "inclusion/partners", "read"),
+        NavEntry("campaigns", "inclusion/campaigns", "read"),
+        NavEntry("review", "inclusion/review", "read"),
+    ),
+)
 #: every menu, by name (the templates reach them as ``menus.main``, ``menus.targets``,
-#: ``menus.suppliers``, ``menus.energy``, ``menus.risks``)
+#: ``menus.suppliers``, ``menus.energy``, ``menus.risks``, ``menus.inclusion``)
 MENUS: dict[str, Menu] = {
     "main": MAIN,
     "targets": TARGETS,
     "suppliers": SUPPLIERS,
     "energy": ENERGY,
     "risks": RISKS,
+    "inclusion": INCLUSION,
 }
 #: the main menu's entries (their labels are the ``nav.<key>`` family of the catalogues)
 NAV = MAIN.entries

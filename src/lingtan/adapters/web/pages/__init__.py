@@ -14,6 +14,12 @@ from lingtan.adapters.web.pages import (
     certifications,  # issue 16: certificates, zero-carbon assessment (decision 0077)
     energy,  # issue 16: site energy, meters, production (decision 0078)
     imports,
+    inclusion_campaigns,  # issue 18: rewards, campaigns, leaderboards
+    inclusion_events,  # issue 18: events, fraud review
+    inclusion_member,  # issue 18: the member page
+    inclusion_methodologies,  # issue 18: methodology packs
+    inclusion_programmes,  # issue 18: programmes, accounts, partners, consent
+    inclusion_report,  # issue 18: overview and programme report
     inventory,
     oidc,
     products,
@@ -44,6 +50,15 @@ router.include_router(energy.router)  # issue 16: site energy (decision 0078)
 router.include_router(certifications.router)  # issue 16: certificates (decision 0077)
 for _risk in (risk_aspects, risk_scenarios, risk_hazards, risk_governance, risk_register):
     router.include_router(_risk.router)  # issue 17: climate risk (fixed paths before /{code})
+for _incl in (
+    inclusion_member,
+    inclusion_methodologies,
+    inclusion_campaigns,
+    inclusion_events,
+    inclusion_programmes,
+    inclusion_report,
+):
+    router.include_router(_incl.router)  # issue 18: carbon inclusion (fixed paths first)
 router.include_router(oidc.router)  # issue 11: OpenID Connect sign-in (decision 0040)
 
 __all__ = ["router"]
