@@ -8,7 +8,7 @@ SERVE  ?= yes
 # browser tests drive Debian's /usr/bin/chromium; Playwright never downloads a browser
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test lint typecheck unit install factors bench bench-engine bench-e2e bench-import bench-load bench-lineage bench-lca bench-startup bench-readings bench-mqtt clean browser fonts
+.PHONY: demo test lint typecheck unit install factors bench bench-engine bench-e2e bench-import bench-load bench-lineage bench-lca bench-startup bench-readings bench-mqtt bench-inclusion-scale bench-inclusion-push clean browser fonts
 
 ## The product alone (what `make demo` needs): no test tools, no Spark.
 $(BIN)/.installed-app: pyproject.toml
@@ -87,8 +87,13 @@ factors: $(BIN)/.installed
 ##            of 15-min data (35 M readings), 3 rounds (~10 min; data made once in benchmarks/out)
 ##   mqtt     MQTT listener: 10,000 msg/s offered for 60 s, then kill -9 + restart mid-stream
 ##            (20 s), against a private mosquitto (~3 min)
+##   inclusion-scale  100 M inclusion events / 1 M accounts as partitioned Parquet (made once in
+##            benchmarks/out, ~1.2 GB), leaderboards and report vs hand-written DuckDB SQL,
+##            3 rounds (`--spark` adds PySpark, 1 round; `--events/--accounts` scale down)
+##   inclusion-push  partners' signed push into a real `lingtan serve`: events/s single and
+##            batched vs a bare fsync endpoint, then kill -9 at 40 % + restart + replay (~3 min)
 ## Options: BENCH_ARGS="--rounds 3" passes options to the benchmark of a bench-<name> target.
-BENCHES = engine e2e import load lineage lca startup readings mqtt
+BENCHES = engine e2e import load lineage lca startup readings mqtt inclusion-scale inclusion-push
 bench: $(addprefix bench-,$(BENCHES))
 
 bench-engine: $(BIN)/.installed
@@ -117,6 +122,12 @@ bench-readings: $(BIN)/.installed
 
 bench-mqtt: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.mqtt $(BENCH_ARGS)
+
+bench-inclusion-scale: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.bench_inclusion_scale $(BENCH_ARGS)
+
+bench-inclusion-push: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.bench_inclusion_push $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -99,6 +99,9 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
     products_demo(directory / "products", console)
     code |= energy_section(b, seed=seed, console=console)  # (d) issue 16: meters → KPIs
     code |= risk_section(b, console=console)  # (e) issue 17: climate risk and opportunity
+    from lingtan.adapters.cli.inclusion_feed import inclusion_section  # issue 18
+
+    code |= inclusion_section(b, console=console)  # (f) carbon inclusion, synthetic
 
     if generate_rows:
         path = directory / f"synthetic-{generate_rows}.parquet"

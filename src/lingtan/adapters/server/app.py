@@ -16,9 +16,11 @@ from fastapi import FastAPI
 from lingtan import __version__
 from lingtan.adapters.api import docs_page, errors, limits, security_headers
 from lingtan.adapters.api.router import API_PREFIX, DESCRIPTION, api_router
+from lingtan.adapters.api.routes.inclusion_push import LEAN_ROUTE as PUSH_ROUTE
 from lingtan.adapters.api.routes.pact import host_router as pact_host_router
 from lingtan.adapters.server.mqtt import MqttListeners
 from lingtan.adapters.server.worker import JobWorker
+from lingtan.adapters.services.inclusion_settler import PushRuntime
 from lingtan.adapters.services.settings import ServerSettings
 from lingtan.adapters.store.db import make_engine, migrate
 from lingtan.adapters.web import STATIC_DIR, mount_web
@@ -41,10 +43,13 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     # meter readings from MQTT: one listener thread per organisation with an mqtt.yaml (0072)
     listeners = MqttListeners(engine, settings.mqtt_url) if settings.mqtt_url else None
+    # partners' push: write-ahead file, settler, callbacks (issue 18, decision 0090)
+    push = PushRuntime(engine, settings.data_dir)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         worker.start()
+        push.start()
         if listeners is not None:
             listeners.start()
         try:
@@ -52,6 +57,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         finally:
             if listeners is not None:
                 listeners.stop()
+            push.stop()
             worker.stop()
 
     app = FastAPI(
@@ -68,9 +74,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.worker = worker
     app.state.mqtt = listeners
+    app.state.inclusion_push = push
     errors.install(app)
     docs_page.install(app, f"{API_PREFIX}/docs", static_dir=STATIC_DIR)  # Swagger UI: web's
     app.include_router(api_router(), prefix=API_PREFIX)
+    app.router.routes.insert(0, PUSH_ROUTE)  # partners' push: first, lean (decision 0090)
     app.include_router(pact_host_router)  # PACT host API at the root: /auth/token, /2, /3 (0068)
     mount_web(app)  # the pages and /static
     # before routing and authentication: the limits (ASVS V12.1.1, decision 0037), then — the

@@ -107,6 +107,11 @@ def prepare_demo(directory: Path, database_url: str) -> tuple[str, str, list[str
     prepare_risk_demo(  # the report's climate register, aspects, scenarios, hazards, governance
         engine, url=database_url, data_dir=directory, slug=slugs["synthetic"], email=DEMO_EMAIL
     )
+    from lingtan.adapters.services.inclusion_demo import prepare_inclusion_demo  # issue 18
+
+    prepare_inclusion_demo(  # SYNTHETIC programmes, members, events, campaigns, push, cat. 7
+        engine, url=database_url, data_dir=directory, slug=slugs["synthetic"], email=DEMO_EMAIL
+    )
     engine.dispose()
     return DEMO_EMAIL, password, list(slugs.values())
 
