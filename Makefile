@@ -44,9 +44,11 @@ typecheck: $(BIN)/.installed
 ## Every test in one run: the server tests on SQLite and PostgreSQL (fixture `db_url`), the
 ## workspace tests on each folder's SQLite file and on PostgreSQL (fixture `workspace_store`),
 ## the accounting cases on DuckDB and PySpark (fixture `backend`; decision 0047).
-## Tests run on every core (pytest-xdist; one test module per worker, so module fixtures such
-## as the browser's server stay whole); each worker has its own databases and folders.
-PYTEST_PAR ?= -n auto --dist loadfile
+## Tests run on one worker more than the machine has cores (pytest-xdist; part of each worker's
+## time waits on PostgreSQL, servers and the browser; one test module per worker, so module
+## fixtures such as the browser's server stay whole), the longest modules first
+## (tests/conftest.py SLOW_FIRST; decision 0086); each worker has its own databases and folders.
+PYTEST_PAR ?= -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadfile
 unit: $(BIN)/.installed browser fonts
 	$(BIN)/pytest -q $(PYTEST_PAR)
 

@@ -135,6 +135,43 @@ CONTENT_RULES = {
     "POST /api/v1/orgs/{org}/risks/governance/pay-links": "a fiscal year of the workspace's "
     "calendar; kpi_id a KPI of the targets file; body an existing body; a year's shares "
     "<= 100 %",
+    # carbon inclusion (issue 18, decisions 0087–0092)
+    "POST /api/v1/orgs/{org}/inclusion/methodologies": "a methodology pack file (YAML), checked "
+    "field by field; a version not yet loaded",
+    "POST /api/v1/orgs/{org}/inclusion/methodologies/simulate": "an action of the catalogue in "
+    "its unit, a pack covering it on that day, a plausible trip",
+    "POST /api/v1/orgs/{org}/inclusion/programmes": "rules that name actions of the catalogue "
+    "with caps per day not above per month; a code not yet used",
+    "PATCH /api/v1/orgs/{org}/inclusion/programmes/{code}": "rules that name actions of the "
+    "catalogue with caps per day not above per month",
+    "POST /api/v1/orgs/{org}/inclusion/{programme}/groups": "parent names a group of the "
+    "programme; a kind the audience allows",
+    "POST /api/v1/orgs/{org}/inclusion/{programme}/accounts": "group and site that exist; "
+    "guardian consent for a minor",
+    "POST /api/v1/orgs/{org}/inclusion/{programme}/accounts/{ref}/consents": "a partner of the "
+    "organisation; scopes among its allowed actions; expires after now",
+    "POST /api/v1/orgs/{org}/inclusion/{programme}/accounts/{ref}/consents/revoke": "a consent "
+    "of the account",
+    "POST /api/v1/orgs/{org}/inclusion/partners": "allowed actions of the catalogue; a callback "
+    "URL that is https; a code not yet used",
+    "POST /api/v1/orgs/{org}/inclusion/{programme}/actions": "an action of the catalogue in its "
+    "unit, for an active account; a plausible trip",
+    "POST /api/v1/orgs/{org}/inclusion/{programme}/expire": "a day not before the programme's "
+    "last expiry run",
+    "POST /api/v1/orgs/{org}/inclusion/events/{event_id}/reverse": "an accepted event",
+    "POST /api/v1/orgs/{org}/inclusion/events/{event_id}/review": "an event pending review",
+    "POST /api/v1/orgs/{org}/inclusion/{programme}/campaigns": "end not before start; actions of "
+    "the catalogue; a code not yet used",
+    "PATCH /api/v1/orgs/{org}/inclusion/{programme}/campaigns/{code}": "end not before start; "
+    "actions of the catalogue; a campaign not frozen",
+    "POST /api/v1/orgs/{org}/inclusion/{programme}/rewards": "a code not yet used",
+    "PATCH /api/v1/orgs/{org}/inclusion/{programme}/rewards/{code}": "stock not below what was "
+    "redeemed",
+    "POST /api/v1/orgs/{org}/inclusion/{programme}/accounts/{ref}/redemptions": "a reward in "
+    "stock, not beyond the balance",
+    "GET /api/v1/orgs/{org}/inclusion/{programme}/report": "from not after to",
+    "POST /api/v1/orgs/{org}/inclusion/pull-sources": "an http(s) URL (file:// is the command "
+    "line's); a code not yet used",
     "POST /api/v1/orgs/{org}/calculations": "the fiscal year must have activity data",
     "POST /api/v1/orgs/{org}/deletion": "confirm must repeat the organisation's slug",
     "POST /api/v1/orgs/{org}/entities": "parent_code must name an existing entity",

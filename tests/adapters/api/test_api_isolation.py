@@ -157,6 +157,43 @@ BODIES: dict[str, dict[str, Any]] = {
     "RoleUpdate": {"holder": "Hacked"},
     "PayLinkCreate": {"fiscal_year": "FY2024/25", "population": "executives", "kpi_label": "Evil"},
     "PayLinkUpdate": {"share_pct": 5},
+    # carbon inclusion (issue 18, decisions 0087–0092)
+    "ProgrammeCreate": {"code": "EVIL", "name": "Evil", "audience": "employee"},
+    "ProgrammeRulesIn": {"name": "Hacked", "points_per_kg": 1000},
+    "GroupCreate": {"code": "EVIL", "kind": "team", "name": "Evil"},
+    "AccountCreate": {"subject": "evil", "kind": "person"},
+    "ConsentGrant": {"partner": "SP-ACME", "scopes": ["travel.metro"], "evidence": "evil"},
+    "ConsentRevoke": {"partner": "SP-ACME"},
+    "MemberLinkIn": {"days": 30},
+    "PartnerCreate": {"code": "EVIL", "name": "Evil", "allowed_actions": ["travel.metro"]},
+    "PartnerStatus": {"status": "suspended"},
+    "SimulateIn": {"action": "travel.metro", "quantity": 10},
+    "InclusionCampaignCreate": {
+        "code": "EVIL",
+        "name": "Evil",
+        "start": "2024-05-01",
+        "end": "2024-05-31",
+    },
+    "CampaignUpdate": {"name": "Hacked"},
+    "RewardCreate": {"code": "EVIL", "name": "Evil", "points_cost": 1},
+    "RewardUpdate": {"stock": 0},
+    "RedemptionCreate": {"reward": "SP-ACME"},
+    "ActionLog": {
+        "account": "m-aaaaaaaaaa",
+        "action": "travel.metro",
+        "quantity": 10,
+        "unit": "pkm",
+        "occurred_at": "2024-05-06T08:00:00",
+    },
+    "Reversal": {"reason": "evil"},
+    "Expiry": {"as_of": "2030-01-01"},
+    "Decision": {"decision": "reject"},
+    "PullSourceCreate": {
+        "code": "EVIL",
+        "programme": "SP-ACME",
+        "partner": "SP-ACME",
+        "url": "https://127.0.0.1:9/evil",
+    },
     # OpenID Connect (decision 0040): a loopback issuer, refused on B (422) without setup
     "IdentityProviderUpdate": {
         "issuer": "https://127.0.0.1:9/realms/evil",
@@ -244,6 +281,7 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     risk = _acme_risk_register(a)  # the risk register (decisions 0080–0082)
     hazards = _acme_hazards(a)  # physical risk per site (decision 0083)
     governance = _acme_governance(a)  # governance records (decision 0084)
+    inclusion = _acme_inclusion(a)  # carbon inclusion (issue 18)
     pact_cred = a.post(f"{API}/orgs/acme/pact-credentials", json={"name": "Acme Buyer"}).json()
     r = a.post(f"{API}/orgs/acme/pact-footprints", json=BODIES["PactPublishCreate"])
     assert r.status_code == 201, r.text  # acme's published PACT footprint (decision 0068)
@@ -274,6 +312,7 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
         **risk,  # the risk register, aspects and scenario runs (decisions 0080–0082)
         **hazards,  # physical risk per site (decision 0083)
         **governance,  # governance records (decision 0084)
+        **inclusion,  # carbon inclusion (issue 18)
     }
     return {"srv": srv, "a": a, "b": b, "ids": ids, "a_token": a_token, "b_token": b_token}
 
@@ -421,6 +460,75 @@ def _acme_governance(a: TestClient) -> dict[str, Any]:
     return {"meeting_id": meeting_id, "role_id": role, "link_id": r.json()["id"]}
 
 
+#: acme's own methodology pack (decision 0087)
+ACME_PACK = """\
+id: acme.esign
+title: Acme Own Pack
+publisher: Acme
+region: CN
+version: "1"
+valid_from: 2024-01-01
+formula: esign.paper
+label: illustrative
+actions: [office.esign]
+citation: acme
+licence: acme
+double_counting: none
+parameters:
+  paper_per_page: {value: 5, unit: g/page, source: s, citation: c, confidence: assumption}
+  ef_paper: {value: 1000, unit: kgCO2e/t, source: s, citation: c, confidence: assumption}
+"""
+
+
+def _acme_inclusion(a: TestClient) -> dict[str, Any]:
+    """acme's carbon-inclusion objects (issue 18): a programme, a group, a member account with a
+    consent to a partner, a logged event, a campaign, a reward redeemed, its own methodology
+    pack and a pull source — by the shared ``{code}`` where a path names one by code."""
+    base = f"{API}/orgs/acme/inclusion"
+    prog = {"code": "SP-ACME", "name": "Acme Inclusion Programme", "audience": "employee",
+            "region": "CN-GD", "points_per_kg": 10}  # fmt: skip
+    r = a.post(f"{base}/programmes", json=prog)
+    assert r.status_code == 201, r.text
+    p = f"{base}/SP-ACME"
+    r = a.post(f"{p}/groups", json={"code": "SP-ACME", "kind": "team", "name": "Acme Team"})
+    assert r.status_code == 201, r.text
+    r = a.post(f"{p}/accounts", json={"subject": "acme-emp-1", "group": "SP-ACME"})
+    assert r.status_code == 201, r.text
+    ref = r.json()["ref"]
+    partner = {"code": "SP-ACME", "name": "Acme Inclusion Partner",
+               "allowed_actions": ["travel.metro"]}  # fmt: skip
+    r = a.post(f"{base}/partners", json=partner)
+    assert r.status_code == 201, r.text
+    consent = {"partner": "SP-ACME", "scopes": ["travel.metro"], "evidence": "Acme Consent"}
+    r = a.post(f"{p}/accounts/{ref}/consents", json=consent)
+    assert r.status_code == 201, r.text
+    action = {"account": ref, "action": "travel.metro", "quantity": 10, "unit": "pkm",
+              "occurred_at": "2024-05-06T08:00:00", "external_id": "acme-ext-1"}  # fmt: skip
+    r = a.post(f"{p}/actions", json=action)
+    assert r.status_code == 201, r.text
+    event = r.json()["event_id"]
+    campaign = {"code": "SP-ACME", "name": "Acme Inclusion Campaign", "start": "2024-05-01",
+                "end": "2024-05-31"}  # fmt: skip
+    r = a.post(f"{p}/campaigns", json=campaign)
+    assert r.status_code == 201, r.text
+    reward = {"code": "SP-ACME", "name": "Acme Inclusion Reward", "points_cost": 1, "stock": 5}
+    r = a.post(f"{p}/rewards", json=reward)
+    assert r.status_code == 201, r.text
+    r = a.post(f"{p}/accounts/{ref}/redemptions", json={"reward": "SP-ACME"})
+    assert r.status_code == 201, r.text
+    redemption = r.json()["id"]
+    pack = {"file": ("acme.yaml", ACME_PACK.encode(), "application/yaml")}
+    r = a.post(f"{base}/methodologies", files=pack)
+    assert r.status_code == 201, r.text
+    source = {"code": "SP-ACME", "programme": "SP-ACME", "partner": "SP-ACME",
+              "url": "https://127.0.0.1:9/acme-steps"}  # fmt: skip
+    r = a.post(f"{base}/pull-sources", json=source)
+    assert r.status_code == 201, r.text
+    return {"programme": "SP-ACME", "ref": ref, "event_id": event,
+            "redemption_id": redemption, "pack": "acme.esign",
+            "external_id": "acme-ext-1"}  # fmt: skip
+
+
 def _acme_certificate(a: TestClient) -> dict[str, Any]:
     """acme's zero-carbon factory certificate of TJ01 with its evidence, and TJ01's assessment
     of FY2024/25 (decision 0077): the id of the certificate's paths."""
@@ -471,8 +579,22 @@ def operations(app: Any) -> list[tuple[str, str, dict[str, Any]]]:
     return ops
 
 
+#: the partners' push (decision 0090): signed by a partner (HMAC headers), never by a user's
+#: session or token — every user is answered 401 (documented), whatever the organisation
+PARTNER_SIGNED = {
+    ("POST", f"{API}/orgs/{{org}}/inclusion/{{programme}}/events"),
+    ("GET", f"{API}/orgs/{{org}}/inclusion/{{programme}}/events/{{external_id}}/status"),
+}
+
+#: POSTs that read: a simulation of an action's quantification stores nothing (decision
+#: 0087), so readers may run it (the state check below proves nothing changed)
+READ_POSTS = {("POST", f"{API}/orgs/{{org}}/inclusion/methodologies/simulate")}
+
+
 def call(client: TestClient, method: str, path: str, op: dict[str, Any]) -> Any:
     content = op.get("requestBody", {}).get("content", {})
+    if "application/json" in content and "$ref" not in content["application/json"]["schema"]:
+        return client.request(method, path, json={"events": []})  # the partners' push
     if "application/json" in content:
         name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
         assert name in BODIES, f"add a valid {name} body to BODIES"
@@ -560,6 +682,15 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
         "Acme Board Meeting",
         "Acme Climate Officer",
         "Acme Pay KPI",
+        "Acme Inclusion Programme",
+        "Acme Team",
+        "Acme Inclusion Partner",
+        "Acme Consent",
+        "Acme Inclusion Campaign",
+        "Acme Inclusion Reward",
+        "Acme Own Pack",
+        "acme-steps",
+        ids["ref"],
     ]
     checked = 0
     for method, path, op in operations(srv.app):
@@ -576,11 +707,18 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
             (a_bearer, "bravo", "A's token on B"),
         ):
             r = call(client, method, fill(path, org, ids), op)
+            if (method, path) in PARTNER_SIGNED:  # no user reaches them: a partner's signature
+                assert r.status_code == 401, f"{why}: {method} {path} → {r.status_code}"
+                checked += 1
+                continue
             assert r.status_code in (403, 404), f"{why}: {method} {path} → {r.status_code}"
             assert r.json()["error"]["code"] in ("forbidden", "not_found")
             checked += 1
         r = call(b_cookie, method, fill(path, "bravo", ids), op)
-        if object_path:  # A's object ids inside B's organisation
+        if (method, path) in PARTNER_SIGNED:
+            assert r.status_code == 401, f"A's ids in B: {method} {path} → {r.status_code}"
+            checked += 1
+        elif object_path:  # A's object ids inside B's organisation
             # a PUT at a site's code sets B's own record of B's site of that code: B has no
             # such site, refused (422; decision 0083) — A's record is untouched (state below)
             upsert = method == "PUT" and "{site}" in path
@@ -623,6 +761,12 @@ def test_readers_change_nothing(world: dict[str, Any], role: str) -> None:
     before = state_of(srv.engine, acme, folder)
     for method, path, op in _writes(srv.app):
         r = call(c, method, fill(path, "acme", ids), op)
+        if (method, path) in PARTNER_SIGNED:  # a partner's signature, not a role (0090)
+            assert r.status_code == 401, f"{role}: {method} {path} → {r.status_code}"
+            continue
+        if (method, path) in READ_POSTS:  # a POST that computes and stores nothing
+            assert r.status_code == 200, f"{role}: {method} {path} → {r.status_code}"
+            continue
         assert r.status_code == 403, f"{role}: {method} {path} → {r.status_code}"
         assert r.json()["error"]["code"] == "forbidden"
     # both read everything, lineage included; only the auditor reads the audit log

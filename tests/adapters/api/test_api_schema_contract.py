@@ -13,6 +13,7 @@ import pytest
 from lingtan.adapters.api.schemas.mappings import TemplateName
 from lingtan.adapters.services.rates import rate_currencies
 from lingtan.core.templates.catalogue import TEMPLATES
+from lingtan.modules.inclusion import actions, leaderboard, programmes
 from lingtan.modules.risk import aspects, catalogue, governance, matrix, physical
 from serverkit import Server, owner_client
 
@@ -100,6 +101,47 @@ def test_the_risk_enums_are_the_modules_lists(doc: dict[str, Any]) -> None:
 def test_the_risk_bodies_refuse_unknown_fields(doc: dict[str, Any]) -> None:
     for name in ("RiskItemCreate", "RiskItemUpdate", "RiskReviewCreate", "RiskMatrixUpdate",
                  "ScenarioRunCreate", "ExposureUpdate", "CurveUpdate"):  # fmt: skip
+        assert _body(doc, name)["additionalProperties"] is False, name
+
+
+def test_the_inclusion_enums_are_the_modules_lists(doc: dict[str, Any]) -> None:
+    """The carbon-inclusion bodies (issue 18, decisions 0087–0091) offer exactly the actions,
+    units, audiences, kinds and scopes the modules accept, and the paths' codes and account
+    refs have the modules' forms."""
+    every_action = set(actions.ACTIONS)
+    expected = {
+        ("ProgrammeCreate", "audience"): actions.AUDIENCES,
+        ("ProgrammeCreate", "engagement_points"): every_action,
+        ("ProgrammeCreate", "caps"): every_action,
+        ("ProgrammeRulesIn", "caps"): every_action,
+        ("GroupCreate", "kind"): programmes.GROUP_KINDS,
+        ("AccountCreate", "kind"): programmes.ACCOUNT_KINDS,
+        ("PartnerCreate", "allowed_actions"): every_action,
+        ("ConsentGrant", "scopes"): every_action,
+        ("SimulateIn", "action"): every_action,
+        ("ActionLog", "action"): every_action,
+        ("ActionLog", "unit"): actions.UNITS,
+        ("InclusionCampaignCreate", "team_rule"): leaderboard.TEAM_RULES,
+        ("InclusionCampaignCreate", "scopes"): leaderboard.SCOPES,
+    }
+    for (name, field), values in expected.items():
+        assert _enum(_body(doc, name)["properties"][field]) == set(values), (name, field)
+    base = "/orgs/{org}/inclusion/{programme}"
+    scope = _param(doc, f"{base}/campaigns/{{code}}/leaderboard", "get", "scope")
+    assert set(scope["enum"]) == set(leaderboard.SCOPES)
+    ref = _param(doc, f"{base}/accounts/{{ref}}", "get", "ref")
+    assert ref["pattern"] == programmes._REF_RE.pattern  # m- and 10 base32 letters
+    code = _param(doc, f"{base}/accounts/{{ref}}", "get", "programme")
+    assert code["maxLength"] == 40
+    assert code["pattern"].startswith("^[A-Za-z0-9][A-Za-z0-9_.")
+
+
+def test_the_inclusion_bodies_refuse_unknown_fields(doc: dict[str, Any]) -> None:
+    for name in ("ProgrammeCreate", "ProgrammeRulesIn", "GroupCreate", "AccountCreate",
+                 "PartnerCreate", "PartnerStatus", "ConsentGrant", "ConsentRevoke",
+                 "MemberLinkIn", "SimulateIn", "ActionLog", "Reversal", "Decision", "Expiry",
+                 "InclusionCampaignCreate", "CampaignUpdate", "RewardCreate", "RewardUpdate",
+                 "RedemptionCreate", "PullSourceCreate"):  # fmt: skip
         assert _body(doc, name)["additionalProperties"] is False, name
 
 

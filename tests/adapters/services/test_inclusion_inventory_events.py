@@ -67,6 +67,13 @@ def test_carbon_neutral_pc_earns_0_kg_its_points_and_the_evidence_link(
     (hist,) = [e for e in member_history(db, ctx, "CONS", ref) if e["action"].startswith("purch")]
     assert hist["evidence_url"] == row["evidence_url"]
     assert hist["points"] == POINTS
+    # the member's own page shows the same link beside the purchase's 0 kg
+    from lingtan.adapters.services.inclusion_report import member_view
+
+    member = progs.resolve_member_link(db, progs.issue_member_link(db, ctx, "CONS", ref))
+    assert member is not None
+    (seen,) = [e for e in member_view(db, member)["history"] if e["action"].startswith("purch")]
+    assert (seen["evidence_url"], seen["kg_co2e"]) == (row["evidence_url"], 0.0)
 
 
 def test_recorded_commuting_becomes_category7_primary_data(

@@ -111,7 +111,10 @@ def http_status(exc: ServiceError | ApiError) -> int:
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    """The JSON response of an error."""
+    """The JSON response of an error (a lone surrogate a request smuggled into the message or
+    field, e.g. a YAML ``"\\ud800"`` key quoted back, is replaced: JSON must be UTF-8)."""
+    message = message.encode("utf-8", "replace").decode("utf-8")
+    field = field.encode("utf-8", "replace").decode("utf-8") if field is not None else None
     body = {"error": {"code": code, "message": message, "field": field}}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)

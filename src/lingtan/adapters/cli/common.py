@@ -11,10 +11,11 @@ calculated; a service's refusal (``ServiceError``) exits with the code of its ki
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -23,11 +24,13 @@ from rich.markup import escape
 from lingtan.adapters.i18n.readers import refusal_text
 from lingtan.adapters.i18n.rows import cli_locale as cli_locale  # the CLI's one language rule
 from lingtan.adapters.services.context import LocalContext
-from lingtan.adapters.services.errors import EXIT_CODES, ServiceError
+from lingtan.adapters.services.errors import EXIT_CODES, KeyedError, ServiceError
 from lingtan.core.errors import LingtanError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from lingtan.adapters.i18n.messages import Translator
 
 T = TypeVar("T")
 
@@ -121,6 +124,78 @@ def run_in_store(
         if failed is not None:
             raise failed(exc) from exc
         raise fail(exc, EXIT_BUSY if is_busy(exc) else None) from exc
+
+
+def run_keyed(
+    workspace: Path,
+    call: Callable[[Session, LocalContext], T],
+    prefix: str,
+    *,
+    commit: bool = False,
+    label_key: str | None = None,
+) -> T:
+    """:func:`run_in_store` for a service refusing with keyed errors: a
+    :class:`~lingtan.adapters.services.errors.KeyedError` whose key starts with ``prefix`` rolls
+    the session back and is printed in the command line's language (after the text of
+    ``label_key``, default ``error:``; the file first when the refusal names one with
+    ``label_key``), exiting with the code of its kind; ``commit`` commits what ``call``
+    changed before the session closes."""
+    from lingtan.adapters.i18n.messages import Translator
+
+    def guarded(db: Session, ctx: LocalContext) -> tuple[T | None, KeyedError | None]:
+        try:
+            got = call(db, ctx)
+            if commit:
+                db.commit()
+            return got, None
+        except KeyedError as exc:
+            if not exc.key.startswith(prefix):
+                raise
+            db.rollback()
+            return None, exc
+
+    got, refusal = run_in_store(workspace, guarded)
+    if refusal is None:
+        return cast("T", got)
+    t = Translator(cli_locale())
+    text = t(refusal.key, **refusal.params)
+    label = "error:"
+    if label_key is not None:
+        label = t(label_key)
+        if "file" in refusal.params:
+            text = f"{refusal.params['file']}: {text}"
+    err.print(f"[bold red]{label}[/] {escape(text)}", highlight=False)
+    raise typer.Exit(EXIT_CODES.get(refusal.kind, 1))
+
+
+def plain(text: str) -> None:
+    """Print ``text`` as it is (no markup, no highlighting)."""
+    out.print(text, highlight=False, markup=False)
+
+
+def print_json(doc: Any) -> None:
+    """Print ``doc`` as JSON (non-ASCII kept, dates and the like as strings)."""
+    out.print_json(json.dumps(doc, ensure_ascii=False, default=str))
+
+
+def listing(
+    rows: list[dict[str, Any]],
+    as_json: bool,
+    none_key: str,
+    line: Callable[[Translator, dict[str, Any]], str],
+) -> None:
+    """Print ``rows`` as JSON (``as_json``), or a line each (``line(t, row)`` in the command
+    line's language), or the catalogue text ``none_key`` when there is none."""
+    from lingtan.adapters.i18n.messages import Translator
+
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        say(none_key)
+    t = Translator(cli_locale())
+    for row in rows:
+        plain(line(t, row))
 
 
 def export_register(

@@ -19,20 +19,17 @@ conflict). The group is :data:`campaigns_app`; ``lingtan inclusion`` attaches it
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.markup import escape
 from sqlalchemy.orm import Session
 
-from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, err, out, say
-from lingtan.adapters.cli.common import run_in_store as _run_in_store
-from lingtan.adapters.i18n.messages import Translator
+from lingtan.adapters.cli.common import WorkspaceOpt, listing, run_keyed, say
+from lingtan.adapters.cli.common import plain as _print
+from lingtan.adapters.cli.common import print_json as _json
 from lingtan.adapters.services.context import LocalContext
-from lingtan.adapters.services.errors import EXIT_CODES, KeyedError
 
 T = TypeVar("T")
 
@@ -49,30 +46,7 @@ def run_in_store(workspace: Path, call: Callable[[Session, LocalContext], T]) ->
     """:func:`lingtan.adapters.cli.common.run_in_store`, a keyed refusal of the inclusion
     services (``incl_*``) printed in the command line's language with the exit code of its
     kind."""
-
-    def guarded(db: Session, ctx: LocalContext) -> tuple[T | None, KeyedError | None]:
-        try:
-            return call(db, ctx), None
-        except KeyedError as exc:
-            if not exc.key.startswith("incl_"):
-                raise
-            db.rollback()
-            return None, exc
-
-    got, refusal = _run_in_store(workspace, guarded)
-    if refusal is not None:
-        text = Translator(cli_locale())(refusal.key, **refusal.params)
-        err.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
-        raise typer.Exit(EXIT_CODES.get(refusal.kind, 1))
-    return cast("T", got)
-
-
-def _print(text: str) -> None:
-    out.print(text, highlight=False, markup=False)
-
-
-def _json(doc: Any) -> None:
-    out.print_json(json.dumps(doc, ensure_ascii=False, default=str))
+    return run_keyed(workspace, call, "incl_")
 
 
 def _pairs(values: list[str] | None) -> dict[str, str]:
@@ -98,16 +72,10 @@ def campaigns_list(
     rows = run_in_store(
         workspace, lambda db, c: [sv.campaign_dict(r) for r in sv.list_campaigns(db, c, programme)]
     )
-    if as_json:
-        _json(rows)
-        return
-    if not rows:
-        say("incl_camp.none.campaigns")
-    t = Translator(cli_locale())
-    for r in rows:
-        _print(t("incl_camp.cli.campaign", code=r["code"], name=r["name"], start=r["start"],
-                 end=r["end"], phase=t("incl_camp.phase." + r["phase"]),
-                 rule=t("incl_camp.team_rule." + r["team_rule"])))  # fmt: skip
+    listing(rows, as_json, "incl_camp.none.campaigns", lambda t, r: t(
+        "incl_camp.cli.campaign", code=r["code"], name=r["name"], start=r["start"], end=r["end"],
+        phase=t("incl_camp.phase." + r["phase"]),
+        rule=t("incl_camp.team_rule." + r["team_rule"])))  # fmt: skip
 
 
 @campaigns_app.command("add")
@@ -201,16 +169,10 @@ def rewards_list(
     rows = run_in_store(
         workspace, lambda db, c: [rw.reward_dict(r) for r in rw.list_rewards(db, c, programme)]
     )
-    if as_json:
-        _json(rows)
-        return
-    if not rows:
-        say("incl_camp.none.rewards")
-    t = Translator(cli_locale())
-    for r in rows:
-        stock = t("incl_camp.unlimited") if r["stock"] is None else r["stock"]
-        _print(t("incl_camp.cli.reward", code=r["code"], name=r["name"], cost=r["points_cost"],
-                 stock=stock, status=t("incl_camp.status." + r["status"])))  # fmt: skip
+    listing(rows, as_json, "incl_camp.none.rewards", lambda t, r: t(
+        "incl_camp.cli.reward", code=r["code"], name=r["name"], cost=r["points_cost"],
+        stock=t("incl_camp.unlimited") if r["stock"] is None else r["stock"],
+        status=t("incl_camp.status." + r["status"])))  # fmt: skip
 
 
 @rewards_app.command("add")

@@ -21,18 +21,16 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
 from sqlalchemy.orm import Session
 
-from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, err, out, say
-from lingtan.adapters.cli.common import run_in_store as _run_in_store
+from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, err, out, run_keyed, say
 from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.services import inclusion_events as sv
 from lingtan.adapters.services.context import LocalContext
-from lingtan.adapters.services.errors import EXIT_CODES, KeyedError
 
 T = TypeVar("T")
 
@@ -49,24 +47,7 @@ def run_in_store(workspace: Path, call: Callable[[Session, LocalContext], T]) ->
     """:func:`lingtan.adapters.cli.common.run_in_store` committing what ``call`` changed; a keyed
     refusal of the carbon-inclusion services printed in the command line's language with the
     exit code of its kind."""
-
-    def guarded(db: Session, ctx: LocalContext) -> tuple[T | None, KeyedError | None]:
-        try:
-            got = call(db, ctx)
-            db.commit()
-            return got, None
-        except KeyedError as exc:
-            if not exc.key.startswith("incl_"):
-                raise
-            db.rollback()
-            return None, exc
-
-    got, refusal = _run_in_store(workspace, guarded)
-    if refusal is not None:
-        text = _t()(refusal.key, **refusal.params)
-        err.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
-        raise typer.Exit(EXIT_CODES.get(refusal.kind, 1))
-    return cast("T", got)
+    return run_keyed(workspace, call, "incl_", commit=True)
 
 
 def _bad(key: str, **params: Any) -> typer.Exit:

@@ -17,20 +17,18 @@ conflict). The group is :data:`methodologies_app`; ``lingtan inclusion`` attache
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.markup import escape
 from sqlalchemy.orm import Session
 
-from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, err, fail, out
-from lingtan.adapters.cli.common import run_in_store as _run_in_store
+from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, fail, run_keyed
+from lingtan.adapters.cli.common import plain as _print
+from lingtan.adapters.cli.common import print_json as _json
 from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.services.context import LocalContext
-from lingtan.adapters.services.errors import EXIT_CODES, KeyedError
 
 T = TypeVar("T")
 
@@ -47,33 +45,7 @@ def run_in_store(workspace: Path, call: Callable[[Session, LocalContext], T]) ->
     """:func:`lingtan.adapters.cli.common.run_in_store`, a keyed refusal of the methodology
     service (``incl_meth.err.*``) printed in the command line's language with the exit code of
     its kind."""
-
-    def guarded(db: Session, ctx: LocalContext) -> tuple[T | None, KeyedError | None]:
-        try:
-            return call(db, ctx), None
-        except KeyedError as exc:
-            if not exc.key.startswith("incl_meth."):
-                raise
-            db.rollback()
-            return None, exc
-
-    got, refusal = _run_in_store(workspace, guarded)
-    if refusal is not None:
-        t = _t()
-        text = t(refusal.key, **refusal.params)
-        if "file" in refusal.params:
-            text = f"{refusal.params['file']}: {text}"
-        err.print(f"[bold red]{t('incl_meth.err.prefix')}[/] {escape(text)}", highlight=False)
-        raise typer.Exit(EXIT_CODES.get(refusal.kind, 1))
-    return cast("T", got)
-
-
-def _print(text: str) -> None:
-    out.print(text, highlight=False, markup=False)
-
-
-def _json(doc: Any) -> None:
-    out.print_json(json.dumps(doc, ensure_ascii=False, default=str))
+    return run_keyed(workspace, call, "incl_meth.", label_key="incl_meth.err.prefix")
 
 
 @methodologies_app.command("list")

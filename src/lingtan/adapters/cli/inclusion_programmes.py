@@ -26,17 +26,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.markup import escape
 from sqlalchemy.orm import Session
 
-from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, err, out, say
-from lingtan.adapters.cli.common import run_in_store as _run_in_store
+from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, listing, run_keyed, say
+from lingtan.adapters.cli.common import plain as _print
+from lingtan.adapters.cli.common import print_json as _json
 from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.services.context import LocalContext
-from lingtan.adapters.services.errors import EXIT_CODES, KeyedError
 
 T = TypeVar("T")
 
@@ -63,30 +62,7 @@ def run_in_store(workspace: Path, call: Callable[[Session, LocalContext], T]) ->
     """:func:`lingtan.adapters.cli.common.run_in_store`, a keyed refusal of the programme
     services (``incl_prog.err.*``) printed in the command line's language with the exit code of
     its kind."""
-
-    def guarded(db: Session, ctx: LocalContext) -> tuple[T | None, KeyedError | None]:
-        try:
-            return call(db, ctx), None
-        except KeyedError as exc:
-            if not exc.key.startswith("incl_prog."):
-                raise
-            db.rollback()
-            return None, exc
-
-    got, refusal = _run_in_store(workspace, guarded)
-    if refusal is not None:
-        text = _t()(refusal.key, **refusal.params)
-        err.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
-        raise typer.Exit(EXIT_CODES.get(refusal.kind, 1))
-    return cast("T", got)
-
-
-def _print(text: str) -> None:
-    out.print(text, highlight=False, markup=False)
-
-
-def _json(doc: Any) -> None:
-    out.print_json(json.dumps(doc, ensure_ascii=False, default=str))
+    return run_keyed(workspace, call, "incl_prog.")
 
 
 def _pairs(items: list[str] | None, sep: str) -> dict[str, str]:
@@ -126,16 +102,13 @@ def programmes_list(
             for p in sv.list_programmes(db, c)
         ],
     )
-    if as_json:
-        _json(rows)
-        return
-    if not rows:
-        say("incl_prog.cli.none")
-    t = _t()
-    for p in rows:
+
+    def line(t: Translator, p: dict[str, Any]) -> str:
         aud = t("incl_prog.audience." + p["audience"])
         active = t("incl_prog.accounts.active", n=p["accounts"].get("active", 0))
-        _print(f"{p['code']:14} {p['name']} · {aud} · {p['region']} · {active}")
+        return f"{p['code']:14} {p['name']} · {aud} · {p['region']} · {active}"
+
+    listing(rows, as_json, "incl_prog.cli.none", line)
 
 
 @programmes_app.command("add")
@@ -255,14 +228,14 @@ def account_list(
         workspace,
         lambda db, c: [sv.account_dict(a) for a in sv.list_accounts(db, c, programme, group=group)],
     )
-    if as_json:
-        _json(rows)
-        return
-    if not rows:
-        say("incl_prog.cli.none")
-    for a in rows:
-        _print(f"{a['ref']}  {a['kind']:6} {a['status']:8} {a['group'] or '—':14} "
-               f"{a['site'] or '—'}")  # fmt: skip
+    listing(
+        rows,
+        as_json,
+        "incl_prog.cli.none",
+        lambda _t, a: (
+            f"{a['ref']}  {a['kind']:6} {a['status']:8} {a['group'] or '—':14} {a['site'] or '—'}"
+        ),
+    )
 
 
 # ---- partners and consent --------------------------------------------------------------------
@@ -284,17 +257,14 @@ def partners_list(
             for p in sv.list_partners(db, c)
         ],
     )
-    if as_json:
-        _json(rows)
-        return
-    if not rows:
-        say("incl_prog.cli.none")
-    t = _t()
-    for p in rows:
+
+    def line(t: Translator, p: dict[str, Any]) -> str:
         consents = t("incl_prog.consents", **p["consents"])
         status = t("incl_prog.partner_status." + p["status"])
-        _print(f"{p['code']:14} {p['name']} · {status} · "
-               f"{', '.join(p['allowed_actions'])} · {consents}")  # fmt: skip
+        actions = ", ".join(p["allowed_actions"])
+        return f"{p['code']:14} {p['name']} · {status} · {actions} · {consents}"
+
+    listing(rows, as_json, "incl_prog.cli.none", line)
 
 
 @partners_app.command("add")

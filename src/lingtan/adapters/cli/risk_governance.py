@@ -21,20 +21,19 @@ conflict). The group is :data:`governance_app`; ``lingtan risk`` attaches it as
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
 from sqlalchemy.orm import Session
 
-from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, err, fail, out, say
-from lingtan.adapters.cli.common import run_in_store as _run_in_store
+from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, err, fail, run_keyed, say
+from lingtan.adapters.cli.common import plain as _print
+from lingtan.adapters.cli.common import print_json as _json
 from lingtan.adapters.i18n.messages import Translator
 from lingtan.adapters.services.context import LocalContext
-from lingtan.adapters.services.errors import EXIT_CODES, KeyedError
 
 T = TypeVar("T")
 
@@ -61,30 +60,7 @@ def run_in_store(workspace: Path, call: Callable[[Session, LocalContext], T]) ->
     """:func:`lingtan.adapters.cli.common.run_in_store`, a keyed refusal of the governance
     service (``governance.err.*``) printed in the command line's language with the exit code
     of its kind."""
-
-    def guarded(db: Session, ctx: LocalContext) -> tuple[T | None, KeyedError | None]:
-        try:
-            return call(db, ctx), None
-        except KeyedError as exc:
-            if not exc.key.startswith("governance."):
-                raise
-            db.rollback()
-            return None, exc
-
-    got, refusal = _run_in_store(workspace, guarded)
-    if refusal is not None:
-        text = _t()(refusal.key, **refusal.params)
-        err.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
-        raise typer.Exit(EXIT_CODES.get(refusal.kind, 1))
-    return cast("T", got)
-
-
-def _print(text: str) -> None:
-    out.print(text, highlight=False, markup=False)
-
-
-def _json(doc: Any) -> None:
-    out.print_json(json.dumps(doc, ensure_ascii=False, default=str))
+    return run_keyed(workspace, call, "governance.")
 
 
 def _when(t: Translator, d: dict[str, Any]) -> str:

@@ -68,6 +68,8 @@ REFUSAL_KEYS = (
     "hazards.",
     "governance.",
     "risk_demo.",
+    # carbon inclusion (issue 18): incl_meth., incl_prog., incl_ev., incl_push., incl_camp., …
+    "incl_",
 )
 
 

@@ -49,7 +49,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         worker.start()
-        push.start()
+        push.recover()  # leftovers of a stopped process; else started by the first push
         if listeners is not None:
             listeners.start()
         try:

@@ -237,6 +237,12 @@ def serve(
     out.print(f"JSON API: http://{shown}:{port}/api/v1/docs", highlight=False)
     if login:
         out.print(f"log in as [bold]{login[0]}[/] with password [bold]{login[1]}[/]")
+    if demo is not None:  # the demo members' phone page, no login (issue 18, decision 0092)
+        from lingtan.adapters.services.inclusion_demo import read_member_links
+
+        for programme, ref, path in read_member_links(demo):
+            out.print(f"member page ({programme} {ref}): http://{shown}:{port}{path}",
+                      highlight=False)  # fmt: skip
     out.print("Stop with Ctrl-C.\n")
     from lingtan.adapters.server.app import create_app
 

@@ -235,7 +235,52 @@ def prepare_inclusion_demo(
             return InclusionDemoReport()
         settings = ServerSettings(database_url=url, data_dir=data_dir)
         tenant = open_tenant(db, user, slug, engine=engine, settings=settings, actor=actor)
-        return load_inclusion_demo(db, tenant)
+        report = load_inclusion_demo(db, tenant)
+        write_member_links(db, tenant, data_dir)
+        return report
+
+
+#: the demo's member links (``lingtan serve --demo`` prints them; one per line:
+#: ``<programme> <account ref> /m/<token>``), in the demo folder
+MEMBER_LINKS_FILE = "inclusion-member-links.txt"
+
+
+def write_member_links(db: Session, ctx: Context, data_dir: Path) -> list[str]:
+    """Issue a member link (H2's :func:`issue_member_link`, valid 30 days) for the most active
+    demo employee and the most active demo consumer, and write them to
+    :data:`MEMBER_LINKS_FILE` in ``data_dir`` (replacing the previous ones: a link is shown
+    once, only its hash is stored). Returns the file's lines."""
+    from lingtan.adapters.services.inclusion_programmes import get_programme, issue_member_link
+    from lingtan.adapters.store.inclusion_ledger import InclusionEventRow as E
+    from lingtan.adapters.store.inclusion_programmes import InclusionAccountRow as A
+
+    lines: list[str] = []
+    for code in (demo.EMP, demo.CONS):
+        programme = get_programme(db, ctx, code)
+        ref = db.scalar(
+            select(A.ref)
+            .join(E, E.account_id == A.id)
+            .where(A.programme_id == programme.id, A.kind == "person", A.status == "active",
+                   E.status == "accepted")
+            .group_by(A.id, A.ref)
+            .order_by(func.count(E.id).desc(), A.id)
+            .limit(1)
+        )  # fmt: skip
+        if ref is None:
+            continue
+        token = issue_member_link(db, ctx, code, ref, days=30)
+        lines.append(f"{code} {ref} /m/{token}")
+    (data_dir / MEMBER_LINKS_FILE).write_text("".join(f"{ln}\n" for ln in lines), "utf-8")
+    return lines
+
+
+def read_member_links(data_dir: Path) -> list[tuple[str, str, str]]:
+    """``(programme, account ref, path)`` of the demo's member links (none when not written)."""
+    path = data_dir / MEMBER_LINKS_FILE
+    if not path.exists():
+        return []
+    found = [ln.split() for ln in path.read_text("utf-8").splitlines()]
+    return [(f[0], f[1], f[2]) for f in found if len(f) == 3]
 
 
 # ---- what ``lingtan demo`` prints ------------------------------------------------------------

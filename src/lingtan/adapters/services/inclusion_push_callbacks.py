@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -87,6 +87,34 @@ def _secret(db: Session, organisation_id: int, partner: str) -> str | None:
     return str(found) if found else None
 
 
+#: how long a deliverer holds a claimed callback [s]: another deliverer skips it meanwhile; a
+#: deliverer that died holding it lets it fall due again after this (at-least-once delivery)
+CLAIM_S = 120
+
+
+def _claim(db: Session, row: PushCallbackRow, now: datetime) -> bool:
+    """Claim ``row`` for this deliverer: move its ``next_at`` on by :data:`CLAIM_S` only if it
+    is still queued with the ``next_at`` read (one conditional UPDATE, atomic on SQLite and
+    PostgreSQL), and commit. False when another deliverer claimed it first, so that two
+    deliverers never post the same callback at the same time."""
+    seen = row.next_at
+    done = db.execute(
+        update(PushCallbackRow)
+        .where(
+            PushCallbackRow.id == row.id,
+            PushCallbackRow.status == "queued",
+            PushCallbackRow.next_at == seen,
+        )
+        .values(next_at=now + timedelta(seconds=CLAIM_S))
+        .execution_options(synchronize_session=False)
+    )
+    db.commit()
+    if getattr(done, "rowcount", 0) != 1:
+        return False
+    db.refresh(row)
+    return True
+
+
 def deliver_due(
     engine: Engine,
     *,
@@ -106,6 +134,8 @@ def deliver_due(
             query = query.where(PushCallbackRow.organisation_id == organisation_id)
         rows = db.scalars(query.order_by(PushCallbackRow.id).limit(limit)).all()
         for row in rows:
+            if not _claim(db, row, now):
+                continue  # another deliverer (the server's thread, a CLI run) has it
             secret = _secret(db, row.organisation_id, row.partner_code)
             body = row.body.encode("utf-8")
             error: str | None = None

@@ -316,8 +316,19 @@ def allowed_actions(programme: Any) -> list[str]:
     ]
 
 
-def _event_view(e: Any) -> dict[str, Any]:
+def _event_view(e: Any, org_slug: str | None = None) -> dict[str, Any]:
+    """One event as the member's page shows it; a carbon-neutral PC purchase (0 kg: its
+    footprint's credits were retired by the product claim) carries ``evidence_url``, the
+    product's public evidence page (``services.inclusion_inventory.evidence_path``)."""
+    from lingtan.adapters.services.inclusion_inventory import CARBON_NEUTRAL_PC, evidence_path
+
+    evidence = (
+        evidence_path(org_slug, e.product)
+        if org_slug is not None and e.action == CARBON_NEUTRAL_PC
+        else None
+    )
     return {
+        "evidence_url": evidence,
         "id": e.id,
         "action": e.action,
         "occurred_at": e.occurred_at,
@@ -476,7 +487,7 @@ def member_view(db: Session, member: Any) -> dict[str, Any]:
         },
         "balance": bal,
         "kg": kg,
-        "history": [_event_view(e) for e in rows],
+        "history": [_event_view(e, member.org_slug) for e in rows],
         "actions": allowed_actions(prog),
         "rewards": _rewards(db, ctx, prog.code, bal),
         "leaderboards": _leaderboards(db, ctx, prog.code, member.account_ref, group),

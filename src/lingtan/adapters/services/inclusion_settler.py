@@ -1,7 +1,10 @@
 """The partners' push inside ``lingtan serve`` (issue 18 item 6, decision 0090): the write-ahead
 file, the receiver, the settler thread and the callback sender of one server process.
 
-:class:`PushRuntime` is made by ``create_app`` and started and stopped with the app:
+:class:`PushRuntime` is made by ``create_app`` and stopped with the app. It starts lazily: on
+the first partner request (:meth:`PushRuntime.ensure_started`), or at the app's start when a
+previous process left bodies on disk (:meth:`PushRuntime.recover`) — an app that is never pushed
+to creates no folder and runs no thread (tests create hundreds of apps):
 
 - **start**: lock a write-ahead folder (:mod:`lingtan.adapters.io.inclusion_wal`), settle what
   a previous process left in it (a ``kill -9`` between the fsync and the settlement), delete
@@ -78,6 +81,29 @@ class PushRuntime:
     _wake: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _start_lock: threading.Lock = field(default_factory=threading.Lock)
+    _closed: bool = False
+
+    def recover(self) -> None:
+        """At the app's start: start now only when a stopped process left write-ahead segments
+        (acknowledged bodies not yet settled); otherwise wait for the first push."""
+        root = wal_root(self.data_dir)
+        if any(any(f.glob("seg-*")) for f in folders(root)):
+            self.ensure_started()
+
+    def ensure_started(self) -> None:
+        """Start once (the first partner request, or :meth:`recover`); not after :meth:`stop`.
+
+        Raises:
+            RuntimeError: the runtime was stopped (the app is shutting down).
+        """
+        if self.receiver is not None:
+            return
+        with self._start_lock:
+            if self._closed:
+                raise RuntimeError("the partners' push is stopped")
+            if self.receiver is None:
+                self.start()
 
     def start(self) -> None:
         """Open the write-ahead file, settle its leftovers, start the threads."""
@@ -155,6 +181,8 @@ class PushRuntime:
 
     def stop(self, timeout_s: float = 30.0) -> None:
         """Stop the threads; settle what was acknowledged; release the write-ahead folder."""
+        with self._start_lock:
+            self._closed = True
         self._stop.set()
         self._wake.set()
         for t in self._threads:

@@ -20,10 +20,10 @@ from fastapi import APIRouter, Path, Query, status
 from lingtan.adapters.api.deps import DbDep, Editor, Reader
 from lingtan.adapters.api.routes.common import READ_ERRORS, WRITE_ERRORS, IdPath
 from lingtan.adapters.api.schemas.inclusion_campaigns import (
-    CampaignCreate,
     CampaignPublic,
     CampaignUpdate,
     FrozenPublic,
+    InclusionCampaignCreate,
     LeaderboardPublic,
     RedemptionCreate,
     RedemptionPublic,
@@ -60,7 +60,7 @@ def list_campaigns(programme: CodePath, db: DbDep, tenant: Reader) -> list[Campa
 
 @router.post("/campaigns", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
 def create_campaign(
-    programme: CodePath, body: CampaignCreate, db: DbDep, tenant: Editor
+    programme: CodePath, body: InclusionCampaignCreate, db: DbDep, tenant: Editor
 ) -> CampaignPublic:
     """Add a campaign (audited)."""
     return _campaign(sv.create_campaign(db, tenant, programme, body.model_dump()))

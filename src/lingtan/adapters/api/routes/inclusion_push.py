@@ -85,8 +85,9 @@ def _refused(request: Request, exc: sv.PushRefusedError) -> JSONResponse:
 
 def _runtime(request: Request) -> Any:
     runtime = getattr(request.app.state, "inclusion_push", None)
-    if runtime is None or runtime.receiver is None:
-        raise RuntimeError("the partners' push is not running in this app")
+    if runtime is None:
+        raise RuntimeError("the partners' push is not part of this app")
+    runtime.ensure_started()  # lazily: the first partner request starts it (decision 0090)
     return runtime
 
 
@@ -174,7 +175,11 @@ def list_receipts(
     state: Annotated[str | None, Query(alias="status", max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[ReceiptPublic]:
-    """Settled partner events of the programme, newest first (``partner``, ``status``)."""
+    """Settled partner events of the programme, newest first (``partner``, ``status``); 404
+    for a programme the organisation does not have."""
+    from lingtan.adapters.services.inclusion_programmes import get_programme
+
+    get_programme(db, tenant, programme)  # 404 as every other route of the programme
     rows = sv.list_receipts(db, tenant, programme, partner=partner, status=state, limit=limit)
     return [ReceiptPublic.model_validate(sv.receipt_public(r)) for r in rows]
 

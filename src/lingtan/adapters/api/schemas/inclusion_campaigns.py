@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from lingtan.adapters.api.schemas.common import LINE_PATTERN, NAME_PATTERN, clean_text
+from lingtan.adapters.api.schemas.common import LINE_PATTERN, NAME_PATTERN, UtcDateTime, clean_text
 
 Clean = AfterValidator(clean_text)
 Code = Annotated[
@@ -36,10 +36,12 @@ def _default_scopes() -> list[Scope]:
     return ["individual", "team"]
 
 
-class CampaignCreate(BaseModel):
+class InclusionCampaignCreate(BaseModel):
     """A campaign: window ``start`` … ``end`` (inclusive calendar days, UTC), eligible actions
     (empty: every action), multipliers by action (``*``: every eligible action), team rule
     (``mean`` per active member by default), published scopes, prizes by rank."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
 
     code: Code
     name: Name
@@ -57,6 +59,8 @@ class CampaignCreate(BaseModel):
 
 class CampaignUpdate(BaseModel):
     """The fields to change (the others keep their value); refused once frozen."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
 
     name: Name | None = None
     start: dt.date | None = None
@@ -83,7 +87,7 @@ class CampaignPublic(BaseModel):
     scopes: list[str]
     prizes: dict[str, str]
     status: str
-    frozen_at: dt.datetime | None
+    frozen_at: UtcDateTime | None
     phase: Literal["upcoming", "running", "ended"]
 
 
@@ -96,7 +100,7 @@ class LeaderRowPublic(BaseModel):
     score: float
     points: int
     active: int
-    attained_at: dt.datetime
+    attained_at: UtcDateTime
 
 
 class LeaderboardPublic(BaseModel):
@@ -106,7 +110,7 @@ class LeaderboardPublic(BaseModel):
     scope: str
     team_rule: str
     frozen: bool
-    frozen_at: dt.datetime | None
+    frozen_at: UtcDateTime | None
     content_hash: str | None
     rows: list[LeaderRowPublic]
 
@@ -118,11 +122,13 @@ class FrozenPublic(BaseModel):
     team_rule: str
     rows: int
     content_hash: str
-    frozen_at: dt.datetime
+    frozen_at: UtcDateTime
 
 
 class RewardCreate(BaseModel):
     """A reward: cost [points ≥ 1], stock (items left; null: unlimited), partner code."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
 
     code: Code
     name: Name
@@ -134,6 +140,8 @@ class RewardCreate(BaseModel):
 
 class RewardUpdate(BaseModel):
     """The fields of a reward to change (e.g. a new ``stock``)."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
 
     name: Name | None = None
     points_cost: Annotated[int, Field(ge=1, le=100_000_000)] | None = None
@@ -157,6 +165,8 @@ class RewardPublic(BaseModel):
 class RedemptionCreate(BaseModel):
     """The reward to redeem."""
 
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
+
     reward: Code
 
 
@@ -169,6 +179,6 @@ class RedemptionPublic(BaseModel):
     points: int
     code: str
     status: Literal["issued", "used", "cancelled"]
-    created_at: dt.datetime
-    used_at: dt.datetime | None
-    cancelled_at: dt.datetime | None
+    created_at: UtcDateTime
+    used_at: UtcDateTime | None
+    cancelled_at: UtcDateTime | None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from lingtan.adapters.api.schemas.common import LINE_PATTERN, clean_text
 from lingtan.modules.inclusion.actions import ACTIONS, UNITS
@@ -36,6 +36,8 @@ Token = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r
 class ActionLog(BaseModel):
     """An action logged by an organisation user (manual or app source; partners push through
     ``…/events`` with a signature instead)."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
 
     account: Ref
     action: ActionCode
@@ -104,11 +106,15 @@ class EventPublic(BaseModel):
 class Reversal(BaseModel):
     """Why an event is reversed (kept as its review note)."""
 
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
+
     reason: Note
 
 
 class Decision(BaseModel):
     """A reviewer's decision on a queued event."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
 
     decision: Literal["accept", "reject"]
     note: Note | None = None
@@ -116,6 +122,8 @@ class Decision(BaseModel):
 
 class Expiry(BaseModel):
     """Expire the points due on or before ``as_of`` (today when absent)."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
 
     as_of: dt.date | None = None
 

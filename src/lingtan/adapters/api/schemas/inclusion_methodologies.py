@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from lingtan.modules.inclusion.actions import ACTIONS
 
@@ -92,6 +92,8 @@ class PackPublic(PackSummary):
 class SimulateIn(BaseModel):
     """One action to quantify (nothing is stored). ``unit``: the action's by default;
     ``context``: e.g. ``mean_7d_kwh`` [kWh], ``reference_kg`` [kg CO2e]."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
 
     action: ActionCode
     quantity: Annotated[float, Field(allow_inf_nan=False, gt=0, le=1e9)]

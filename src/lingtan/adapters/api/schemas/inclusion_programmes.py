@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from lingtan.adapters.api.schemas.common import LINE_PATTERN, NAME_PATTERN, clean_text
+from lingtan.adapters.api.schemas.common import LINE_PATTERN, NAME_PATTERN, UtcDateTime, clean_text
 from lingtan.modules.inclusion.actions import ACTIONS, AUDIENCES
 from lingtan.modules.inclusion.programmes import GROUP_KINDS
 
@@ -146,8 +146,8 @@ class AccountPublic(BaseModel):
     site: str | None
     status: str
     guardian_consent: bool
-    created_at: dt.datetime
-    deleted_at: dt.datetime | None
+    created_at: UtcDateTime
+    deleted_at: UtcDateTime | None
 
 
 class ConsentGrant(_Request):
@@ -170,9 +170,9 @@ class ConsentPublic(BaseModel):
 
     partner: str
     scopes: list[str]
-    granted_at: dt.datetime
-    expires_at: dt.datetime | None
-    revoked_at: dt.datetime | None
+    granted_at: UtcDateTime
+    expires_at: UtcDateTime | None
+    revoked_at: UtcDateTime | None
     evidence: str
     state: str
 
@@ -224,7 +224,7 @@ class PartnerPublic(BaseModel):
     burst: int
     callback_url: str | None
     status: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     consents: dict[str, int] = {}
 
 

@@ -5,10 +5,11 @@ are what is signed), not through a schema: its shape is checked by
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from lingtan.adapters.api.schemas.common import UtcDateTime
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
 
@@ -31,12 +32,14 @@ class ReceiptPublic(BaseModel):
     event_id: int | None
     points: int | None
     kg_co2e: float | None = Field(description="kg CO2e credited to the account")
-    received_at: dt.datetime
-    settled_at: dt.datetime
+    received_at: UtcDateTime
+    settled_at: UtcDateTime
 
 
 class PullSourceCreate(BaseModel):
     """A new pull source (a partner's step-count feed)."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused
 
     code: Code
     programme: Code
@@ -56,7 +59,7 @@ class PullSourcePublic(BaseModel):
     url: str
     action: str
     cursor: str | None
-    last_run_at: dt.datetime | None
+    last_run_at: UtcDateTime | None
     last_count: int
     last_error: str | None
 

@@ -19,6 +19,7 @@ Every figure comes from :mod:`lingtan.adapters.services.inclusion_report`. Texts
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -217,22 +218,36 @@ def log_action(
     return _back(token, "logged", "result", outcome.event_id)
 
 
+def _member_act(
+    request: Request,
+    db: Session,
+    token: str,
+    act: Callable[[Session, rep.MemberContext, str, str], object],
+    done: str,
+    anchor: str,
+) -> Response:
+    """``act(db, ctx, programme_code, account_ref)`` for the member of ``token``, committed, then
+    back to ``anchor`` saying ``done``; a refusal shown on the page in the member's language."""
+    member = _resolve(db, token)
+    if member is None:
+        return _page(request, db, token)
+    try:
+        act(db, rep.member_context(db, member), member.programme_code, member.account_ref)
+        db.commit()
+    except (ServiceError, MessageError) as exc:
+        return _refused(request, db, token, exc)
+    return _back(token, done, anchor)
+
+
 @router.post("/m/{token}/redeem", response_model=None)
 def redeem(request: Request, token: TokenPath, db: DbDep, reward: Text = "") -> Response:
     """Redeem a reward (its points leave the balance as a ``redeem`` ledger entry)."""
     from lingtan.adapters.services import inclusion_rewards as rewards
 
-    member = _resolve(db, token)
-    if member is None:
-        return _page(request, db, token)
-    try:
-        rewards.redeem(
-            db, rep.member_context(db, member), member.programme_code, member.account_ref, reward
-        )
-        db.commit()
-    except (ServiceError, MessageError) as exc:
-        return _refused(request, db, token, exc)
-    return _back(token, "redeemed", "rewards")
+    def act(db: Session, ctx: rep.MemberContext, programme: str, ref: str) -> object:
+        return rewards.redeem(db, ctx, programme, ref, reward)
+
+    return _member_act(request, db, token, act, "redeemed", "rewards")
 
 
 @router.post("/m/{token}/consents/revoke", response_model=None)
@@ -240,17 +255,10 @@ def revoke(request: Request, token: TokenPath, db: DbDep, partner: Text = "") ->
     """Revoke the consent given to ``partner`` (its pushes are refused from now on)."""
     from lingtan.adapters.services import inclusion_programmes as programmes
 
-    member = _resolve(db, token)
-    if member is None:
-        return _page(request, db, token)
-    try:
-        programmes.revoke_consent(
-            db, rep.member_context(db, member), member.programme_code, member.account_ref, partner
-        )
-        db.commit()
-    except (ServiceError, MessageError) as exc:
-        return _refused(request, db, token, exc)
-    return _back(token, "revoked", "consents")
+    def act(db: Session, ctx: rep.MemberContext, programme: str, ref: str) -> object:
+        return programmes.revoke_consent(db, ctx, programme, ref, partner)
+
+    return _member_act(request, db, token, act, "revoked", "consents")
 
 
 @router.get("/m/{token}/export.json", response_model=None)

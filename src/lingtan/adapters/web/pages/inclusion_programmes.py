@@ -157,6 +157,14 @@ def _back(op: OrgPage, code: str, done: str, anchor: str, extra: str = "") -> Re
     return _redirect(f"{_base(op)}/programmes/{quote(code)}?done={done}{extra}#{anchor}")
 
 
+def _form_refused(
+    request: Request, op: OrgPage, code: str, form: str, values: dict[str, Any], exc: ServiceError
+) -> HTMLResponse:
+    """The programme page again (422) with ``form``'s refusal and the values it was given."""
+    return _programme_page(request, op, code, errors={form: _refused(request, op, exc)},
+                           values={form: values}, status_code=422)  # fmt: skip
+
+
 @router.post("/o/{org}/inclusion/programmes/{code}/rules", response_model=None)
 def rules_update(
     request: Request,
@@ -186,9 +194,7 @@ def rules_update(
             raise sv.refused("invalid", exc.message, exc.field) from exc
         sv.update_programme(op.db, op.tenant, code, fields)
     except ServiceError as exc:
-        text = _refused(request, op, exc)
-        return _programme_page(request, op, code, errors={"rules": text},
-                               values={"rules": values}, status_code=422)  # fmt: skip
+        return _form_refused(request, op, code, "rules", values, exc)
     return _back(op, code, "rules", "rules")
 
 
@@ -208,9 +214,7 @@ def group_add(
     try:
         sv.create_group(op.db, op.tenant, code, _filled(values, ("code", "name")))
     except ServiceError as exc:
-        text = _refused(request, op, exc)
-        return _programme_page(request, op, code, errors={"group": text},
-                               values={"group": values}, status_code=422)  # fmt: skip
+        return _form_refused(request, op, code, "group", values, exc)
     return _back(op, code, "group", "groups")
 
 
@@ -234,10 +238,8 @@ def account_add(
     try:
         row = sv.create_account(op.db, op.tenant, code, fields)
     except ServiceError as exc:
-        text = _refused(request, op, exc)
         values["subject"] = ""  # never echoed back
-        return _programme_page(request, op, code, errors={"account": text},
-                               values={"account": values}, status_code=422)  # fmt: skip
+        return _form_refused(request, op, code, "account", values, exc)
     return _back(op, code, "account", "accounts", f"&ref={row.ref}")
 
 
@@ -248,9 +250,7 @@ def member_link(request: Request, op: OrgDep, code: str, ref: Text = "") -> Resp
     try:
         token = sv.issue_member_link(op.db, op.tenant, code, ref.strip())
     except ServiceError as exc:
-        text = _refused(request, op, exc)
-        return _programme_page(request, op, code, errors={"link": text},
-                               values={"link": {"ref": ref}}, status_code=422)  # fmt: skip
+        return _form_refused(request, op, code, "link", {"ref": ref}, exc)
     return _programme_page(request, op, code, link=f"/m/{token}")
 
 

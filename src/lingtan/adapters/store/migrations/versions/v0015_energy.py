@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head, stamps
 
 revision = "0015"
 down_revision = "0014"
@@ -28,26 +29,11 @@ _TABLES = (
 )
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
 def upgrade() -> None:
     """Create the five energy tables."""
     op.create_table(
         "energy_meter",
-        *_head("energy_meter"),
+        *head("energy_meter"),
         sa.Column("code", sa.String(80), nullable=False),
         sa.Column("site", sa.String(80), nullable=False),
         sa.Column("carrier", sa.String(30), nullable=False),
@@ -66,13 +52,12 @@ def upgrade() -> None:
         sa.Column("valid_to", sa.Date(), nullable=True),
         sa.Column("protocol_tag", sa.String(20), nullable=False),
         sa.Column("name", sa.String(300), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        *stamps(),
         sa.UniqueConstraint("organisation_id", "code", name="uq_energy_meter_organisation_id_code"),
     )
     op.create_table(
         "energy_meter_state",
-        *_head("energy_meter_state"),
+        *head("energy_meter_state"),
         sa.Column("meter", sa.String(80), nullable=False),
         sa.Column("last_ts", sa.DateTime(), nullable=False),
         sa.Column("last_register", sa.Double(), nullable=False),
@@ -83,7 +68,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "energy_reading_batch",
-        *_head("energy_reading_batch"),
+        *head("energy_reading_batch"),
         sa.Column("batch_id", sa.String(64), nullable=False),
         sa.Column("source", sa.String(10), nullable=False),
         sa.Column("origin", sa.String(500), nullable=False),
@@ -103,7 +88,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "energy_production",
-        *_head("energy_production"),
+        *head("energy_production"),
         sa.Column("site", sa.String(80), nullable=False),
         sa.Column("line", sa.String(80), nullable=True),
         sa.Column("product_type", sa.String(80), nullable=False),
@@ -123,7 +108,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "energy_asset",
-        *_head("energy_asset"),
+        *head("energy_asset"),
         sa.Column("code", sa.String(80), nullable=False),
         sa.Column("site", sa.String(80), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
@@ -137,8 +122,7 @@ def upgrade() -> None:
         sa.Column("emc_treatment", sa.String(20), nullable=True),
         sa.Column("degradation_pct", sa.Double(), nullable=True),
         sa.Column("meters", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        *stamps(),
         sa.UniqueConstraint("organisation_id", "code", name="uq_energy_asset_organisation_id_code"),
     )
     for name in _TABLES:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head, stamps
 
 revision = "0016"
 down_revision = "0015"
@@ -21,26 +22,11 @@ depends_on = None
 _TABLES = ("certificate", "zero_carbon_assessment")
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
 def upgrade() -> None:
     """Create ``certificate`` and ``zero_carbon_assessment``."""
     op.create_table(
         "certificate",
-        *_head("certificate"),
+        *head("certificate"),
         sa.Column("subject_kind", sa.String(12), nullable=False),
         sa.Column("subject_id", sa.String(80), nullable=False),
         sa.Column("scheme", sa.String(40), nullable=False),
@@ -53,12 +39,11 @@ def upgrade() -> None:
         sa.Column("evidence_name", sa.String(255), nullable=True),
         sa.Column("status", sa.String(12), nullable=False),
         sa.Column("note", sa.String(500), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        *stamps(),
     )
     op.create_table(
         "zero_carbon_assessment",
-        *_head("zero_carbon_assessment"),
+        *head("zero_carbon_assessment"),
         sa.Column("site", sa.String(80), nullable=False),
         sa.Column("fiscal_year", sa.String(20), nullable=False),
         sa.Column("e_base_t", sa.Double(), nullable=False),

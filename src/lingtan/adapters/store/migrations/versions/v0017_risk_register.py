@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head, stamps
 
 revision = "0017"
 down_revision = "0016"
@@ -21,26 +22,11 @@ depends_on = None
 _TABLES = ("risk_item", "risk_review", "risk_matrix")
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
 def upgrade() -> None:
     """Create ``risk_item``, ``risk_review`` and ``risk_matrix``."""
     op.create_table(
         "risk_item",
-        *_head("risk_item"),
+        *head("risk_item"),
         sa.Column("code", sa.String(40), nullable=False),
         sa.Column("kind", sa.String(12), nullable=False),
         sa.Column("category", sa.String(30), nullable=False),
@@ -64,13 +50,12 @@ def upgrade() -> None:
         sa.Column("next_review", sa.Date(), nullable=True),
         sa.Column("status", sa.String(12), nullable=False),
         sa.Column("source", sa.String(300), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        *stamps(),
         sa.UniqueConstraint("organisation_id", "code", name="uq_risk_item_organisation_id_code"),
     )
     op.create_table(
         "risk_review",
-        *_head("risk_review"),
+        *head("risk_review"),
         sa.Column("item_code", sa.String(40), nullable=False),
         sa.Column("reviewed", sa.Date(), nullable=False),
         sa.Column("reviewer", sa.String(300), nullable=False),
@@ -83,7 +68,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "risk_matrix",
-        *_head("risk_matrix"),
+        *head("risk_matrix"),
         sa.Column("config", sa.JSON(), nullable=False),
         sa.Column("updated_by", sa.String(300), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head, stamps
 
 revision = "0018"
 down_revision = "0017"
@@ -21,26 +22,11 @@ depends_on = None
 _TABLES = ("env_aspect", "env_aspect_monitoring", "env_aspect_config")
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
 def upgrade() -> None:
     """Create ``env_aspect``, ``env_aspect_monitoring`` and ``env_aspect_config``."""
     op.create_table(
         "env_aspect",
-        *_head("env_aspect"),
+        *head("env_aspect"),
         sa.Column("code", sa.String(40), nullable=False),
         sa.Column("aspect", sa.String(300), nullable=False),
         sa.Column("activity", sa.String(300), nullable=True),
@@ -70,13 +56,12 @@ def upgrade() -> None:
         sa.Column("fiscal_year", sa.String(20), nullable=True),
         sa.Column("source", sa.String(300), nullable=True),
         sa.Column("note", sa.String(500), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        *stamps(),
         sa.UniqueConstraint("organisation_id", "code", name="uq_env_aspect_organisation_id_code"),
     )
     op.create_table(
         "env_aspect_monitoring",
-        *_head("env_aspect_monitoring"),
+        *head("env_aspect_monitoring"),
         sa.Column("aspect_id", sa.Integer(), nullable=False),
         sa.Column("checked_on", sa.Date(), nullable=False),
         sa.Column("checked_by", sa.String(200), nullable=False),
@@ -93,7 +78,7 @@ def upgrade() -> None:
     op.create_index("ix_env_aspect_monitoring_aspect_id", "env_aspect_monitoring", ["aspect_id"])
     op.create_table(
         "env_aspect_config",
-        *_head("env_aspect_config"),
+        *head("env_aspect_config"),
         sa.Column("threshold", sa.Double(), nullable=False),
         sa.Column("aggregate", sa.String(8), nullable=False),
         sa.Column("any_factor_at", sa.Integer(), nullable=True),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head
 
 revision = "0019"
 down_revision = "0018"
@@ -21,26 +22,11 @@ depends_on = None
 _TABLES = ("risk_scenario", "risk_scenario_run")
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
 def upgrade() -> None:
     """Create ``risk_scenario`` and ``risk_scenario_run``."""
     op.create_table(
         "risk_scenario",
-        *_head("risk_scenario"),
+        *head("risk_scenario"),
         sa.Column("code", sa.String(60), nullable=False),
         sa.Column("label", sa.String(200), nullable=False),
         sa.Column("warming", sa.Double(), nullable=False),
@@ -60,7 +46,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "risk_scenario_run",
-        *_head("risk_scenario_run"),
+        *head("risk_scenario_run"),
         sa.Column("run_id", sa.String(64), nullable=False),
         sa.Column("scenario_code", sa.String(60), nullable=False),
         sa.Column("scenario_sha256", sa.String(64), nullable=False),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head
 
 revision = "0020"
 down_revision = "0019"
@@ -21,26 +22,11 @@ depends_on = None
 _TABLES = ("site_exposure", "hazard_indicator", "vulnerability_curve")
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
 def upgrade() -> None:
     """Create ``site_exposure``, ``hazard_indicator`` and ``vulnerability_curve``."""
     op.create_table(
         "site_exposure",
-        *_head("site_exposure"),
+        *head("site_exposure"),
         sa.Column("site", sa.String(80), nullable=False),
         sa.Column("latitude", sa.Double(), nullable=False),
         sa.Column("longitude", sa.Double(), nullable=False),
@@ -55,7 +41,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "hazard_indicator",
-        *_head("hazard_indicator"),
+        *head("hazard_indicator"),
         sa.Column("site", sa.String(80), nullable=False),
         sa.Column("hazard", sa.String(40), nullable=False),
         sa.Column("pathway", sa.String(40), nullable=False),
@@ -68,7 +54,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "vulnerability_curve",
-        *_head("vulnerability_curve"),
+        *head("vulnerability_curve"),
         sa.Column("hazard", sa.String(40), nullable=False),
         sa.Column("unit", sa.String(20), nullable=False),
         sa.Column("points", sa.JSON(), nullable=False),

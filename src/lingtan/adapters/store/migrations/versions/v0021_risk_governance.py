@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head, parent, stamps
 
 revision = "0021"
 down_revision = "0020"
@@ -27,43 +28,11 @@ _TABLES = (
 )
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
-def _stamps() -> list[SchemaItem]:
-    return [
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-    ]
-
-
-def _parent(name: str, column: str, table: str) -> list[SchemaItem]:
-    """``column`` → ``table.id`` (deleted with it)."""
-    return [
-        sa.Column(column, sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            [column], [f"{table}.id"], name=f"fk_{name}_{column}", ondelete="CASCADE"
-        ),
-    ]
-
-
 def upgrade() -> None:
     """Create the five governance tables."""
     op.create_table(
         "governance_body",
-        *_head("governance_body"),
+        *head("governance_body"),
         sa.Column("code", sa.String(40), nullable=False),
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("name", sa.String(300), nullable=False),
@@ -75,15 +44,15 @@ def upgrade() -> None:
         sa.Column("counts", sa.String(20), nullable=False),
         sa.Column("frequency_source", sa.String(300), nullable=True),
         sa.Column("source", sa.String(500), nullable=True),
-        *_stamps(),
+        *stamps(),
         sa.UniqueConstraint(
             "organisation_id", "code", name="uq_governance_body_organisation_id_code"
         ),
     )
     op.create_table(
         "governance_meeting",
-        *_head("governance_meeting"),
-        *_parent("governance_meeting", "body_id", "governance_body"),
+        *head("governance_meeting"),
+        *parent("governance_meeting", "body_id", "governance_body"),
         sa.Column("fiscal_year", sa.String(20), nullable=False),
         sa.Column("date", sa.Date(), nullable=True),
         sa.Column("precision", sa.String(16), nullable=False),
@@ -91,13 +60,13 @@ def upgrade() -> None:
         sa.Column("decisions", sa.JSON(), nullable=False),
         sa.Column("source", sa.String(500), nullable=True),
         sa.Column("note", sa.String(500), nullable=True),
-        *_stamps(),
+        *stamps(),
     )
     op.create_index("ix_governance_meeting_body_id", "governance_meeting", ["body_id"])
     op.create_table(
         "governance_agenda_item",
-        *_head("governance_agenda_item"),
-        *_parent("governance_agenda_item", "meeting_id", "governance_meeting"),
+        *head("governance_agenda_item"),
+        *parent("governance_agenda_item", "meeting_id", "governance_meeting"),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("topic", sa.String(40), nullable=False),
         sa.Column("climate", sa.Boolean(), nullable=False),
@@ -108,7 +77,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "governance_role",
-        *_head("governance_role"),
+        *head("governance_role"),
         sa.Column("title", sa.String(300), nullable=False),
         sa.Column("holder", sa.String(300), nullable=True),
         sa.Column("responsibilities", sa.String(2000), nullable=True),
@@ -116,11 +85,11 @@ def upgrade() -> None:
         sa.Column("reports_to", sa.String(300), nullable=True),
         sa.Column("chairs", sa.JSON(), nullable=False),
         sa.Column("source", sa.String(500), nullable=True),
-        *_stamps(),
+        *stamps(),
     )
     op.create_table(
         "governance_pay_link",
-        *_head("governance_pay_link"),
+        *head("governance_pay_link"),
         sa.Column("fiscal_year", sa.String(20), nullable=False),
         sa.Column("population", sa.String(300), nullable=False),
         sa.Column("kpi_id", sa.String(80), nullable=True),
@@ -129,7 +98,7 @@ def upgrade() -> None:
         sa.Column("body", sa.String(40), nullable=True),
         sa.Column("description", sa.String(2000), nullable=True),
         sa.Column("source", sa.String(500), nullable=True),
-        *_stamps(),
+        *stamps(),
     )
     for name in _TABLES:
         op.create_index(f"ix_{name}_organisation_id", name, ["organisation_id"])

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head, parent, stamps, unique
 
 revision = "0022"
 down_revision = "0021"
@@ -36,40 +37,11 @@ _INDEXES = (
 )
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
-def _parent(name: str, column: str, table: str) -> list[SchemaItem]:
-    """``column`` → ``table.id`` (deleted with it)."""
-    return [
-        sa.Column(column, sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            [column], [f"{table}.id"], name=f"fk_{name}_{column}", ondelete="CASCADE"
-        ),
-    ]
-
-
-def _unique(name: str, *columns: str) -> sa.UniqueConstraint:
-    return sa.UniqueConstraint(*columns, name=f"uq_{name}_{'_'.join(columns)}")
-
-
 def upgrade() -> None:
     """Create the six tables."""
     op.create_table(
         "inclusion_programme",
-        *_head("inclusion_programme"),
+        *head("inclusion_programme"),
         sa.Column("code", sa.String(40), nullable=False),
         sa.Column("name", sa.String(300), nullable=False),
         sa.Column("audience", sa.String(20), nullable=False),
@@ -82,25 +54,24 @@ def upgrade() -> None:
         sa.Column("privacy_policy_version", sa.String(40), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("subject_salt", sa.String(64), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        _unique("inclusion_programme", "organisation_id", "code"),
+        *stamps(),
+        unique("inclusion_programme", "organisation_id", "code"),
     )
     op.create_table(
         "inclusion_group",
-        *_head("inclusion_group"),
-        *_parent("inclusion_group", "programme_id", "inclusion_programme"),
+        *head("inclusion_group"),
+        *parent("inclusion_group", "programme_id", "inclusion_programme"),
         sa.Column("code", sa.String(40), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("name", sa.String(300), nullable=False),
         sa.Column("parent_code", sa.String(40), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        _unique("inclusion_group", "programme_id", "code"),
+        unique("inclusion_group", "programme_id", "code"),
     )
     op.create_table(
         "inclusion_account",
-        *_head("inclusion_account"),
-        *_parent("inclusion_account", "programme_id", "inclusion_programme"),
+        *head("inclusion_account"),
+        *parent("inclusion_account", "programme_id", "inclusion_programme"),
         sa.Column("ref", sa.String(16), nullable=False),
         sa.Column("subject_hash", sa.String(64), nullable=True),
         sa.Column("kind", sa.String(8), nullable=False),
@@ -110,12 +81,12 @@ def upgrade() -> None:
         sa.Column("guardian_consent", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
-        _unique("inclusion_account", "programme_id", "ref"),
-        _unique("inclusion_account", "programme_id", "subject_hash"),
+        unique("inclusion_account", "programme_id", "ref"),
+        unique("inclusion_account", "programme_id", "subject_hash"),
     )
     op.create_table(
         "inclusion_partner",
-        *_head("inclusion_partner"),
+        *head("inclusion_partner"),
         sa.Column("code", sa.String(40), nullable=False),
         sa.Column("name", sa.String(300), nullable=False),
         sa.Column("hmac_secret", sa.String(128), nullable=False),
@@ -124,14 +95,13 @@ def upgrade() -> None:
         sa.Column("burst", sa.Integer(), nullable=False),
         sa.Column("callback_url", sa.String(500), nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        _unique("inclusion_partner", "organisation_id", "code"),
+        *stamps(),
+        unique("inclusion_partner", "organisation_id", "code"),
     )
     op.create_table(
         "inclusion_consent",
-        *_head("inclusion_consent"),
-        *_parent("inclusion_consent", "account_id", "inclusion_account"),
+        *head("inclusion_consent"),
+        *parent("inclusion_consent", "account_id", "inclusion_account"),
         sa.Column("partner_code", sa.String(40), nullable=False),
         sa.Column("scopes", sa.JSON(), nullable=False),
         sa.Column("granted_at", sa.DateTime(), nullable=False),
@@ -141,13 +111,13 @@ def upgrade() -> None:
     )
     op.create_table(
         "inclusion_member_link",
-        *_head("inclusion_member_link"),
-        *_parent("inclusion_member_link", "account_id", "inclusion_account"),
+        *head("inclusion_member_link"),
+        *parent("inclusion_member_link", "account_id", "inclusion_account"),
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
-        _unique("inclusion_member_link", "token_hash"),
+        unique("inclusion_member_link", "token_hash"),
     )
     for table, column in _INDEXES:
         op.create_index(f"ix_{table}_{column}", table, [column])

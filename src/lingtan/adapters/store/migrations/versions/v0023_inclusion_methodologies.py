@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from lingtan.adapters.store.migrations.columns import head
+
 revision = "0023"
 down_revision = "0022"
 branch_labels = None
@@ -21,8 +23,7 @@ def upgrade() -> None:
     """Create ``inclusion_methodology``."""
     op.create_table(
         "inclusion_methodology",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        *head("inclusion_methodology"),
         sa.Column("pack_id", sa.String(80), nullable=False),
         sa.Column("version", sa.String(40), nullable=False),
         sa.Column("label", sa.String(30), nullable=False),
@@ -33,13 +34,6 @@ def upgrade() -> None:
         sa.Column("file_name", sa.String(300), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name="fk_inclusion_methodology_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name="pk_inclusion_methodology"),
         sa.UniqueConstraint(
             "organisation_id",
             "pack_id",

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.schema import SchemaItem
 
+from lingtan.adapters.store.migrations.columns import head
+
 revision = "0024"
 down_revision = "0023"
 branch_labels = None
@@ -29,17 +31,9 @@ _INDEXES = (
 
 
 def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
+    """The tenant head, then ``programme_id`` and ``account_id`` (plain integers, indexed)."""
     return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
+        *head(name),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
     ]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head
 
 revision = "0025"
 down_revision = "0024"
@@ -21,26 +22,11 @@ depends_on = None
 _TABLES = ("inclusion_push_receipt", "inclusion_push_callback", "inclusion_pull_source")
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
 def upgrade() -> None:
     """Create the tables."""
     op.create_table(
         "inclusion_push_receipt",
-        *_head("inclusion_push_receipt"),
+        *head("inclusion_push_receipt"),
         sa.Column("programme_code", sa.String(40), nullable=False),
         sa.Column("partner_code", sa.String(40), nullable=False),
         sa.Column("external_id", sa.String(100), nullable=False),
@@ -64,7 +50,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "inclusion_push_callback",
-        *_head("inclusion_push_callback"),
+        *head("inclusion_push_callback"),
         sa.Column("partner_code", sa.String(40), nullable=False),
         sa.Column("url", sa.String(500), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
@@ -80,7 +66,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "inclusion_pull_source",
-        *_head("inclusion_pull_source"),
+        *head("inclusion_pull_source"),
         sa.Column("code", sa.String(40), nullable=False),
         sa.Column("programme_code", sa.String(40), nullable=False),
         sa.Column("partner_code", sa.String(40), nullable=False),

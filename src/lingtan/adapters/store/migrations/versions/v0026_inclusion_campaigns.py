@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import SchemaItem
+
+from lingtan.adapters.store.migrations.columns import head, parent, stamps
 
 revision = "0026"
 down_revision = "0025"
@@ -37,43 +38,11 @@ _INDEXES = (
 )
 
 
-def _head(name: str) -> list[SchemaItem]:
-    """``id`` and ``organisation_id`` (→ ``organisation.id``, deleted with it)."""
-    return [
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=f"fk_{name}_organisation_id",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    ]
-
-
-def _parent(name: str, column: str, table: str) -> list[SchemaItem]:
-    """``column`` → ``table.id`` (deleted with it)."""
-    return [
-        sa.Column(column, sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            [column], [f"{table}.id"], name=f"fk_{name}_{column}", ondelete="CASCADE"
-        ),
-    ]
-
-
-def _stamps() -> list[SchemaItem]:
-    return [
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-    ]
-
-
 def upgrade() -> None:
     """Create the five tables."""
     op.create_table(
         "inclusion_reward",
-        *_head("inclusion_reward"),
+        *head("inclusion_reward"),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(40), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
@@ -82,7 +51,7 @@ def upgrade() -> None:
         sa.Column("partner", sa.String(40), nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        *_stamps(),
+        *stamps(),
         sa.UniqueConstraint(
             "organisation_id",
             "programme_id",
@@ -92,11 +61,11 @@ def upgrade() -> None:
     )
     op.create_table(
         "inclusion_redemption",
-        *_head("inclusion_redemption"),
+        *head("inclusion_redemption"),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("account_ref", sa.String(40), nullable=False),
-        *_parent("inclusion_redemption", "reward_id", "inclusion_reward"),
+        *parent("inclusion_redemption", "reward_id", "inclusion_reward"),
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(20), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
@@ -110,7 +79,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "inclusion_campaign",
-        *_head("inclusion_campaign"),
+        *head("inclusion_campaign"),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(40), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
@@ -123,15 +92,15 @@ def upgrade() -> None:
         sa.Column("prizes", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("frozen_at", sa.DateTime(), nullable=True),
-        *_stamps(),
+        *stamps(),
         sa.UniqueConstraint(
             "organisation_id", "code", name="uq_inclusion_campaign_organisation_id_code"
         ),
     )
     op.create_table(
         "inclusion_leaderboard",
-        *_head("inclusion_leaderboard"),
-        *_parent("inclusion_leaderboard", "campaign_id", "inclusion_campaign"),
+        *head("inclusion_leaderboard"),
+        *parent("inclusion_leaderboard", "campaign_id", "inclusion_campaign"),
         sa.Column("scope", sa.String(16), nullable=False),
         sa.Column("team_rule", sa.String(8), nullable=False),
         sa.Column("rows", sa.Integer(), nullable=False),
@@ -146,8 +115,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "inclusion_leaderboard_row",
-        *_head("inclusion_leaderboard_row"),
-        *_parent("inclusion_leaderboard_row", "leaderboard_id", "inclusion_leaderboard"),
+        *head("inclusion_leaderboard_row"),
+        *parent("inclusion_leaderboard_row", "leaderboard_id", "inclusion_leaderboard"),
         sa.Column("rank", sa.Integer(), nullable=False),
         sa.Column("subject", sa.String(40), nullable=False),
         sa.Column("score", sa.Double(), nullable=False),
