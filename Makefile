@@ -67,6 +67,10 @@ fonts:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  apt-get install -y fonts-noto-cjk || { apt-get update && apt-get install -y fonts-noto-cjk; }; \
 	else echo "note: no font for Chinese text; PNG labels need one: sudo apt-get install fonts-noto-cjk (or set LINGTAN_CJK_FONT to a font file)"; fi
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 || { apt-get update && apt-get install -y libpango-1.0-0 libpangoft2-1.0-0; }; \
+	else echo "note: Pango is missing; PDF editions (WeasyPrint) need it: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; fi
 
 ## Rebuild the bundled factor library from ../shared/data (reproducible, byte-identical).
 factors: $(BIN)/.installed

@@ -8,7 +8,16 @@ from starlette.routing import Match
 
 from lingtan.adapters.i18n.messages import LOCALES, catalogue
 from lingtan.adapters.store.tenancy import ACTIONS
-from lingtan.adapters.web.nav import INCLUSION, MAIN, MENUS, NAV, RISKS, SUPPLIERS, TARGETS
+from lingtan.adapters.web.nav import (
+    DISCLOSURE,
+    INCLUSION,
+    MAIN,
+    MENUS,
+    NAV,
+    RISKS,
+    SUPPLIERS,
+    TARGETS,
+)
 from lingtan.adapters.web.pages import router
 
 
@@ -37,8 +46,8 @@ def test_every_entry_is_a_page_with_a_known_action() -> None:
 def test_what_each_role_sees() -> None:
     assert MAIN.entries is NAV
     assert [e.key for e in MAIN.visible({"read"})] == [
-        "dashboard", "inventory", "targets", "imports", "factors", "sites", "setup", "users",
-        "products", "suppliers", "energy", "risks", "inclusion",
+        "overview", "dashboard", "inventory", "targets", "imports", "factors", "sites", "setup",
+        "users", "products", "suppliers", "energy", "risks", "inclusion", "disclosure",
     ]  # fmt: skip
     assert "audit" in [e.key for e in MAIN.visible({"read", "read_audit"})]
     assert [e.key for e in TARGETS.visible({"read"})] == ["overview", "macc", "plan"]
@@ -51,4 +60,7 @@ def test_what_each_role_sees() -> None:
     ]  # fmt: skip
     assert [e.key for e in INCLUSION.visible({"read"})] == [
         "overview", "programmes", "methodologies", "partners", "campaigns", "review",
+    ]  # fmt: skip
+    assert [e.key for e in DISCLOSURE.visible({"read"})] == [
+        "editions", "mapping", "narratives", "verification", "circularity",
     ]  # fmt: skip

@@ -12,6 +12,11 @@ from lingtan.adapters.api.routes import (
     audit,
     auth,
     boundary,
+    circularity,  # issue 19: circularity ledgers
+    control_tower,  # issue 19: the control tower
+    disclosure_editions,  # issue 19: disclosure
+    disclosure_mapping,
+    disclosure_verification,
     factors,
     imports,
     inclusion_campaigns,  # issue 18: carbon inclusion
@@ -89,4 +94,8 @@ def api_router() -> APIRouter:
         inclusion_programmes,
     ):
         router.include_router(incl.router)  # carbon inclusion (issue 18)
+    for disc in (disclosure_verification, disclosure_mapping, disclosure_editions):
+        router.include_router(disc.router)  # disclosure (issue 19)
+    router.include_router(circularity.router)  # circularity ledgers (issue 19)
+    router.include_router(control_tower.router)  # the control tower (issue 19)
     return router

@@ -149,6 +149,18 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Carbon inclusion (碳普惠): programmes, accounts, consent, methodologies, events, points,\n"
         "partners' push, campaigns, rewards, leaderboards, the programme report.",
     ),
+    "report": (  # issue 19
+        "report",
+        "report_app",
+        "Disclosure editions: build, render (PDF, XLSX, HTML in zh-CN and en), list, diff;\n"
+        "the framework mapping, narratives, the verification record.",
+    ),
+    "circularity": (  # issue 19
+        "circularity",
+        "circularity_app",
+        "Circularity ledgers (recycled materials, packaging, returnable assets, take-back,\n"
+        "approved recyclers) and their eight KPIs.",
+    ),
     "reconcile": (  # issue 10
         "reconcile",
         "reconcile_app",
@@ -191,6 +203,7 @@ GROUPS = frozenset(
     | {"meters", "energy"}  # issue 16
     | {"risk"}  # issue 17
     | {"inclusion"}  # issue 18
+    | {"report", "circularity"}  # issue 19
 )
 
 

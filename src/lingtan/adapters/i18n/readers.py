@@ -70,6 +70,11 @@ REFUSAL_KEYS = (
     "risk_demo.",
     # carbon inclusion (issue 18): incl_meth., incl_prog., incl_ev., incl_push., incl_camp., …
     "incl_",
+    # disclosure (issue 19): disc_map., disc_ed., disc_render., disc_ghg., disc_pil., disc_demo.;
+    # circularity ledgers; the control tower
+    "disc_",
+    "circ.",
+    "tower.",
 )
 
 

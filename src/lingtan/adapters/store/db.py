@@ -38,6 +38,10 @@ def metadata() -> MetaData:
         audit,
         auth,
         certifications,  # certificates, zero-carbon assessments (issue 16, decision 0077)
+        circularity,  # circularity ledgers (issue 19)
+        disclosure_datapoints,  # datapoints entered by hand (issue 19)
+        disclosure_editions,  # disclosure editions, artefacts, narratives (issue 19)
+        disclosure_verification,  # verification records (issue 19)
         energy,  # meters, reading batches, production, assets (issue 16, decision 0071)
         federation,  # OpenID Connect (decision 0040)
         inclusion_campaigns,  # rewards, campaigns, leaderboards (issue 18)

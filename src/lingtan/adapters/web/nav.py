@@ -46,6 +46,7 @@ class Menu:
 MAIN = Menu(
     "nav",
     (
+        NavEntry("overview", "overview", "read"),  # issue 19: the control tower
         NavEntry("dashboard", "dashboard", "read"),
         NavEntry("inventory", "inventory", "read"),
         NavEntry("targets", "targets", "read"),
@@ -60,6 +61,7 @@ MAIN = Menu(
         NavEntry("energy", "energy", "read"),  # issue 16 (decision 0078)
         NavEntry("risks", "risks", "read"),  # issue 17
         NavEntry("inclusion", "inclusion", "read"),  # issue 18
+        NavEntry("disclosure", "disclosure", "read"),  # issue 19
     ),
 )
 #: the sub-menu of the targets pages (``_targets_nav.html``): the edit link needs ``edit_data``
@@ -123,8 +125,21 @@ INCLUSION = Menu(
         NavEntry("review", "inclusion/review", "read"),
     ),
 )
+#: the sub-menu of the disclosure pages (``_disclosure_nav.html``; issue 19): the editions, the
+#: framework mapping table, the narratives, the verification records, the circularity ledgers
+DISCLOSURE = Menu(
+    "nav.disclosure",
+    (
+        NavEntry("editions", "disclosure", "read"),
+        NavEntry("mapping", "disclosure/mapping", "read"),
+        NavEntry("narratives", "disclosure/narratives", "read"),
+        NavEntry("verification", "disclosure/verification", "read"),
+        NavEntry("circularity", "circularity", "read"),
+    ),
+)
 #: every menu, by name (the templates reach them as ``menus.main``, ``menus.targets``,
-#: ``menus.suppliers``, ``menus.energy``, ``menus.risks``, ``menus.inclusion``)
+#: ``menus.suppliers``, ``menus.energy``, ``menus.risks``, ``menus.inclusion``,
+#: ``menus.disclosure``)
 MENUS: dict[str, Menu] = {
     "main": MAIN,
     "targets": TARGETS,
@@ -132,6 +147,7 @@ MENUS: dict[str, Menu] = {
     "energy": ENERGY,
     "risks": RISKS,
     "inclusion": INCLUSION,
+    "disclosure": DISCLOSURE,
 }
 #: the main menu's entries (their labels are the ``nav.<key>`` family of the catalogues)
 NAV = MAIN.entries

@@ -12,6 +12,11 @@ from lingtan.adapters.web.pages import (
     admin,
     auth,
     certifications,  # issue 16: certificates, zero-carbon assessment (decision 0077)
+    circularity,  # issue 19: circularity ledgers
+    control_tower,  # issue 19: the control tower
+    disclosure_editions,  # issue 19: editions, narratives
+    disclosure_mapping,  # issue 19: the framework mapping table
+    disclosure_verification,  # issue 19: verification records
     energy,  # issue 16: site energy, meters, production (decision 0078)
     imports,
     inclusion_campaigns,  # issue 18: rewards, campaigns, leaderboards
@@ -59,6 +64,10 @@ for _incl in (
     inclusion_report,
 ):
     router.include_router(_incl.router)  # issue 18: carbon inclusion (fixed paths first)
+for _disc in (disclosure_verification, disclosure_mapping, disclosure_editions):
+    router.include_router(_disc.router)  # issue 19: disclosure (fixed paths first)
+router.include_router(circularity.router)  # issue 19: circularity ledgers
+router.include_router(control_tower.router)  # issue 19: the control tower
 router.include_router(oidc.router)  # issue 11: OpenID Connect sign-in (decision 0040)
 
 __all__ = ["router"]
