@@ -22,6 +22,7 @@ figure. Pure: types and small helpers only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal, NotRequired, TypedDict
 
 #: the schema name every edition document carries (``EditionDocument["schema"]``)
@@ -163,6 +164,29 @@ class EditionDocument(TypedDict):
     narratives: dict[str, dict[str, str]]
     supersedes: str | None
     restatement: dict[str, object] | None
+
+
+@dataclass(frozen=True)
+class EditionScope:
+    """What every section producer of one edition is given (built once by the edition's
+    collector, ``services.disclosure_collect``), so that all sections read the same data:
+
+    - ``org`` (slug) and ``organisation_name``;
+    - ``fiscal_year`` (``FY2023/24``) and its ``period_start`` / ``period_end`` (ISO dates);
+    - ``snapshot_id``: the inventory snapshot of the year the edition pins (None: no inventory
+      calculated for the year; the GHG sections are then not available);
+    - ``base_year`` (``FY2018/19``) and ``base_year_snapshot_id`` (None when not calculated);
+    - ``previous_snapshot_id``: the previous fiscal year's snapshot, for changes and trends."""
+
+    org: str
+    organisation_name: str
+    fiscal_year: str
+    period_start: str
+    period_end: str
+    snapshot_id: str | None
+    base_year: str | None
+    base_year_snapshot_id: str | None
+    previous_snapshot_id: str | None
 
 
 #: the sections of an edition, in the order they are rendered (producers in brackets):
