@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -151,6 +152,47 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return rank.get(rel, len(rank))
 
     items.sort(key=key)
+
+
+#: what makes test modules share a worker (decision 0086, addendum 2): a module whose source
+#: names the pattern joins the group; the group's modules run on one xdist worker, one after
+#: another, so that the expensive per-process fixture they share is set up once in the whole run,
+#: not once per worker — the demo (``built_demo``: ``lingtan demo`` per store, a minute or more
+#: each) and the local Spark session (a JVM start, ``tests/adapters/compute/conftest.py``)
+SAME_WORKER = {
+    "built-demo": re.compile(r"\bbuilt_demo\("),
+    "spark": re.compile(r"\b(?:spark|backend): ibis\.BaseBackend\b"),
+}
+
+
+@functools.cache
+def worker_group(path: str) -> str:
+    """The scheduling unit of the test module at ``path`` (relative to the repository, as in a
+    node id): its :data:`SAME_WORKER` group, else the module itself (``--dist loadfile``)."""
+    file = REPO / path
+    if file.name.startswith("test_") and file.is_file():
+        source = file.read_text(encoding="utf-8")
+        for group, pattern in SAME_WORKER.items():
+            if pattern.search(source):
+                return group
+    return path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``--dist loadfile``: one work unit per module, except the modules of a
+    :data:`SAME_WORKER` group, which are one unit (see there); handed out in the order of the
+    collection (:data:`SLOW_FIRST` first), not xdist's default of the units with the most tests
+    first — which put the longest modules last. Other modes: xdist's own."""
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    config.option.loadscopereorder = False
+    from xdist.scheduler import LoadFileScheduling
+
+    class GroupedFileScheduling(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid.split("::", 1)[0])
+
+    return GroupedFileScheduling(config, log)
 
 
 @functools.cache

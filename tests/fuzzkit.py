@@ -172,6 +172,62 @@ CONTENT_RULES = {
     "GET /api/v1/orgs/{org}/inclusion/{programme}/report": "from not after to",
     "POST /api/v1/orgs/{org}/inclusion/pull-sources": "an http(s) URL (file:// is the command "
     "line's); a code not yet used",
+    # disclosure (issue 19, decisions 0095–0099): editions, narratives, mapping, verification
+    "POST /api/v1/orgs/{org}/disclosure/editions": "a fiscal year of the workspace's calendar; "
+    "a reason only with supersedes, an edition of the organisation; a restatement of a "
+    "published year names both",
+    "POST /api/v1/orgs/{org}/disclosure/editions/{edition}/publish": "a draft edition, not a "
+    "superseded one",
+    "PUT /api/v1/orgs/{org}/disclosure/narratives/{key}/{lang}": "key a narrative field of a "
+    "section",
+    "GET /api/v1/orgs/{org}/disclosure/mapping/{fiscal_year}": "a fiscal year of the "
+    "workspace's calendar",
+    "GET /api/v1/orgs/{org}/disclosure/datapoints": "a fiscal year of the workspace's calendar",
+    "PUT /api/v1/orgs/{org}/disclosure/datapoints/{fiscal_year}/{key}": "a fiscal year of the "
+    "workspace's calendar; the unit the datapoint's key takes",
+    "POST /api/v1/orgs/{org}/disclosure/datapoints/{fiscal_year}/{key}/review": "a datapoint "
+    "entered; approved only after reviewed",
+    "DELETE /api/v1/orgs/{org}/disclosure/datapoints/{fiscal_year}/{key}": "a fiscal year of "
+    "the workspace's calendar",
+    "GET /api/v1/orgs/{org}/disclosure/verification": "a fiscal year of the workspace's calendar",
+    "POST /api/v1/orgs/{org}/disclosure/verification": "a fiscal year of the workspace's "
+    "calendar with a snapshot (the one named, of that year); coverage of the inventory",
+    "PATCH /api/v1/orgs/{org}/disclosure/verification/{record_id}": "coverage of the inventory",
+    "POST /api/v1/orgs/{org}/disclosure/verification/{record_id}/findings": "raised_on not in "
+    "the future",
+    "POST /api/v1/orgs/{org}/disclosure/verification/{record_id}/findings/{number}/close": "an "
+    "open finding; closed_on not before raised_on",
+    "POST /api/v1/orgs/{org}/disclosure/verification/{record_id}/statement": "a statement file "
+    "(PDF) of at most its size",
+    # circularity ledgers (issue 19, decision 0100): a ledger year is a fiscal year of the
+    # workspace's calendar or a calendar year 1990–2100
+    "GET /api/v1/orgs/{org}/circularity/kpis": "year a fiscal year of the workspace's calendar "
+    "or a calendar year 1990–2100",
+    "GET /api/v1/orgs/{org}/circularity/materials": "year a ledger year",
+    "POST /api/v1/orgs/{org}/circularity/materials": "a ledger year; net_kg not above "
+    "gross_kg; both factors or none, the recycled one not above the virgin one, with a source",
+    "PATCH /api/v1/orgs/{org}/circularity/materials/{row_id}": "the changed row as when added",
+    "POST /api/v1/orgs/{org}/circularity/materials/import": "a ledger file, checked cell by cell",
+    "GET /api/v1/orgs/{org}/circularity/packaging": "year a ledger year",
+    "POST /api/v1/orgs/{org}/circularity/packaging": "a ledger year; a line named",
+    "PATCH /api/v1/orgs/{org}/circularity/packaging/{row_id}": "the changed row as when added",
+    "POST /api/v1/orgs/{org}/circularity/packaging/import": "a ledger file, checked cell by cell",
+    "GET /api/v1/orgs/{org}/circularity/returnables": "year a ledger year",
+    "POST /api/v1/orgs/{org}/circularity/returnables": "period_end not before period_start; "
+    "returned and lost not above issued; a programme named",
+    "PATCH /api/v1/orgs/{org}/circularity/returnables/{row_id}": "the changed row as when added",
+    "POST /api/v1/orgs/{org}/circularity/returnables/import": "a ledger file, checked cell by cell",
+    "GET /api/v1/orgs/{org}/circularity/takeback": "year a ledger year",
+    "POST /api/v1/orgs/{org}/circularity/takeback": "recycler a recycler of the ledger",
+    "PATCH /api/v1/orgs/{org}/circularity/takeback/{row_id}": "the changed row as when added",
+    "POST /api/v1/orgs/{org}/circularity/takeback/import": "a ledger file, checked cell by cell",
+    "GET /api/v1/orgs/{org}/circularity/recyclers": "year a ledger year",
+    "POST /api/v1/orgs/{org}/circularity/recyclers": "an approved recycler has its three "
+    "approvals and keeps the OECD export rule; a name and region named; a code not yet used",
+    "PATCH /api/v1/orgs/{org}/circularity/recyclers/{row_id}": "the changed row as when added",
+    "POST /api/v1/orgs/{org}/circularity/recyclers/import": "a ledger file, checked cell by cell",
+    # the control tower (issue 19, decision 0101)
+    "GET /api/v1/orgs/{org}/overview": "a fiscal year of the workspace's calendar",
     "POST /api/v1/orgs/{org}/calculations": "the fiscal year must have activity data",
     "POST /api/v1/orgs/{org}/deletion": "confirm must repeat the organisation's slug",
     "POST /api/v1/orgs/{org}/entities": "parent_code must name an existing entity",

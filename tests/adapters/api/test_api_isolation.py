@@ -194,6 +194,54 @@ BODIES: dict[str, dict[str, Any]] = {
         "partner": "SP-ACME",
         "url": "https://127.0.0.1:9/evil",
     },
+    # disclosure (issue 19, decisions 0096–0098): editions, narratives, datapoints, verification
+    "EditionBuild": {"fiscal_year": "FY2024/25"},
+    "NarrativeSet": {"text": "Evil"},
+    "DatapointUpdate": {"value": 1, "unit": "CNY/t CO2e"},
+    "DatapointReview": {"status": "reviewed"},
+    "VerificationCreate": {
+        "fiscal_year": "FY2024/25",
+        "verifier": "Evil",
+        "standard": "ISO 14064-3:2019",
+        "level": "limited",
+        "coverage": ["S1"],
+        "opinion": "unmodified",
+        "statement_date": "2024-06-30",
+    },
+    "VerificationUpdate": {"verifier": "Hacked"},
+    "VerificationFindingCreate": {"text": "Evil"},
+    "VerificationFindingClose": {"evidence": "Evil"},
+    # circularity ledgers (issue 19, decision 0100)
+    "MaterialCreate": {"year": "2024", "material": "pcc", "net_kg": 1},
+    "MaterialUpdate": {"note": "Hacked"},
+    "PackagingCreate": {
+        "year": "2024",
+        "line": "Evil",
+        "material": "plastic",
+        "kg_per_unit_before": 1,
+        "kg_per_unit_after": 0,
+        "units": 1,
+    },
+    "PackagingUpdate": {"note": "Hacked"},
+    "ReturnableCreate": {
+        "asset_kind": "pallet",
+        "programme": "Evil",
+        "period_start": "2024-01-01",
+        "period_end": "2024-06-30",
+        "issued": 1,
+        "returned": 1,
+    },
+    "ReturnableUpdate": {"note": "Hacked"},
+    "TakeBackCreate": {
+        "day": "2024-01-01",
+        "programme": "ars",
+        "device_category": "notebook",
+        "count": 1,
+        "route": "recycle",
+    },
+    "TakeBackUpdate": {"note": "Hacked"},
+    "RecyclerCreate": {"code": "EVIL", "name": "Evil", "region": "CN", "status": "suspended"},
+    "RecyclerUpdate": {"note": "Hacked"},
     # OpenID Connect (decision 0040): a loopback issuer, refused on B (422) without setup
     "IdentityProviderUpdate": {
         "issuer": "https://127.0.0.1:9/realms/evil",
@@ -282,6 +330,8 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
     hazards = _acme_hazards(a)  # physical risk per site (decision 0083)
     governance = _acme_governance(a)  # governance records (decision 0084)
     inclusion = _acme_inclusion(a)  # carbon inclusion (issue 18)
+    disclosure = _acme_disclosure(a)  # disclosure (issue 19)
+    circularity = _acme_circularity(a)  # circularity ledgers (issue 19)
     pact_cred = a.post(f"{API}/orgs/acme/pact-credentials", json={"name": "Acme Buyer"}).json()
     r = a.post(f"{API}/orgs/acme/pact-footprints", json=BODIES["PactPublishCreate"])
     assert r.status_code == 201, r.text  # acme's published PACT footprint (decision 0068)
@@ -313,6 +363,8 @@ def world(server_factory: Callable[..., Server]) -> dict[str, Any]:
         **hazards,  # physical risk per site (decision 0083)
         **governance,  # governance records (decision 0084)
         **inclusion,  # carbon inclusion (issue 18)
+        **disclosure,  # disclosure: editions, narratives, datapoints, verification (issue 19)
+        **circularity,  # circularity ledgers (issue 19)
     }
     return {"srv": srv, "a": a, "b": b, "ids": ids, "a_token": a_token, "b_token": b_token}
 
@@ -529,6 +581,68 @@ def _acme_inclusion(a: TestClient) -> dict[str, Any]:
             "external_id": "acme-ext-1"}  # fmt: skip
 
 
+def _acme_disclosure(a: TestClient) -> dict[str, Any]:
+    """acme's disclosure objects (issue 19, decisions 0096–0098): a narrative, a datapoint, a
+    verification record of FY2024/25 with a finding and a statement file, and an edition of the
+    year (built after them, so it pins them) — the ids of the disclosure paths (a narrative or
+    datapoint by its ``{key}``, a name of the catalogue, not an object id of acme's)."""
+    base = f"{API}/orgs/acme/disclosure"
+    r = a.put(f"{base}/narratives/governance.board_oversight/en",
+              json={"text": "Acme Narrative Text"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    datapoint = {"value": 80, "unit": "CNY/t CO2e", "text": "Acme Shadow Price"}
+    r = a.put(f"{base}/datapoints/FY2024-25/internal_carbon_price", json=datapoint)
+    assert r.status_code == 200, r.text
+    record = {**BODIES["VerificationCreate"], "verifier": "Acme Verifier Co"}
+    r = a.post(f"{base}/verification", json=record)
+    assert r.status_code == 201, r.text
+    record_id = r.json()["id"]
+    r = a.post(f"{base}/verification/{record_id}/findings", json={"text": "Acme Finding Text"})
+    assert r.status_code == 201, r.text
+    statement = {"file": ("acme-statement.pdf", b"%PDF-1.4 acme", "application/pdf")}
+    r = a.post(f"{base}/verification/{record_id}/statement", files=statement)
+    assert r.status_code == 200, r.text
+    r = a.post(f"{base}/editions", json={"fiscal_year": "FY2024/25"})
+    assert r.status_code == 201, r.text
+    edition = r.json()["edition_id"]
+    return {"edition": edition, "a": edition, "b": edition, "lang": "en", "fmt": "html",
+            "key": "internal_carbon_price", "record_id": record_id, "number": 1}  # fmt: skip
+
+
+#: acme's row of each circularity ledger (decision 0100)
+ACME_LEDGERS = {
+    "materials": {"year": "2024", "material": "pcc", "net_kg": 5, "supplier": "Acme Resin"},
+    "packaging": {"year": "2024", "line": "Acme Pack Line", "material": "plastic",
+                  "kg_per_unit_before": 1, "kg_per_unit_after": 0.5, "units": 10},
+    "returnables": {"asset_kind": "pallet", "programme": "Acme Pallet Pool",
+                    "period_start": "2024-01-01", "period_end": "2024-06-30", "issued": 10,
+                    "returned": 9},
+    "takeback": {"day": "2024-03-01", "programme": "ars", "device_category": "notebook",
+                 "count": 3, "route": "recycle", "customer": "Acme Customer"},
+    "recyclers": {"code": "SP-ACME", "name": "Acme Recycler", "region": "CN",
+                  "status": "suspended"},
+}  # fmt: skip
+
+
+def _acme_circularity(a: TestClient) -> dict[str, Any]:
+    """acme's row in each of the five circularity ledgers (decision 0100), added until each
+    ledger's row has one id (the paths name a row ``{row_id}`` whatever its ledger)."""
+    base = f"{API}/orgs/acme/circularity"
+    ids: dict[str, int] = {}
+    for kind, row in ACME_LEDGERS.items():
+        r = a.post(f"{base}/{kind}", json=row)
+        assert r.status_code == 201, r.text
+        ids[kind] = r.json()["id"]
+    top = max(ids.values())
+    for kind, row in ACME_LEDGERS.items():
+        while ids[kind] < top:  # one more row (another code for a recycler)
+            r = a.post(f"{base}/{kind}", json={**row, "code": f"SP-ACME-{ids[kind]}"}
+                       if kind == "recyclers" else row)  # fmt: skip
+            assert r.status_code == 201, r.text
+            ids[kind] = r.json()["id"]
+    return {"row_id": top}
+
+
 def _acme_certificate(a: TestClient) -> dict[str, Any]:
     """acme's zero-carbon factory certificate of TJ01 with its evidence, and TJ01's assessment
     of FY2024/25 (decision 0077): the id of the certificate's paths."""
@@ -648,6 +762,11 @@ def _org_id(engine: Engine, slug: str) -> int:
         )
 
 
+#: path parameters that name no object of acme's: years, names of a catalogue (a template, a
+#: currency, a hazard, a narrative or datapoint key), a language or a file format
+NOT_OBJECTS = ("fiscal_year", "name", "currency", "year", "prop", "hazard", "key", "lang", "fmt")
+
+
 def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> None:
     srv: Server = world["srv"]
     ids = world["ids"]
@@ -691,16 +810,23 @@ def test_no_operation_reaches_another_organisation(world: dict[str, Any]) -> Non
         "Acme Own Pack",
         "acme-steps",
         ids["ref"],
+        "Acme Narrative Text",  # acme's disclosure (issue 19)
+        "Acme Shadow Price",
+        "Acme Verifier Co",
+        "Acme Finding Text",
+        "acme-statement.pdf",
+        ids["edition"],
+        "Acme Resin",  # acme's circularity ledgers (issue 19)
+        "Acme Pack Line",
+        "Acme Pallet Pool",
+        "Acme Customer",
+        "Acme Recycler",
     ]
     checked = 0
     for method, path, op in operations(srv.app):
         if "{org}" not in path:
             continue
-        object_path = any(
-            f"{{{k}}}" in path
-            for k in ids
-            if k not in ("fiscal_year", "name", "currency", "year", "prop", "hazard")
-        )
+        object_path = any(f"{{{k}}}" in path for k in ids if k not in NOT_OBJECTS)
         for client, org, why in (
             (b_cookie, "acme", "B's session on A"),
             (b_bearer, "acme", "B's token on A"),

@@ -11,8 +11,12 @@ from typing import Any, get_args
 import pytest
 
 from lingtan.adapters.api.schemas.mappings import TemplateName
+from lingtan.adapters.services.disclosure_datapoints import STATUSES as DATAPOINT_STATUSES
 from lingtan.adapters.services.rates import rate_currencies
+from lingtan.adapters.store.disclosure_editions import EDITION_STATES
 from lingtan.core.templates.catalogue import TEMPLATES
+from lingtan.modules.circularity import ledgers
+from lingtan.modules.disclosure import document, frameworks, verification
 from lingtan.modules.inclusion import actions, leaderboard, programmes
 from lingtan.modules.risk import aspects, catalogue, governance, matrix, physical
 from serverkit import Server, owner_client
@@ -60,12 +64,11 @@ def test_the_bodies_refuse_unknown_fields(doc: dict[str, Any]) -> None:
 def _enum(prop: dict[str, Any]) -> set[str]:
     """The values of a property's enum: its own, its items' (a list), or its non-null choice's
     (an optional field), or its keys' (a mapping)."""
-    for schema in (prop, prop.get("items", {}), prop.get("propertyNames", {}),
-                   *prop.get("anyOf", [])):  # fmt: skip
-        if "enum" in schema:
-            return set(schema["enum"])
-        if "propertyNames" in schema:
-            return set(schema["propertyNames"]["enum"])
+    if "enum" in prop:
+        return set(prop["enum"])
+    for schema in (prop.get("items"), prop.get("propertyNames"), *prop.get("anyOf", [])):
+        if schema and schema.get("type") != "null":
+            return _enum(schema)  # an optional list: the non-null choice's items
     raise AssertionError(f"no enum in {prop}")
 
 
@@ -143,6 +146,92 @@ def test_the_inclusion_bodies_refuse_unknown_fields(doc: dict[str, Any]) -> None
                  "InclusionCampaignCreate", "CampaignUpdate", "RewardCreate", "RewardUpdate",
                  "RedemptionCreate", "PullSourceCreate"):  # fmt: skip
         assert _body(doc, name)["additionalProperties"] is False, name
+
+
+def test_the_disclosure_enums_are_the_modules_lists(doc: dict[str, Any]) -> None:
+    """The disclosure bodies and paths (issue 19, decisions 0096–0098) offer exactly the
+    standards, levels, opinions, coverage, severities, datapoint keys, review states,
+    languages and formats the modules accept, and answer the states the store keeps."""
+    expected = {
+        ("VerificationCreate", "standard"): verification.STANDARDS,
+        ("VerificationCreate", "level"): verification.LEVELS,
+        ("VerificationCreate", "opinion"): verification.OPINIONS,
+        ("VerificationCreate", "coverage"): verification.COVERAGE,
+        ("VerificationUpdate", "coverage"): verification.COVERAGE,
+        ("VerificationFindingCreate", "severity"): verification.SEVERITIES,
+        ("DatapointReview", "status"): DATAPOINT_STATUSES,
+        ("DatapointPublic", "status"): DATAPOINT_STATUSES,
+        ("EditionSummary", "state"): EDITION_STATES,
+        ("RequirementPublic", "type"): frameworks.REQUIREMENT_TYPES,
+        ("RequirementPublic", "evidence"): frameworks.EVIDENCE,
+    }
+    for (name, field), values in expected.items():
+        assert _enum(_body(doc, name)["properties"][field]) == set(values), (name, field)
+    base = "/orgs/{org}/disclosure"
+    key = _param(doc, f"{base}/datapoints/{{fiscal_year}}/{{key}}", "put", "key")
+    assert set(key["enum"]) == set(frameworks.DATAPOINTS)
+    files = f"{base}/editions/{{edition}}/files/{{lang}}/{{fmt}}"
+    assert set(_param(doc, files, "get", "lang")["enum"]) == set(document.LANGUAGES)
+    assert set(_param(doc, files, "get", "fmt")["enum"]) == set(document.FORMATS)
+    lang = _param(doc, f"{base}/narratives/{{key}}/{{lang}}", "put", "lang")
+    assert set(lang["enum"]) == set(document.LANGUAGES)
+
+
+def test_the_circularity_enums_are_the_modules_lists(doc: dict[str, Any]) -> None:
+    """The circularity ledgers' bodies (decision 0100) offer exactly the module's lists."""
+    expected = {
+        ("MaterialCreate", "material"): ledgers.MATERIALS,
+        ("PackagingCreate", "material"): ledgers.PACKAGING_MATERIALS,
+        ("ReturnableCreate", "asset_kind"): ledgers.ASSET_KINDS,
+        ("TakeBackCreate", "programme"): ledgers.PROGRAMMES,
+        ("TakeBackCreate", "route"): ledgers.ROUTES,
+        ("TakeBackCreate", "device_category"): ledgers.DEVICE_CATEGORIES,
+        ("RecyclerCreate", "status"): ledgers.RECYCLER_STATUSES,
+        ("RecyclerCreate", "services"): ledgers.RECYCLER_SERVICES,
+    }
+    for (name, field), values in expected.items():
+        assert _enum(_body(doc, name)["properties"][field]) == set(values), (name, field)
+        update = name.replace("Create", "Update")
+        assert _enum(_body(doc, update)["properties"][field]) == set(values), (update, field)
+
+
+#: every request body of issue 19 (disclosure, circularity)
+ISSUE_19_BODIES = (
+    "EditionBuild", "NarrativeSet", "DatapointUpdate", "DatapointReview", "VerificationCreate",
+    "VerificationUpdate", "VerificationFindingCreate", "VerificationFindingClose",
+    *(f"{kind}{verb}" for kind in ("Material", "Packaging", "Returnable", "TakeBack", "Recycler")
+      for verb in ("Create", "Update")),
+)  # fmt: skip
+
+
+def test_the_disclosure_and_circularity_bodies_refuse_unknown_fields(doc: dict[str, Any]) -> None:
+    for name in ISSUE_19_BODIES:
+        assert _body(doc, name)["additionalProperties"] is False, name
+
+
+def _utc(value: str) -> bool:
+    """Whether ``value`` is a date-time with the UTC offset (``Z`` or ``+00:00``)."""
+    return value.endswith(("Z", "+00:00"))
+
+
+def test_the_issue_19_times_are_utc(server_factory: Callable[..., Server]) -> None:
+    """Every time an issue-19 answer gives is an RFC 3339 date-time with its offset (the store
+    keeps naive UTC times; decision 0038): a datapoint's review times and a narrative's."""
+    srv = server_factory(workers=0)
+    c = owner_client(srv, "owner@acme.example")
+    base = f"{API}/orgs/acme/disclosure"
+    r = c.put(f"{base}/datapoints/FY2024-25/internal_carbon_price",
+              json={"value": 80, "unit": "CNY/t CO2e"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    r = c.post(f"{base}/datapoints/FY2024-25/internal_carbon_price/review",
+               json={"status": "reviewed"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert _utc(got["reviewed_at"]), got
+    assert _utc(got["updated_at"]), got
+    r = c.put(f"{base}/narratives/governance.board_oversight/en", json={"text": "Oversight."})
+    assert r.status_code == 200, r.text
+    assert _utc(r.json()["updated_at"]), r.json()
 
 
 def test_a_preview_mapping_is_checked_like_the_put_body(

@@ -976,6 +976,93 @@ def _member_delete(w: Walk) -> set[str]:
     return {"inclusion_account.update"}
 
 
+# disclosure (issue 19, decisions 0096–0098): a narrative, a datapoint reviewed, a verification
+# record with a finding closed and its statement, an edition built and published
+def _disc(w: Walk, rest: str = "") -> str:
+    return f"/o/{w.site.org}/disclosure{rest}"
+
+
+def _disc_narrative(w: Walk) -> set[str]:
+    w.post(_disc(w, "/narratives"),
+           data={"key": "governance.board_oversight", "text_en": "Audited oversight.",
+                 "text_zh-CN": "审计过的监督。"})  # fmt: skip
+    return {"disclosure_narrative.create"}
+
+
+def _disc_datapoint(w: Walk) -> set[str]:
+    w.post(_disc(w, "/mapping/datapoints"),
+           data={"fiscal_year": "FY2023/24", "key": "internal_carbon_price", "value": "80",
+                 "unit": "CNY/t CO2e", "text": "audited"})  # fmt: skip
+    return {"disclosure_datapoint.create"}
+
+
+def _disc_datapoint_review(w: Walk) -> set[str]:
+    w.post(_disc(w, "/mapping/datapoints/review"),
+           data={"fiscal_year": "FY2023/24", "key": "internal_carbon_price",
+                 "action": "reviewed"})  # fmt: skip
+    return {"disclosure_datapoint.update"}
+
+
+def _disc_record(w: Walk) -> set[str]:
+    r = w.post(_disc(w, "/verification"),
+               data={"fiscal_year": "FY2023/24", "verifier": "Audited Verifier",
+                     "standard": "ISO 14064-3:2019", "level": "limited", "coverage": ["S1"],
+                     "opinion": "unmodified", "statement_date": "2024-06-30"})  # fmt: skip
+    w.found["record"] = r.headers["location"].rsplit("#record-", 1)[1]
+    return {"disclosure_verification.create"}
+
+
+def _disc_finding(w: Walk) -> set[str]:
+    w.post(_disc(w, f"/verification/{w.found['record']}/findings"),
+           data={"text": "Audited finding", "raised_on": "2024-05-10"})  # fmt: skip
+    return {"disclosure_verification_finding.create"}
+
+
+def _disc_finding_close(w: Walk) -> set[str]:
+    w.post(_disc(w, f"/verification/{w.found['record']}/findings/1/close"),
+           data={"evidence": "audited evidence", "closed_on": "2024-06-01"})  # fmt: skip
+    return {"disclosure_verification_finding.update"}
+
+
+def _disc_statement(w: Walk) -> set[str]:
+    w.post(_disc(w, f"/verification/{w.found['record']}/statement"),
+           files={"file": ("audited.pdf", b"%PDF-1.4 audited", "application/pdf")})  # fmt: skip
+    return {"disclosure_verification.update"}
+
+
+def _disc_build(w: Walk) -> set[str]:
+    r = w.post(_disc(w, "/editions"), data={"fiscal_year": "FY2023/24"})
+    m = re.search(r"/disclosure/editions/([0-9a-f]{64})\?done=built", r.headers["location"])
+    assert m, r.headers
+    w.found["edition"] = m.group(1)
+    return {"disclosure_edition.create"}
+
+
+def _disc_publish(w: Walk) -> set[str]:
+    w.post(_disc(w, f"/editions/{w.found['edition']}/publish"))
+    return {"disclosure_edition.update"}
+
+
+CIRC_PACKAGING = (
+    b"year,line,material,kg_per_unit_before,kg_per_unit_after,units\n"
+    b"FY2023/24,Audited line,plastic,0.05,0.01,100\n"
+)
+
+
+def _circ_import(w: Walk) -> set[str]:  # circularity ledgers (decision 0100)
+    w.post(f"/o/{w.site.org}/circularity/packaging/import",
+           files={"file": ("packaging.csv", CIRC_PACKAGING, "text/csv")})  # fmt: skip
+    return {"circ_packaging.create"}
+
+
+def _circ_delete(w: Walk) -> set[str]:
+    page = w.c.get(f"/o/{w.site.org}/circularity?year=FY2023-24").text
+    m = re.search(r'id="packaging-(\d+)"', page)
+    assert m, page[:2000]
+    w.post(f"/o/{w.site.org}/circularity/packaging/{m.group(1)}/delete")
+    return {"circ_packaging.delete"}
+
+
 @dataclass
 class _Owner:
     """The owner as a service context (a grant made for a case's set-up)."""
@@ -1106,6 +1193,17 @@ CASES: dict[str, Callable[[Walk], set[str]]] = {
     "/o/{org}/inclusion/review/events/{event_id}/decide": _review_decide,
     "/o/{org}/inclusion/review/events/{event_id}/reverse": _review_reverse,
     "/m/{token}/delete": _member_delete,
+    "/o/{org}/disclosure/narratives": _disc_narrative,  # disclosure (issue 19)
+    "/o/{org}/disclosure/mapping/datapoints": _disc_datapoint,
+    "/o/{org}/disclosure/mapping/datapoints/review": _disc_datapoint_review,
+    "/o/{org}/disclosure/verification": _disc_record,
+    "/o/{org}/disclosure/verification/{record_id}/findings": _disc_finding,
+    "/o/{org}/disclosure/verification/{record_id}/findings/{number}/close": _disc_finding_close,
+    "/o/{org}/disclosure/verification/{record_id}/statement": _disc_statement,
+    "/o/{org}/disclosure/editions": _disc_build,
+    "/o/{org}/disclosure/editions/{edition}/publish": _disc_publish,
+    "/o/{org}/circularity/{kind}/import": _circ_import,  # circularity ledgers (issue 19)
+    "/o/{org}/circularity/{kind}/{row_id:int}/delete": _circ_delete,
     "/logout": _logout,
 }
 

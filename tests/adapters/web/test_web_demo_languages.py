@@ -2,10 +2,11 @@
 
 ``lingtan demo`` builds the demo, ``prepare_demo`` registers it as ``lingtan serve --demo``
 does, and Debian's Chromium (Playwright, never a downloaded browser) visits every page of the
-main menu and of the targets menu, a lineage page and a product page, for each demo
-organisation, once in zh-CN and once in en; and the carbon-inclusion member page of the demo's
-member links (``inclusion-member-links.txt``, printed by ``lingtan serve --demo``) on a
-phone-sized viewport (390×844), with the member's balance shown. On each page:
+main menu (the control tower's overview first) and of its sub-menus (targets, suppliers,
+energy, risks, inclusion, disclosure), a lineage page, a product page and a disclosure edition,
+for each demo organisation, once in zh-CN and once in en; and the carbon-inclusion member page
+of the demo's member links (``inclusion-member-links.txt``, printed by ``lingtan serve
+--demo``) on a phone-sized viewport (390×844), with the member's balance shown. On each page:
 
 - **one language at a time:** a zh-CN page shows no text of the English catalogue and no run of
   English words outside data (tables, code, identifiers); an en page shows no Chinese outside
@@ -30,7 +31,15 @@ import pytest
 from rich.console import Console
 
 from lingtan.adapters.i18n.messages import catalogue
-from lingtan.adapters.web.nav import ENERGY, INCLUSION, MAIN, RISKS, SUPPLIERS, TARGETS
+from lingtan.adapters.web.nav import (
+    DISCLOSURE,
+    ENERGY,
+    INCLUSION,
+    MAIN,
+    RISKS,
+    SUPPLIERS,
+    TARGETS,
+)
 from livekit import live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web" / "demo"
@@ -141,6 +150,13 @@ def _pages(page: Any, base: str, org: str) -> list[tuple[str, str]]:
         if found.count():
             urls.append((name, base + str(found.get_attribute("href"))))
     urls += _inclusion_pages(page, base, org)
+    # the disclosure sub-menu (issue 19: mapping, narratives, verification, circularity; the
+    # main menu has the editions and the control tower's overview) and an edition's page
+    urls += [(f"disclosure-{e.key}", f"{base}/o/{org}/{e.path}") for e in DISCLOSURE.entries[1:]]
+    page.goto(f"{base}/o/{org}/disclosure")
+    edition = page.locator("main a[href*='/disclosure/editions/']").first
+    if edition.count():
+        urls.append(("edition", base + str(edition.get_attribute("href"))))
     page.goto(f"{base}/o/{org}/energy")
     site = page.locator("main table a[href*='/energy/sites/']").first
     if site.count():  # a site's energy dashboard (issue 16)

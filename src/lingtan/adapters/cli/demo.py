@@ -102,6 +102,9 @@ def run_demo(directory: Path, *, generate_rows: int | None, seed: int, console: 
     from lingtan.adapters.cli.inclusion_feed import inclusion_section  # issue 18
 
     code |= inclusion_section(b, console=console)  # (f) carbon inclusion, synthetic
+    from lingtan.adapters.cli.report_demo import disclosure_section  # issue 19
+
+    code |= disclosure_section(a, console=console)  # (g) the FY2023/24 edition, not rendered
 
     if generate_rows:
         path = directory / f"synthetic-{generate_rows}.parquet"

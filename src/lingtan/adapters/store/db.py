@@ -238,6 +238,9 @@ def migrate(engine: Engine, *, legacy_organisation: dict[str, Any] | None = None
         return
     from alembic import command
 
+    new_sqlite = engine.dialect.name == "sqlite" and _is_empty(engine)
+    if new_sqlite and _SQLITE_HEAD.restore(engine):
+        return
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # one migrating process at a time
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATE_LOCK})
@@ -248,3 +251,58 @@ def migrate(engine: Engine, *, legacy_organisation: dict[str, Any] | None = None
         if current is None and inspect(conn).has_table("import_batch"):
             command.stamp(cfg, LEGACY_REVISION)
         command.upgrade(cfg, "head")
+    if new_sqlite:
+        _SQLITE_HEAD.keep(engine)
+
+
+def _is_empty(engine: Engine) -> bool:
+    """Whether ``engine``'s database has no table at all (a new file)."""
+    with engine.connect() as conn:
+        return not inspect(conn).get_table_names()
+
+
+class _SqliteHead:
+    """The first new SQLite store this process migrated, kept in memory at the head revision:
+    a later new SQLite store is made a page-for-page copy of it (SQLite's online backup API)
+    instead of running the migrations again — seconds per store for a process that creates
+    many (the test suite; a server creating workspaces). The copy is what the migrations made in
+    this process, so it is the same schema; a store that is not new (a legacy or older store)
+    always goes through Alembic."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._db: Any = None  # sqlite3.Connection to ":memory:"
+
+    def keep(self, engine: Engine) -> None:
+        """Keep a copy of ``engine``'s freshly migrated database (once per process)."""
+        import sqlite3
+
+        with self._lock:
+            if self._db is not None:
+                return
+            mem = sqlite3.connect(":memory:", check_same_thread=False)
+            with engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                raw.backup(mem)
+            self._db = mem
+
+    def restore(self, engine: Engine) -> bool:
+        """Copy the kept database into ``engine``'s new, empty database; False when nothing is
+        kept yet. The file's journal mode (write-ahead logging for a server) is kept."""
+        with self._lock:
+            if self._db is None:
+                return False
+            with engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
+                self._db.backup(raw)
+                if str(mode).lower() == "wal":
+                    raw.execute("PRAGMA journal_mode = WAL")
+            return True
+
+
+_SQLITE_HEAD = _SqliteHead()

@@ -5,5 +5,7 @@ an inventory (GHG Protocol Corporate Standard ch. 9; ISO 14021 for recycled-cont
 
 Pure: no store, no I/O. The adapters (``lingtan.adapters.services.circularity``) call it.
 
+- :mod:`.ledgers` — the ledgers' rows, their lists and checks;
+- :mod:`.kpis` — the eight KPIs, their units and formulas, the reporting period's rules;
 - :mod:`.errors` — the module's errors, worded from the message catalogue.
 """
