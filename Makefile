@@ -50,7 +50,7 @@ typecheck: $(BIN)/.installed
 ## (tests/conftest.py SLOW_FIRST; decision 0086); each worker has its own databases and folders.
 PYTEST_PAR ?= -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadfile
 unit: $(BIN)/.installed browser fonts
-	$(BIN)/pytest -q $(PYTEST_PAR)
+	$(BIN)/pytest -q $(PYTEST_PAR) --durations=30
 
 ## Debian's Chromium for the browser tests (tests/adapters/web): installed with apt when root.
 browser:

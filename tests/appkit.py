@@ -37,3 +37,16 @@ def single_org_app(root: Path, folder: Path, org: str) -> Any:
             poll_interval_s=0.05,
         )
     )
+
+
+def add_member(root: Path, email: str, org: str, role: str) -> None:
+    """Add user ``email`` (password :data:`PASSWORD`) to the app :func:`single_org_app` made
+    under ``root``, as ``role`` of organisation ``org``."""
+    from lingtan.adapters.store.bootstrap import create_user
+    from lingtan.adapters.store.db import make_engine
+    from lingtan.adapters.store.scoping import system_session
+
+    engine = make_engine(f"sqlite:///{root / 'server.db'}")
+    with system_session(engine, actor="tests") as db:
+        create_user(db, email, PASSWORD, role.capitalize(), memberships={org: role})
+    engine.dispose()

@@ -111,29 +111,35 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-#: the test modules that take longest (seconds of a full run's junit report, decision 0086),
-#: longest first: they are handed to the parallel workers before every other module, so that no
-#: long module starts last and runs alone at the end of the run (longest-first scheduling; with
-#: ``--dist loadfile`` a module runs on one worker). Order only: a module missing here runs after.
+#: the test modules that take longest (seconds per module of a full run's log, decision 0086,
+#: addendum 2), longest first: they are handed to the parallel workers before every other
+#: module, so that no long module starts last and runs alone at the end of the run
+#: (longest-first scheduling; with ``--dist loadfile`` a module — or a SAME_WORKER unit — runs on
+#: one worker). Order only: a module missing here runs after.
 SLOW_FIRST = (
     "adapters/web/test_web_demo_languages.py",
-    "adapters/compute/test_accounting_cases.py",
-    "adapters/compute/test_engine_totals.py",
-    "adapters/api/test_api_supplier_reviews.py",
-    "adapters/api/test_api_products.py",
-    "adapters/api/test_api_inclusion_push.py",
-    "adapters/cli/test_demo_reproduction.py",
+    "adapters/compute/test_accounting_cases.py",  # the Spark unit (SAME_WORKER)
+    "adapters/compute/test_engine_totals.py",  # the demo unit (SAME_WORKER)
+    "adapters/api/test_api_isolation.py",
+    "adapters/compute/test_diff.py",
     "adapters/api/test_api_fuzz.py",
     "adapters/api/test_api_fuzz_part1.py",
     "adapters/api/test_api_fuzz_part2.py",
     "adapters/api/test_api_fuzz_part3.py",
-    "adapters/api/test_api_targets.py",
+    "adapters/api/test_api_products.py",
+    "adapters/api/test_api_supplier_reviews.py",
+    "adapters/api/test_api_supplier_requests.py",
+    "adapters/api/test_api_inclusion_push.py",
     "adapters/api/test_api_import_duplicates.py",
     "adapters/api/test_api_suppliers_register.py",
+    "adapters/web/test_web_supplier_requests.py",
+    "adapters/api/test_api_targets.py",
+    "adapters/io/lca/test_lca_brightway_parity.py",
+    "adapters/web/test_web_control_tower_browser.py",
+    "adapters/api/test_accounts_invitations.py",
+    "adapters/api/test_api_pact.py",
     "adapters/api/test_api_flow.py",
-    "adapters/api/test_api_schema_contract.py",
     "adapters/api/test_accounts_sessions.py",
-    "adapters/api/test_api_isolation.py",
     "adapters/api/test_request_limits.py",
 )
 

@@ -24,10 +24,21 @@ from serverkit import Server, owner_client
 API = "/api/v1"
 
 
-@pytest.fixture
-def doc(server_factory: Callable[..., Server]) -> dict[str, Any]:
-    srv = server_factory(workers=0)
-    got: dict[str, Any] = srv.client.get(f"{API}/openapi.json").json()
+@pytest.fixture(scope="module")
+def doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The OpenAPI description the server serves at ``/api/v1/openapi.json``: made from the
+    routes, the same on every store, so made once for the module (decision 0086, addendum 2)."""
+    from lingtan.adapters.server.app import create_app
+    from lingtan.adapters.services.settings import ServerSettings
+
+    folder = tmp_path_factory.mktemp("openapi")
+    settings = ServerSettings(database_url=f"sqlite:///{folder / 'store.db'}",
+                              data_dir=folder / "data", workers=0, secret="test")  # fmt: skip
+    app = create_app(settings)
+    try:
+        got: dict[str, Any] = json.loads(json.dumps(app.openapi()))
+    finally:
+        app.state.engine.dispose()
     return got
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from webkit import csrf_token, login
 
-from appkit import single_org_app
+from appkit import add_member, single_org_app
 from disclosure_editions_kit import YEAR, build_editions_workspace
 from lingtan.adapters.i18n.messages import Translator
 
@@ -31,18 +31,9 @@ VIEWER = "viewer@lingtan.invalid"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from webkit import PASSWORD
-
-    from lingtan.adapters.store.bootstrap import create_user
-    from lingtan.adapters.store.db import make_engine
-    from lingtan.adapters.store.scoping import system_session
-
     root = tmp_path_factory.mktemp("web-editions")
     made = single_org_app(root, build_editions_workspace(root / "orgs" / ORG), ORG)
-    engine = make_engine(f"sqlite:///{root / 'server.db'}")
-    with system_session(engine, actor="tests") as db:
-        create_user(db, VIEWER, PASSWORD, "Viewer", memberships={ORG: "viewer"})
-    engine.dispose()
+    add_member(root, VIEWER, ORG, "viewer")
     return made
 
 

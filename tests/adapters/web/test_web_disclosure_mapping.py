@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from webkit import PASSWORD, csrf_token, login
+from webkit import csrf_token, login
 
-from appkit import single_org_app
+from appkit import add_member, single_org_app
 from lingtan.adapters.i18n.messages import Translator
 
 with warnings.catch_warnings():  # starlette 1.x prefers httpx2; httpx is what is installed
@@ -32,19 +32,13 @@ ROW = 'id="req-hkex-d_carbon_price" data-status="{}"'
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, workspace_store: str) -> Any:
-    from lingtan.adapters.store.bootstrap import create_user
-    from lingtan.adapters.store.db import make_engine
-    from lingtan.adapters.store.scoping import system_session
     from lingtan.adapters.store.workspace import init_workspace
 
     root = tmp_path_factory.mktemp("web-mapping")
     folder = root / "orgs" / ORG
     init_workspace(folder, organisation="Map Web Co", region="CN", start_month=4).engine.dispose()
     application = single_org_app(root, folder, ORG)
-    engine = make_engine(f"sqlite:///{root / 'server.db'}")
-    with system_session(engine, actor="tests") as db:
-        create_user(db, VIEWER, PASSWORD, "Viewer", memberships={ORG: "viewer"})
-    engine.dispose()
+    add_member(root, VIEWER, ORG, "viewer")
     return application
 
 

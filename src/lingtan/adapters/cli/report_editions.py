@@ -14,7 +14,6 @@ by :mod:`.report`). Texts: ``disc_ed.cli.*`` in the command line's language.
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -82,16 +81,11 @@ def render_files(ctx: LocalContext, edition: str, out: Path) -> list[Path]:
     Raises:
         LookupError: the renderer is not installed.
     """
-    full = "lingtan.adapters.services.disclosure_render"
-    try:
-        module = importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name != full:
-            raise
-        raise LookupError(full) from None
-    render = getattr(module, "render_edition", None)
-    if not callable(render):
-        raise LookupError(full)
+    from lingtan.adapters.services import disclosure_editions as sv
+
+    render = sv.renderer("render_edition")
+    if render is None:
+        raise LookupError(sv.RENDERER)
     return list(render(ctx, edition, out))
 
 

@@ -137,10 +137,13 @@ def set_cmd(
                                source=source)  # fmt: skip
         return dp.datapoint_dict(row)
 
-    d = run_keyed(workspace, call, _PREFIX, commit=True)
-    t = _t()
+    _saved(run_keyed(workspace, call, _PREFIX, commit=True))
+
+
+def _saved(d: dict[str, Any]) -> None:
+    """Say that datapoint ``d`` (as ``datapoint_dict`` gives it) is saved, with its state."""
     say("disc_map.cli.saved", name=d["key"], fiscal_year=d["fiscal_year"],
-        status=t("disc_map.dp_status." + d["status"]))  # fmt: skip
+        status=_t()("disc_map.dp_status." + d["status"]))  # fmt: skip
 
 
 @datapoint_app.command("list")
@@ -172,10 +175,7 @@ def review_cmd(
     def call(db: Session, ctx: LocalContext) -> dict[str, Any]:
         return dp.datapoint_dict(dp.review_datapoint(db, ctx, key, fy, status))
 
-    d = run_keyed(workspace, call, _PREFIX, commit=True)
-    t = _t()
-    say("disc_map.cli.saved", name=d["key"], fiscal_year=d["fiscal_year"],
-        status=t("disc_map.dp_status." + d["status"]))  # fmt: skip
+    _saved(run_keyed(workspace, call, _PREFIX, commit=True))
 
 
 @datapoint_app.command("remove")

@@ -25,7 +25,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlalchemy.orm import Session
 
-from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, fail, run_keyed, say
+from lingtan.adapters.cli.common import WorkspaceOpt, cli_locale, read_file, run_keyed, say
 from lingtan.adapters.cli.common import plain as _print
 from lingtan.adapters.cli.common import print_json as _json
 from lingtan.adapters.i18n.messages import Translator
@@ -152,10 +152,7 @@ def attach(
     """Attach the verification statement file (stored with its SHA-256)."""
     from lingtan.adapters.services import disclosure_verification as sv
 
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise fail(exc) from exc
+    data = read_file(file)
     digest = _run(workspace, lambda db, c: str(
         sv.attach_statement(db, c, record, file.name, data).statement_sha256))  # fmt: skip
     say("disc_ghg.cli.attached", id=record, sha256=digest)

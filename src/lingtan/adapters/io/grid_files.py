@@ -13,8 +13,11 @@ import io
 import tempfile
 import warnings
 import zipfile
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
+
+from lingtan.adapters.io.cell_safety import unneutralise
 
 #: the first bytes of a ZIP archive (an XLSX workbook)
 ZIP_MAGIC = b"PK\x03\x04"
@@ -29,6 +32,49 @@ class GridFileError(Exception):
         super().__init__(reason, codec)
         self.reason = reason
         self.codec = codec
+
+
+#: the list separators a cell may use besides ``;`` (``|`` and the full-width ``；``)
+LIST_SEPARATORS = ("|", "；")
+
+
+def split_list(text: str) -> list[str]:
+    """A ``;`` separated cell as its items (stripped, empty ones dropped)."""
+    for sep in LIST_SEPARATORS:
+        text = text.replace(sep, ";")
+    return [p.strip() for p in text.split(";") if p.strip()]
+
+
+def cell_text(value: Any) -> str:
+    """A grid cell as stripped text: None empty, a flag ``true``/``false``, a whole float
+    without ``.0``, a date or time as its ISO day, a formula-quoted text without its quote."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())[:10]
+    return unneutralise(str(value)).strip()
+
+
+def header_problem(
+    names: Sequence[str], columns: Collection[str], required: Iterable[str]
+) -> tuple[Literal["unknown", "repeated", "missing"], list[str]] | None:
+    """The first thing wrong with a header of column ``names`` (``""`` for a blank cell) of a
+    file whose columns are ``columns``: a name not among them, a name given twice (sorted), a
+    ``required`` column absent; None when nothing is."""
+    unknown = [n for n in names if n and n not in columns]
+    if unknown:
+        return "unknown", unknown
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        return "repeated", twice
+    missing = [c for c in required if c not in names]
+    if missing:
+        return "missing", missing
+    return None
 
 
 def read_grid(data: bytes, source: str, *, encoding: str | None = None) -> list[list[Any]]:

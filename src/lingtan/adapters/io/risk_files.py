@@ -24,7 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lingtan.adapters.io.cell_safety import safe_row, unneutralise
+from lingtan.adapters.io.cell_safety import safe_row
+from lingtan.adapters.io.grid_files import cell_text as _cell_text
+from lingtan.adapters.io.grid_files import header_problem
+from lingtan.adapters.io.grid_files import split_list as split_list
 from lingtan.core.errors import InputFileError
 from lingtan.core.messages import Message, msg
 
@@ -70,7 +73,14 @@ LIST_COLUMNS: frozenset[str] = frozenset(
     {"horizons", "value_chain", "actions", "sites", "suppliers", "products", "targets",
      "projects"}
 )  # fmt: skip
-_LIST_SEPARATORS = ("|", "；")
+
+
+#: the message of each thing wrong with a header (:func:`~.grid_files.header_problem`)
+_HEADER_KEYS = {
+    "unknown": "risk.file.unknown_columns",
+    "repeated": "risk.file.repeated",
+    "missing": "risk.file.columns",
+}
 
 
 @dataclass(frozen=True)
@@ -89,25 +99,6 @@ class RiskFileError(InputFileError):
     def __init__(self, source: str, message: Message) -> None:
         super().__init__(source, message.english(), message=message)
         self.key_message = message
-
-
-def split_list(text: str) -> list[str]:
-    """A ``;`` separated cell as its items (stripped, empty ones dropped)."""
-    for sep in _LIST_SEPARATORS:
-        text = text.replace(sep, ";")
-    return [p.strip() for p in text.split(";") if p.strip()]
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())[:10]
-    return unneutralise(str(value)).strip()
 
 
 def read_register_file(
@@ -131,15 +122,10 @@ def read_register_file(
         raise RiskFileError(source, msg("risk.file.empty"))
     _, header = rows[0]
     names = [_cell_text(c).lower().replace(" ", "_") for c in header]
-    unknown = [n for n in names if n and n not in COLUMNS]
-    if unknown:
-        raise RiskFileError(source, msg("risk.file.unknown_columns", columns=", ".join(unknown)))
-    twice = sorted({n for n in names if n and names.count(n) > 1})
-    if twice:
-        raise RiskFileError(source, msg("risk.file.repeated", columns=", ".join(twice)))
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise RiskFileError(source, msg("risk.file.columns", columns=", ".join(missing)))
+    problem = header_problem(names, COLUMNS, REQUIRED)
+    if problem is not None:
+        reason, wrong = problem
+        raise RiskFileError(source, msg(_HEADER_KEYS[reason], columns=", ".join(wrong)))
     out: list[RegisterRow] = []
     for number, cells in rows[1:]:
         values = {name: _cell_text(cell) for name, cell in zip(names, cells, strict=False) if name}

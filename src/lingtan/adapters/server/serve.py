@@ -112,6 +112,11 @@ def prepare_demo(directory: Path, database_url: str) -> tuple[str, str, list[str
     prepare_inclusion_demo(  # SYNTHETIC programmes, members, events, campaigns, push, cat. 7
         engine, url=database_url, data_dir=directory, slug=slugs["synthetic"], email=DEMO_EMAIL
     )
+    from lingtan.adapters.services.disclosure_demo import prepare_disclosure_demo  # issue 19
+
+    prepare_disclosure_demo(  # the FY2023/24 edition, its narratives, verification, circularity
+        engine, url=database_url, data_dir=directory, slug=slugs["disclosed"], email=DEMO_EMAIL
+    )
     engine.dispose()
     return DEMO_EMAIL, password, list(slugs.values())
 

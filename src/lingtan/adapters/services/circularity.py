@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lingtan.adapters.io.circularity_files import COLUMNS
 from lingtan.adapters.services.context import Context
 from lingtan.adapters.services.errors import KeyedError, Kind, keyed_refusal
 from lingtan.adapters.services.register_files import (
@@ -56,7 +57,9 @@ from lingtan.modules.disclosure.document import (
     Fact,
     Section,
     Table,
+    column,
     empty_section,
+    fact,
     label,
     na,
     number,
@@ -73,20 +76,7 @@ MODELS: dict[str, type[Any]] = {
     "recyclers": RecyclerRow,
 }
 #: the fields of each ledger a caller may set (the file's columns)
-FIELDS: dict[str, tuple[str, ...]] = {
-    "materials": ("year", "material", "product_line", "gross_kg", "net_kg", "certificate",
-                  "supplier", "ef_virgin", "ef_recycled", "ef_source", "synthetic", "note"),
-    "packaging": ("year", "line", "material", "kg_per_unit_before", "kg_per_unit_after", "units",
-                  "synthetic", "note"),
-    "returnables": ("asset_kind", "programme", "site", "period_start", "period_end", "issued",
-                    "returned", "lost", "synthetic", "note"),
-    "takeback": ("day", "programme", "customer", "device_category", "count", "kg", "route",
-                 "recycler", "sanitisation_cert", "recycling_cert", "residual_value", "synthetic",
-                 "note"),
-    "recyclers": ("code", "name", "region", "services", "supplier_audit", "environmental_audit",
-                  "document_approval", "contract_terms", "oecd_export_ok", "status", "expires",
-                  "synthetic", "note"),
-}  # fmt: skip
+FIELDS: dict[str, tuple[str, ...]] = COLUMNS
 _FLOATS = frozenset({"gross_kg", "net_kg", "ef_virgin", "ef_recycled", "kg_per_unit_before",
                      "kg_per_unit_after", "kg", "residual_value"})  # fmt: skip
 _INTS = frozenset({"units", "issued", "returned", "lost", "count"})
@@ -602,17 +592,11 @@ def _basis(synthetic: bool) -> Cell:
 
 
 def _col(key: str, unit: str | None = None) -> Column:
-    c: Column = {"key": key, "label": f"circ.col.{key}"}
-    if unit:
-        c["unit"] = unit
-    return c
+    return column(key, f"circ.col.{key}", unit or None)
 
 
 def _fact(status: str, source: str, note: str | None = None) -> Fact:
-    f: Fact = {"status": status, "source": source}  # type: ignore[typeddict-item]
-    if note:
-        f["note"] = note
-    return f
+    return fact(status, source, note or None)  # type: ignore[arg-type]
 
 
 def circularity_section(ctx: Context, scope: EditionScope) -> Section:

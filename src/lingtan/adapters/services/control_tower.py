@@ -25,7 +25,6 @@ ch. 8) when the organisation has a targets file.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -35,6 +34,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from lingtan.adapters.services.context import Context, TenantContext, jsonable
+from lingtan.adapters.services.disclosure_collect import optional_service
 from lingtan.adapters.services.errors import KeyedError, ServiceError, keyed_refusal
 from lingtan.adapters.store.workspace import Workspace
 from lingtan.core.errors import LingtanError, PeriodError
@@ -642,20 +642,6 @@ def inclusion_tile(ctx: Context, db: Session) -> dict[str, Any]:
     )
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """``lingtan.adapters.services.<module>.<name>``, None while that module or function is
-    not installed."""
-    full = f"lingtan.adapters.services.{module}"
-    try:
-        mod = importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name == full:
-            return None
-        raise
-    got = getattr(mod, name, None)
-    return got if callable(got) else None
-
-
 def _number(v: Any) -> float | int | None:
     """A figure's value when it is a number (never a text passed off as one)."""
     return v if isinstance(v, int | float) and not isinstance(v, bool) else None
@@ -665,7 +651,7 @@ def circularity_tile(ctx: Context, db: Session, label: str | None) -> dict[str, 
     """The headline figure of each circularity KPI of the fiscal year
     (``services.circularity.compute_kpis``; labels ``circ.fig.<key>``); not installed or no
     ledger row → not available."""
-    get = _optional("circularity", "compute_kpis")
+    get = optional_service("circularity", "compute_kpis")
     if get is None:
         return not_available("circularity", "not_installed")
     if label is None:
@@ -689,7 +675,7 @@ def _get(record: Any, name: str) -> Any:
 def disclosure_tile(ctx: Context) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The disclosure editions and their state (``services.disclosure_editions.list_editions``;
     not installed → not available): published, drafts, superseded, the latest edition."""
-    get = _optional("disclosure_editions", "list_editions")
+    get = optional_service("disclosure_editions", "list_editions")
     if get is None:
         return not_available("disclosure", "not_installed"), []
     editions = list(get(ctx))  # newest first

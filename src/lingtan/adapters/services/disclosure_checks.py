@@ -50,6 +50,8 @@ from lingtan.modules.disclosure.document import (
     Fact,
     Section,
     Table,
+    column,
+    fact,
     label,
     na,
     number,
@@ -496,25 +498,15 @@ def errata(ctx: Context, scope: EditionScope) -> tuple[list[Finding], str | None
 # -- the section ---------------------------------------------------------------------------------
 
 _CHECK_COLUMNS: list[Column] = [
-    {"key": "check", "label": "disc_demo.col.check"},
-    {"key": "subject", "label": "disc_demo.col.subject"},
-    {"key": "fiscal_year", "label": "disc_demo.col.fiscal_year"},
-    {"key": "shown", "label": "disc_demo.col.shown"},
-    {"key": "recomputed", "label": "disc_demo.col.recomputed"},
-    {"key": "difference", "label": "disc_demo.col.difference"},
-    {"key": "tolerance", "label": "disc_demo.col.tolerance"},
-    {"key": "result", "label": "disc_demo.col.result"},
-]
+    column(k, f"disc_demo.col.{k}")
+    for k in ("check", "subject", "fiscal_year", "shown", "recomputed", "difference",
+              "tolerance", "result")
+]  # fmt: skip
 _ERRATA_COLUMNS: list[Column] = [
-    {"key": "id", "label": "disc_demo.col.figure_id"},
-    {"key": "figure", "label": "disc_demo.col.figure"},
-    {"key": "reference", "label": "disc_demo.col.reference"},
-    {"key": "fiscal_year", "label": "disc_demo.col.fiscal_year"},
-    {"key": "published", "label": "disc_demo.col.published"},
-    {"key": "lingtan", "label": "disc_demo.col.lingtan"},
-    {"key": "kind", "label": "disc_demo.col.kind"},
-    {"key": "cause", "label": "disc_demo.col.cause"},
-]
+    column("id", "disc_demo.col.figure_id"),
+    *(column(k, f"disc_demo.col.{k}")
+      for k in ("figure", "reference", "fiscal_year", "published", "lingtan", "kind", "cause")),
+]  # fmt: skip
 #: published-figure units as an edition shows them
 _UNITS = {"1e4 t": "10⁴ t CO2e", "t": MASS, "kt": "kt CO2e", "Mt": "Mt CO2e"}
 
@@ -593,10 +585,7 @@ def build_section(
     source = "checks" if status != "missing" else "not_available"
     facts: dict[str, Fact] = {}
     for key in facts_of(KEY):
-        fact: Fact = {"status": status, "source": source}
-        if status == "partial":
-            fact["note"] = "disc_demo.note.partial"
-        facts[key] = fact
+        facts[key] = fact(status, source, "disc_demo.note.partial" if status == "partial" else None)
     return {
         "key": KEY,
         "title": TITLE,

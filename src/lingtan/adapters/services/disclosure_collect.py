@@ -176,19 +176,25 @@ def edition_scope(ctx: Context, fiscal_year: str) -> EditionScope:
 # -- the sections ----------------------------------------------------------------------------------
 
 
-def _producer(key: str) -> Callable[..., Section] | None:
-    """The producer of section ``key``, or None while its module or function is not installed
-    (an import error of another module inside it is a fault and is raised)."""
-    module_name, function, _ = PRODUCERS[key]
-    full = f"{_SERVICES}.{module_name}"
+def optional_service(module: str, name: str) -> Callable[..., Any] | None:
+    """``lingtan.adapters.services.<module>.<name>``, or None while that module or function is
+    not installed (an import error of another module inside it is a fault and is raised)."""
+    full = f"{_SERVICES}.{module}"
     try:
-        module = importlib.import_module(full)
+        found_module = importlib.import_module(full)
     except ModuleNotFoundError as exc:
         if exc.name == full:
             return None
         raise
-    found = getattr(module, function, None)
+    found = getattr(found_module, name, None)
     return found if callable(found) else None
+
+
+def _producer(key: str) -> Callable[..., Section] | None:
+    """The producer of section ``key``, or None while its module or function is not installed
+    (an import error of another module inside it is a fault and is raised)."""
+    module_name, function, _ = PRODUCERS[key]
+    return optional_service(module_name, function)
 
 
 def not_available(key: str) -> Section:
@@ -207,15 +213,8 @@ def narratives_of(ctx: Context) -> dict[str, dict[str, str]]:
 def datapoints_of(ctx: Context, fiscal_year: str) -> dict[str, dict[str, Any]]:
     """The datapoints entered by hand for the year (H1's ``datapoints_for``; none while it is
     not installed)."""
-    full = f"{_SERVICES}.disclosure_datapoints"
-    try:
-        module = importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name == full:
-            return {}
-        raise
-    get = getattr(module, "datapoints_for", None)
-    return dict(get(ctx, fiscal_year)) if callable(get) else {}
+    get = optional_service("disclosure_datapoints", "datapoints_for")
+    return dict(get(ctx, fiscal_year)) if get is not None else {}
 
 
 #: the order the kinds of producer run in: those that read the data first, then those that
@@ -305,15 +304,8 @@ def _verification(ctx: Context, scope: EditionScope) -> object | None:
     not installed or none was recorded)."""
     if scope.snapshot_id is None:
         return None
-    full = f"{_SERVICES}.disclosure_verification"
-    try:
-        module = importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name == full:
-            return None
-        raise
-    get = getattr(module, "record_for", None)
-    return get(ctx, scope.fiscal_year, scope.snapshot_id) if callable(get) else None
+    get = optional_service("disclosure_verification", "record_for")
+    return get(ctx, scope.fiscal_year, scope.snapshot_id) if get is not None else None
 
 
 def pinned_inputs(

@@ -23,6 +23,7 @@ Loading twice writes nothing new and returns the same edition.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -188,3 +189,28 @@ def load_disclosure_demo(ctx: Context, fiscal_year: str = "FY2023/24") -> Disclo
         edition_id=record.edition_id, created=record.created, sections=n, available=available,
         mapping=mapping, checks_failed=failed, errata=errata,
     )  # fmt: skip
+
+
+def prepare_disclosure_demo(
+    engine: Any, *, url: str, data_dir: Path, slug: str, email: str
+) -> DisclosureDemoReport | None:
+    """Load the demo edition into the demo organisation ``slug`` of a server's store as the
+    demo user ``email`` (``lingtan serve --demo``, after the organisations and the user exist):
+    the served demo shows the edition, its narratives, verification record and circularity
+    ledgers as ``lingtan demo`` built them in the workspace; nothing when the user does not
+    exist. Loading twice writes nothing new."""
+    from lingtan.adapters.services.context import open_tenant
+    from lingtan.adapters.services.settings import ServerSettings
+    from lingtan.adapters.store.scoping import system_session
+    from lingtan.adapters.store.tenancy import user_by_email
+
+    actor = "lingtan serve --demo"
+    with system_session(engine, actor=actor) as db:
+        user = user_by_email(db, email)
+        if user is None:
+            return None
+        settings = ServerSettings(database_url=url, data_dir=data_dir)
+        tenant = open_tenant(db, user, slug, engine=engine, settings=settings, actor=actor)
+        report = load_disclosure_demo(tenant)
+        db.commit()
+        return report

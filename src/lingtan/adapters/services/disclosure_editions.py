@@ -14,6 +14,7 @@ new one; the old stays readable. Every change of the table is audited.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ from lingtan.adapters.services.disclosure_collect import (
     DisclosureEditionsError,
     collect_document,
     fiscal_year_label,
+    optional_service,
     refused,
 )
 from lingtan.adapters.services.errors import Kind
@@ -360,21 +362,22 @@ def edition_view(document: EditionDocument, lang: str) -> list[Any]:
     return list(document_view(document, lang))
 
 
+#: H3's renderer module (imported when used: it imports this module)
+RENDERER = "lingtan.adapters.services.disclosure_render"
+
+
+def renderer(name: str) -> Callable[..., Any] | None:
+    """The function ``name`` of H3's renderer (:data:`RENDERER`), or None while the renderer
+    is not installed."""
+    return optional_service("disclosure_render", name)
+
+
 def edition_html(document: EditionDocument, lang: str) -> str | None:
     """The body of the edition's HTML in ``lang`` as the HTML file prints it (H3's
     ``disclosure_render.html_fragment``: contents, sections, tables, inline SVG charts), for the
     edition's web page; None while the renderer is not installed."""
-    import importlib
-
-    full = "lingtan.adapters.services.disclosure_render"
-    try:
-        module = importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name != full:
-            raise
-        return None
-    fragment = getattr(module, "html_fragment", None)
-    return str(fragment(document, lang)) if callable(fragment) else None
+    fragment = renderer("html_fragment")
+    return str(fragment(document, lang)) if fragment is not None else None
 
 
 def diff_view(diff: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -418,18 +421,9 @@ def artefact(ctx: Context, ref: str, lang: str, fmt: str) -> tuple[str, bytes, s
         DisclosureEditionsError: as :func:`get_edition`; not_found while the renderer is not
             installed.
     """
-    import importlib
-
     rec = get_edition(ctx, ref)
-    full = "lingtan.adapters.services.disclosure_render"
-    try:
-        module = importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name != full:
-            raise
-        module = None
-    render = getattr(module, "artefact", None)
-    if not callable(render):
+    render = renderer("artefact")
+    if render is None:
         raise refused("not_found", msg("disc_ed.err.no_renderer"))
     name, data, media = render(ctx, rec.edition_id, lang, fmt)
     return str(name), bytes(data), str(media)

@@ -44,10 +44,13 @@ from lingtan.modules.disclosure.document import (
     FactStatus,
     Section,
     Table,
+    column,
     empty_section,
+    fact,
     label,
     na,
     number,
+    table,
     text,
 )
 from lingtan.modules.disclosure.facts import facts_of
@@ -81,19 +84,13 @@ def _title(key: str) -> str:
 
 
 def _col(key: str, unit: str | None = None) -> Column:
-    col: Column = {"key": key, "label": f"disc_ghg.col.{key}"}
-    if unit is not None:
-        col["unit"] = unit
-    return col
+    return column(key, f"disc_ghg.col.{key}", unit)
 
 
 def _table(
     key: str, columns: list[Column], rows: list[list[Cell]], note: str | None = None
 ) -> Table:
-    table: Table = {"key": key, "title": f"disc_ghg.table.{key}", "columns": columns, "rows": rows}
-    if note is not None:
-        table["note"] = note
-    return table
+    return table(key, f"disc_ghg.table.{key}", columns, rows, note)
 
 
 def _dash() -> Cell:
@@ -103,10 +100,7 @@ def _dash() -> Cell:
 
 
 def _fact(status: FactStatus, source: str, note: str | None = None) -> Fact:
-    fact: Fact = {"status": status, "source": source}
-    if note is not None:
-        fact["note"] = f"disc_ghg.note.{note}"
-    return fact
+    return fact(status, source, None if note is None else f"disc_ghg.note.{note}")
 
 
 def _section(

@@ -54,12 +54,15 @@ from lingtan.modules.disclosure.document import (
     Section,
     Series,
     Table,
+    column,
     empty_section,
     label,
     na,
     number,
+    table,
     text,
 )
+from lingtan.modules.disclosure.document import fact as stated
 from lingtan.modules.disclosure.facts import facts_of
 from lingtan.modules.disclosure.pillars import (
     PILLAR_SECTIONS,
@@ -131,33 +134,20 @@ def _mark(present: bool) -> Cell:
 
 
 def _col(key: str, unit: str | None = None) -> Column:
-    col: Column = {"key": key, "label": f"disc_pil.col.{key}"}
-    if unit is not None:
-        col["unit"] = unit
-    return col
+    return column(key, f"disc_pil.col.{key}", unit)
 
 
 def _table(
     key: str, columns: Sequence[Column], rows: list[list[Cell]], note: str | None = None
 ) -> Table:
-    t: Table = {
-        "key": f"pil_{key}",
-        "title": f"disc_pil.table.{key}",
-        "columns": list(columns),
-        "rows": rows,
-    }
-    if note is not None:
-        t["note"] = note
-    return t
+    return table(f"pil_{key}", f"disc_pil.table.{key}", columns, rows, note)
 
 
 def _fact(status: FactStatus, source: str, note: str | None = None) -> Fact:
     """A fact's status, where it comes from (``not_available`` when missing) and, when partial,
     the catalogue note saying what is missing."""
-    f: Fact = {"status": status, "source": source if status != "missing" else "not_available"}
-    if note is not None and status == "partial":
-        f["note"] = note
-    return f
+    return stated(status, source if status != "missing" else "not_available",
+                  note if status == "partial" else None)  # fmt: skip
 
 
 def _section(key: str, available: bool) -> Section:

@@ -209,6 +209,16 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def _write_refused(path: Path, exc: OSError) -> DisclosureRenderError:
+    """The refusal of a file or folder that cannot be written (``out``), naming it and why."""
+    return keyed_refusal(
+        DisclosureRenderError,
+        "invalid",
+        msg("disc_render.error.write", path=str(path), reason=exc.strerror or str(exc)),
+        "out",
+    )
+
+
 def render_edition(
     ctx: Context,
     edition_id: str,
@@ -233,12 +243,7 @@ def render_edition(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise keyed_refusal(
-            DisclosureRenderError,
-            "invalid",
-            msg("disc_render.error.write", path=str(out), reason=exc.strerror or str(exc)),
-            "out",
-        ) from None
+        raise _write_refused(out, exc) from None
     paths: list[Path] = []
     for lang in langs:
         for fmt in formats:
@@ -250,11 +255,6 @@ def render_edition(
             try:
                 write_atomically(path, data)
             except OSError as exc:
-                raise keyed_refusal(
-                    DisclosureRenderError,
-                    "invalid",
-                    msg("disc_render.error.write", path=str(path), reason=exc.strerror or str(exc)),
-                    "out",
-                ) from None
+                raise _write_refused(path, exc) from None
             paths.append(path)
     return paths

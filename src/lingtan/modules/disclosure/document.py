@@ -22,6 +22,7 @@ figure. Pure: types and small helpers only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NotRequired, TypedDict
 
@@ -246,6 +247,36 @@ def label(key: str, **args: str | int | float) -> Cell:
 def text(value: str) -> Cell:
     """The user's own words, shown as entered."""
     return {"kind": "text", "v": value}
+
+
+def fact(status: FactStatus, source: str, note: str | None = None) -> Fact:
+    """A fact's status, where in lingtan it comes from and a catalogue note (if any)."""
+    stated: Fact = {"status": status, "source": source}
+    if note is not None:
+        stated["note"] = note
+    return stated
+
+
+def column(key: str, label: str, unit: str | None = None) -> Column:
+    """A table column: its key, its catalogue label and the unit of its numbers (if any)."""
+    col: Column = {"key": key, "label": label}
+    if unit is not None:
+        col["unit"] = unit
+    return col
+
+
+def table(
+    key: str,
+    title: str,
+    columns: Sequence[Column],
+    rows: list[list[Cell]],
+    note: str | None = None,
+) -> Table:
+    """A table: its key, its catalogue title, columns, rows and a catalogue note (if any)."""
+    tb: Table = {"key": key, "title": title, "columns": list(columns), "rows": rows}
+    if note is not None:
+        tb["note"] = note
+    return tb
 
 
 def empty_section(key: str, title: str, pillar: str | None, facts: list[str]) -> Section:

@@ -45,6 +45,10 @@ SHOWN: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+#: the ledgers whose rows belong to a year (every recycler is listed whatever the year)
+DATED = ("materials", "packaging", "returnables", "takeback")
+
+
 def _years(op: OrgPage) -> list[str]:
     """The fiscal years offered: those with a calendared inventory, and the current one."""
     ws = op.tenant.workspace()
@@ -55,6 +59,18 @@ def _years(op: OrgPage) -> list[str]:
                                      - timedelta(days=1))  # fmt: skip
     years.add(previous.label)
     return sorted(years, reverse=True)
+
+
+def _newest_with_rows(op: OrgPage, years: list[str]) -> str:
+    """The newest of ``years`` whose dated ledgers have a row (the newest when none has): the
+    page opens on the year the ledgers are about, not on an empty current year."""
+    for y in years:
+        try:
+            if any(sv.list_rows(op.db, op.tenant, kind, year=y) for kind in DATED):
+                return y
+        except sv.CircError:  # a year the ledgers cannot read: the next one
+            continue
+    return years[0] if years else ""
 
 
 def _page(
@@ -68,7 +84,7 @@ def _page(
 ) -> HTMLResponse:
     """The page: KPI cards of ``year``, the ledgers (rows of the year; every recycler)."""
     years = _years(op)
-    chosen = fy_label(year) if year else (years[0] if years else "")
+    chosen = fy_label(year) if year else _newest_with_rows(op, years)
     period: km.Period | None = None
     figures: list[km.Figure] = []
     year_error = ""
